@@ -1,0 +1,8 @@
+"""Test settings: the same as production's shape, with fast hashing and jobs run in-process."""
+
+from config.settings import *  # noqa: F403
+from config.settings import HUEY
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+HUEY = {**HUEY, "immediate": True}
+LANGUAGE_CODE = "zh-hans"

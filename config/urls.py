@@ -1,0 +1,33 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
+
+from wurao.web.views import set_language_view
+
+admin.site.site_header = "无扰 wurao 管理后台"
+admin.site.site_title = "无扰 wurao"
+admin.site.index_title = "数据管理"
+
+api_patterns = [
+    path("", include("wurao.registry.apis_urls")),
+    path("", include("wurao.catalogue.apis_urls")),
+    path("", include("wurao.enforcement.apis_urls")),
+    path("", include("wurao.oversight.apis_urls")),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularRedocView.as_view(url_name="schema"), name="api-docs"),
+]
+
+urlpatterns = [
+    path("", include("wurao.web.urls")),
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("lang/", set_language_view, name="set-language"),
+    path("registry/", include("wurao.registry.urls")),
+    path("catalogue/", include("wurao.catalogue.urls")),
+    path("enforcement/", include("wurao.enforcement.urls")),
+    path("imports/", include("wurao.imports.urls")),
+    path("oversight/", include("wurao.oversight.urls")),
+    path("api/", include(api_patterns)),
+    path("admin/", admin.site.urls),
+]

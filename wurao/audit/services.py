@@ -1,0 +1,72 @@
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Model
+from django.utils import timezone
+
+from wurao.audit.engine import GENESIS, event_hash
+from wurao.audit.models import AuditEvent
+
+SYSTEM = "system"
+
+
+def _actor_label(actor: Any) -> str:
+    if actor is None:
+        return SYSTEM
+    if isinstance(actor, str):
+        return actor
+    return actor.get_username()
+
+
+def _lock_chain() -> None:
+    # Two writers must never chain to the same previous event. On PostgreSQL a
+    # transaction-scoped advisory lock serialises appends; SQLite already
+    # serialises writers (transactions start IMMEDIATE, see settings).
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [0x5755_5241_4F])
+
+
+@transaction.atomic
+def audit_record(
+    *,
+    actor: Any,
+    verb: str,
+    obj: Model | None = None,
+    object_type: str = "",
+    object_id: str = "",
+    payload: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Append one event to the chain. Call inside the service's own transaction."""
+    _lock_chain()
+    last = AuditEvent.objects.order_by("-seq").only("seq", "hash").first()
+    seq = (last.seq + 1) if last else 1
+    prev_hash = last.hash if last else GENESIS
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or str(obj.pk)
+    actor_label = _actor_label(actor)
+    created_at = timezone.now().isoformat()
+    payload = payload or {}
+    digest = event_hash(
+        prev_hash=prev_hash,
+        seq=seq,
+        actor=actor_label,
+        verb=verb,
+        object_type=object_type,
+        object_id=object_id,
+        payload=payload,
+        created_at=created_at,
+    )
+    return AuditEvent.objects.create(
+        seq=seq,
+        actor=actor if actor is not None and not isinstance(actor, str) else None,
+        actor_label=actor_label,
+        verb=verb,
+        object_type=object_type,
+        object_id=object_id,
+        payload=payload,
+        created_at=created_at,
+        prev_hash=prev_hash,
+        hash=digest,
+    )

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class EnforcementConfig(AppConfig):
+    name = "wurao.enforcement"
+    verbose_name = "执法记录"

@@ -1,0 +1,86 @@
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from wurao.audit.services import audit_record
+from wurao.enforcement.choices import ActionKind, Origin
+from wurao.enforcement.models import EnforcementAction, NonEnforcementVisit
+
+
+@transaction.atomic
+def action_record(
+    *,
+    actor,
+    enterprise,
+    department,
+    day: date,
+    kind: ActionKind,
+    origin: Origin,
+    items=(),
+    officers=(),
+    joint_ref: str = "",
+    summary: str = "",
+) -> EnforcementAction:
+    """Record one enforcement action. Only items from the department's own published list
+    may be cited (清单之外无事项) and only its own officers may act."""
+    if not department.is_enforcement:
+        raise ValidationError({"department": f"“{department.name}”不是执法主体，不能录入执法行为，请录为非执法入企"})
+    foreign_items = [i.code for i in items if i.department_id != department.pk or not i.active]
+    if foreign_items:
+        raise ValidationError(
+            {"items": f"检查事项 {'、'.join(foreign_items)} 不在“{department.name}”公布的有效检查事项清单内"}
+        )
+    foreign_officers = [o.badge_no for o in officers if o.department_id != department.pk]
+    if foreign_officers:
+        raise ValidationError({"officers": f"执法人员 {'、'.join(foreign_officers)} 不属于“{department.name}”"})
+    action = EnforcementAction.objects.create(
+        enterprise=enterprise,
+        department=department,
+        department_level=department.level,
+        date=day,
+        kind=kind,
+        origin=origin,
+        joint_ref=joint_ref,
+        summary=summary,
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    action.items.set(items)
+    action.officers.set(officers)
+    audit_record(
+        actor=actor,
+        verb="enforcement_action.record",
+        obj=action,
+        payload={
+            "enterprise": enterprise.credit_code,
+            "department": department.code,
+            "date": day.isoformat(),
+            "kind": kind,
+            "origin": origin,
+            "items": [i.code for i in items],
+            "officers": [o.badge_no for o in officers],
+        },
+    )
+    return action
+
+
+@transaction.atomic
+def other_visit_record(*, actor, enterprise, organisation, day: date, purpose: str) -> NonEnforcementVisit:
+    if organisation.is_enforcement:
+        raise ValidationError({"organisation": f"“{organisation.name}”是执法主体，其入企应录为执法行为"})
+    if not purpose.strip():
+        raise ValidationError({"purpose": "请填写来访事由"})
+    visit = NonEnforcementVisit.objects.create(
+        enterprise=enterprise,
+        organisation=organisation,
+        date=day,
+        purpose=purpose.strip(),
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    audit_record(
+        actor=actor,
+        verb="other_visit.record",
+        obj=visit,
+        payload={"enterprise": enterprise.credit_code, "organisation": organisation.code, "date": day.isoformat()},
+    )
+    return visit

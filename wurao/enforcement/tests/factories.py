@@ -1,0 +1,31 @@
+import datetime
+
+import factory
+from factory.django import DjangoModelFactory
+
+from wurao.enforcement.choices import ActionKind, Origin
+from wurao.enforcement.models import EnforcementAction, NonEnforcementVisit
+from wurao.registry.choices import Level
+from wurao.registry.tests.factories import DepartmentFactory, EnterpriseFactory
+
+
+class EnforcementActionFactory(DjangoModelFactory):
+    class Meta:
+        model = EnforcementAction
+
+    enterprise = factory.SubFactory(EnterpriseFactory)
+    department = factory.SubFactory(DepartmentFactory)
+    department_level = factory.LazyAttribute(lambda o: o.department.level)
+    date = datetime.date(2020, 6, 1)
+    kind = ActionKind.INSPECTION
+    origin = Origin.PLAN
+
+
+class NonEnforcementVisitFactory(DjangoModelFactory):
+    class Meta:
+        model = NonEnforcementVisit
+
+    enterprise = factory.SubFactory(EnterpriseFactory)
+    organisation = factory.SubFactory(DepartmentFactory, level=Level.STREET, is_enforcement=False)
+    date = datetime.date(2020, 6, 1)
+    purpose = "工会走访"

@@ -1,0 +1,67 @@
+"""The study's oversight figures (Table 1, Figures 1 and 2) computed from live records."""
+
+from django.db.models import Count, Q
+
+from wurao.accounts.scope import Scope
+from wurao.enforcement.choices import ActionKind, Origin
+from wurao.enforcement.selectors import action_list, other_visit_list
+from wurao.registry.choices import Level
+
+
+def oversight_summary(*, scope: Scope, year: int) -> dict:
+    """Table 1 and Figure 1 for one year, as far as the viewer may see.
+
+    Shape (also what `wurao oversight_report --format json` prints):
+    by_kind, total, shares, by_department, district_inspections,
+    random_draw_inspections (district-level inspections drawn at random, as in the study),
+    joint_random_visits (enterprise-visits where two or more departments inspected
+    together on a random draw, counted by joint reference).
+    """
+    actions = action_list(scope=scope, filters={"year": year})
+    kinds = dict(actions.values_list("kind").annotate(n=Count("id")).order_by())
+    by_kind = {k.value: kinds.get(k.value, 0) for k in ActionKind}
+    total = sum(by_kind.values())
+    by_department = {
+        name: n
+        for name, n in actions.values_list("department__name")
+        .annotate(n=Count("id"))
+        .order_by("-n", "department__name")
+    }
+    inspections = actions.filter(kind=ActionKind.INSPECTION)
+    district = inspections.filter(department_level=Level.DISTRICT).aggregate(
+        n=Count("id"), random=Count("id", filter=Q(origin=Origin.RANDOM_DRAW))
+    )
+    joint = (
+        inspections.filter(origin=Origin.RANDOM_DRAW)
+        .exclude(joint_ref="")
+        .values("joint_ref")
+        .annotate(departments=Count("department", distinct=True))
+        .filter(departments__gte=2)
+        .count()
+    )
+    return {
+        "year": year,
+        "by_kind": by_kind,
+        "total": total,
+        "shares": {k: (round(100 * n / total, 1) if total else 0.0) for k, n in by_kind.items()},
+        "by_department": by_department,
+        "district_inspections": district["n"],
+        "random_draw_inspections": district["random"],
+        "joint_random_visits": joint,
+    }
+
+
+def enterprise_visits_by_organisation(*, scope: Scope, enterprise_id: int, date_from, date_to) -> list[dict]:
+    """Figure 2: one enterprise's visits in a period, per visiting organisation, enforcement or not."""
+    period = {"enterprise": enterprise_id, "date_from": date_from, "date_to": date_to}
+    rows: dict[str, dict] = {}
+    for name, n in (
+        action_list(scope=scope, filters=period).values_list("department__name").annotate(n=Count("id")).order_by()
+    ):
+        rows[name] = {"organisation": name, "enforcement": n, "other": 0}
+    others = other_visit_list(scope=scope, filters={"enterprise": enterprise_id}).filter(
+        date__gte=date_from, date__lte=date_to
+    )
+    for name, n in others.values_list("organisation__name").annotate(n=Count("id")).order_by():
+        rows.setdefault(name, {"organisation": name, "enforcement": 0, "other": 0})["other"] = n
+    return sorted(rows.values(), key=lambda r: (-(r["enforcement"] + r["other"]), r["organisation"]))
