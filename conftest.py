@@ -42,3 +42,45 @@ def street_user(street):
 @pytest.fixture
 def enterprise_user(enterprise):
     return UserFactory(username="ent_user", role=Role.ENTERPRISE, enterprise=enterprise)
+
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's headless Chromium driven by Playwright (Playwright's own browser download cannot run here)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, live_server, monkeypatch):
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the test makes
+    # meanwhile are still synchronous, so Django's async-safety guard does not apply.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1400, "height": 1000})
+    context.set_default_timeout(15_000)
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+def login(page, live_server, username: str, password: str = PASSWORD) -> None:
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("button[type=submit]")
+    page.wait_for_load_state("networkidle")
