@@ -1,3 +1,5 @@
+import datetime
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseRedirect
@@ -7,6 +9,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from wurao.accounts.choices import Role
+from wurao.accounts.scope import scope_for
+from wurao.enforcement import selectors as enforcement_selectors
+from wurao.registry import selectors as registry_selectors
 
 
 @login_required
@@ -17,7 +22,23 @@ def home(request):
         return HttpResponseRedirect("/oversight/")
     if role == Role.ENTERPRISE and request.user.enterprise_id:
         return HttpResponseRedirect(f"/registry/enterprises/{request.user.enterprise_id}/")
-    return render(request, "web/home.html")
+    scope = scope_for(request.user)
+    year = datetime.date.today().year
+    actions = enforcement_selectors.action_list(scope=scope)
+    context = {
+        "year": year,
+        "actions_this_year": actions.filter(date__year=year).count(),
+        "recent_actions": actions[:8],
+        # A department reads the whole shared registry; counting it on every landing would be waste.
+        "enterprise_count": registry_selectors.enterprise_list(scope=scope).count()
+        if scope.street_id
+        else None,
+        "inspector_count": registry_selectors.inspector_list(scope=scope)
+        .filter(active=True)
+        .count(),
+        "scope": scope,
+    }
+    return render(request, "web/home.html", context)
 
 
 @require_POST
