@@ -1,2 +1,9 @@
+from django.urls import path
+
+from wurao.catalogue import views
+
 app_name = "catalogue"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.item_list, name="item-list"),
+    path("<int:pk>/", views.item_detail, name="item-detail"),
+]
