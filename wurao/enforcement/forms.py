@@ -1,0 +1,44 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from wurao.enforcement.choices import ActionKind, Origin
+from wurao.registry import selectors as registry_selectors
+from wurao.web.forms import BootstrapFormMixin
+
+
+class ActionFilterForm(BootstrapFormMixin, forms.Form):
+    year = forms.TypedChoiceField(label=_("年度"), coerce=int, empty_value=None, required=False)
+    kind = forms.ChoiceField(
+        label=_("类别"), choices=[("", _("全部类别")), *ActionKind.choices], required=False
+    )
+    origin = forms.ChoiceField(
+        label=_("来源"), choices=[("", _("全部来源")), *Origin.choices], required=False
+    )
+    department = forms.ModelChoiceField(
+        label=_("执法部门"),
+        queryset=registry_selectors.department_list(enforcement_only=True),
+        required=False,
+        empty_label=_("全部部门"),
+    )
+    # Set by the link from an enterprise's file; not shown as a field.
+    enterprise = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, years: list[int], department_choice: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [("", _("全部年度")), *((y, f"{y} 年") for y in years)]
+        # Only the justice bureau looks across departments; a department's list is already its own.
+        if not department_choice:
+            del self.fields["department"]
+
+    def filters(self) -> dict:
+        if not self.is_valid():
+            return {}
+        data = self.cleaned_data
+        department = data.get("department")
+        return {
+            "year": data["year"],
+            "kind": data["kind"],
+            "origin": data["origin"],
+            "department": department.pk if department else None,
+            "enterprise": data["enterprise"],
+        }
