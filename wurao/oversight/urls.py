@@ -1,2 +1,6 @@
+from django.urls import path
+
+from wurao.oversight import views
+
 app_name = "oversight"
-urlpatterns: list = []
+urlpatterns = [path("", views.dashboard, name="dashboard")]
