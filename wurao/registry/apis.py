@@ -1,0 +1,383 @@
+"""Registry API (两库): enterprises and their files, departments, streets, parks, inspectors, risk tags.
+
+Read-only. Every list is paginated and scoped like the pages: the user's scope
+goes into the selector, so a street sees its own area and an enterprise only itself.
+"""
+
+from django.core.exceptions import ObjectDoesNotExist
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer
+from rest_framework import serializers
+from rest_framework.exceptions import NotFound
+from rest_framework.generics import GenericAPIView
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from wurao.accounts.scope import scope_for
+from wurao.enforcement.selectors import enterprise_timeline
+from wurao.registry import selectors
+from wurao.registry.choices import EnterpriseKind, EnterpriseStatus, SizeClass
+from wurao.registry.credit_code import CreditCodeError, credit_code_normalise
+from wurao.registry.models import (
+    Community,
+    Department,
+    Enterprise,
+    Inspector,
+    Park,
+    RiskTag,
+    Street,
+)
+
+BAD_QUERY = OpenApiResponse(
+    description='查询参数无效：按参数名给出中文说明，如 {"year": ["请输入有效的年份，如 2020"]}'
+)
+NOT_FOUND = OpenApiResponse(description="不存在，或不在您的查看范围内")
+TAGS = ["registry 两库"]
+# 404 whether the enterprise does not exist or is out of scope: whoever may not see it must not learn it exists.
+ENTERPRISE_NOT_FOUND = "未找到该企业，或您无权查看"
+# Query parameters are validated by each view's FilterSerializer and applied by the selector,
+# not by django-filter backends (which would also query models outside the selectors).
+NO_FILTER_BACKENDS = ()
+
+
+def choice_filter(choices, label: str) -> serializers.ChoiceField:
+    options = "、".join(f"{value}（{name}）" for value, name in choices.choices)
+    return serializers.ChoiceField(
+        choices=choices.choices,
+        required=False,
+        help_text=label,
+        error_messages={"invalid_choice": f"“{{input}}”不是有效的{label}，可选：{options}"},
+    )
+
+
+def id_filter(label: str) -> serializers.IntegerField:
+    message = f"请输入有效的{label}编号（正整数），如 1"
+    return serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text=f"{label}编号（id）",
+        error_messages={"invalid": message, "min_value": message, "max_string_length": message},
+    )
+
+
+@extend_schema_serializer(component_name="Community")
+class CommunityOutputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Community
+        fields = ["id", "code", "name"]
+
+
+@extend_schema_serializer(component_name="RiskTag")
+class RiskTagOutputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = RiskTag
+        fields = ["id", "code", "name", "description"]
+
+
+class EnterpriseListApi(GenericAPIView):
+    filter_backends = NO_FILTER_BACKENDS
+
+    class FilterSerializer(serializers.Serializer):
+        q = serializers.CharField(
+            required=False,
+            max_length=100,
+            help_text="名称关键字；以数字开头时按统一社会信用代码前缀查找",
+            error_messages={"max_length": "关键字不能超过 {max_length} 个字符"},
+        )
+        credit_code = serializers.CharField(
+            required=False,
+            max_length=30,
+            help_text="完整的统一社会信用代码（18位，GB 32100，校验码须正确）",
+        )
+        street = id_filter("街道")
+        park = id_filter("园区")
+        kind = choice_filter(EnterpriseKind, "企业类型")
+        size_class = choice_filter(SizeClass, "企业规模")
+        status = choice_filter(EnterpriseStatus, "经营状态")
+        industry_section = serializers.RegexField(
+            r"^[A-Ta-t]$",
+            required=False,
+            help_text="GB/T 4754 行业门类字母（A–T）",
+            error_messages={
+                "invalid": "行业门类应为 A–T 中的一个字母（GB/T 4754），如 C 表示制造业"
+            },
+        )
+        risk_tag = serializers.CharField(required=False, max_length=30, help_text="风险标签代码")
+        above_scale = serializers.BooleanField(
+            required=False,
+            help_text="true 时只列规上企业",
+            error_messages={"invalid": "above_scale 只能是 true 或 false"},
+        )
+
+        def validate_industry_section(self, value: str) -> str:
+            return value.upper()
+
+        def validate_credit_code(self, value: str) -> str:
+            try:
+                return credit_code_normalise(value)
+            except CreditCodeError as error:
+                raise serializers.ValidationError(error.message, code=error.code) from None
+
+        def validate(self, attrs: dict) -> dict:
+            # A valid code starts with 8 digits, so the selector's q matches it as a code prefix:
+            # all 18 characters of it, that is exactly one enterprise.
+            if code := attrs.get("credit_code"):
+                if attrs.get("q"):
+                    raise serializers.ValidationError(
+                        {"credit_code": "credit_code 与 q 只能选用一个：按代码查找时请去掉 q"}
+                    )
+                attrs["q"] = code
+            return attrs
+
+    @extend_schema_serializer(component_name="Enterprise")
+    class OutputSerializer(serializers.ModelSerializer):
+        kind_display = serializers.CharField(source="get_kind_display")
+        status_display = serializers.CharField(source="get_status_display")
+        street_name = serializers.CharField(source="street.name")
+
+        class Meta:
+            model = Enterprise
+            fields = [
+                "id",
+                "credit_code",
+                "name",
+                "kind",
+                "kind_display",
+                "status",
+                "status_display",
+                "size_class",
+                "street",
+                "street_name",
+                "industry_section",
+                "above_scale",
+                "four_above",
+            ]
+
+    @extend_schema(
+        tags=TAGS,
+        summary="企业列表（按角色范围）",
+        parameters=[FilterSerializer],
+        responses={200: OutputSerializer(many=True), 400: BAD_QUERY},
+    )
+    def get(self, request):
+        query = self.FilterSerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        enterprises = selectors.enterprise_list(
+            scope=scope_for(request.user), filters=query.validated_data
+        )
+        page = self.paginate_queryset(enterprises)
+        return self.get_paginated_response(self.OutputSerializer(page, many=True).data)
+
+
+class EnterpriseDetailApi(APIView):
+    @extend_schema_serializer(component_name="EnterpriseDetail")
+    class OutputSerializer(serializers.ModelSerializer):
+        kind_display = serializers.CharField(source="get_kind_display")
+        status_display = serializers.CharField(source="get_status_display")
+        size_class_display = serializers.CharField(source="get_size_class_display")
+        street_name = serializers.CharField(source="street.name")
+        community_name = serializers.CharField(source="community.name", default=None)
+        park_name = serializers.CharField(source="park.name", default=None)
+        risk_tags = RiskTagOutputSerializer(many=True)
+
+        class Meta:
+            model = Enterprise
+            fields = [
+                "id",
+                "credit_code",
+                "name",
+                "kind",
+                "kind_display",
+                "status",
+                "status_display",
+                "size_class",
+                "size_class_display",
+                "address",
+                "division",
+                "street",
+                "street_name",
+                "community",
+                "community_name",
+                "park",
+                "park_name",
+                "industry_section",
+                "industry_code",
+                "above_scale",
+                "four_above",
+                "established",
+                "employees",
+                "risk_tags",
+            ]
+
+    @extend_schema(tags=TAGS, summary="企业档案", responses={200: OutputSerializer, 404: NOT_FOUND})
+    def get(self, request, pk: int):
+        try:
+            enterprise = selectors.enterprise_get(scope=scope_for(request.user), pk=pk)
+        except ObjectDoesNotExist:
+            raise NotFound(ENTERPRISE_NOT_FOUND) from None
+        return Response(self.OutputSerializer(enterprise).data)
+
+
+class EnterpriseTimelineApi(GenericAPIView):
+    filter_backends = NO_FILTER_BACKENDS
+
+    @extend_schema_serializer(component_name="TimelineEntry")
+    class OutputSerializer(serializers.Serializer):
+        date = serializers.DateField()
+        organisation = serializers.CharField(help_text="执法部门或来访单位")
+        is_enforcement = serializers.BooleanField(help_text="true 为执法行为，false 为非执法入企")
+        label = serializers.CharField(help_text="类别（来源），或“非执法入企”")
+        detail = serializers.CharField(help_text="检查事项、情况摘要或来访事由")
+        record_id = serializers.IntegerField(
+            source="pk", help_text="执法行为（/api/actions/<id>/）或非执法入企记录的编号"
+        )
+
+    @extend_schema(
+        tags=TAGS,
+        summary="一企一档：企业的全部入企记录（新的在前，按角色范围）",
+        responses={200: OutputSerializer(many=True), 404: NOT_FOUND},
+    )
+    def get(self, request, pk: int):
+        scope = scope_for(request.user)
+        try:
+            enterprise = selectors.enterprise_get(scope=scope, pk=pk)
+        except ObjectDoesNotExist:
+            raise NotFound(ENTERPRISE_NOT_FOUND) from None
+        timeline = enterprise_timeline(scope=scope, enterprise_id=enterprise.pk)
+        page = self.paginate_queryset(timeline)
+        return self.get_paginated_response(self.OutputSerializer(page, many=True).data)
+
+
+class DepartmentListApi(GenericAPIView):
+    filter_backends = NO_FILTER_BACKENDS
+
+    class FilterSerializer(serializers.Serializer):
+        enforcement_only = serializers.BooleanField(
+            required=False,
+            help_text="true 时只列执法主体（不含工会、妇联等非执法单位）",
+            error_messages={"invalid": "enforcement_only 只能是 true 或 false"},
+        )
+
+    @extend_schema_serializer(component_name="Department")
+    class OutputSerializer(serializers.ModelSerializer):
+        level_display = serializers.CharField(source="get_level_display")
+        parent_name = serializers.CharField(source="parent.name", default=None)
+        street_name = serializers.CharField(source="street.name", default=None)
+
+        class Meta:
+            model = Department
+            fields = [
+                "id",
+                "code",
+                "name",
+                "level",
+                "level_display",
+                "parent",
+                "parent_name",
+                "street",
+                "street_name",
+                "is_enforcement",
+            ]
+
+    @extend_schema(
+        tags=TAGS,
+        summary="部门列表（执法主体与非执法单位）",
+        parameters=[FilterSerializer],
+        responses={200: OutputSerializer(many=True), 400: BAD_QUERY},
+    )
+    def get(self, request):
+        query = self.FilterSerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        departments = selectors.department_list(
+            enforcement_only=query.validated_data.get("enforcement_only", False)
+        )
+        page = self.paginate_queryset(departments)
+        return self.get_paginated_response(self.OutputSerializer(page, many=True).data)
+
+
+class StreetListApi(GenericAPIView):
+    filter_backends = NO_FILTER_BACKENDS
+
+    @extend_schema_serializer(component_name="Street")
+    class OutputSerializer(serializers.ModelSerializer):
+        enterprise_count = serializers.IntegerField(help_text="登记在该街道的商事主体数")
+        communities = CommunityOutputSerializer(many=True)
+
+        class Meta:
+            model = Street
+            fields = ["id", "code", "name", "enterprise_count", "communities"]
+
+    @extend_schema(tags=TAGS, summary="街道及其社区", responses=OutputSerializer(many=True))
+    def get(self, request):
+        streets = selectors.street_list().prefetch_related("communities")
+        page = self.paginate_queryset(streets)
+        return self.get_paginated_response(self.OutputSerializer(page, many=True).data)
+
+
+class ParkListApi(GenericAPIView):
+    filter_backends = NO_FILTER_BACKENDS
+
+    @extend_schema_serializer(component_name="Park")
+    class OutputSerializer(serializers.ModelSerializer):
+        street_name = serializers.CharField(source="street.name")
+
+        class Meta:
+            model = Park
+            fields = ["id", "code", "name", "street", "street_name"]
+
+    @extend_schema(tags=TAGS, summary="园区列表", responses=OutputSerializer(many=True))
+    def get(self, request):
+        page = self.paginate_queryset(selectors.park_list())
+        return self.get_paginated_response(self.OutputSerializer(page, many=True).data)
+
+
+class InspectorListApi(GenericAPIView):
+    filter_backends = NO_FILTER_BACKENDS
+
+    class FilterSerializer(serializers.Serializer):
+        department = id_filter("部门")
+        q = serializers.CharField(
+            required=False, max_length=50, help_text="姓名关键字或执法证号前缀"
+        )
+
+    @extend_schema_serializer(component_name="Inspector")
+    class OutputSerializer(serializers.ModelSerializer):
+        department_name = serializers.CharField(source="department.name")
+
+        class Meta:
+            model = Inspector
+            fields = [
+                "id",
+                "badge_no",
+                "name",
+                "department",
+                "department_name",
+                "expertise",
+                "certificate_valid_until",
+                "active",
+            ]
+
+    @extend_schema(
+        tags=TAGS,
+        summary="执法人员列表（部门看本部门，街道看本街道，企业不可浏览）",
+        parameters=[FilterSerializer],
+        responses={200: OutputSerializer(many=True), 400: BAD_QUERY},
+    )
+    def get(self, request):
+        query = self.FilterSerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        inspectors = selectors.inspector_list(
+            scope=scope_for(request.user), filters=query.validated_data
+        )
+        page = self.paginate_queryset(inspectors)
+        return self.get_paginated_response(self.OutputSerializer(page, many=True).data)
+
+
+class RiskTagListApi(GenericAPIView):
+    filter_backends = NO_FILTER_BACKENDS
+    OutputSerializer = RiskTagOutputSerializer
+
+    @extend_schema(tags=TAGS, summary="风险标签列表", responses=RiskTagOutputSerializer(many=True))
+    def get(self, request):
+        # No risk_tag_list selector exists yet; the tags are public reference data.
+        page = self.paginate_queryset(RiskTag.objects.all())
+        return self.get_paginated_response(self.OutputSerializer(page, many=True).data)
