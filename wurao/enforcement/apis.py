@@ -1,0 +1,224 @@
+"""Enforcement API (一企一档): enforcement actions and non-enforcement visits, read-only.
+
+Scoped like the pages: a department sees its own records, a street those in its
+area, an enterprise those on itself, the justice bureau all of them.
+"""
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer
+from rest_framework import serializers
+from rest_framework.exceptions import NotFound
+from rest_framework.generics import GenericAPIView
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from wurao.accounts.scope import scope_for
+from wurao.enforcement.choices import ActionKind, Origin
+from wurao.enforcement.models import EnforcementAction, NonEnforcementVisit
+from wurao.enforcement.selectors import action_list, other_visit_list
+
+BAD_QUERY = OpenApiResponse(
+    description='查询参数无效：按参数名给出中文说明，如 {"year": ["请输入有效的年份，如 2020"]}'
+)
+NOT_FOUND = OpenApiResponse(description="不存在，或不在您的查看范围内")
+TAGS = ["enforcement 执法记录"]
+YEAR_ERROR = "请输入有效的年份，如 2020"
+DATE_ERROR = "请输入有效的日期，格式为 YYYY-MM-DD，如 2020-06-01"
+
+
+def choice_filter(choices, label: str) -> serializers.ChoiceField:
+    options = "、".join(f"{value}（{name}）" for value, name in choices.choices)
+    return serializers.ChoiceField(
+        choices=choices.choices,
+        required=False,
+        help_text=label,
+        error_messages={"invalid_choice": f"“{{input}}”不是有效的{label}，可选：{options}"},
+    )
+
+
+def id_filter(label: str) -> serializers.IntegerField:
+    message = f"请输入有效的{label}编号（正整数），如 1"
+    return serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text=f"{label}编号（id）",
+        error_messages={"invalid": message, "min_value": message, "max_string_length": message},
+    )
+
+
+def year_filter() -> serializers.IntegerField:
+    return serializers.IntegerField(
+        required=False,
+        min_value=1900,
+        max_value=2100,
+        help_text="年份，如 2020",
+        error_messages={
+            key: YEAR_ERROR for key in ("invalid", "min_value", "max_value", "max_string_length")
+        },
+    )
+
+
+def date_filter(help_text: str) -> serializers.DateField:
+    return serializers.DateField(
+        required=False,
+        input_formats=["%Y-%m-%d"],
+        help_text=help_text,
+        error_messages={"invalid": DATE_ERROR},
+    )
+
+
+@extend_schema_serializer(component_name="EnforcementAction")
+class ActionOutputSerializer(serializers.ModelSerializer):
+    kind_display = serializers.CharField(source="get_kind_display")
+    origin_display = serializers.CharField(source="get_origin_display")
+    department_level_display = serializers.CharField(source="get_department_level_display")
+    enterprise_name = serializers.CharField(source="enterprise.name")
+    enterprise_credit_code = serializers.CharField(source="enterprise.credit_code")
+    department_name = serializers.CharField(source="department.name")
+
+    class Meta:
+        model = EnforcementAction
+        fields = [
+            "id",
+            "date",
+            "kind",
+            "kind_display",
+            "origin",
+            "origin_display",
+            "enterprise",
+            "enterprise_name",
+            "enterprise_credit_code",
+            "department",
+            "department_name",
+            "department_level",
+            "department_level_display",
+            "joint_ref",
+        ]
+
+
+class ActionListApi(GenericAPIView):
+    # Query parameters are validated by the FilterSerializer and applied by the selector.
+    filter_backends = ()
+
+    class FilterSerializer(serializers.Serializer):
+        year = year_filter()
+        kind = choice_filter(ActionKind, "类别")
+        origin = choice_filter(Origin, "来源")
+        department = id_filter("部门")
+        enterprise = id_filter("企业")
+        date_from = date_filter("起始日期（含），YYYY-MM-DD")
+        date_to = date_filter("截止日期（含），YYYY-MM-DD")
+
+        def validate(self, attrs: dict) -> dict:
+            start, end = attrs.get("date_from"), attrs.get("date_to")
+            if start and end and end < start:
+                raise serializers.ValidationError(
+                    {
+                        "date_to": f"截止日期 {end:%Y-%m-%d} 早于起始日期 {start:%Y-%m-%d}，请调换或更正"
+                    }
+                )
+            return attrs
+
+    OutputSerializer = ActionOutputSerializer
+
+    @extend_schema(
+        tags=TAGS,
+        summary="执法行为列表（按角色范围）",
+        parameters=[FilterSerializer],
+        responses={200: ActionOutputSerializer(many=True), 400: BAD_QUERY},
+    )
+    def get(self, request):
+        query = self.FilterSerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        actions = action_list(scope=scope_for(request.user), filters=query.validated_data)
+        page = self.paginate_queryset(actions)
+        return self.get_paginated_response(self.OutputSerializer(page, many=True).data)
+
+
+# Plain serializers: another app's models are not imported here (apps meet through selectors).
+@extend_schema_serializer(component_name="ActionItem")
+class ActionItemOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    code = serializers.CharField(help_text="事项编码")
+    name = serializers.CharField(help_text="事项名称")
+    legal_basis = serializers.CharField(
+        help_text="法律依据，如《中华人民共和国安全生产法》第六十五条"
+    )
+
+
+@extend_schema_serializer(component_name="ActionOfficer")
+class ActionOfficerOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField(help_text="姓名")
+    badge_no = serializers.CharField(help_text="执法证号")
+
+
+class ActionDetailApi(APIView):
+    @extend_schema_serializer(component_name="EnforcementActionDetail")
+    class OutputSerializer(ActionOutputSerializer):
+        items = ActionItemOutputSerializer(many=True)
+        officers = ActionOfficerOutputSerializer(many=True)
+
+        class Meta(ActionOutputSerializer.Meta):
+            fields = [
+                *ActionOutputSerializer.Meta.fields,
+                "items",
+                "officers",
+                "summary",
+                "created_at",
+            ]
+
+    @extend_schema(
+        tags=TAGS,
+        summary="执法行为详情（检查事项及法律依据、执法人员及证号）",
+        responses={200: OutputSerializer, 404: NOT_FOUND},
+    )
+    def get(self, request, pk: int):
+        # The selector's scope decides: another department's action is "not found", not "forbidden".
+        action = (
+            action_list(scope=scope_for(request.user))
+            .prefetch_related("items", "officers")
+            .filter(pk=pk)
+            .first()
+        )
+        if action is None:
+            raise NotFound("未找到该执法记录，或您无权查看")
+        return Response(self.OutputSerializer(action).data)
+
+
+class OtherVisitListApi(GenericAPIView):
+    # Query parameters are validated by the FilterSerializer and applied by the selector.
+    filter_backends = ()
+
+    class FilterSerializer(serializers.Serializer):
+        year = year_filter()
+        enterprise = id_filter("企业")
+
+    @extend_schema_serializer(component_name="NonEnforcementVisit")
+    class OutputSerializer(serializers.ModelSerializer):
+        enterprise_name = serializers.CharField(source="enterprise.name")
+        organisation_name = serializers.CharField(source="organisation.name")
+
+        class Meta:
+            model = NonEnforcementVisit
+            fields = [
+                "id",
+                "date",
+                "enterprise",
+                "enterprise_name",
+                "organisation",
+                "organisation_name",
+                "purpose",
+            ]
+
+    @extend_schema(
+        tags=TAGS,
+        summary="非执法入企列表（工会、妇联、党建、社区等，按角色范围）",
+        parameters=[FilterSerializer],
+        responses={200: OutputSerializer(many=True), 400: BAD_QUERY},
+    )
+    def get(self, request):
+        query = self.FilterSerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        visits = other_visit_list(scope=scope_for(request.user), filters=query.validated_data)
+        page = self.paginate_queryset(visits)
+        return self.get_paginated_response(self.OutputSerializer(page, many=True).data)
