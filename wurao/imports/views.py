@@ -1,0 +1,181 @@
+"""The justice bureau's import page: choose what to import and a file, read the dry run,
+confirm. The upload is kept under MEDIA_ROOT/imports/<sha256>, so the confirmation
+imports exactly the bytes that were checked, and the audit event's hash finds the file."""
+
+import json
+from functools import wraps
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_POST
+
+from wurao.accounts.choices import Role
+from wurao.imports.engine import template_csv, template_xlsx
+from wurao.imports.forms import UploadForm
+from wurao.imports.services import TARGETS, ImportFileError, ImportReport, import_run
+from wurao.imports.specs import SPECS, describe, template_rows
+
+PENDING = "imports_pending"  # session: sha256 -> {target, filename} of checked, unconfirmed uploads
+RESULT = "imports_result"  # session: the last confirmed import's report
+PENDING_KEPT = 5
+SHOWN_ERRORS = 500
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def justice_only(view):
+    """Imports rewrite the shared registry: only the justice bureau (or a superuser) may run them."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not (request.user.is_superuser or request.user.role == Role.JUSTICE):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def upload_path(sha256: str) -> Path:
+    return Path(settings.MEDIA_ROOT) / "imports" / sha256
+
+
+def _store(data: bytes, sha256: str) -> None:
+    path = upload_path(sha256)
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+
+
+def _templates():
+    return [
+        {"target": t, "label": label, "columns": describe(SPECS[t])} for t, label in TARGETS.items()
+    ]
+
+
+@justice_only
+def upload(request):
+    if request.method != "POST":
+        form = UploadForm(initial={"target": request.GET.get("target", "enterprises")})
+        return render(request, "imports/upload.html", {"form": form, "templates": _templates()})
+    form = UploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return render(request, "imports/upload.html", {"form": form, "templates": _templates()})
+    target = form.cleaned_data["target"]
+    upload_file = form.cleaned_data["file"]
+    data = upload_file.read()
+    try:
+        report = import_run(
+            actor=request.user, target=target, source=data, filename=upload_file.name
+        )
+    except ImportFileError as error:
+        form.add_error("file", error.message)
+        return render(request, "imports/upload.html", {"form": form, "templates": _templates()})
+    _store(data, report.sha256)
+    pending = request.session.get(PENDING, {})
+    pending.pop(report.sha256, None)
+    pending[report.sha256] = {"target": target, "filename": upload_file.name}
+    request.session[PENDING] = dict(list(pending.items())[-PENDING_KEPT:])
+    return render(
+        request,
+        "imports/preview.html",
+        {"report": report, "errors": report.errors[:SHOWN_ERRORS], "shown": SHOWN_ERRORS},
+    )
+
+
+def _pending(request, sha256: str) -> dict | None:
+    entry = request.session.get(PENDING, {}).get(sha256)
+    if entry is None or not upload_path(sha256).is_file():
+        return None
+    return entry
+
+
+@justice_only
+@require_POST
+def commit(request):
+    sha256 = request.POST.get("sha256", "")
+    entry = _pending(request, sha256)
+    if entry is None or request.POST.get("target") != entry["target"]:
+        messages.error(request, "没有找到待确认的上传（可能已确认过或已过期），请重新上传文件。")
+        return redirect("imports:upload")
+    try:
+        report = import_run(
+            actor=request.user,
+            target=entry["target"],
+            source=upload_path(sha256),
+            filename=entry["filename"],
+            commit=True,
+        )
+    except (
+        ImportFileError
+    ) as error:  # the stored file was checked a moment ago; only tampering gets here
+        messages.error(request, f"文件未导入：{error.message}")
+        return redirect("imports:upload")
+    pending = request.session[PENDING]
+    pending.pop(sha256, None)
+    request.session[PENDING] = pending
+    summary = report.as_json()
+    summary["errors_total"] = len(summary["errors"])
+    summary["errors"] = summary["errors"][:SHOWN_ERRORS]
+    request.session[RESULT] = summary
+    return redirect("imports:result")
+
+
+@justice_only
+def result(request):
+    summary = request.session.get(RESULT)
+    if summary is None:
+        return redirect("imports:upload")
+    return render(
+        request,
+        "imports/result.html",
+        {"summary": summary, "label": TARGETS.get(summary["target"], ""), "shown": SHOWN_ERRORS},
+    )
+
+
+@justice_only
+def report_download(request, sha256: str):
+    """The full dry-run report of a checked upload, for error lists longer than the page shows."""
+    entry = _pending(request, sha256)
+    if entry is None:
+        raise PermissionDenied
+    try:
+        report = import_run(
+            actor=request.user,
+            target=entry["target"],
+            source=upload_path(sha256),
+            filename=entry["filename"],
+        )
+    except ImportFileError as error:
+        report = ImportReport.rejected(
+            target=entry["target"], filename=entry["filename"], sha256=sha256, error=error
+        )
+    body = json.dumps(report.as_json(), ensure_ascii=False, indent=2)
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"导入检查报告-{sha256[:8]}.json"
+    )
+    return response
+
+
+@justice_only
+def template_download(request, target: str, fmt: str):
+    header, examples, required = template_rows(SPECS[target])
+    body = (
+        template_csv(header, examples)
+        if fmt == "csv"
+        else template_xlsx(header, examples, required=required)
+    )
+    response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"{TARGETS[target]}导入模板.{fmt}"
+    )
+    return response
