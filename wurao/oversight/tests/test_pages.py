@@ -196,3 +196,13 @@ def test_dashboard_is_forbidden_to_an_inspector(client, department):
     client.force_login(UserFactory(role=Role.INSPECTOR, department=department))
 
     assert client.get(DASHBOARD).status_code == 403
+
+
+def test_dashboard_says_when_no_enterprise_has_the_credit_code(client, justice_user, records_2020):
+    client.force_login(justice_user)
+    unknown = EnterpriseFactory.build().credit_code
+
+    page = client.get(DASHBOARD, {"year": 2020, "credit_code": unknown}).content.decode()
+
+    assert "未找到该统一社会信用代码对应的企业" in page
+    assert "请核对统一社会信用代码后重新查询" in page
