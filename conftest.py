@@ -1,5 +1,7 @@
 """Shared fixtures: one signed-in user per role, each anchored to its own department, street or enterprise."""
 
+import os
+
 import pytest
 
 from wurao.accounts.choices import Role
@@ -60,6 +62,9 @@ def browser():
     """Debian's headless Chromium driven by Playwright (Playwright's own browser download cannot run here)."""
     from playwright.sync_api import sync_playwright
 
+    # Playwright's sync API keeps an event loop running in this thread, which trips Django's
+    # async-safety guard for every ORM call the tests make afterwards; those calls are synchronous.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         yield chromium
@@ -67,10 +72,7 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, live_server, monkeypatch):
-    # Playwright's sync API runs an event loop in this thread; the ORM calls the test makes
-    # meanwhile are still synchronous, so Django's async-safety guard does not apply.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+def page(browser, live_server):
     context = browser.new_context(locale="zh-CN", viewport={"width": 1400, "height": 1000})
     context.set_default_timeout(15_000)
     tab = context.new_page()

@@ -152,6 +152,13 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "涉企行政执法统筹监督平台接口 / enterprise-related enforcement platform API",
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Several models have a `kind` or `level` field with different choices: name each enum.
+    "ENUM_NAME_OVERRIDES": {
+        "EnterpriseKindEnum": "wurao.registry.choices.EnterpriseKind",
+        "ItemKindEnum": "wurao.catalogue.choices.ItemKind",
+        "ActionKindEnum": "wurao.enforcement.choices.ActionKind",
+        "LevelEnum": "wurao.registry.choices.Level",
+    },
 }
 
 # Jobs: huey, on SQLite by default and on Redis in production (docs/decisions/0001-job-queue.md).

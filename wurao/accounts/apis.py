@@ -7,11 +7,12 @@ A script signs in once with POST /api/auth/token/ and then sends
 from django.contrib.auth import authenticate
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer
 from rest_framework import serializers
-from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
+
+from wurao.accounts.services import user_token_obtain
 
 TAGS = ["auth 认证"]
 
@@ -63,8 +64,7 @@ class TokenObtainApi(APIView):
                 {"non_field_errors": ["用户名或密码错误，或账号已停用"]}
             )
         # One token per user, reused until an administrator deletes it (admin: 令牌).
-        token, _ = Token.objects.get_or_create(user=user)
-        return Response(self.OutputSerializer({"token": token.key}).data)
+        return Response(self.OutputSerializer({"token": user_token_obtain(user=user)}).data)
 
 
 class MeApi(APIView):

@@ -32,3 +32,14 @@ def user_create(
     user.save()
     audit_record(actor=actor, verb="user.create", obj=user, payload={"role": role, "username": username})
     return user
+
+
+@transaction.atomic
+def user_token_obtain(*, user: User) -> str:
+    """The user's API token, created on first sign-in; a new token is an audited write."""
+    from rest_framework.authtoken.models import Token
+
+    token, created = Token.objects.get_or_create(user=user)
+    if created:
+        audit_record(actor=user, verb="user.token_create", obj=user, payload={"username": user.username})
+    return token.key

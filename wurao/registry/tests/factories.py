@@ -11,7 +11,7 @@ class StreetFactory(DjangoModelFactory):
         model = Street
         django_get_or_create = ["code"]
 
-    code = factory.Sequence(lambda n: f"440309{n:03d}")
+    code = factory.Sequence(lambda n: f"4403099{n:05d}")
     name = factory.Sequence(lambda n: f"测试{n}街道")
 
 
