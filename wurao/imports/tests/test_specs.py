@@ -1,12 +1,15 @@
 """How single cells are read. No database: reference data is a plain Lookups."""
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
+from wurao.imports.errors import FileErrorCode, RowErrorCode
 from wurao.imports.specs import (
     ENTERPRISES,
     INDUSTRY_SECTIONS,
+    SPECS,
     Invalid,
     Lookups,
     boolean,
@@ -131,3 +134,14 @@ def test_a_credit_code_excel_turned_into_a_number_is_rejected_with_the_fix():
     _, errors = ENTERPRISES.parse_row({"credit_code": 9.14403001922038e17}, LOOKUPS)
 
     assert errors[0][1].code == "credit_code_as_number" and "文本" in errors[0][1].message
+
+
+def test_the_template_guide_documents_every_column_and_error_code():
+    guide = (Path(__file__).resolve().parents[3] / "docs" / "import-templates.md").read_text(
+        encoding="utf-8"
+    )
+
+    headers = {c.header for spec in SPECS.values() for c in spec.columns}
+    codes = {str(code) for code in [*FileErrorCode, *RowErrorCode]}
+    assert {h for h in headers if f"| {h} |" not in guide} == set()
+    assert {c for c in codes if f"`{c}`" not in guide} == set()
