@@ -4,62 +4,18 @@ import datetime
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import connection
-from django.db.models import Max, Min
 from django.shortcuts import render
 
 from wurao.accounts.choices import Role
-from wurao.accounts.scope import Scope, scope_for
+from wurao.accounts.scope import scope_for
 from wurao.enforcement import selectors as enforcement_selectors
 from wurao.enforcement.choices import ActionKind
+from wurao.oversight import selectors as oversight_selectors
 from wurao.oversight.forms import DashboardForm
 from wurao.oversight.selectors import enterprise_visits_by_organisation, oversight_summary
 from wurao.registry import selectors as registry_selectors
 
 TABLE1_KINDS = [ActionKind.INSPECTION, ActionKind.PENALTY, ActionKind.COERCIVE]
-
-
-def years_with_data(*, scope: Scope) -> list[int]:
-    """Years from the latest with actions back to the first, or just this year on an empty platform."""
-    bounds = enforcement_selectors.action_list(scope=scope).aggregate(
-        first=Min("date"), last=Max("date")
-    )
-    if bounds["last"] is None:
-        return [datetime.date.today().year]
-    return list(range(bounds["last"].year, bounds["first"].year - 1, -1))
-
-
-def busiest_enterprise_id(
-    *, scope: Scope, date_from: datetime.date, date_to: datetime.date
-) -> int | None:
-    """The enterprise with the most visits of any kind in the period, in one aggregate query.
-
-    Enforcement actions and non-enforcement visits live in two tables; a UNION ALL
-    of the two scoped selectors, grouped once, ranks enterprises by the burden the
-    study counted (its 75 visits included 30 that were not enforcement).
-    """
-    period = {"date_from": date_from, "date_to": date_to}
-    actions = (
-        enforcement_selectors.action_list(scope=scope, filters=period)
-        .order_by()
-        .values("enterprise_id")
-    )
-    visits = (
-        enforcement_selectors.other_visit_list(scope=scope)
-        .filter(date__gte=date_from, date__lte=date_to)
-        .order_by()
-        .values("enterprise_id")
-    )
-    actions_sql, actions_params = actions.query.sql_with_params()
-    visits_sql, visits_params = visits.query.sql_with_params()
-    sql = (
-        f"SELECT enterprise_id, COUNT(*) AS n FROM ({actions_sql} UNION ALL {visits_sql}) AS visits "
-        "GROUP BY enterprise_id ORDER BY n DESC, enterprise_id LIMIT 1"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, (*actions_params, *visits_params))
-        row = cursor.fetchone()
-    return row[0] if row else None
 
 
 def table1_rows(summary: dict) -> list[dict]:
@@ -80,7 +36,7 @@ def dashboard(request):
     if not (user.is_superuser or user.role == Role.JUSTICE):
         raise PermissionDenied
     scope = scope_for(user)
-    years = years_with_data(scope=scope)
+    years = enforcement_selectors.action_years(scope=scope) or [datetime.date.today().year]
     form = DashboardForm(request.GET or None, years=years)
     year, credit_code, date_from, date_to = form.choice(default_year=years[0])
     summary = oversight_summary(scope=scope, year=year)
@@ -93,7 +49,9 @@ def dashboard(request):
         if enterprise is None:
             form.add_error("credit_code", "未找到该统一社会信用代码对应的企业")
     else:
-        busiest = busiest_enterprise_id(scope=scope, date_from=date_from, date_to=date_to)
+        busiest = oversight_selectors.busiest_enterprise_id(
+            scope=scope, date_from=date_from, date_to=date_to
+        )
         if busiest is not None:
             enterprise = registry_selectors.enterprise_list(scope=scope).get(pk=busiest)
     visits = (
