@@ -12,7 +12,10 @@ class EnforcementAction(models.Model):
         "registry.Enterprise", verbose_name="企业", on_delete=models.PROTECT, related_name="actions"
     )
     department = models.ForeignKey(
-        "registry.Department", verbose_name="执法部门", on_delete=models.PROTECT, related_name="actions"
+        "registry.Department",
+        verbose_name="执法部门",
+        on_delete=models.PROTECT,
+        related_name="actions",
     )
     # The level at the time of the action: a later reorganisation must not rewrite history.
     department_level = models.CharField("执法层级", max_length=10, choices=Level.choices)
@@ -26,12 +29,19 @@ class EnforcementAction(models.Model):
         "registry.Inspector", verbose_name="执法人员", blank=True, related_name="actions"
     )
     joint_ref = models.CharField(
-        "联合检查编号", max_length=40, blank=True, db_index=True,
+        "联合检查编号",
+        max_length=40,
+        blank=True,
+        db_index=True,
         help_text="同一次联合入企的各部门记录共用一个编号",
     )
     summary = models.TextField("情况摘要", blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="录入人", null=True, blank=True, on_delete=models.SET_NULL
+        settings.AUTH_USER_MODEL,
+        verbose_name="录入人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
     )
     created_at = models.DateTimeField("录入时间", auto_now_add=True)
 
@@ -53,15 +63,25 @@ class NonEnforcementVisit(models.Model):
     """A visit that is not enforcement (工会, 妇联, 党建, 社区): the study counts them as burden too."""
 
     enterprise = models.ForeignKey(
-        "registry.Enterprise", verbose_name="企业", on_delete=models.PROTECT, related_name="other_visits"
+        "registry.Enterprise",
+        verbose_name="企业",
+        on_delete=models.PROTECT,
+        related_name="other_visits",
     )
     organisation = models.ForeignKey(
-        "registry.Department", verbose_name="来访单位", on_delete=models.PROTECT, related_name="other_visits"
+        "registry.Department",
+        verbose_name="来访单位",
+        on_delete=models.PROTECT,
+        related_name="other_visits",
     )
     date = models.DateField("日期")
     purpose = models.CharField("事由", max_length=200)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="录入人", null=True, blank=True, on_delete=models.SET_NULL
+        settings.AUTH_USER_MODEL,
+        verbose_name="录入人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
     )
     created_at = models.DateTimeField("录入时间", auto_now_add=True)
 

@@ -25,15 +25,21 @@ def action_record(
     """Record one enforcement action. Only items from the department's own published list
     may be cited (清单之外无事项) and only its own officers may act."""
     if not department.is_enforcement:
-        raise ValidationError({"department": f"“{department.name}”不是执法主体，不能录入执法行为，请录为非执法入企"})
+        raise ValidationError(
+            {"department": f"“{department.name}”不是执法主体，不能录入执法行为，请录为非执法入企"}
+        )
     foreign_items = [i.code for i in items if i.department_id != department.pk or not i.active]
     if foreign_items:
         raise ValidationError(
-            {"items": f"检查事项 {'、'.join(foreign_items)} 不在“{department.name}”公布的有效检查事项清单内"}
+            {
+                "items": f"检查事项 {'、'.join(foreign_items)} 不在“{department.name}”公布的有效检查事项清单内"
+            }
         )
     foreign_officers = [o.badge_no for o in officers if o.department_id != department.pk]
     if foreign_officers:
-        raise ValidationError({"officers": f"执法人员 {'、'.join(foreign_officers)} 不属于“{department.name}”"})
+        raise ValidationError(
+            {"officers": f"执法人员 {'、'.join(foreign_officers)} 不属于“{department.name}”"}
+        )
     action = EnforcementAction.objects.create(
         enterprise=enterprise,
         department=department,
@@ -65,9 +71,13 @@ def action_record(
 
 
 @transaction.atomic
-def other_visit_record(*, actor, enterprise, organisation, day: date, purpose: str) -> NonEnforcementVisit:
+def other_visit_record(
+    *, actor, enterprise, organisation, day: date, purpose: str
+) -> NonEnforcementVisit:
     if organisation.is_enforcement:
-        raise ValidationError({"organisation": f"“{organisation.name}”是执法主体，其入企应录为执法行为"})
+        raise ValidationError(
+            {"organisation": f"“{organisation.name}”是执法主体，其入企应录为执法行为"}
+        )
     if not purpose.strip():
         raise ValidationError({"purpose": "请填写来访事由"})
     visit = NonEnforcementVisit.objects.create(
@@ -81,6 +91,10 @@ def other_visit_record(*, actor, enterprise, organisation, day: date, purpose: s
         actor=actor,
         verb="other_visit.record",
         obj=visit,
-        payload={"enterprise": enterprise.credit_code, "organisation": organisation.code, "date": day.isoformat()},
+        payload={
+            "enterprise": enterprise.credit_code,
+            "organisation": organisation.code,
+            "date": day.isoformat(),
+        },
     )
     return visit

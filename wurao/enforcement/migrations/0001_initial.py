@@ -6,56 +6,191 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('catalogue', '0001_initial'),
-        ('registry', '0001_initial'),
+        ("catalogue", "0001_initial"),
+        ("registry", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='EnforcementAction',
+            name="EnforcementAction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('department_level', models.CharField(choices=[('city', '市级'), ('district', '区级'), ('street', '街道级'), ('community', '社区级')], max_length=10, verbose_name='执法层级')),
-                ('date', models.DateField(verbose_name='日期')),
-                ('kind', models.CharField(choices=[('inspection', '行政检查'), ('penalty', '行政处罚'), ('coercive', '行政强制')], max_length=12, verbose_name='类别')),
-                ('origin', models.CharField(choices=[('random_draw', '双随机抽查'), ('plan', '计划检查'), ('complaint', '投诉举报'), ('referral', '转办移送'), ('higher_order', '上级交办'), ('campaign', '专项行动'), ('other', '其他')], max_length=16, verbose_name='来源')),
-                ('joint_ref', models.CharField(blank=True, db_index=True, help_text='同一次联合入企的各部门记录共用一个编号', max_length=40, verbose_name='联合检查编号')),
-                ('summary', models.TextField(blank=True, verbose_name='情况摘要')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='录入时间')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL, verbose_name='录入人')),
-                ('department', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='actions', to='registry.department', verbose_name='执法部门')),
-                ('enterprise', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='actions', to='registry.enterprise', verbose_name='企业')),
-                ('items', models.ManyToManyField(blank=True, related_name='actions', to='catalogue.inspectionitem', verbose_name='检查事项')),
-                ('officers', models.ManyToManyField(blank=True, related_name='actions', to='registry.inspector', verbose_name='执法人员')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "department_level",
+                    models.CharField(
+                        choices=[
+                            ("city", "市级"),
+                            ("district", "区级"),
+                            ("street", "街道级"),
+                            ("community", "社区级"),
+                        ],
+                        max_length=10,
+                        verbose_name="执法层级",
+                    ),
+                ),
+                ("date", models.DateField(verbose_name="日期")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("inspection", "行政检查"),
+                            ("penalty", "行政处罚"),
+                            ("coercive", "行政强制"),
+                        ],
+                        max_length=12,
+                        verbose_name="类别",
+                    ),
+                ),
+                (
+                    "origin",
+                    models.CharField(
+                        choices=[
+                            ("random_draw", "双随机抽查"),
+                            ("plan", "计划检查"),
+                            ("complaint", "投诉举报"),
+                            ("referral", "转办移送"),
+                            ("higher_order", "上级交办"),
+                            ("campaign", "专项行动"),
+                            ("other", "其他"),
+                        ],
+                        max_length=16,
+                        verbose_name="来源",
+                    ),
+                ),
+                (
+                    "joint_ref",
+                    models.CharField(
+                        blank=True,
+                        db_index=True,
+                        help_text="同一次联合入企的各部门记录共用一个编号",
+                        max_length=40,
+                        verbose_name="联合检查编号",
+                    ),
+                ),
+                ("summary", models.TextField(blank=True, verbose_name="情况摘要")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="录入时间")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="录入人",
+                    ),
+                ),
+                (
+                    "department",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="actions",
+                        to="registry.department",
+                        verbose_name="执法部门",
+                    ),
+                ),
+                (
+                    "enterprise",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="actions",
+                        to="registry.enterprise",
+                        verbose_name="企业",
+                    ),
+                ),
+                (
+                    "items",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="actions",
+                        to="catalogue.inspectionitem",
+                        verbose_name="检查事项",
+                    ),
+                ),
+                (
+                    "officers",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="actions",
+                        to="registry.inspector",
+                        verbose_name="执法人员",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '执法行为',
-                'verbose_name_plural': '执法行为',
-                'ordering': ['-date', '-id'],
-                'indexes': [models.Index(fields=['date', 'kind'], name='enforcement_date_0b410f_idx'), models.Index(fields=['department', 'date'], name='enforcement_departm_bbdeb8_idx'), models.Index(fields=['enterprise', 'date'], name='enforcement_enterpr_7f44be_idx')],
+                "verbose_name": "执法行为",
+                "verbose_name_plural": "执法行为",
+                "ordering": ["-date", "-id"],
+                "indexes": [
+                    models.Index(fields=["date", "kind"], name="enforcement_date_0b410f_idx"),
+                    models.Index(
+                        fields=["department", "date"], name="enforcement_departm_bbdeb8_idx"
+                    ),
+                    models.Index(
+                        fields=["enterprise", "date"], name="enforcement_enterpr_7f44be_idx"
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='NonEnforcementVisit',
+            name="NonEnforcementVisit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField(verbose_name='日期')),
-                ('purpose', models.CharField(max_length=200, verbose_name='事由')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='录入时间')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL, verbose_name='录入人')),
-                ('enterprise', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='other_visits', to='registry.enterprise', verbose_name='企业')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='other_visits', to='registry.department', verbose_name='来访单位')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("date", models.DateField(verbose_name="日期")),
+                ("purpose", models.CharField(max_length=200, verbose_name="事由")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="录入时间")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="录入人",
+                    ),
+                ),
+                (
+                    "enterprise",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="other_visits",
+                        to="registry.enterprise",
+                        verbose_name="企业",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="other_visits",
+                        to="registry.department",
+                        verbose_name="来访单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '非执法入企',
-                'verbose_name_plural': '非执法入企',
-                'ordering': ['-date', '-id'],
-                'indexes': [models.Index(fields=['enterprise', 'date'], name='enforcement_enterpr_4adcfe_idx'), models.Index(fields=['date'], name='enforcement_date_169f1a_idx')],
+                "verbose_name": "非执法入企",
+                "verbose_name_plural": "非执法入企",
+                "ordering": ["-date", "-id"],
+                "indexes": [
+                    models.Index(
+                        fields=["enterprise", "date"], name="enforcement_enterpr_4adcfe_idx"
+                    ),
+                    models.Index(fields=["date"], name="enforcement_date_169f1a_idx"),
+                ],
             },
         ),
     ]
