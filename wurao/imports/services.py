@@ -15,9 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from wurao.catalogue.services import item_upsert_many
+from wurao.imports.cells import Lookups
 from wurao.imports.engine import ImportFileError, encoding_label, read_table
 from wurao.imports.errors import FileErrorCode, RowErrorCode
-from wurao.imports.specs import SPECS, Lookups, Spec
+from wurao.imports.specs import SPECS, Spec
 from wurao.registry import selectors as registry_selectors
 from wurao.registry.models import RiskTag, Street
 from wurao.registry.services import UpsertResult, enterprise_upsert_many, inspector_upsert_many
