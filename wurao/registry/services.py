@@ -97,9 +97,8 @@ def bulk_upsert(
     result = UpsertResult()
     to_create: list[models.Model] = []
     updates_by_fields: dict[tuple[str, ...], list[models.Model]] = defaultdict(list)
-    link_changes: dict[str, dict[str, set[int]]] = {
-        name: {} for name in m2m
-    }  # name -> key -> wanted ids
+    # Many-to-many field -> record key -> the ids it should link to.
+    link_changes: dict[str, dict[str, set[int]]] = {name: {} for name in m2m}
     for row in rows:
         row_key = row[key]
         current = existing.get(row_key)
