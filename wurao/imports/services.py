@@ -20,7 +20,6 @@ from wurao.imports.engine import ImportFileError, encoding_label, read_table
 from wurao.imports.errors import FileErrorCode, RowErrorCode
 from wurao.imports.specs import SPECS, Spec
 from wurao.registry import selectors as registry_selectors
-from wurao.registry.models import RiskTag, Street
 from wurao.registry.services import UpsertResult, enterprise_upsert_many, inspector_upsert_many
 
 __all__ = ["ImportFileError", "ImportReport", "RowError", "TARGETS", "import_run"]
@@ -105,10 +104,8 @@ class ImportReport:
 
 def lookups_load() -> Lookups:
     """The reference data cells are matched against, in a handful of queries."""
-    # No registry selector lists streets without counting their enterprises, or risk tags:
-    # read them directly (reported as a selector to add).
     return Lookups.build(
-        streets=Street.objects.values_list("pk", "code", "name"),
+        streets=registry_selectors.street_list().values_list("pk", "code", "name"),
         communities=registry_selectors.community_list().values_list(
             "pk", "street_id", "code", "name"
         ),
@@ -116,7 +113,7 @@ def lookups_load() -> Lookups:
         departments=registry_selectors.department_list().values_list(
             "pk", "code", "name", "is_enforcement"
         ),
-        risk_tags=RiskTag.objects.values_list("pk", "code", "name"),
+        risk_tags=registry_selectors.risk_tag_list().values_list("pk", "code", "name"),
     )
 
 

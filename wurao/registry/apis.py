@@ -308,7 +308,7 @@ class StreetListApi(GenericAPIView):
 
     @extend_schema(tags=TAGS, summary="街道及其社区", responses=OutputSerializer(many=True))
     def get(self, request):
-        streets = selectors.street_list().prefetch_related("communities")
+        streets = selectors.street_list(with_counts=True).prefetch_related("communities")
         page = self.paginate_queryset(streets)
         return self.get_paginated_response(self.OutputSerializer(page, many=True).data)
 
@@ -379,5 +379,5 @@ class RiskTagListApi(GenericAPIView):
     @extend_schema(tags=TAGS, summary="风险标签列表", responses=RiskTagOutputSerializer(many=True))
     def get(self, request):
         # No risk_tag_list selector exists yet; the tags are public reference data.
-        page = self.paginate_queryset(RiskTag.objects.all())
+        page = self.paginate_queryset(selectors.risk_tag_list())
         return self.get_paginated_response(self.OutputSerializer(page, many=True).data)

@@ -3,8 +3,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from wurao.registry import selectors
 from wurao.registry.choices import EnterpriseKind, SizeClass
-from wurao.registry.models import Department, RiskTag, Street
+from wurao.registry.models import Department
 from wurao.web.forms import BootstrapFormMixin
 
 
@@ -20,7 +21,7 @@ class EnterpriseFilterForm(BootstrapFormMixin, forms.Form):
         widget=forms.SearchInput(attrs={"placeholder": _("企业名称关键字，或信用代码前几位")}),
     )
     street = forms.ModelChoiceField(
-        label=_("街道"), queryset=Street.objects.all(), required=False, empty_label=_("全部街道")
+        label=_("街道"), queryset=selectors.street_list(), required=False, empty_label=_("全部街道")
     )
     kind = forms.ChoiceField(
         label=_("类型"), choices=_blank(_("全部类型"), EnterpriseKind.choices), required=False
@@ -30,7 +31,7 @@ class EnterpriseFilterForm(BootstrapFormMixin, forms.Form):
     )
     risk_tag = forms.ModelChoiceField(
         label=_("风险标签"),
-        queryset=RiskTag.objects.all(),
+        queryset=selectors.risk_tag_list(),
         to_field_name="code",
         required=False,
         empty_label=_("全部风险标签"),

@@ -1,7 +1,15 @@
 from django.db.models import Count, QuerySet
 
 from wurao.accounts.scope import Scope
-from wurao.registry.models import Community, Department, Enterprise, Inspector, Park, Street
+from wurao.registry.models import (
+    Community,
+    Department,
+    Enterprise,
+    Inspector,
+    Park,
+    RiskTag,
+    Street,
+)
 
 
 def enterprise_list(*, scope: Scope, filters: dict | None = None) -> QuerySet[Enterprise]:
@@ -16,7 +24,11 @@ def enterprise_list(*, scope: Scope, filters: dict | None = None) -> QuerySet[En
         qs = qs.filter(street_id=scope.street_id)
     filters = filters or {}
     if q := filters.get("q"):
-        qs = qs.filter(name__contains=q) if not q[:1].isdigit() else qs.filter(credit_code__startswith=q.upper())
+        qs = (
+            qs.filter(name__contains=q)
+            if not q[:1].isdigit()
+            else qs.filter(credit_code__startswith=q.upper())
+        )
     for key in ("street", "kind", "size_class", "status", "industry_section", "park"):
         if value := filters.get(key):
             qs = qs.filter(**{f"{key}": value})
@@ -55,8 +67,14 @@ def inspector_list(*, scope: Scope, filters: dict | None = None) -> QuerySet[Ins
     return qs
 
 
-def street_list() -> QuerySet[Street]:
-    return Street.objects.annotate(enterprise_count=Count("enterprises"))
+def street_list(*, with_counts: bool = False) -> QuerySet[Street]:
+    """Streets; with_counts adds enterprise_count, a grouped join over the whole registry."""
+    qs = Street.objects.all()
+    return qs.annotate(enterprise_count=Count("enterprises")) if with_counts else qs
+
+
+def risk_tag_list() -> QuerySet[RiskTag]:
+    return RiskTag.objects.all()
 
 
 def community_list(*, street_id: int | None = None) -> QuerySet[Community]:

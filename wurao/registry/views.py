@@ -121,5 +121,5 @@ def department_list(request):
 
 @login_required
 def street_list(request):
-    streets = selectors.street_list().prefetch_related("communities", "parks")
+    streets = selectors.street_list(with_counts=True).prefetch_related("communities", "parks")
     return render(request, "registry/street_list.html", {"streets": streets})

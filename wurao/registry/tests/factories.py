@@ -3,7 +3,15 @@ from factory.django import DjangoModelFactory
 
 from wurao.registry.choices import EnterpriseKind, Level
 from wurao.registry.credit_code import credit_code_complete
-from wurao.registry.models import Community, Department, Enterprise, Inspector, Park, RiskTag, Street
+from wurao.registry.models import (
+    Community,
+    Department,
+    Enterprise,
+    Inspector,
+    Park,
+    RiskTag,
+    Street,
+)
 
 
 class StreetFactory(DjangoModelFactory):
