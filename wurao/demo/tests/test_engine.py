@@ -1,0 +1,121 @@
+"""The pure generator, without a database: determinism, codes, citations, calendar."""
+
+from collections import defaultdict
+from datetime import date
+
+import numpy as np
+import pytest
+
+from wurao.demo import data
+from wurao.demo.engine import district_generate, working_days
+from wurao.demo.history import ORIGIN_CODES
+from wurao.registry.credit_code import credit_code_normalise
+
+SCALE = 0.01
+
+
+@pytest.fixture(scope="module")
+def district():
+    return district_generate(scale=SCALE, seed=7)
+
+
+def test_same_seed_gives_the_same_district(district):
+    # when the same scale and seed are generated again
+    again = district_generate(scale=SCALE, seed=7)
+
+    # then codes, names, counts and the history are identical
+    assert again.entities.credit_code == district.entities.credit_code
+    assert again.entities.name == district.entities.name
+    assert again.counts() == district.counts()
+    assert np.array_equal(again.actions.enterprise, district.actions.enterprise)
+    assert np.array_equal(again.actions.date, district.actions.date)
+
+
+def test_another_seed_gives_another_district_with_the_same_counts(district):
+    other = district_generate(scale=SCALE, seed=8)
+
+    assert other.entities.credit_code != district.entities.credit_code
+    assert other.counts() == district.counts()
+
+
+def test_credit_codes_are_valid_unique_and_say_kind_and_district(district):
+    codes = district.entities.credit_code
+    prefixes = {0: "91440309", 1: "92440309", 2: "93440309"}
+
+    assert len(set(codes)) == len(codes)
+    for code, kind in zip(codes, district.entities.kind.tolist(), strict=True):
+        assert credit_code_normalise(code) == code
+        assert code.startswith(prefixes[kind])
+
+
+def test_the_plan_is_what_gets_generated(district):
+    counts = district.counts()
+    plan = district.plan
+
+    assert counts["entities"] == plan.entities and counts["enterprises"] == plan.enterprises
+    assert counts["four_above"] == plan.four_above and counts["above_scale"] == plan.above_scale
+    assert (counts["inspections_2020"], counts["penalties_2020"], counts["coercive_2020"]) == tuple(
+        plan.by_kind.values()
+    )
+    # 规上工业 are manufacturers
+    e = district.entities
+    assert set(e.section[e.above_scale].tolist()) == {"C"}
+    assert not (e.above_scale & ~e.four_above).any()
+
+
+def test_each_action_cites_items_and_officers_of_its_own_department(district):
+    a = district.actions
+    item_department = np.array([d for d, _, _ in district.items])
+    officer_department = district.inspectors.department
+
+    assert (item_department[a.items[:, 1]] == a.department[a.items[:, 0]]).all()
+    assert (officer_department[a.officers[:, 1]] == a.department[a.officers[:, 0]]).all()
+    items_per_action = np.bincount(a.items[:, 0], minlength=len(a))
+    officers_per_action = np.bincount(a.officers[:, 0], minlength=len(a))
+    assert items_per_action.min() >= 1 and items_per_action.max() <= 3
+    assert officers_per_action.min() >= 1 and officers_per_action.max() <= 2
+    assert len({tuple(p) for p in a.items[:, :2].tolist()}) == len(a.items)
+
+
+def test_joint_references_are_shared_only_by_a_joint_random_visit(district):
+    a = district.actions
+    groups = defaultdict(list)
+    for i, ref in enumerate(a.joint_ref):
+        if ref:
+            groups[ref].append(i)
+
+    assert len(groups) == district.plan.joint_random_visits
+    for rows in groups.values():
+        assert len({int(a.department[i]) for i in rows}) >= 2
+        assert len({int(a.enterprise[i]) for i in rows}) == 1
+        assert len({a.date[i] for i in rows}) == 1
+        assert all(ORIGIN_CODES[a.origin[i]] == "random_draw" and a.kind[i] == 0 for i in rows)
+
+
+def test_actions_of_2020_fall_on_working_days(district):
+    a = district.actions
+    in_2020 = a.date.astype("datetime64[Y]").astype(int) + 1970 == 2020
+
+    assert np.isin(a.date[in_2020], working_days(2020)).all()
+
+
+def test_key_enterprise_has_75_visits_in_january_to_october_2019(district):
+    a, v, key = district.actions, district.visits, district.entities.key
+    on_key_2019 = (a.enterprise == key) & (a.date < np.datetime64("2020-01-01"))
+
+    assert on_key_2019.sum() == 45
+    assert (v.enterprise == key).sum() == 30
+    dates = np.concatenate([a.date[on_key_2019], v.date])
+    assert dates.min() >= np.datetime64("2019-01-01") and dates.max() <= np.datetime64("2019-10-31")
+    assert len(set(a.department[on_key_2019].tolist())) >= 5
+    assert district.entities.name[key] == data.KEY_ENTERPRISE_NAME
+
+
+def test_working_days_follow_the_2020_holiday_notice():
+    days = set(working_days(2020).astype("datetime64[D]").tolist())
+
+    assert date(2020, 1, 19) in days  # Sunday, worked before the Spring Festival
+    assert date(2020, 1, 31) not in days  # Spring Festival, extended to 2 February
+    assert date(2020, 2, 3) in days
+    assert date(2020, 10, 8) not in days and date(2020, 10, 10) in days
+    assert date(2020, 5, 9) in days and date(2020, 5, 4) not in days
