@@ -1,0 +1,111 @@
+import sys
+import unicodedata
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from tqdm import tqdm
+
+from wurao.demo import data
+from wurao.demo.services import DemoError, demo_build, demo_existing_counts, demo_reset
+
+COUNT_LABELS = {
+    "streets": "街道",
+    "communities": "社区",
+    "parks": "园区",
+    "departments": "执法部门",
+    "other_organisations": "非执法单位（工会、妇联、党工委、社区工作站）",
+    "inspectors": "执法人员",
+    "risk_tags": "风险标签",
+    "items": "检查事项",
+    "entities": "商事主体",
+    "enterprises": "  其中企业",
+    "individuals": "  个体工商户",
+    "others": "  其他（农民专业合作社）",
+    "four_above": "“四上”企业",
+    "above_scale": "规上工业企业",
+    "actions_2020": "2020年执法行为",
+    "inspections_2020": "  行政检查",
+    "penalties_2020": "  行政处罚",
+    "coercive_2020": "  行政强制",
+    "key_enterprise_actions": "福城重点企业2019年1—10月执法入企",
+    "key_enterprise_other_visits": "福城重点企业2019年1—10月非执法入企",
+    "accounts": "演示账号",
+}
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _pad(text: str, width: int, right: bool = False) -> str:
+    fill = " " * max(width - _width(text), 0)
+    return fill + text if right else text + fill
+
+
+def _progress(total: int, desc: str):
+    # Bars go to stderr and switch themselves off when it is not a terminal.
+    return tqdm(total=total, desc=desc, unit="行", unit_scale=True, file=sys.stderr, disable=None)
+
+
+class Command(BaseCommand):
+    help = (
+        "生成演示区（仿龙华区：6个街道、商事主体、执法部门、检查事项及2020年执法记录）。"
+        " / Build the demo district reproducing the Longhua study's figures."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--scale",
+            type=float,
+            default=0.02,
+            help="规模比例，1 = 龙华区全量（433,407户），默认 0.02",
+        )
+        parser.add_argument(
+            "--seed", type=int, default=2022, help="随机种子；同一种子生成同一演示区"
+        )
+        parser.add_argument(
+            "--reset", action="store_true", help="先删除已有的演示表数据和演示账号（审计日志保留）"
+        )
+
+    def handle(self, *args, scale: float, seed: int, reset: bool, **options):
+        existing = {k: n for k, n in demo_existing_counts().items() if n}
+        if existing and not reset:
+            listed = "、".join(f"{k} {n}" for k, n in existing.items())
+            raise CommandError(
+                f"数据库非空（{listed}），未做任何改动。如确要删除这些数据并重建演示区，请加 --reset。"
+            )
+        try:
+            with transaction.atomic():
+                if existing:
+                    self.stdout.write("将删除以下数据后重建（审计日志保留）：")
+                    for k, n in existing.items():
+                        self.stdout.write(f"  {_pad(k, 16)}{n:>10,}")
+                    demo_reset(actor="demo")
+                self.stdout.write(f"正在生成演示区：比例 {scale:g}，种子 {seed} …")
+                result = demo_build(actor="demo", scale=scale, seed=seed, progress=_progress)
+        except DemoError as exc:
+            raise CommandError(str(exc)) from exc
+        self._report(result)
+
+    def _report(self, result) -> None:
+        out = self.stdout
+        out.write(
+            self.style.SUCCESS(
+                f"演示区已生成，用时 {result.seconds:.1f} 秒（比例 {result.scale:g}，种子 {result.seed}）。"
+            )
+        )
+        for key, label in COUNT_LABELS.items():
+            if key in result.counts:
+                out.write(f"  {_pad(label, 40)}{result.counts[key]:>10,}")
+        out.write(
+            f"重点企业：{result.key_enterprise['name']}（{result.key_enterprise['credit_code']}）"
+        )
+        out.write(f"数据口径来源：{data.STUDY_SOURCE}")
+        out.write("")
+        out.write(f"演示账号（密码均为 {result.password}）：")
+        header = f"  {_pad('用户名', 16)}{_pad('角色', 20)}{_pad('名称', 22)}所属"
+        out.write(header)
+        for a in result.accounts:
+            out.write(
+                f"  {_pad(a['username'], 16)}{_pad(a['role'], 20)}{_pad(a['name'], 22)}{a['anchor']}"
+            )

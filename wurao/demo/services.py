@@ -1,0 +1,434 @@
+"""Load the generated demo district into the database, or clear it.
+
+The demo writes straight into the registry, catalogue and enforcement tables in
+bulk: going through the per-record services would write half a million audit
+events and take an hour. Instead the whole build is one transaction and one
+audit event (verb "demo.build") that records the scale, the seed and the counts.
+"""
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from django.db import transaction
+from django.db.models import Model
+
+from wurao.accounts.choices import Role
+from wurao.accounts.models import User
+from wurao.accounts.services import user_create
+from wurao.audit.services import audit_record
+from wurao.catalogue.choices import ItemKind
+from wurao.catalogue.models import InspectionItem
+from wurao.demo import data
+from wurao.demo.engine import District, district_generate
+from wurao.demo.entities import INDUSTRIES, KIND_CODES, SIZE_CODES, TAG_CODES
+from wurao.demo.history import ACTION_KINDS, ORIGIN_CODES
+from wurao.demo.loader import (
+    ProgressFactory,
+    bulk_insert,
+    columns_of,
+    datetime_text,
+    delete_all,
+    reset_sequences,
+    silent_progress,
+    tune_for_bulk_load,
+)
+from wurao.enforcement.models import EnforcementAction, NonEnforcementVisit
+from wurao.registry.choices import EnterpriseStatus
+from wurao.registry.models import (
+    Community,
+    Department,
+    Enterprise,
+    Inspector,
+    Park,
+    RiskTag,
+    Street,
+)
+
+DEMO_USERNAMES = tuple(username for username, *_ in data.DEMO_ACCOUNTS)
+
+
+class DemoError(Exception):
+    """A demo build or reset that cannot go ahead; the message says why and what to do."""
+
+
+@dataclass
+class DemoResult:
+    scale: float
+    seed: int
+    seconds: float
+    counts: dict[str, int]
+    accounts: list[dict[str, str]] = field(default_factory=list)
+    key_enterprise: dict[str, str] = field(default_factory=dict)
+    password: str = data.DEMO_PASSWORD
+
+
+def _through(model: type[Model], name: str) -> type[Model]:
+    return model._meta.get_field(name).remote_field.through
+
+
+def _demo_models() -> list[type[Model]]:
+    """Every table the demo fills, in an order that deletes children first."""
+    return [
+        _through(EnforcementAction, "items"),
+        _through(EnforcementAction, "officers"),
+        EnforcementAction,
+        NonEnforcementVisit,
+        _through(InspectionItem, "applicable_tags"),
+        InspectionItem,
+        Inspector,
+        _through(Enterprise, "risk_tags"),
+        Enterprise,
+        RiskTag,
+        Department,
+        Park,
+        Community,
+        Street,
+    ]
+
+
+MAIN_MODELS = (
+    Street,
+    Community,
+    Park,
+    Department,
+    Inspector,
+    RiskTag,
+    InspectionItem,
+    Enterprise,
+    EnforcementAction,
+    NonEnforcementVisit,
+)
+
+
+def demo_existing_counts() -> dict[str, int]:
+    """Rows already in the tables the demo fills (by Chinese table name), and demo accounts."""
+    counts = {str(m._meta.verbose_name): m.objects.count() for m in MAIN_MODELS}
+    counts["演示账号"] = User.objects.filter(username__in=DEMO_USERNAMES).count()
+    return counts
+
+
+def demo_is_empty() -> bool:
+    return not any(demo_existing_counts().values())
+
+
+def _foreign_references() -> list[str]:
+    """Rows outside the demo's tables that point at demo rows and would block deleting them."""
+    own = set(_demo_models())
+    found = []
+    for model in _demo_models():
+        for rel in model._meta.related_objects:
+            if rel.many_to_many:
+                through = rel.through
+                if through in own:
+                    continue
+                n = through.objects.count()
+                label = f"{through._meta.label}"
+            else:
+                if rel.related_model in own:
+                    continue
+                n = rel.related_model._base_manager.filter(
+                    **{f"{rel.field.name}__isnull": False}
+                ).count()
+                label = f"{rel.related_model._meta.verbose_name}（{rel.related_model._meta.label}.{rel.field.name}）"
+            if n:
+                found.append(f"{label} {n} 条")
+    return found
+
+
+@transaction.atomic
+def demo_reset(*, actor: Any) -> dict[str, int]:
+    """Delete the demo accounts and every row of the tables the demo fills; audit events stay."""
+    before = demo_existing_counts()
+    User.objects.filter(username__in=DEMO_USERNAMES).delete()
+    blockers = _foreign_references()
+    if blockers:
+        raise DemoError(
+            "以下数据引用了街道、部门、企业等演示表中的记录，重置会破坏它们："
+            + "；".join(blockers)
+            + "。请先删除或改挂这些数据再重置。"
+        )
+    Department.objects.update(parent=None)
+    delete_all([m._meta.db_table for m in _demo_models()])
+    audit_record(actor=actor, verb="demo.reset", object_type="demo", payload={"deleted": before})
+    return before
+
+
+def _load_places(d: District) -> None:
+    Street.objects.bulk_create(
+        [Street(id=i + 1, code=s.code, name=s.name) for i, s in enumerate(d.streets)]
+    )
+    Community.objects.bulk_create(
+        [
+            Community(id=i + 1, street_id=c.street + 1, code=c.code, name=c.name)
+            for i, c in enumerate(d.communities)
+        ]
+    )
+    Park.objects.bulk_create(
+        [
+            Park(id=i + 1, street_id=p.street + 1, code=p.code, name=p.name)
+            for i, p in enumerate(d.parks)
+        ]
+    )
+
+
+def _load_organisations(d: District) -> None:
+    Department.objects.bulk_create(
+        [
+            Department(
+                id=i + 1,
+                code=o.code,
+                name=o.name,
+                level=o.level,
+                street_id=o.street + 1 if o.street >= 0 else None,
+                is_enforcement=o.is_enforcement,
+            )
+            for i, o in enumerate(d.organisations)
+        ]
+    )
+    ins = d.inspectors
+    Inspector.objects.bulk_create(
+        [
+            Inspector(
+                id=i + 1,
+                badge_no=ins.badge_no[i],
+                name=ins.name[i],
+                department_id=int(ins.department[i]) + 1,
+                expertise=ins.expertise[i],
+                certificate_valid_until=ins.valid_until[i].item(),
+            )
+            for i in range(len(ins.badge_no))
+        ],
+        batch_size=1000,
+    )
+    RiskTag.objects.bulk_create(
+        [
+            RiskTag(id=i + 1, code=code, name=name, description=desc)
+            for i, (code, name, desc) in enumerate(d.risk_tags)
+        ]
+    )
+    InspectionItem.objects.bulk_create(
+        [
+            InspectionItem(
+                id=i + 1,
+                department_id=dept + 1,
+                code=code,
+                name=item.name,
+                law=item.law,
+                article=item.article,
+                check_points=item.check_points,
+                applicable_industries=list(item.sections),
+                kind=ItemKind.KEY if item.key else ItemKind.GENERAL,
+            )
+            for i, (dept, code, item) in enumerate(d.items)
+        ]
+    )
+    through = _through(InspectionItem, "applicable_tags")
+    through.objects.bulk_create(
+        [
+            through(inspectionitem_id=i + 1, risktag_id=TAG_CODES.index(tag) + 1)
+            for i, (_, _, item) in enumerate(d.items)
+            for tag in item.tags
+        ]
+    )
+
+
+def _load_entities(d: District, progress: ProgressFactory) -> None:
+    e = d.entities
+    fields = [
+        "id", "credit_code", "name", "kind", "address", "division", "street", "community", "park",
+        "industry_section", "industry_code", "above_scale", "four_above", "size_class", "established",
+        "status", "employees",
+    ]  # fmt: skip
+    industry_code = np.array([ind.code for ind in INDUSTRIES])[e.industry].tolist()
+    kind = np.array(KIND_CODES)[e.kind].tolist()
+    size = np.array(SIZE_CODES)[e.size].tolist()
+    established = e.established.astype(str).tolist()
+    park = e.park.tolist()
+    rows = zip(
+        range(1, len(e) + 1),
+        e.credit_code,
+        e.name,
+        kind,
+        e.address,
+        [data.DIVISION] * len(e),
+        (e.street + 1).tolist(),
+        (e.community + 1).tolist(),
+        [p + 1 if p >= 0 else None for p in park],
+        e.section.tolist(),
+        industry_code,
+        e.above_scale.tolist(),
+        e.four_above.tolist(),
+        size,
+        established,
+        [EnterpriseStatus.ACTIVE.value] * len(e),
+        e.employees.tolist(),
+        strict=True,
+    )
+    bulk_insert(
+        Enterprise._meta.db_table,
+        columns_of(Enterprise, fields),
+        rows,
+        total=len(e),
+        desc="商事主体",
+        progress=progress,
+    )
+    entity, tag = np.nonzero(e.tags)
+    _insert_pairs(Enterprise, "risk_tags", entity + 1, tag + 1, "风险标签", progress)
+
+
+def _insert_pairs(
+    model: type[Model],
+    name: str,
+    left: np.ndarray,
+    right: np.ndarray,
+    desc: str,
+    progress: ProgressFactory,
+) -> None:
+    m2m = model._meta.get_field(name)
+    rows = zip(left.tolist(), right.tolist(), strict=True)
+    columns = [m2m.m2m_column_name(), m2m.m2m_reverse_name()]
+    bulk_insert(m2m.m2m_db_table(), columns, rows, total=len(left), desc=desc, progress=progress)
+
+
+def _load_history(d: District, progress: ProgressFactory) -> None:
+    a = d.actions
+    levels = [o.level for o in d.organisations]
+    days = a.date.astype(str).tolist()
+    # Recorded the evening of the day it happened (18:00 in Shenzhen, 10:00 UTC).
+    created = [datetime_text(day, "10:00:00") for day in days]
+    fields = [
+        "id", "enterprise", "department", "department_level", "date", "kind", "origin", "joint_ref", "summary",
+        "created_at",
+    ]  # fmt: skip
+    rows = zip(
+        range(1, len(a) + 1),
+        (a.enterprise + 1).tolist(),
+        (a.department + 1).tolist(),
+        [levels[i] for i in a.department.tolist()],
+        days,
+        np.array(ACTION_KINDS)[a.kind].tolist(),
+        np.array(ORIGIN_CODES)[a.origin].tolist(),
+        a.joint_ref,
+        a.summary,
+        created,
+        strict=True,
+    )
+    table = EnforcementAction._meta.db_table
+    bulk_insert(
+        table,
+        columns_of(EnforcementAction, fields),
+        rows,
+        total=len(a),
+        desc="执法行为",
+        progress=progress,
+    )
+    _insert_pairs(
+        EnforcementAction, "items", a.items[:, 0] + 1, a.items[:, 1] + 1, "引用检查事项", progress
+    )
+    _insert_pairs(
+        EnforcementAction,
+        "officers",
+        a.officers[:, 0] + 1,
+        a.officers[:, 1] + 1,
+        "执法人员",
+        progress,
+    )
+
+    v = d.visits
+    visit_days = v.date.astype(str).tolist()
+    rows = zip(
+        range(1, len(v.purpose) + 1),
+        (v.enterprise + 1).tolist(),
+        (v.organisation + 1).tolist(),
+        visit_days,
+        v.purpose,
+        [datetime_text(day, "10:00:00") for day in visit_days],
+        strict=True,
+    )
+    fields = ["id", "enterprise", "organisation", "date", "purpose", "created_at"]
+    bulk_insert(
+        NonEnforcementVisit._meta.db_table,
+        columns_of(NonEnforcementVisit, fields),
+        rows,
+        total=len(v.purpose),
+        desc="非执法入企",
+    )
+
+
+def _create_accounts(d: District, actor: Any) -> list[dict[str, str]]:
+    departments = {o.code: i + 1 for i, o in enumerate(d.organisations)}
+    streets = {s.name: i + 1 for i, s in enumerate(d.streets)}
+    key = Enterprise.objects.get(pk=d.entities.key + 1)
+    accounts = []
+    for username, role, display, anchor in data.DEMO_ACCOUNTS:
+        kind, _, value = anchor.partition(":")
+        department = Department.objects.get(pk=departments[value]) if kind == "department" else None
+        street = Street.objects.get(pk=streets[f"{value}街道"]) if kind == "street" else None
+        enterprise = key if kind == "key_enterprise" else None
+        user = user_create(
+            actor=actor,
+            username=username,
+            password=data.DEMO_PASSWORD,
+            role=Role(role),
+            display_name=display,
+            department=department,
+            street=street,
+            enterprise=enterprise,
+            is_staff=role == Role.JUSTICE,
+        )
+        if role == Role.JUSTICE:
+            # The justice bureau's demo account runs the Django admin too.
+            user.is_superuser = True
+            user.save(update_fields=["is_superuser"])
+        anchored = department or street or enterprise
+        accounts.append(
+            {
+                "username": username,
+                "role": Role(role).label,
+                "name": display,
+                "anchor": str(anchored) if anchored else "全区",
+            }
+        )
+    return accounts
+
+
+@transaction.atomic
+def demo_build(
+    *, actor: Any, scale: float, seed: int, progress: ProgressFactory = silent_progress
+) -> DemoResult:
+    """Generate the demo district and load it into an empty database, in one transaction."""
+    if scale <= 0:
+        raise DemoError(f"比例须为正数，实为 {scale}")
+    existing = {k: n for k, n in demo_existing_counts().items() if n}
+    if existing:
+        listed = "、".join(f"{k} {n}" for k, n in existing.items())
+        raise DemoError(
+            f"数据库中已有数据（{listed}），演示数据只能装入空库；如确要覆盖，请先重置（--reset）。"
+        )
+    started = time.monotonic()
+    district = district_generate(scale=scale, seed=seed)
+    tune_for_bulk_load()
+    _load_places(district)
+    _load_organisations(district)
+    _load_entities(district, progress)
+    _load_history(district, progress)
+    reset_sequences([m for m in _demo_models() if not m._meta.auto_created])
+    accounts = _create_accounts(district, actor)
+    counts = district.counts() | {"accounts": len(accounts)}
+    audit_record(
+        actor=actor,
+        verb="demo.build",
+        object_type="demo",
+        payload={"scale": scale, "seed": seed, "counts": counts, "source": data.STUDY_SOURCE},
+    )
+    e = district.entities
+    return DemoResult(
+        scale=scale,
+        seed=seed,
+        seconds=time.monotonic() - started,
+        counts=counts,
+        accounts=accounts,
+        key_enterprise={"name": e.name[e.key], "credit_code": e.credit_code[e.key]},
+    )
