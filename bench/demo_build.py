@@ -50,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from wurao.accounts.scope import Scope
     from wurao.demo.allocation import plan_counts
-    from wurao.demo.data import STUDY_YEAR
+    from wurao.demo.data import DEPARTMENTS, STUDY_YEAR, TOP3
     from wurao.demo.services import demo_build
     from wurao.oversight.selectors import oversight_summary
 
@@ -61,8 +61,8 @@ def main(argv: list[str] | None = None) -> int:
 
     summary = oversight_summary(scope=Scope(sees_all=True), year=STUDY_YEAR)
     expected = plan_counts(args.scale).figures()
-    top3 = sum(n for name, n in summary["by_department"].items() if name in {
-        "市生态环境局龙华管理局", "市市场监督管理局龙华监管局", "区应急管理局"})  # fmt: skip
+    top3_names = {o.name for o in DEPARTMENTS if o.code in TOP3}
+    top3 = sum(n for name, n in summary["by_department"].items() if name in top3_names)
     got = {
         "by_kind": summary["by_kind"],
         "total": summary["total"],

@@ -96,7 +96,7 @@ class Command(BaseCommand):
         )
         for key, label in COUNT_LABELS.items():
             if key in result.counts:
-                out.write(f"  {_pad(label, 40)}{result.counts[key]:>10,}")
+                out.write(f"  {_pad(label, 46)}{result.counts[key]:>10,}")
         out.write(
             f"重点企业：{result.key_enterprise['name']}（{result.key_enterprise['credit_code']}）"
         )
