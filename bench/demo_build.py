@@ -13,14 +13,18 @@ import argparse
 import json
 import os
 import resource
+import shutil
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 
-def _setup_django(database_url: str | None) -> str:
+def _setup_django(database_url: str | None) -> str | None:
+    """Point Django at the given database, or at a fresh SQLite file; return that file's
+    directory (to delete afterwards) or None."""
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
+    directory = None
     if database_url:
         os.environ["DATABASE_URL"] = database_url
     else:
@@ -30,7 +34,7 @@ def _setup_django(database_url: str | None) -> str:
     import django
 
     django.setup()
-    return os.environ["DATABASE_URL"]
+    return directory
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -44,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
 
-    _setup_django(os.environ.get("DATABASE_URL"))
+    scratch = _setup_django(os.environ.get("DATABASE_URL"))
     from django.core.management import call_command
     from django.db import connection
 
@@ -86,6 +90,9 @@ def main(argv: list[str] | None = None) -> int:
             ensure_ascii=False,
         )
     )
+    if scratch:
+        connection.close()
+        shutil.rmtree(scratch, ignore_errors=True)
     return 0
 
 
