@@ -2,6 +2,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Max, Min, QuerySet
+from django.utils.translation import gettext
 
 from wurao.accounts.scope import Scope
 from wurao.enforcement.models import EnforcementAction, NonEnforcementVisit
@@ -93,7 +94,7 @@ def enterprise_timeline(*, scope: Scope, enterprise_id: int) -> list[TimelineEnt
             date=v.date,
             organisation=v.organisation.name,
             is_enforcement=False,
-            label="非执法入企",
+            label=gettext("非执法入企"),
             detail=v.purpose,
             pk=v.pk,
         )
