@@ -6,7 +6,16 @@ from wurao.accounts.models import User
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    list_display = ["username", "last_name", "first_name", "role", "department", "street", "enterprise", "is_active"]
+    list_display = [
+        "username",
+        "last_name",
+        "first_name",
+        "role",
+        "department",
+        "street",
+        "enterprise",
+        "is_active",
+    ]
     list_filter = ["role", "is_active"]
     raw_id_fields = ["enterprise"]
     fieldsets = [

@@ -10,13 +10,29 @@ class User(AbstractUser):
 
     role = models.CharField("角色", max_length=20, choices=Role.choices, default=Role.JUSTICE)
     department = models.ForeignKey(
-        "registry.Department", verbose_name="所属部门", null=True, blank=True, on_delete=models.PROTECT
+        "registry.Department",
+        verbose_name="所属部门",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
     )
     street = models.ForeignKey(
         "registry.Street", verbose_name="所属街道", null=True, blank=True, on_delete=models.PROTECT
     )
     enterprise = models.ForeignKey(
-        "registry.Enterprise", verbose_name="所属企业", null=True, blank=True, on_delete=models.PROTECT
+        "registry.Enterprise",
+        verbose_name="所属企业",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+    )
+    # The enforcement officer this account signs in as (执法人员账号对应的执法证).
+    inspector = models.OneToOneField(
+        "registry.Inspector",
+        verbose_name="对应执法人员",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
     )
 
     class Meta:
@@ -34,3 +50,5 @@ class User(AbstractUser):
             field, message = anchors[Role(self.role)]
             if getattr(self, f"{field}_id") is None:
                 raise ValidationError({field: message})
+        if self.inspector_id and self.inspector.department_id != self.department_id:
+            raise ValidationError({"inspector": "执法人员须属于该账号所属部门"})

@@ -16,7 +16,9 @@ def user_create(
     department=None,
     street=None,
     enterprise=None,
+    inspector=None,
     is_staff: bool = False,
+    is_superuser: bool = False,
 ) -> User:
     user = User(
         username=username,
@@ -25,12 +27,19 @@ def user_create(
         department=department,
         street=street,
         enterprise=enterprise,
-        is_staff=is_staff,
+        inspector=inspector,
+        is_staff=is_staff or is_superuser,
+        is_superuser=is_superuser,
     )
     user.set_password(password)
     user.full_clean()
     user.save()
-    audit_record(actor=actor, verb="user.create", obj=user, payload={"role": role, "username": username})
+    audit_record(
+        actor=actor,
+        verb="user.create",
+        obj=user,
+        payload={"role": role, "username": username, "is_superuser": is_superuser},
+    )
     return user
 
 
@@ -41,5 +50,7 @@ def user_token_obtain(*, user: User) -> str:
 
     token, created = Token.objects.get_or_create(user=user)
     if created:
-        audit_record(actor=user, verb="user.token_create", obj=user, payload={"username": user.username})
+        audit_record(
+            actor=user, verb="user.token_create", obj=user, payload={"username": user.username}
+        )
     return token.key

@@ -11,7 +11,8 @@ class AuditEvent(models.Model):
         verbose_name="操作人",
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        # The log is append-only: deleting a user must not rewrite its events.
+        on_delete=models.DO_NOTHING,
         related_name="+",
         db_constraint=False,
     )

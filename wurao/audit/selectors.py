@@ -18,7 +18,15 @@ def audit_event_list(*, object_type: str = "", object_id: str = "") -> QuerySet[
 def _links() -> Iterator[ChainLink]:
     # The payload is read back through JSON, as stored, so a changed value shows.
     rows = AuditEvent.objects.order_by("seq").values_list(
-        "seq", "actor_label", "verb", "object_type", "object_id", "payload", "created_at", "prev_hash", "hash"
+        "seq",
+        "actor_label",
+        "verb",
+        "object_type",
+        "object_id",
+        "payload",
+        "created_at",
+        "prev_hash",
+        "hash",
     )
     for row in rows.iterator(chunk_size=5000):
         yield ChainLink(*row)

@@ -367,7 +367,7 @@ def _create_accounts(d: District, actor: Any) -> list[dict[str, str]]:
         department = Department.objects.get(pk=departments[value]) if kind == "department" else None
         street = Street.objects.get(pk=streets[f"{value}街道"]) if kind == "street" else None
         enterprise = key if kind == "key_enterprise" else None
-        user = user_create(
+        user_create(
             actor=actor,
             username=username,
             password=data.DEMO_PASSWORD,
@@ -376,12 +376,12 @@ def _create_accounts(d: District, actor: Any) -> list[dict[str, str]]:
             department=department,
             street=street,
             enterprise=enterprise,
-            is_staff=role == Role.JUSTICE,
-        )
-        if role == Role.JUSTICE:
+            inspector=Inspector.objects.filter(department=department).order_by("pk").first()
+            if role == Role.INSPECTOR
+            else None,
             # The justice bureau's demo account runs the Django admin too.
-            user.is_superuser = True
-            user.save(update_fields=["is_superuser"])
+            is_superuser=role == Role.JUSTICE,
+        )
         anchored = department or street or enterprise
         accounts.append(
             {

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,25 +14,45 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='AuditEvent',
+            name="AuditEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('seq', models.PositiveBigIntegerField(unique=True, verbose_name='序号')),
-                ('actor_label', models.CharField(max_length=150, verbose_name='操作人标识')),
-                ('verb', models.CharField(db_index=True, max_length=80, verbose_name='动作')),
-                ('object_type', models.CharField(max_length=80, verbose_name='对象类型')),
-                ('object_id', models.CharField(blank=True, max_length=64, verbose_name='对象编号')),
-                ('payload', models.JSONField(default=dict, verbose_name='内容')),
-                ('created_at', models.CharField(max_length=40, verbose_name='时间')),
-                ('prev_hash', models.CharField(max_length=64, verbose_name='前一事件哈希')),
-                ('hash', models.CharField(max_length=64, unique=True, verbose_name='哈希')),
-                ('actor', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='操作人')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("seq", models.PositiveBigIntegerField(unique=True, verbose_name="序号")),
+                ("actor_label", models.CharField(max_length=150, verbose_name="操作人标识")),
+                ("verb", models.CharField(db_index=True, max_length=80, verbose_name="动作")),
+                ("object_type", models.CharField(max_length=80, verbose_name="对象类型")),
+                ("object_id", models.CharField(blank=True, max_length=64, verbose_name="对象编号")),
+                ("payload", models.JSONField(default=dict, verbose_name="内容")),
+                ("created_at", models.CharField(max_length=40, verbose_name="时间")),
+                ("prev_hash", models.CharField(max_length=64, verbose_name="前一事件哈希")),
+                ("hash", models.CharField(max_length=64, unique=True, verbose_name="哈希")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="操作人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '审计事件',
-                'verbose_name_plural': '审计事件',
-                'ordering': ['seq'],
-                'indexes': [models.Index(fields=['object_type', 'object_id'], name='audit_audit_object__0e78a5_idx')],
+                "verbose_name": "审计事件",
+                "verbose_name_plural": "审计事件",
+                "ordering": ["seq"],
+                "indexes": [
+                    models.Index(
+                        fields=["object_type", "object_id"], name="audit_audit_object__0e78a5_idx"
+                    )
+                ],
             },
         ),
     ]

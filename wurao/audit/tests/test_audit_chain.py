@@ -11,7 +11,13 @@ pytestmark = pytest.mark.django_db
 
 def _write_three_events():
     for i in range(3):
-        audit_record(actor="tester", verb="thing.create", object_type="thing", object_id=str(i), payload={"n": i})
+        audit_record(
+            actor="tester",
+            verb="thing.create",
+            object_type="thing",
+            object_id=str(i),
+            payload={"n": i},
+        )
 
 
 def test_audit_chain_is_intact_after_writes(capsys):

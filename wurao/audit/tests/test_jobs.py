@@ -23,7 +23,9 @@ def _env(tmp_path: Path, jobs_url: str) -> dict[str, str]:
 
 def _enqueue_and_wait(env: dict[str, str]) -> str:
     subprocess.run([*WURAO, "migrate", "-v0"], env=env, check=True, timeout=120)
-    worker = subprocess.Popen([*WURAO, "run_huey", "--workers", "1"], env=env, stderr=subprocess.DEVNULL)
+    worker = subprocess.Popen(
+        [*WURAO, "run_huey", "--workers", "1"], env=env, stderr=subprocess.DEVNULL
+    )
     try:
         done = subprocess.run(
             [
@@ -50,7 +52,9 @@ def test_a_worker_runs_an_enqueued_task_on_the_embedded_sqlite_queue(tmp_path):
     assert "result {'intact': True, 'seq': None}" in output
 
 
-@pytest.mark.skipif(not os.environ.get("WURAO_TEST_REDIS_URL"), reason="scripts/test always provides Redis")
+@pytest.mark.skipif(
+    not os.environ.get("WURAO_TEST_REDIS_URL"), reason="scripts/test always provides Redis"
+)
 def test_a_worker_runs_an_enqueued_task_on_redis(tmp_path):
     output = _enqueue_and_wait(_env(tmp_path, os.environ["WURAO_TEST_REDIS_URL"]))
 
