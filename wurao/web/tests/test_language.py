@@ -80,3 +80,14 @@ def test_an_unknown_language_falls_back_to_chinese(client, justice_user):
     client.post("/lang/", {"language": "fr", "next": "/oversight/"})
 
     assert "年涉企行政执法监督" in page(client, "/oversight/")
+
+
+def test_an_english_browser_still_gets_chinese_until_the_user_chooses(client, justice_user):
+    # Given a browser that asks for English first
+    client.force_login(justice_user)
+
+    # When it opens the dashboard without having chosen a language
+    response = client.get("/oversight/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+
+    # Then the page is in Chinese, the platform's language
+    assert "行政检查" in response.content.decode()
