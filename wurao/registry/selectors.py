@@ -69,7 +69,7 @@ def inspector_list(*, scope: Scope, filters: dict | None = None) -> QuerySet[Ins
 
 def street_list(*, with_counts: bool = False) -> QuerySet[Street]:
     """Streets; with_counts adds enterprise_count, a grouped join over the whole registry."""
-    qs = Street.objects.all()
+    qs = Street.objects.order_by("code")
     return qs.annotate(enterprise_count=Count("enterprises")) if with_counts else qs
 
 

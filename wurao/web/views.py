@@ -23,11 +23,12 @@ def home(request):
     if role == Role.ENTERPRISE and request.user.enterprise_id:
         return HttpResponseRedirect(f"/registry/enterprises/{request.user.enterprise_id}/")
     scope = scope_for(request.user)
-    year = datetime.date.today().year
     actions = enforcement_selectors.action_list(scope=scope)
+    # The latest year with records, so a district that imported past years sees them.
+    year = next(iter(enforcement_selectors.action_years(scope=scope)), datetime.date.today().year)
     context = {
         "year": year,
-        "actions_this_year": actions.filter(date__year=year).count(),
+        "actions_in_year": actions.filter(date__year=year).count(),
         "recent_actions": actions[:8],
         # A department reads the whole shared registry; counting it on every landing would be waste.
         "enterprise_count": registry_selectors.enterprise_list(scope=scope).count()
