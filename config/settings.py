@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "wurao.registry",
     "wurao.catalogue",
     "wurao.enforcement",
+    "wurao.sampling",
     "wurao.imports",
     "wurao.oversight",
     "wurao.demo",
