@@ -5,6 +5,7 @@ from django.db.models import Max, Min, QuerySet
 from django.utils.translation import gettext
 
 from wurao.accounts.scope import Scope
+from wurao.enforcement.choices import ActionKind
 from wurao.enforcement.models import EnforcementAction, NonEnforcementVisit
 
 
@@ -60,6 +61,25 @@ def action_years(*, scope: Scope) -> list[int]:
     if bounds["last"] is None:
         return []
     return list(range(bounds["last"].year, bounds["first"].year - 1, -1))
+
+
+def last_inspection_officers(*, department_id: int) -> list[tuple[str, str]]:
+    """(credit code, badge) for the officers of the department's latest inspection of each
+    enterprise: a random draw must not send them back to the same enterprise (回避)."""
+    latest: dict[int, int] = {}
+    for enterprise_id, action_id in (
+        EnforcementAction.objects.filter(department_id=department_id, kind=ActionKind.INSPECTION)
+        .order_by("enterprise_id", "-date", "-id")
+        .values_list("enterprise_id", "id")
+        .iterator(chunk_size=10_000)
+    ):
+        latest.setdefault(enterprise_id, action_id)
+    through = EnforcementAction.officers.through
+    return list(
+        through.objects.filter(enforcementaction_id__in=list(latest.values())).values_list(
+            "enforcementaction__enterprise__credit_code", "inspector__badge_no"
+        )
+    )
 
 
 @dataclass(frozen=True)
