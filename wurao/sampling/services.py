@@ -22,7 +22,13 @@ from wurao.enforcement.services import action_record
 from wurao.registry import selectors as registry_selectors
 from wurao.sampling import engine
 from wurao.sampling.allocation import StratumSpec, allocate
-from wurao.sampling.choices import GRADE_STRATA, ResultCategory, SizeMode, TaskStatus
+from wurao.sampling.choices import (
+    DEFAULT_WEIGHTS,
+    GRADE_STRATA,
+    ResultCategory,
+    SizeMode,
+    TaskStatus,
+)
 from wurao.sampling.models import (
     ConflictOfInterest,
     DrawParticipant,
@@ -94,15 +100,20 @@ def _strata_of(enterprise_ids) -> dict[int, str]:
     return {}
 
 
-def _validate_draft(
-    *, title, size_mode, size_value, weights, window_start, window_end, participants
-) -> None:
-    if not title.strip():
-        raise _invalid("title", "请填写任务名称")
+def _with_default_weights(weights: dict[str, str] | None) -> dict[str, str]:
+    return {**DEFAULT_WEIGHTS, **{k: str(v) for k, v in (weights or {}).items()}}
+
+
+def _validate_size(size_mode: str, size_value: Decimal) -> None:
+    if size_mode not in SizeMode.values:
+        raise _invalid("size_mode", "请选择按总数或按比例抽取")
     if size_mode == SizeMode.RATIO and not (Decimal(0) < Decimal(size_value) <= Decimal(1)):
         raise _invalid("size_value", "抽取比例须大于 0 且不超过 1（如 0.05 表示 5%）")
     if size_mode == SizeMode.TOTAL and (Decimal(size_value) < 1 or Decimal(size_value) % 1):
         raise _invalid("size_value", "抽取总数须为正整数")
+
+
+def _validate_weights(weights: dict[str, str]) -> None:
     for label, weight in weights.items():
         if label not in GRADE_STRATA:
             raise _invalid("weights", f"未知的等级“{label}”，只能是 {'、'.join(GRADE_STRATA)}")
@@ -111,6 +122,15 @@ def _validate_draft(
                 raise ValueError
         except (ArithmeticError, ValueError):
             raise _invalid("weights", f"等级 {label} 的权重须为非负小数，实为“{weight}”") from None
+
+
+def _validate_draft(
+    *, title, size_mode, size_value, weights, window_start, window_end, participants
+) -> None:
+    if not title.strip():
+        raise _invalid("title", "请填写任务名称")
+    _validate_size(size_mode, size_value)
+    _validate_weights(weights)
     if window_end < window_start:
         raise _invalid("window_end", "计划检查结束日期不能早于开始日期")
     if not participants:
@@ -153,13 +173,7 @@ def draw_task_create(
     weights: dict[str, str] | None = None,
 ) -> DrawTask:
     """A draft task; a joint task lists several departments, the lead one first."""
-    weights = {
-        **dict.fromkeys(GRADE_STRATA, "1"),
-        "A": "0.5",
-        "C": "2",
-        "D": "4",
-        **(weights or {}),
-    }
+    weights = _with_default_weights(weights)
     _validate_draft(
         title=title, size_mode=size_mode, size_value=size_value, weights=weights,
         window_start=window_start, window_end=window_end, participants=participants,
@@ -203,11 +217,9 @@ def draw_task_create(
     return task
 
 
-def _candidates_for(task: DrawTask) -> tuple[engine.Candidates, list[int]]:
+def _candidates_for(scope: dict) -> tuple[engine.Candidates, list[int]]:
     rows = list(
-        draw_scope_enterprises(scope=task.scope)
-        .order_by("credit_code")
-        .values_list("credit_code", "pk")
+        draw_scope_enterprises(scope=scope).order_by("credit_code").values_list("credit_code", "pk")
     )
     strata_of = _strata_of([pk for _, pk in rows])
     labels = list(GRADE_STRATA)
@@ -221,22 +233,40 @@ def _candidates_for(task: DrawTask) -> tuple[engine.Candidates, list[int]]:
 
 def draw_task_preview(*, task: DrawTask) -> QuotaPreview:
     """The quotas the task would commit to now: shown before committing."""
-    candidates, _ = _candidates_for(task)
-    return _preview(task, candidates)
+    candidates, _ = _candidates_for(task.scope)
+    return _preview(
+        candidates, size_mode=task.size_mode, size_value=task.size_value, weights=task.weights
+    )
 
 
-def _preview(task: DrawTask, candidates: engine.Candidates) -> QuotaPreview:
+def draw_scope_preview(
+    *, scope: dict, size_mode: str, size_value: Decimal, weights: dict[str, str] | None = None
+) -> QuotaPreview:
+    """The quotas a task with this scope, size and weights would get now, before it is saved."""
+    weights = _with_default_weights(weights)
+    _validate_size(size_mode, size_value)
+    _validate_weights(weights)
+    candidates, _ = _candidates_for(scope)
+    return _preview(candidates, size_mode=size_mode, size_value=size_value, weights=weights)
+
+
+def _preview(
+    candidates: engine.Candidates, *, size_mode: str, size_value: Decimal, weights: dict
+) -> QuotaPreview:
     sizes = {label: candidates.sizes.get(label, 0) for label in GRADE_STRATA}
     if not len(candidates):
         raise _invalid("scope", "抽查范围内没有企业，请放宽范围")
-    total = _task_total(task.size_mode, task.size_value, len(candidates))
-    specs = [
-        StratumSpec(label, sizes[label], task.weights.get(label, "1")) for label in GRADE_STRATA
-    ]
+    total = _task_total(size_mode, size_value, len(candidates))
+    if total < 1:
+        raise _invalid(
+            "size_value",
+            f"按此比例从 {len(candidates)} 家企业中抽取不到 1 家，请提高比例或改为按总数抽取",
+        )
+    specs = [StratumSpec(label, sizes[label], weights.get(label, "1")) for label in GRADE_STRATA]
     try:
         quotas = allocate(specs, total)
     except engine.DrawError as error:
-        raise _invalid("size_value", str(error)) from None
+        raise _invalid("size_value", error.message_zh) from None
     return QuotaPreview(sizes=sizes, total=total, quotas=quotas)
 
 
@@ -311,8 +341,10 @@ def draw_task_commit(*, actor, task: DrawTask) -> DrawTask:
     """Freeze the candidates, quotas, rosters and exclusions and publish the commitment.
     Nothing about the snapshot can change afterwards."""
     task = _locked(task, TaskStatus.DRAFT)
-    candidates, _ = _candidates_for(task)
-    preview = _preview(task, candidates)
+    candidates, _ = _candidates_for(task.scope)
+    preview = _preview(
+        candidates, size_mode=task.size_mode, size_value=task.size_value, weights=task.weights
+    )
     codes = set(candidates.code_list())
     for participant in task.participants.all():
         roster = _roster_for(participant, task.window_end)
@@ -388,7 +420,7 @@ def draw_task_draw(*, actor, task: DrawTask, external_entropy: str, observer: st
             for p in participants
         }
     except engine.DrawError as error:
-        raise ValidationError(str(error)) from None
+        raise ValidationError(error.message_zh) from None
     enterprises = dict(
         registry_selectors.enterprise_list(scope=_ALL)
         .filter(credit_code__in=selected_codes)
