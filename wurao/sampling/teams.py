@@ -38,6 +38,9 @@ from wurao.sampling.engine import (
 TEAM_LABEL = b"team"
 # Prefix depth: enough that the loads rarely exhaust it before the last enterprises.
 DEFAULT_DEPTH = 32
+# Below this many keys (about a second of work) starting worker processes costs more than
+# it saves.
+PARALLEL_MIN_KEYS = 2_000_000
 
 
 class TeamKeys:
@@ -111,7 +114,7 @@ def _prefixes_parallel(
     depth: int,
     workers: int,
 ) -> list[IndexArray]:
-    if workers <= 1 or len(codes) < 2 * workers:
+    if workers <= 1 or len(codes) * len(badges) < PARALLEL_MIN_KEYS:
         return _prefixes(seed, codes, badges, excluded, depth)
     chunks = workers * 4
     bounds = [len(codes) * i // chunks for i in range(chunks + 1)]

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from wurao.sampling import teams as teams_module
 from wurao.sampling.engine import DrawErrorCode, SeedError, TeamError, draw_seed
 from wurao.sampling.teams import TeamKeys, assign_teams, ranking_prefix
 
@@ -201,7 +202,9 @@ def test_teams_equal_the_spec_written_out(drawn, depth):
         assert not set(team) & set(exclusions.get(code, ()))
 
 
-def test_teams_computed_in_worker_processes_are_the_same():
+def test_teams_computed_in_worker_processes_are_the_same(monkeypatch):
+    # Given a draw small enough to test, but made to go to worker processes anyway
+    monkeypatch.setattr(teams_module, "PARALLEL_MIN_KEYS", 0)
     codes = [f"91440300MA5F{i:06d}" for i in range(0, 400, 3)]
     roster = [f"ZF{i:03d}" for i in range(40)]
     exclusions = {codes[5]: [f"ZF{i:03d}" for i in range(30)]}
