@@ -133,9 +133,10 @@ class Candidates:
                 )
             codes.append(pair[0])
             stratum_of.append(pair[1])
-        labels = sorted(set(stratum_of))
-        for label in labels:
+        distinct = set(stratum_of)
+        for label in distinct:
             label_check(label)
+        labels = sorted(distinct)
         index = {label: i for i, label in enumerate(labels)}
         strata = np.fromiter((index[s] for s in stratum_of), dtype=np.int32, count=len(codes))
         return cls.from_arrays(codes, strata, labels)
@@ -237,16 +238,22 @@ def code_array(codes: CodeArray | Sequence[str]) -> CodeArray:
         if bad.size:
             _raise_code_invalid(codes[bad[0]].decode("ascii", "replace"))
         return codes
+    if isinstance(codes, np.ndarray):
+        if codes.ndim != 1 or codes.dtype.kind not in "US":
+            _raise_code_invalid(codes[:1])
+    else:
+        # NumPy would turn a number into its digits: a code read as a number must not pass.
+        for value in codes:
+            if not isinstance(value, str):
+                _raise_code_invalid(value)
     try:
         # One byte more than a code: a longer value keeps a non-NUL 19th byte and fails.
         wide = np.asarray(codes, dtype="S19")
-    except (UnicodeEncodeError, TypeError, ValueError):
+    except UnicodeEncodeError:
         for value in codes:
-            if not isinstance(value, str) or not value.isascii():
+            if not str(value).isascii():
                 _raise_code_invalid(value)
         raise
-    if wide.ndim != 1:
-        _raise_code_invalid(codes)
     matrix = wide.view(np.uint8).reshape(-1, CODE_LENGTH + 1)
     ok = _CODE_BYTE_OK[matrix[:, :CODE_LENGTH]].all(axis=1) & (matrix[:, CODE_LENGTH] == 0)
     bad = np.flatnonzero(~ok)

@@ -113,6 +113,14 @@ def test_candidates_refuse_a_code_that_is_not_18_capitals_or_digits(code):
     assert "18" in refused.value.message_zh
 
 
+def test_candidates_refuse_a_credit_code_read_as_a_number():
+    # Spreadsheets turn all-digit codes into numbers; their digits must not pass as a code.
+    with pytest.raises(CandidatesError) as refused:
+        Candidates.from_arrays([914403001234567890], [0], ["A"])
+
+    assert refused.value.code == DrawErrorCode.CODE_INVALID
+
+
 @pytest.mark.parametrize("label", ["", "A\tB", "A\n"])
 def test_candidates_refuse_a_stratum_label_that_would_break_the_digest_lines(label):
     with pytest.raises(CandidatesError) as refused:

@@ -93,6 +93,12 @@ def test_tampering_with_a_derived_field_is_reported_by_its_name(example, field):
     ]
 
 
+def test_a_quota_written_as_a_float_or_boolean_is_a_mismatch(example):
+    example["quotas"].update(B=1.0, C=True)
+
+    assert [m.field for m in verify_bundle(example)] == ["quotas"]
+
+
 def test_a_tampered_team_shows_the_expected_and_found_team(example):
     _tamper_team(example)
 
