@@ -30,6 +30,7 @@ from wurao.sampling.engine import (
     TeamError,
     commitment,
     draw_seed,
+    label_check,
     quotas_check,
     select,
     snapshot_digest,
@@ -100,7 +101,16 @@ def _stratum_specs(candidates: Candidates, strata: Sequence[StratumWeight]) -> l
             f"candidates are in strata that are not listed: {', '.join(unlisted)}",
             strata=unlisted,
         )
+    if len(set(listed)) != len(listed):
+        repeated = sorted({label for label in listed if listed.count(label) > 1})
+        raise QuotaError(
+            DrawErrorCode.STRATUM_DUPLICATE,
+            f"层级 {'、'.join(repeated)} 列出了两次",
+            f"strata listed twice: {', '.join(repeated)}",
+            strata=repeated,
+        )
     for stratum in strata:
+        label_check(stratum.label)
         # Weights are checked even when quotas are set by hand: the bundle publishes them.
         weight_exact(stratum.weight)
     return [

@@ -239,6 +239,7 @@ def test_a_draw_with_too_few_inspectors_names_the_enterprise():
         (lambda b: b.update(candidates=[["91440300MA5F000001"]]), "candidates"),
         (lambda b: b["candidates"].append([E1, "B"]), "candidates"),
         (lambda b: b["strata"][0].update(weight=0.5), "strata"),
+        (lambda b: b.update(total=None, strata=b["strata"] + b["strata"][:1]), "strata"),
         (lambda b: b["departments"][0].pop("roster"), "departments[0].roster"),
     ],
 )
