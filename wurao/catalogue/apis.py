@@ -13,10 +13,8 @@ from rest_framework.views import APIView
 from wurao.catalogue.choices import ItemKind
 from wurao.catalogue.models import InspectionItem
 from wurao.catalogue.selectors import item_list
+from wurao.web.api_fields import BAD_QUERY
 
-BAD_QUERY = OpenApiResponse(
-    description='查询参数无效：按参数名给出中文说明，如 {"year": ["请输入有效的年份，如 2020"]}'
-)
 NOT_FOUND = OpenApiResponse(description="没有该检查事项")
 TAGS = ["catalogue 一单"]
 KIND_OPTIONS = "、".join(f"{value}（{name}）" for value, name in ItemKind.choices)

@@ -4,7 +4,7 @@ Scoped like the pages: a department sees its own records, a street those in its
 area, an enterprise those on itself, the justice bureau all of them.
 """
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.generics import GenericAPIView
@@ -15,55 +15,16 @@ from wurao.accounts.scope import scope_for
 from wurao.enforcement.choices import ActionKind, Origin
 from wurao.enforcement.models import EnforcementAction, NonEnforcementVisit
 from wurao.enforcement.selectors import action_list, other_visit_list
-
-BAD_QUERY = OpenApiResponse(
-    description='查询参数无效：按参数名给出中文说明，如 {"year": ["请输入有效的年份，如 2020"]}'
+from wurao.web.api_fields import (
+    BAD_QUERY,
+    NOT_FOUND,
+    choice_filter,
+    date_filter,
+    id_filter,
+    year_filter,
 )
-NOT_FOUND = OpenApiResponse(description="不存在，或不在您的查看范围内")
+
 TAGS = ["enforcement 执法记录"]
-YEAR_ERROR = "请输入有效的年份，如 2020"
-DATE_ERROR = "请输入有效的日期，格式为 YYYY-MM-DD，如 2020-06-01"
-
-
-def choice_filter(choices, label: str) -> serializers.ChoiceField:
-    options = "、".join(f"{value}（{name}）" for value, name in choices.choices)
-    return serializers.ChoiceField(
-        choices=choices.choices,
-        required=False,
-        help_text=label,
-        error_messages={"invalid_choice": f"“{{input}}”不是有效的{label}，可选：{options}"},
-    )
-
-
-def id_filter(label: str) -> serializers.IntegerField:
-    message = f"请输入有效的{label}编号（正整数），如 1"
-    return serializers.IntegerField(
-        required=False,
-        min_value=1,
-        help_text=f"{label}编号（id）",
-        error_messages={"invalid": message, "min_value": message, "max_string_length": message},
-    )
-
-
-def year_filter() -> serializers.IntegerField:
-    return serializers.IntegerField(
-        required=False,
-        min_value=1900,
-        max_value=2100,
-        help_text="年份，如 2020",
-        error_messages={
-            key: YEAR_ERROR for key in ("invalid", "min_value", "max_value", "max_string_length")
-        },
-    )
-
-
-def date_filter(help_text: str) -> serializers.DateField:
-    return serializers.DateField(
-        required=False,
-        input_formats=["%Y-%m-%d"],
-        help_text=help_text,
-        error_messages={"invalid": DATE_ERROR},
-    )
 
 
 @extend_schema_serializer(component_name="EnforcementAction")

@@ -8,9 +8,9 @@ from rest_framework.views import APIView
 
 from wurao.accounts.scope import scope_for
 from wurao.oversight.selectors import oversight_summary
+from wurao.web.api_fields import YEAR_ERROR
 
 TAGS = ["oversight 执法监督"]
-YEAR_ERROR = "请输入有效的年份，如 2020"
 
 
 class IsJusticeBureau(BasePermission):

@@ -5,7 +5,7 @@ goes into the selector, so a street sees its own area and an enterprise only its
 """
 
 from django.core.exceptions import ObjectDoesNotExist
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.generics import GenericAPIView
@@ -26,37 +26,14 @@ from wurao.registry.models import (
     RiskTag,
     Street,
 )
+from wurao.web.api_fields import BAD_QUERY, NOT_FOUND, choice_filter, id_filter
 
-BAD_QUERY = OpenApiResponse(
-    description='查询参数无效：按参数名给出中文说明，如 {"year": ["请输入有效的年份，如 2020"]}'
-)
-NOT_FOUND = OpenApiResponse(description="不存在，或不在您的查看范围内")
 TAGS = ["registry 两库"]
 # 404 whether the enterprise does not exist or is out of scope: whoever may not see it must not learn it exists.
 ENTERPRISE_NOT_FOUND = "未找到该企业，或您无权查看"
 # Query parameters are validated by each view's FilterSerializer and applied by the selector,
 # not by django-filter backends (which would also query models outside the selectors).
 NO_FILTER_BACKENDS = ()
-
-
-def choice_filter(choices, label: str) -> serializers.ChoiceField:
-    options = "、".join(f"{value}（{name}）" for value, name in choices.choices)
-    return serializers.ChoiceField(
-        choices=choices.choices,
-        required=False,
-        help_text=label,
-        error_messages={"invalid_choice": f"“{{input}}”不是有效的{label}，可选：{options}"},
-    )
-
-
-def id_filter(label: str) -> serializers.IntegerField:
-    message = f"请输入有效的{label}编号（正整数），如 1"
-    return serializers.IntegerField(
-        required=False,
-        min_value=1,
-        help_text=f"{label}编号（id）",
-        error_messages={"invalid": message, "min_value": message, "max_string_length": message},
-    )
 
 
 @extend_schema_serializer(component_name="Community")

@@ -1,0 +1,57 @@
+"""Query-parameter fields and error descriptions shared by every app's API.
+
+Each field answers a bad value with a Chinese message naming what would be right,
+so an API client learns which parameter is wrong and how to fix it.
+"""
+
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import serializers
+
+BAD_QUERY = OpenApiResponse(
+    description='查询参数无效：按参数名给出中文说明，如 {"year": ["请输入有效的年份，如 2020"]}'
+)
+NOT_FOUND = OpenApiResponse(description="不存在，或不在您的查看范围内")
+YEAR_ERROR = "请输入有效的年份，如 2020"
+DATE_ERROR = "请输入有效的日期，格式为 YYYY-MM-DD，如 2020-06-01"
+
+
+def choice_filter(choices, label: str) -> serializers.ChoiceField:
+    options = "、".join(f"{value}（{name}）" for value, name in choices.choices)
+    return serializers.ChoiceField(
+        choices=choices.choices,
+        required=False,
+        help_text=label,
+        error_messages={"invalid_choice": f"“{{input}}”不是有效的{label}，可选：{options}"},
+    )
+
+
+def id_filter(label: str) -> serializers.IntegerField:
+    message = f"请输入有效的{label}编号（正整数），如 1"
+    return serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text=f"{label}编号（id）",
+        error_messages={"invalid": message, "min_value": message, "max_string_length": message},
+    )
+
+
+def year_filter(*, required: bool = False) -> serializers.IntegerField:
+    return serializers.IntegerField(
+        required=required,
+        min_value=1900,
+        max_value=2100,
+        help_text="年份，如 2020",
+        error_messages={
+            key: YEAR_ERROR
+            for key in ("invalid", "min_value", "max_value", "max_string_length", "required")
+        },
+    )
+
+
+def date_filter(help_text: str) -> serializers.DateField:
+    return serializers.DateField(
+        required=False,
+        input_formats=["%Y-%m-%d"],
+        help_text=help_text,
+        error_messages={"invalid": DATE_ERROR},
+    )
