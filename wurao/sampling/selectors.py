@@ -4,7 +4,7 @@ from wurao.accounts.scope import Scope
 from wurao.registry import selectors as registry_selectors
 from wurao.registry.choices import EnterpriseStatus
 from wurao.sampling.choices import TaskStatus
-from wurao.sampling.models import DrawParticipant, DrawSelection, DrawTask
+from wurao.sampling.models import DrawParticipant, DrawResult, DrawSelection, DrawTask
 
 # The registry filters a draw's scope may use, and the lookup each maps to.
 SCOPE_LOOKUPS = {
@@ -50,6 +50,16 @@ def draw_task_list(*, scope: Scope, filters: dict | None = None) -> QuerySet[Dra
     filters = filters or {}
     if status := filters.get("status"):
         qs = qs.filter(status=status)
+    if q := filters.get("q"):
+        qs = qs.filter(Q(title__contains=q) | Q(code__icontains=q))
+    if filters.get("joint"):
+        joint = (
+            DrawParticipant.objects.values("task_id")
+            .annotate(departments=Count("id"))
+            .filter(departments__gt=1)
+            .values("task_id")
+        )
+        qs = qs.filter(pk__in=joint)
     return qs.order_by("-created_at", "-id")
 
 
@@ -81,3 +91,9 @@ def draw_selection_list(*, task: DrawTask) -> QuerySet[DrawSelection]:
         )
         .order_by("enterprise__credit_code")
     )
+
+
+def draw_result_progress(*, task: DrawTask) -> tuple[int, int]:
+    """(results recorded, results expected): one per drawn enterprise and department."""
+    expected = task.selections.count() * task.participants.count()
+    return DrawResult.objects.filter(selection__task=task).count(), expected
