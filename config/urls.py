@@ -29,6 +29,8 @@ urlpatterns = [
     path("enforcement/", include("wurao.enforcement.urls")),
     path("imports/", include("wurao.imports.urls")),
     path("oversight/", include("wurao.oversight.urls")),
+    path("draws/", include("wurao.sampling.urls")),
+    path("public/draws/", include("wurao.sampling.public_urls")),
     path("api/", include(api_patterns)),
     path("admin/", admin.site.urls),
 ]
