@@ -38,6 +38,17 @@ class FormMixin(BootstrapFormMixin):
                 field.widget.attrs["class"] = "form-check-input"
         self.section_errors: dict[str, list[str]] = {}
 
+    def add_error(self, field, error) -> None:
+        super().add_error(field, error)
+        # Bootstrap draws the field in red; add_error may name several fields in a dict.
+        for name in self.errors:
+            if name in self.fields and not isinstance(
+                self.fields[name].widget, forms.CheckboxSelectMultiple | forms.RadioSelect
+            ):
+                widget = self.fields[name].widget
+                if "is-invalid" not in widget.attrs.get("class", ""):
+                    widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
+
     def add_service_error(self, error: ValidationError) -> None:
         if not hasattr(error, "error_dict"):
             self.add_error(None, error.messages)
