@@ -51,6 +51,8 @@ def task_detail(request, code: str):
     context = {
         "task": task,
         "drawn": task.status in DRAWN,
+        # Results are published when the task closes (一公开), not one by one while it runs.
+        "results_pending": task.status != TaskStatus.CLOSED,
         "participants": participants,
         "rosters": roster_rows(participants),
         "quota_rows": quota_rows(task),

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from wurao.sampling.bundle import verify_bundle
 from wurao.sampling.choices import ResultCategory
+from wurao.sampling.services import draw_task_close
 from wurao.sampling.tests import test_pages
 from wurao.sampling.tests.test_pages import _committed, _drawn, _record_all, _task
 
@@ -61,9 +62,10 @@ def test_after_the_draw_the_public_page_shows_enterprises_teams_and_the_revealed
     assert "/registry/enterprises/" not in html  # no links into the signed-in registry
 
 
-def test_recorded_results_are_published(client, district, dept_admin):
+def test_results_are_published_when_the_task_closes(client, district, dept_admin):
     task = _drawn(district, dept_admin)
     _record_all(task, dept_admin)
+    draw_task_close(actor=dept_admin, task=task)
 
     html = client.get(reverse("sampling_public:task-detail", args=[task.code])).content.decode()
 
@@ -106,3 +108,16 @@ def test_every_page_links_to_the_public_disclosure(client, street_user):
     assert f'href="{public_url}"' in anonymous and f'href="{public_url}"' in signed_in
     # a street coordinator has no draw tasks of its own
     assert f'href="{reverse("sampling:task-list")}"' not in signed_in
+
+
+def test_results_are_published_only_when_the_task_closes(client, district, dept_admin):
+    # Given a drawn task with one department's results recorded but the task not yet closed
+    task = _drawn(district, dept_admin)
+    _record_all(task, dept_admin, department=district[0])
+
+    # When a visitor opens the public page
+    page = client.get(f"/public/draws/{task.code}/").content.decode()
+
+    # Then no result is shown yet
+    assert "未发现问题" not in page
+    assert "结果于任务办结后公示" in page
