@@ -1,4 +1,5 @@
-"""Inspector teams (双随机: the second random), spec wurao-draw-v1 §6. Pure Python and NumPy.
+"""Inspector teams (双随机: the second random), spec wurao-draw-v1 §6. Python and NumPy, the
+team keys in a small C extension over OpenSSL (`_teamkeys.c`).
 
 For each selected enterprise in canonical order, rank the inspectors not excluded from it by
 (team_key, badge) and take the first k whose load is below the cap, raising the cap for that
@@ -8,20 +9,26 @@ site (《行政处罚法》第四十二条：执法人员不得少于两人), he
 Speed. Every team key is an HMAC, and the first k under the cap can be any of the inspectors
 not yet at the cap, so nearly all |selected| × |roster| keys are needed; what this module
 saves is the overhead around them:
-- the HMAC key's inner and outer pad blocks are hashed once (hashlib states copied per key,
-  about half the cost of `hmac.new`), and the inner state is extended with the enterprise's
-  part of the message once per enterprise;
+- the keys are computed in native code (`_teamkeys.Hmac`, OpenSSL's SHA-256: about 0.1 µs
+  a key against 0.47 µs in Python); the HMAC key's inner and outer pad blocks are hashed
+  once, and the inner state is extended with the enterprise's part of the message once per
+  enterprise. `PythonTeamKeys` does the same with hashlib: it is the reference the tests
+  hold the extension to, and is used only if the extension cannot be imported (a warning
+  is logged);
 - each enterprise's ranking is kept only to a short prefix (`depth` best-ranked inspectors,
   found by a partition); when the loads leave fewer than k of them usable, the keys of the
   inspectors still usable are computed again and ranked in full — the same team, rarely;
-- the keys, which do not depend on the loads, can be computed in worker processes.
+- the keys, which do not depend on the loads, can be computed in several threads (the
+  extension releases the GIL), or without the extension in worker processes.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import logging
 from collections.abc import Iterable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from multiprocessing import get_context
 
 import numpy as np
@@ -35,24 +42,65 @@ from wurao.sampling.engine import (
     code_array,
 )
 
+try:
+    from wurao.sampling import _teamkeys
+except ImportError as error:  # not built: scripts/setup builds it (needs libssl-dev)
+    _teamkeys = None
+    _TEAMKEYS_ERROR: ImportError | None = error
+else:
+    _TEAMKEYS_ERROR = None
+
+logger = logging.getLogger(__name__)
+
 TEAM_LABEL = b"team"
 # Prefix depth: enough that the loads rarely exhaust it before the last enterprises.
 DEFAULT_DEPTH = 32
-# Below this many keys (about a second of work) starting worker processes costs more than
-# it saves.
-PARALLEL_MIN_KEYS = 2_000_000
+# Below this many keys (a few milliseconds in native code) threads cost more than they save.
+PARALLEL_MIN_KEYS = 200_000
+# Without the extension: below this many keys (about a second of work in Python) starting
+# worker processes costs more than it saves.
+PROCESS_MIN_KEYS = 2_000_000
 
 
-class TeamKeys:
+def _check_seed(seed: bytes) -> None:
+    if not isinstance(seed, bytes) or len(seed) != 32:
+        raise SeedError(
+            DrawErrorCode.SEED_INVALID, "抽取种子须为 32 字节", "the draw seed must be 32 bytes"
+        )
+
+
+def _message_prefix(code: bytes) -> bytes:
+    """The part of a team key's message before the badge: "team" 0x00 code 0x00."""
+    return TEAM_LABEL + b"\0" + code + b"\0"
+
+
+class NativeTeamKeys:
     """team_key(code, badge) = first 8 bytes of HMAC-SHA256(seed, "team" 0x00 code 0x00
-    badge), as a big-endian uint64 (spec §6). HMAC is written out (RFC 2104) to reuse the
+    badge), as a big-endian uint64 (spec §6), computed by the `_teamkeys` extension (the
+    pad blocks hashed once per seed, the message prefix once per enterprise). Several
+    threads may use one instance at once."""
+
+    def __init__(self, seed: bytes) -> None:
+        _check_seed(seed)
+        if _teamkeys is None:
+            raise ImportError("the wurao.sampling._teamkeys extension is not built") from (
+                _TEAMKEYS_ERROR
+            )
+        self._hmac = _teamkeys.Hmac(seed)
+
+    def keys(self, code: bytes, badges: Sequence[bytes]) -> KeyArray:
+        """The team keys of one enterprise with each of `badges` (UTF-8 bytes; a tuple is
+        used as it is, any other sequence copied to one)."""
+        return np.frombuffer(self._hmac.keys(_message_prefix(code), badges), dtype=np.uint64)
+
+
+class PythonTeamKeys:
+    """The same keys in Python (hashlib): the reference for `NativeTeamKeys`, and the
+    fallback when the extension is not built. HMAC is written out (RFC 2104) to reuse the
     hashed pad blocks; a test checks it against the `hmac` module."""
 
     def __init__(self, seed: bytes) -> None:
-        if not isinstance(seed, bytes) or len(seed) != 32:
-            raise SeedError(
-                DrawErrorCode.SEED_INVALID, "抽取种子须为 32 字节", "the draw seed must be 32 bytes"
-            )
+        _check_seed(seed)
         block = seed.ljust(64, b"\0")
         self._inner = hashlib.sha256(bytes(byte ^ 0x36 for byte in block))
         self._outer = hashlib.sha256(bytes(byte ^ 0x5C for byte in block))
@@ -60,7 +108,7 @@ class TeamKeys:
     def keys(self, code: bytes, badges: Sequence[bytes]) -> KeyArray:
         """The team keys of one enterprise with each of `badges` (UTF-8 bytes)."""
         inner = self._inner.copy()
-        inner.update(TEAM_LABEL + b"\0" + code + b"\0")
+        inner.update(_message_prefix(code))
         copy_inner, copy_outer = inner.copy, self._outer.copy
         digests: list[bytes] = []
         append = digests.append
@@ -75,6 +123,27 @@ class TeamKeys:
         return words[::4].astype(np.uint64)
 
 
+AnyTeamKeys = NativeTeamKeys | PythonTeamKeys
+# What the engine uses: the extension if it is built.
+TeamKeys: type[AnyTeamKeys] = NativeTeamKeys if _teamkeys is not None else PythonTeamKeys
+
+
+def _keys_class() -> type[AnyTeamKeys]:
+    if _teamkeys is not None:
+        return NativeTeamKeys
+    _warn_python_keys()
+    return PythonTeamKeys
+
+
+@functools.cache
+def _warn_python_keys() -> None:
+    logger.warning(
+        "wurao.sampling._teamkeys is not built (%s): team keys are computed in Python, "
+        "about 5 times slower; run scripts/setup to build it",
+        _TEAMKEYS_ERROR,
+    )
+
+
 def ranking_prefix(keys: KeyArray, members: IndexArray, depth: int) -> IndexArray:
     """The start of `members` ranked by (keys[member], member): at least `depth` of them
     (all, if fewer), and every member whose key ties the last one kept."""
@@ -87,19 +156,22 @@ def ranking_prefix(keys: KeyArray, members: IndexArray, depth: int) -> IndexArra
 
 
 def _members(roster_size: int, excluded: IndexArray) -> IndexArray:
-    """Roster positions not excluded, ascending."""
+    """Roster positions not excluded, ascending (`excluded`: distinct roster positions)."""
     everyone = np.arange(roster_size, dtype=np.intp)
-    return np.setdiff1d(everyone, excluded) if excluded.size else everyone
+    # np.delete, not np.setdiff1d: the same positions, without a hash of the whole roster.
+    return np.delete(everyone, excluded) if excluded.size else everyone
 
 
 def _prefixes(
+    keys_class: type[AnyTeamKeys],
     seed: bytes,
     codes: Sequence[bytes],
     badges: Sequence[bytes],
     excluded: Sequence[IndexArray],
     depth: int,
 ) -> list[IndexArray]:
-    team_keys = TeamKeys(seed)
+    team_keys = keys_class(seed)
+    badges = tuple(badges)
     return [
         ranking_prefix(team_keys.keys(code, badges), _members(len(badges), out), depth)
         for code, out in zip(codes, excluded, strict=True)
@@ -107,6 +179,7 @@ def _prefixes(
 
 
 def _prefixes_parallel(
+    keys_class: type[AnyTeamKeys],
     seed: bytes,
     codes: Sequence[bytes],
     badges: Sequence[bytes],
@@ -114,14 +187,30 @@ def _prefixes_parallel(
     depth: int,
     workers: int,
 ) -> list[IndexArray]:
-    if workers <= 1 or len(codes) * len(badges) < PARALLEL_MIN_KEYS:
-        return _prefixes(seed, codes, badges, excluded, depth)
+    native = keys_class is NativeTeamKeys
+    min_keys = PARALLEL_MIN_KEYS if native else PROCESS_MIN_KEYS
+    if workers <= 1 or len(codes) * len(badges) < min_keys:
+        return _prefixes(keys_class, seed, codes, badges, excluded, depth)
     chunks = workers * 4
     bounds = [len(codes) * i // chunks for i in range(chunks + 1)]
-    # "spawn": no fork of a caller that may hold threads, locks or database connections.
-    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
+    # Threads when the keys are native code (it runs without the GIL); otherwise processes,
+    # with "spawn": no fork of a caller that may hold threads, locks or database connections.
+    pool = (
+        ThreadPoolExecutor(max_workers=workers)
+        if native
+        else ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"))
+    )
+    with pool:
         futures = [
-            pool.submit(_prefixes, seed, codes[start:stop], badges, excluded[start:stop], depth)
+            pool.submit(
+                _prefixes,
+                keys_class,
+                seed,
+                codes[start:stop],
+                badges,
+                excluded[start:stop],
+                depth,
+            )
             for start, stop in zip(bounds, bounds[1:], strict=False)
         ]
         return [prefix for future in futures for prefix in future.result()]
@@ -163,7 +252,8 @@ def assign_teams(
 
     `selected_codes` in canonical order; `exclusions` maps a credit code to the badges that
     must not inspect it (badges not on the roster are ignored). `workers` > 1 computes the
-    keys in that many processes; `depth` only trades memory for speed. Raises TeamError
+    keys in that many threads (processes if the extension is not built; more than the
+    cores is slower); `depth` only trades memory for speed. Raises TeamError
     naming the enterprise when fewer than k inspectors may inspect it."""
     if not isinstance(k, int) or isinstance(k, bool) or k < 1:
         raise TeamError(
@@ -181,7 +271,7 @@ def assign_teams(
             "the selected enterprises must be in ascending credit-code order, without repeats",
         )
     badges = _checked_roster(roster)
-    team_keys = TeamKeys(seed)
+    _check_seed(seed)
     if not len(codes):
         return {}
     if not badges:
@@ -206,9 +296,13 @@ def assign_teams(
             )
         excluded.append(out)
 
-    badge_bytes = [badge.encode() for badge in badges]
+    keys_class = _keys_class()
+    team_keys = keys_class(seed)
+    badge_bytes = tuple(badge.encode() for badge in badges)
     code_bytes = codes.tolist()
-    prefixes = _prefixes_parallel(seed, code_bytes, badge_bytes, excluded, depth, workers)
+    prefixes = _prefixes_parallel(
+        keys_class, seed, code_bytes, badge_bytes, excluded, depth, workers
+    )
 
     cap = -(-k * len(codes) // len(badges))
     loads = [0] * len(badges)
@@ -245,7 +339,7 @@ def _excluded_positions(
 
 
 def _team_beyond_prefix(
-    team_keys: TeamKeys,
+    team_keys: AnyTeamKeys,
     code: bytes,
     badges: Sequence[bytes],
     members: IndexArray,
