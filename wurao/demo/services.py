@@ -4,6 +4,8 @@ The demo writes straight into the registry, catalogue and enforcement tables in
 bulk: going through the per-record services would write half a million audit
 events and take an hour. Instead the whole build is one transaction and one
 audit event (verb "demo.build") that records the scale, the seed and the counts.
+The few draw tasks of 2026 (wurao.demo.draws) are the exception: they go through
+the sampling services, so their audit events and published bundles are genuine.
 """
 
 import time
@@ -21,6 +23,7 @@ from wurao.audit.services import audit_record
 from wurao.catalogue.choices import ItemKind
 from wurao.catalogue.models import InspectionItem
 from wurao.demo import data
+from wurao.demo.draws import demo_draws_build
 from wurao.demo.engine import District, district_generate
 from wurao.demo.entities import INDUSTRIES, KIND_CODES, SIZE_CODES, TAG_CODES
 from wurao.demo.history import ACTION_KINDS, ORIGIN_CODES
@@ -45,6 +48,14 @@ from wurao.registry.models import (
     RiskTag,
     Street,
 )
+from wurao.sampling.models import (
+    ConflictOfInterest,
+    DrawParticipant,
+    DrawResult,
+    DrawSelection,
+    DrawTask,
+    DrawTeamMember,
+)
 
 DEMO_USERNAMES = tuple(username for username, *_ in data.DEMO_ACCOUNTS)
 
@@ -61,6 +72,7 @@ class DemoResult:
     counts: dict[str, int]
     accounts: list[dict[str, str]] = field(default_factory=list)
     key_enterprise: dict[str, str] = field(default_factory=dict)
+    draws: list[dict[str, Any]] = field(default_factory=list)
     password: str = data.DEMO_PASSWORD
 
 
@@ -71,6 +83,13 @@ def _through(model: type[Model], name: str) -> type[Model]:
 def _demo_models() -> list[type[Model]]:
     """Every table the demo fills, in an order that deletes children first."""
     return [
+        DrawResult,
+        DrawTeamMember,
+        DrawSelection,
+        _through(DrawParticipant, "items"),
+        DrawParticipant,
+        DrawTask,
+        ConflictOfInterest,
         _through(EnforcementAction, "items"),
         _through(EnforcementAction, "officers"),
         EnforcementAction,
@@ -99,6 +118,8 @@ MAIN_MODELS = (
     Enterprise,
     EnforcementAction,
     NonEnforcementVisit,
+    DrawTask,
+    ConflictOfInterest,
 )
 
 
@@ -416,7 +437,8 @@ def demo_build(
     _load_history(district, progress)
     reset_sequences([m for m in _demo_models() if not m._meta.auto_created])
     accounts = _create_accounts(district, actor)
-    counts = district.counts() | {"accounts": len(accounts)}
+    draws = demo_draws_build(actor=actor, seed=seed)
+    counts = district.counts() | {"accounts": len(accounts)} | draws.counts()
     audit_record(
         actor=actor,
         verb="demo.build",
@@ -430,5 +452,6 @@ def demo_build(
         seconds=time.monotonic() - started,
         counts=counts,
         accounts=accounts,
+        draws=draws.tasks,
         key_enterprise={"name": e.name[e.key], "credit_code": e.credit_code[e.key]},
     )

@@ -11,12 +11,18 @@ from wurao.audit.models import AuditEvent
 from wurao.audit.selectors import audit_chain_first_broken
 from wurao.demo import data
 from wurao.demo.allocation import plan_counts
+from wurao.demo.draws import DEMO_DRAWS
 from wurao.demo.engine import district_generate
 from wurao.demo.tests.conftest import DEMO_SCALE, DEMO_SEED
+from wurao.enforcement.choices import Origin
 from wurao.enforcement.models import EnforcementAction
 from wurao.oversight.selectors import enterprise_visits_by_organisation, oversight_summary
 from wurao.registry.credit_code import credit_code_normalise
 from wurao.registry.models import Department, Enterprise, Inspector
+from wurao.sampling.bundle import verify_bundle
+from wurao.sampling.choices import ResultCategory, TaskStatus
+from wurao.sampling.models import ConflictOfInterest, DrawResult, DrawTask
+from wurao.sampling.services import draw_task_bundle
 
 pytestmark = pytest.mark.django_db
 
@@ -61,7 +67,10 @@ def test_the_database_holds_what_the_seed_generates(built_demo):
         list(Enterprise.objects.order_by("id").values_list("credit_code", flat=True))
         == again.entities.credit_code
     )
-    assert built_demo.counts == again.counts() | {"accounts": 5}
+    assert built_demo.counts == again.counts() | {"accounts": 5} | {
+        key: value for key, value in built_demo.counts.items() if key.startswith("draw_")
+    }
+    assert built_demo.counts["draw_tasks"] == len(DEMO_DRAWS)
 
 
 def test_key_enterprise_in_fucheng_had_75_visits_30_of_them_not_enforcement(built_demo):
@@ -144,3 +153,104 @@ def test_demo_accounts_sign_in_with_the_demo_password_and_see_their_own_scope(
 
     assert user is not None
     assert expect(scope_for(user), user)
+
+
+# ---------------------------------------------------------------- draw tasks (2026)
+
+
+def test_demo_has_draw_tasks_in_every_status(built_demo):
+    # given the demo district
+    # when its draw tasks are counted by status
+    by_status = {
+        status: DrawTask.objects.filter(status=status).count() for status in TaskStatus.values
+    }
+
+    # then there is a draft, a committed task awaiting the draw, a drawn one, one in
+    # progress and two closed, one of them a joint task of two departments
+    assert by_status == {
+        "draft": 1,
+        "committed": 1,
+        "drawn": 1,
+        "in_progress": 1,
+        "closed": 2,
+    }
+    closed = DrawTask.objects.filter(status=TaskStatus.CLOSED)
+    assert sorted(t.participants.count() for t in closed) == [1, 2]
+    joint = next(t for t in closed if t.is_joint)
+    assert {p.department.name for p in joint.participants.all()} == {
+        "市市场监督管理局龙华监管局",
+        "区卫生健康局",
+    }
+    single = next(t for t in closed if not t.is_joint)
+    assert single.lead_department.name == "区应急管理局"
+    assert single.window_start.year == 2026
+
+
+def test_every_drawn_demo_task_publishes_a_bundle_that_verifies(built_demo):
+    drawn = DrawTask.objects.exclude(status__in=[TaskStatus.DRAFT, TaskStatus.COMMITTED])
+
+    assert drawn.count() == 4
+    for task in drawn:
+        bundle = draw_task_bundle(task=task)
+        assert verify_bundle(bundle) == [], task.code
+        assert len(bundle["selected"]) == task.total >= 3
+
+
+def test_closed_tasks_have_every_result_and_the_one_in_progress_some(built_demo):
+    for task in DrawTask.objects.filter(status=TaskStatus.CLOSED):
+        expected = task.selections.count() * task.participants.count()
+        assert DrawResult.objects.filter(selection__task=task).count() == expected
+    in_progress = DrawTask.objects.get(status=TaskStatus.IN_PROGRESS)
+    recorded = DrawResult.objects.filter(selection__task=in_progress).count()
+    assert 0 < recorded < in_progress.selections.count()
+    assert not DrawResult.objects.filter(selection__task__status=TaskStatus.DRAWN).exists()
+
+
+def test_results_enter_the_enterprise_file_as_random_draw_inspections(built_demo):
+    results = DrawResult.objects.select_related("action", "selection__task")
+
+    assert results.exists()
+    assert all(r.action.origin == Origin.RANDOM_DRAW for r in results)
+    assert all(r.selection.task.window_start <= r.inspected_on for r in results)
+    # mostly no problem found (the demo's mix), and categories people can read
+    categories = [r.category for r in results]
+    assert categories.count(ResultCategory.NO_PROBLEM) >= len(categories) / 2
+    # a joint visit shares one reference and one day across its departments
+    joint = DrawTask.objects.get(status=TaskStatus.CLOSED, participants__department__code="WSJK")
+    for selection in joint.selections.all():
+        visits = {(r.action.joint_ref, r.inspected_on) for r in selection.results.all()}
+        assert len(visits) == 1 and next(iter(visits))[0].startswith(joint.code)
+
+
+def test_the_demo_tasks_went_through_the_audited_services(built_demo):
+    verbs = set(AuditEvent.objects.values_list("verb", flat=True))
+
+    assert {
+        "draw_task.create",
+        "draw_task.commit",
+        "draw_task.draw",
+        "draw_result.record",
+        "draw_task.close",
+        "conflict_of_interest.declare",
+    } <= verbs
+    # the emergency bureau's tasks are its own administrator's
+    task = DrawTask.objects.filter(lead_department__code="YJGL").first()
+    assert task.created_by.username == "yjj_admin"
+    assert (
+        AuditEvent.objects.filter(verb="draw_task.commit", object_id=str(task.pk)).get().actor_label
+        == "yjj_admin"
+    )
+
+
+def test_the_declared_conflict_keeps_the_officer_from_the_key_enterprise(built_demo):
+    # given the officer who declared a conflict with the key enterprise
+    conflict = ConflictOfInterest.objects.select_related("inspector", "enterprise").get()
+    assert conflict.enterprise.name == data.KEY_ENTERPRISE_NAME
+
+    # when the emergency bureau's hazardous-chemicals task was committed
+    task = DrawTask.objects.get(title=DEMO_DRAWS[0].title)
+    participant = task.participants.get()
+
+    # then the officer is on the roster but excluded from that enterprise
+    assert conflict.inspector.badge_no in participant.roster
+    assert conflict.inspector.badge_no in participant.exclusions[conflict.enterprise.credit_code]

@@ -11,6 +11,7 @@ from wurao.audit.selectors import audit_chain_first_broken
 from wurao.demo import data
 from wurao.registry.models import Department, Enterprise, Street
 from wurao.registry.tests.factories import StreetFactory
+from wurao.sampling.models import ConflictOfInterest, DrawTask
 
 pytestmark = pytest.mark.django_db
 
@@ -40,6 +41,11 @@ def test_demo_prints_the_counts_and_the_accounts_with_their_password(capsys):
     for username in ("sfj", "yjj_admin", "yjj_inspector", "fucheng", "qiye"):
         assert username in out
     assert AuditEvent.objects.filter(verb="demo.build").count() == 1
+    # and the draw tasks, each with its code and status, pointing at the verifier
+    assert "wurao draw_verify" in out
+    for task in DrawTask.objects.all():
+        line = next(line for line in out.splitlines() if task.code in line)
+        assert task.get_status_display() in line and task.title in line
 
 
 def test_demo_with_reset_replaces_the_district_and_keeps_the_audit_chain(capsys):
@@ -56,6 +62,7 @@ def test_demo_with_reset_replaces_the_district_and_keeps_the_audit_chain(capsys)
     second = set(Enterprise.objects.values_list("credit_code", flat=True))
     assert len(second) == len(first) and second != first
     assert Street.objects.count() == 6
+    assert DrawTask.objects.count() == 6 and ConflictOfInterest.objects.count() == 1
     assert AuditEvent.objects.filter(verb="demo.build").count() == 2
     assert AuditEvent.objects.filter(verb="demo.reset").count() == 1
     assert audit_chain_first_broken() is None
@@ -75,3 +82,34 @@ def test_reset_refuses_when_other_records_point_at_demo_data():
     # then the demo is still there, demo accounts included
     assert Street.objects.count() == 6
     assert Department.objects.filter(code="YJGL").exists()
+
+
+def _published(task: DrawTask) -> tuple:
+    return (
+        task.title,
+        task.status,
+        task.scope,
+        task.candidate_count,
+        task.snapshot_digest,
+        task.quotas,
+        task.external_entropy,
+    )
+
+
+def test_the_same_seed_gives_the_same_tasks_but_a_fresh_server_seed():
+    # given a demo built with a seed
+    call_command("demo", "--scale", SMALL, "--seed", "4")
+    first = {t.code: t for t in DrawTask.objects.all()}
+
+    # when it is rebuilt with the same seed
+    call_command("demo", "--scale", SMALL, "--seed", "4", "--reset")
+    second = {t.code: t for t in DrawTask.objects.all()}
+
+    # then scopes, snapshots, quotas and the observers' entropy are the same; the server
+    # seed is new (a CSPRNG's, by design), so every commitment differs
+    assert {c: _published(t) for c, t in first.items()} == {
+        c: _published(t) for c, t in second.items()
+    }
+    committed = [c for c, t in first.items() if t.commitment]
+    assert len(committed) == 5
+    assert all(first[c].commitment != second[c].commitment for c in committed)

@@ -7,6 +7,7 @@ from tqdm import tqdm
 
 from wurao.demo import data
 from wurao.demo.services import DemoError, demo_build, demo_existing_counts, demo_reset
+from wurao.sampling.choices import TaskStatus
 
 COUNT_LABELS = {
     "streets": "街道",
@@ -30,6 +31,9 @@ COUNT_LABELS = {
     "key_enterprise_actions": "福城重点企业2019年1—10月执法入企",
     "key_enterprise_other_visits": "福城重点企业2019年1—10月非执法入企",
     "accounts": "演示账号",
+    "draw_tasks": "双随机抽查任务（经抽查服务生成）",
+    "draw_selected": "  抽中企业",
+    "draw_results": "  已录入检查结果",
 }
 
 
@@ -101,6 +105,16 @@ class Command(BaseCommand):
             f"重点企业：{result.key_enterprise['name']}（{result.key_enterprise['credit_code']}）"
         )
         out.write(f"数据口径来源：{data.STUDY_SOURCE}")
+        out.write("")
+        out.write(
+            "双随机抽查任务（抽取结果包可用 wurao draw_export 导出、wurao draw_verify 核验）："
+        )
+        for task in result.draws:
+            status = TaskStatus(task["status"]).label
+            drawn = f"，抽中 {task['selected']} 家" if task["selected"] else ""
+            # A draft has no frozen candidates yet.
+            sizes = f"（候选 {task['candidates']:,} 家{drawn}）" if task["candidates"] else ""
+            out.write(f"  {_pad(task['code'], 22)}{_pad(str(status), 18)}{task['title']}{sizes}")
         out.write("")
         out.write(f"演示账号（密码均为 {result.password}）：")
         header = f"  {_pad('用户名', 16)}{_pad('角色', 20)}{_pad('名称', 22)}所属"
