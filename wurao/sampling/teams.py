@@ -191,7 +191,7 @@ def _prefixes_parallel(
     min_keys = PARALLEL_MIN_KEYS if native else PROCESS_MIN_KEYS
     if workers <= 1 or len(codes) * len(badges) < min_keys:
         return _prefixes(keys_class, seed, codes, badges, excluded, depth)
-    chunks = workers * 4
+    chunks = workers * (32 if native else 4)
     bounds = [len(codes) * i // chunks for i in range(chunks + 1)]
     # Threads when the keys are native code (it runs without the GIL); otherwise processes,
     # with "spawn": no fork of a caller that may hold threads, locks or database connections.
