@@ -25,6 +25,11 @@ if TYPE_CHECKING:
     from wurao.demo.items import Item
 
 ACTION_KINDS = ("inspection", "penalty", "coercive")
+FINDINGS = ("", "clean", "problems")
+# Demo assumption (the study gives no figure): about a third of inspections find a problem;
+# penalties are mostly minor, a few serious.
+PROBLEM_SHARE = 0.35
+SEVERITY_SHARES = [0.5, 0.35, 0.15]
 ORIGIN_CODES = ("random_draw", "plan", "complaint", "referral", "higher_order", "campaign", "other")
 SIZE_WEIGHTS = np.array([1.0, 2.0, 4.0, 6.0])
 
@@ -38,6 +43,8 @@ class Actions:
     origin: np.ndarray  # index into ORIGIN_CODES
     joint_ref: list[str]
     summary: list[str]
+    finding: np.ndarray  # index into FINDINGS; inspections only
+    severity: np.ndarray  # 0 for inspections, 1–3 for penalties and coercive measures
     items: np.ndarray  # (n, 3): action index, index into District.items, rank
     officers: np.ndarray  # (n, 3): action index, index into District.inspectors, rank
 
@@ -288,6 +295,14 @@ def history_generate(
     two = np.where(kind == 0, rng.random(len(kind)) < 0.9, True)
     officer_pairs = officer_pairs[(officer_pairs[:, 2] == 0) | two[officer_pairs[:, 0]]]
 
+    inspection = kind == 0
+    finding = np.where(inspection, np.where(rng.random(len(kind)) < PROBLEM_SHARE, 2, 1), 0).astype(
+        np.int8
+    )
+    severity = np.where(
+        inspection, 0, rng.choice([1, 2, 3], size=len(kind), p=SEVERITY_SHARES)
+    ).astype(np.int8)
+
     return (
         Actions(
             enterprise=enterprise.astype(np.int64),
@@ -297,6 +312,8 @@ def history_generate(
             origin=origin,
             joint_ref=[refs[j] if j >= 0 else "" for j in joint.tolist()],
             summary=summary,
+            finding=finding,
+            severity=severity,
             items=item_pairs,
             officers=officer_pairs,
         ),

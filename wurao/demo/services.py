@@ -26,7 +26,7 @@ from wurao.demo import data
 from wurao.demo.draws import demo_draws_build
 from wurao.demo.engine import District, district_generate
 from wurao.demo.entities import INDUSTRIES, KIND_CODES, SIZE_CODES, TAG_CODES
-from wurao.demo.history import ACTION_KINDS, ORIGIN_CODES
+from wurao.demo.history import ACTION_KINDS, FINDINGS, ORIGIN_CODES
 from wurao.demo.loader import (
     ProgressFactory,
     bulk_insert,
@@ -321,7 +321,7 @@ def _load_history(d: District, progress: ProgressFactory) -> None:
     created = [datetime_text(day, "10:00:00") for day in days]
     fields = [
         "id", "enterprise", "department", "department_level", "date", "kind", "origin", "joint_ref", "summary",
-        "created_at",
+        "finding", "severity", "created_at",
     ]  # fmt: skip
     rows = zip(
         range(1, len(a) + 1),
@@ -333,6 +333,8 @@ def _load_history(d: District, progress: ProgressFactory) -> None:
         np.array(ORIGIN_CODES)[a.origin].tolist(),
         a.joint_ref,
         a.summary,
+        np.array(FINDINGS)[a.finding].tolist(),
+        [s or None for s in a.severity.tolist()],
         created,
         strict=True,
     )

@@ -16,3 +16,19 @@ class Origin(models.TextChoices):
     HIGHER_ORDER = "higher_order", _("上级交办")
     CAMPAIGN = "campaign", _("专项行动")
     OTHER = "other", _("其他")
+
+
+class Finding(models.TextChoices):
+    """What an inspection found; the credit score counts clean inspections and problems."""
+
+    NOT_RECORDED = "", _("未记录")
+    CLEAN = "clean", _("未发现问题")
+    PROBLEMS = "problems", _("发现问题")
+
+
+class Severity(models.IntegerChoices):
+    """Severity of a penalty or coercive measure (裁量基准的情节档次)."""
+
+    MINOR = 1, _("较轻")
+    GENERAL = 2, _("一般")
+    SERIOUS = 3, _("严重")

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.db import models
 
-from wurao.enforcement.choices import ActionKind, Origin
+from wurao.enforcement.choices import ActionKind, Finding, Origin, Severity
 from wurao.registry.choices import Level
 
 
@@ -36,6 +36,12 @@ class EnforcementAction(models.Model):
         help_text="同一次联合入企的各部门记录共用一个编号",
     )
     summary = models.TextField("情况摘要", blank=True)
+    finding = models.CharField(
+        "检查结果", max_length=10, choices=Finding.choices, default=Finding.NOT_RECORDED, blank=True
+    )
+    severity = models.PositiveSmallIntegerField(
+        "情节档次", choices=Severity.choices, null=True, blank=True, help_text="行政处罚、行政强制的情节轻重"
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="录入人",

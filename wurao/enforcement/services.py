@@ -21,6 +21,8 @@ def action_record(
     officers=(),
     joint_ref: str = "",
     summary: str = "",
+    finding: str = "",
+    severity: int | None = None,
 ) -> EnforcementAction:
     """Record one enforcement action. Only items from the department's own published list
     may be cited (清单之外无事项) and only its own officers may act."""
@@ -49,6 +51,8 @@ def action_record(
         origin=origin,
         joint_ref=joint_ref,
         summary=summary,
+        finding=finding,
+        severity=severity,
         created_by=actor if getattr(actor, "pk", None) else None,
     )
     action.items.set(items)
@@ -65,6 +69,8 @@ def action_record(
             "origin": origin,
             "items": [i.code for i in items],
             "officers": [o.badge_no for o in officers],
+            "finding": finding,
+            "severity": severity,
         },
     )
     return action

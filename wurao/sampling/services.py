@@ -17,7 +17,7 @@ from django.utils import timezone
 from wurao.accounts.scope import Scope
 from wurao.audit.services import audit_record
 from wurao.enforcement import selectors as enforcement_selectors
-from wurao.enforcement.choices import ActionKind, Origin
+from wurao.enforcement.choices import ActionKind, Finding, Origin
 from wurao.enforcement.services import action_record
 from wurao.registry import selectors as registry_selectors
 from wurao.sampling import engine
@@ -517,6 +517,7 @@ def draw_result_record(
         officers=team,
         joint_ref=joint_ref,
         summary=f"双随机抽查任务 {task.code}：{ResultCategory(category).label}。{note.strip()}".strip(),
+        finding=Finding.CLEAN if category == ResultCategory.NO_PROBLEM else Finding.PROBLEMS,
     )
     result = DrawResult.objects.create(
         selection=selection,
