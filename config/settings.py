@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "wurao.catalogue",
     "wurao.enforcement",
     "wurao.sampling",
+    "wurao.credit",
     "wurao.imports",
     "wurao.oversight",
     "wurao.demo",
