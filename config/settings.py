@@ -186,3 +186,8 @@ LOGGING = {
 if not DEBUG:
     SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=True)
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+# Credit grading: working days a department has to decide an objection or repair, and the
+# publicity period after an approval before the record stops counting.
+CREDIT_REVIEW_WORKING_DAYS = env.int("CREDIT_REVIEW_WORKING_DAYS", default=15)
+CREDIT_PUBLICITY_DAYS = env.int("CREDIT_PUBLICITY_DAYS", default=7)

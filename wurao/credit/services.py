@@ -1,0 +1,244 @@
+"""Writes of the credit capability: commitments, objections, repairs and their reviews.
+Regrading lives in grading.py."""
+
+import datetime
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from wurao.accounts.scope import Scope
+from wurao.audit.services import audit_record
+from wurao.credit.choices import CommitmentStatus, RecordSource, ReviewStatus
+from wurao.credit.models import (
+    CommitmentItem,
+    CreditCommitment,
+    CreditObjection,
+    CreditRepair,
+    MonitoringAlert,
+    ReviewRequest,
+)
+from wurao.enforcement import selectors as enforcement_selectors
+
+# Evidence an enterprise may upload: documents and photographs, at most 10 MB.
+EVIDENCE_TYPES = {
+    ".pdf": b"%PDF",
+    ".jpg": b"\xff\xd8\xff",
+    ".jpeg": b"\xff\xd8\xff",
+    ".png": b"\x89PNG",
+}
+EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
+
+
+def working_days_after(start: datetime.date, days: int) -> datetime.date:
+    """The date `days` working days (Monday to Friday) after `start`."""
+    day = start
+    while days > 0:
+        day += datetime.timedelta(days=1)
+        if day.weekday() < 5:
+            days -= 1
+    return day
+
+
+def _actor_user(actor):
+    return actor if getattr(actor, "pk", None) else None
+
+
+@transaction.atomic
+def commitment_sign(
+    *, actor, enterprise, item: CommitmentItem, day: datetime.date | None = None
+) -> CreditCommitment:
+    """An enterprise signs a commitment; fulfilling it counts in its favour, breaking it against."""
+    if not item.active:
+        raise ValidationError({"item": f"承诺事项“{item.title}”已停用"})
+    if CreditCommitment.objects.filter(
+        enterprise=enterprise, item=item, status=CommitmentStatus.SIGNED
+    ).exists():
+        raise ValidationError({"item": f"已签署“{item.title}”，尚待部门认定履约情况"})
+    commitment = CreditCommitment.objects.create(
+        enterprise=enterprise,
+        item=item,
+        signed_on=day or timezone.localdate(),
+        signed_by=_actor_user(actor),
+    )
+    audit_record(
+        actor=actor,
+        verb="credit_commitment.sign",
+        obj=commitment,
+        payload={"enterprise": enterprise.credit_code, "item": item.code},
+    )
+    return commitment
+
+
+@transaction.atomic
+def commitment_decide(
+    *, actor, commitment: CreditCommitment, fulfilled: bool, note: str = ""
+) -> CreditCommitment:
+    """The department that offers the item records whether the enterprise kept its word."""
+    commitment = CreditCommitment.objects.select_for_update().get(pk=commitment.pk)
+    if commitment.status != CommitmentStatus.SIGNED:
+        raise ValidationError(f"该承诺已认定为“{commitment.get_status_display()}”，不能重复认定")
+    if not fulfilled and not note.strip():
+        raise ValidationError({"decision_note": "认定未履行承诺须写明事实和理由"})
+    commitment.status = CommitmentStatus.FULFILLED if fulfilled else CommitmentStatus.BREACHED
+    commitment.decided_on = timezone.localdate()
+    commitment.decided_by = _actor_user(actor)
+    commitment.decision_note = note.strip()
+    commitment.save()
+    audit_record(
+        actor=actor,
+        verb="credit_commitment.decide",
+        obj=commitment,
+        payload={"status": commitment.status, "note": commitment.decision_note},
+    )
+    return commitment
+
+
+def _record_department_id(enterprise, source: str, record_id: int) -> int:
+    """The department responsible for a record of this enterprise, or a ValidationError."""
+    own = Scope(enterprise_id=enterprise.pk)
+    lookups = {
+        RecordSource.ACTION: lambda: (
+            enforcement_selectors.action_list(scope=own)
+            .filter(pk=record_id)
+            .values_list("department_id", flat=True)
+        ),
+        RecordSource.ALERT: lambda: MonitoringAlert.objects.filter(
+            pk=record_id, enterprise=enterprise
+        ).values_list("department_id", flat=True),
+        RecordSource.COMMITMENT: lambda: CreditCommitment.objects.filter(
+            pk=record_id, enterprise=enterprise
+        ).values_list("item__department_id", flat=True),
+    }
+    if source not in lookups:
+        raise ValidationError(
+            {"record_source": "请选择记录类别：执法记录、非现场监测预警或信用承诺"}
+        )
+    department_id = lookups[RecordSource(source)]().first()
+    if department_id is None:
+        raise ValidationError({"record_id": "本企业没有该记录"})
+    return department_id
+
+
+def _evidence_check(evidence) -> None:
+    if evidence is None:
+        return
+    suffix = Path(evidence.name).suffix.lower()
+    if suffix not in EVIDENCE_TYPES:
+        raise ValidationError({"evidence": "证明材料须为 PDF、JPG 或 PNG 文件"})
+    if evidence.size > EVIDENCE_MAX_BYTES:
+        raise ValidationError(
+            {"evidence": f"证明材料不能超过 10 MB（当前 {evidence.size / 1048576:.1f} MB）"}
+        )
+    head = evidence.read(8)
+    evidence.seek(0)
+    if not head.startswith(EVIDENCE_TYPES[suffix]):
+        raise ValidationError(
+            {"evidence": f"文件内容不是有效的 {suffix[1:].upper()} 文件（可能改了扩展名）"}
+        )
+
+
+def _file(
+    model: type[ReviewRequest],
+    verb: str,
+    *,
+    actor,
+    enterprise,
+    record_source,
+    record_id,
+    reason,
+    evidence,
+):
+    if not reason.strip():
+        raise ValidationError({"reason": "请写明理由"})
+    department_id = _record_department_id(enterprise, record_source, record_id)
+    _evidence_check(evidence)
+    if model.objects.filter(
+        enterprise=enterprise,
+        record_source=record_source,
+        record_id=record_id,
+        status=ReviewStatus.SUBMITTED,
+    ).exists():
+        raise ValidationError({"record_id": "该记录已有待审核的申请，请等待审核结果"})
+    request = model.objects.create(
+        enterprise=enterprise,
+        record_source=record_source,
+        record_id=record_id,
+        department_id=department_id,
+        reason=reason.strip(),
+        evidence=evidence or "",
+        due_on=working_days_after(timezone.localdate(), settings.CREDIT_REVIEW_WORKING_DAYS),
+    )
+    audit_record(
+        actor=actor,
+        verb=verb,
+        obj=request,
+        payload={
+            "enterprise": enterprise.credit_code,
+            "record": f"{record_source}:{record_id}",
+            "department": department_id,
+            "due_on": request.due_on.isoformat(),
+        },
+    )
+    return request
+
+
+@transaction.atomic
+def objection_file(
+    *, actor, enterprise, record_source: str, record_id: int, reason: str, evidence=None
+) -> CreditObjection:
+    """信用异议: the enterprise says a record is wrong. It goes to the record's department."""
+    return _file(
+        CreditObjection, "credit_objection.file", actor=actor, enterprise=enterprise,
+        record_source=record_source, record_id=record_id, reason=reason, evidence=evidence,
+    )  # fmt: skip
+
+
+@transaction.atomic
+def repair_apply(
+    *, actor, enterprise, record_source: str, record_id: int, reason: str, evidence=None
+) -> CreditRepair:
+    """信用修复: the enterprise has corrected what a record found and asks to end its effect."""
+    return _file(
+        CreditRepair, "credit_repair.apply", actor=actor, enterprise=enterprise,
+        record_source=record_source, record_id=record_id, reason=reason, evidence=evidence,
+    )  # fmt: skip
+
+
+@transaction.atomic
+def review_decide(*, actor, request: ReviewRequest, approve: bool, reason: str) -> ReviewRequest:
+    """The responsible department decides, with reasons. An approval takes effect when the
+    publicity period ends (公示期满), from then on the record stops counting."""
+    request = type(request).objects.select_for_update().get(pk=request.pk)
+    if request.status != ReviewStatus.SUBMITTED:
+        raise ValidationError(f"该申请已审核为“{request.get_status_display()}”")
+    if getattr(actor, "department_id", None) not in (None, request.department_id) and not getattr(
+        actor, "is_superuser", False
+    ):
+        raise ValidationError("只有记录所属部门可以审核")
+    if not reason.strip():
+        raise ValidationError({"decision_reason": "请写明审核意见和理由"})
+    today = timezone.localdate()
+    request.status = ReviewStatus.APPROVED if approve else ReviewStatus.REJECTED
+    request.decided_at = timezone.now()
+    request.decided_by = _actor_user(actor)
+    request.decision_reason = reason.strip()
+    request.effective_from = (
+        today + datetime.timedelta(days=settings.CREDIT_PUBLICITY_DAYS) if approve else None
+    )
+    request.save()
+    audit_record(
+        actor=actor,
+        verb=f"{request._meta.model_name}.decide",
+        obj=request,
+        payload={
+            "status": request.status,
+            "reason": request.decision_reason,
+            "effective_from": request.effective_from.isoformat()
+            if request.effective_from
+            else None,
+        },
+    )
+    return request
