@@ -1,0 +1,88 @@
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from wurao.accounts.scope import Scope
+from wurao.credit.choices import ReviewStatus
+from wurao.credit.models import (
+    CommitmentItem,
+    CreditCommitment,
+    CreditObjection,
+    CreditRepair,
+    EnterpriseGrade,
+    GradeChange,
+    PointsTableVersion,
+    ReviewRequest,
+)
+
+
+def points_table_current(*, as_of=None) -> PointsTableVersion | None:
+    """The version in force on a date: the newest whose effective date has come."""
+    as_of = as_of or timezone.localdate()
+    return PointsTableVersion.objects.filter(effective_from__lte=as_of).order_by("-version").first()
+
+
+def points_table_versions() -> QuerySet[PointsTableVersion]:
+    return PointsTableVersion.objects.select_related("created_by").order_by("-version")
+
+
+def enterprise_grade_get(*, enterprise_id: int) -> EnterpriseGrade | None:
+    return EnterpriseGrade.objects.select_related("table_version").filter(enterprise_id=enterprise_id).first()
+
+
+def _scoped(qs: QuerySet, scope: Scope, *, department_field: str) -> QuerySet:
+    if scope.sees_all:
+        return qs
+    if scope.enterprise_id:
+        return qs.filter(enterprise_id=scope.enterprise_id)
+    if scope.department_id:
+        return qs.filter(**{department_field: scope.department_id})
+    if scope.street_id:
+        return qs.filter(enterprise__street_id=scope.street_id)
+    return qs.none()
+
+
+def grade_change_list(*, scope: Scope, filters: dict | None = None) -> QuerySet[GradeChange]:
+    """Grade changes, newest first: "who moved to D today and why". Departments see all
+    enterprises' grades (the registry is shared); a street its area; an enterprise itself."""
+    qs = GradeChange.objects.select_related("enterprise", "table_version")
+    if scope.enterprise_id:
+        qs = qs.filter(enterprise_id=scope.enterprise_id)
+    elif scope.street_id:
+        qs = qs.filter(enterprise__street_id=scope.street_id)
+    elif not (scope.sees_all or scope.department_id):
+        qs = qs.none()
+    filters = filters or {}
+    if grade := filters.get("grade"):
+        qs = qs.filter(grade=grade)
+    if as_of := filters.get("as_of"):
+        qs = qs.filter(as_of=as_of)
+    return qs
+
+
+def review_request_list(*, scope: Scope, kind: type[ReviewRequest], filters: dict | None = None) -> QuerySet:
+    """Objections or repairs: an enterprise its own, a department those it must decide."""
+    qs = _scoped(kind.objects.select_related("enterprise", "department"), scope, department_field="department_id")
+    filters = filters or {}
+    if status := filters.get("status"):
+        qs = qs.filter(status=status)
+    if filters.get("overdue"):
+        qs = qs.filter(status=ReviewStatus.SUBMITTED, due_on__lt=timezone.localdate())
+    return qs
+
+
+def objection_list(*, scope: Scope, filters: dict | None = None) -> QuerySet[CreditObjection]:
+    return review_request_list(scope=scope, kind=CreditObjection, filters=filters)
+
+
+def repair_list(*, scope: Scope, filters: dict | None = None) -> QuerySet[CreditRepair]:
+    return review_request_list(scope=scope, kind=CreditRepair, filters=filters)
+
+
+def commitment_item_list(*, department_id: int | None = None) -> QuerySet[CommitmentItem]:
+    qs = CommitmentItem.objects.select_related("department").filter(active=True)
+    return qs.filter(department_id=department_id) if department_id else qs
+
+
+def commitment_list(*, scope: Scope) -> QuerySet[CreditCommitment]:
+    qs = CreditCommitment.objects.select_related("enterprise", "item", "item__department")
+    return _scoped(qs, scope, department_field="item__department_id")
