@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from wurao.accounts.scope import Scope
 from wurao.audit.services import audit_record
+from wurao.credit import selectors as credit_selectors
 from wurao.enforcement import selectors as enforcement_selectors
 from wurao.enforcement.choices import ActionKind, Finding, Origin
 from wurao.enforcement.services import action_record
@@ -93,11 +94,6 @@ def _task_total(size_mode: str, size_value: Decimal, candidate_count: int) -> in
             (Decimal(size_value) * candidate_count).to_integral_value(rounding=ROUND_HALF_UP)
         )
     return int(size_value)
-
-
-def _strata_of(enterprise_ids) -> dict[int, str]:
-    # No grading yet ([grading]): every enterprise is unrated, and the task records it.
-    return {}
 
 
 def _with_default_weights(weights: dict[str, str] | None) -> dict[str, str]:
@@ -218,17 +214,26 @@ def draw_task_create(
 
 
 def _candidates_for(scope: dict) -> tuple[engine.Candidates, list[int]]:
+    # The stratum is the enterprise's current credit grade ([grading]); U when it has none.
     rows = list(
-        draw_scope_enterprises(scope=scope).order_by("credit_code").values_list("credit_code", "pk")
+        draw_scope_enterprises(scope=scope)
+        .order_by("credit_code")
+        .values_list("credit_code", "pk", "grade__grade")
     )
-    strata_of = _strata_of([pk for _, pk in rows])
     labels = list(GRADE_STRATA)
     index = {label: i for i, label in enumerate(labels)}
     strata = np.fromiter(
-        (index[strata_of.get(pk, "U")] for _, pk in rows), dtype=np.int32, count=len(rows)
+        (index[grade or "U"] for _, _, grade in rows), dtype=np.int32, count=len(rows)
     )
-    candidates = engine.Candidates.from_arrays([code for code, _ in rows], strata, labels)
-    return candidates, [pk for _, pk in rows]
+    candidates = engine.Candidates.from_arrays([code for code, _, _ in rows], strata, labels)
+    return candidates, [pk for _, pk, _ in rows]
+
+
+def _grade_table_label(candidates: engine.Candidates) -> str:
+    """Which grading the strata come from, recorded on the task and in its bundle."""
+    unrated = candidates.sizes.get("U", 0) == len(candidates)
+    version = None if unrated else credit_selectors.points_table_current()
+    return f"credit-points-v{version.version}" if version else "unrated"
 
 
 def draw_task_preview(*, task: DrawTask) -> QuotaPreview:
@@ -365,6 +370,7 @@ def draw_task_commit(*, actor, task: DrawTask) -> DrawTask:
     task.server_seed = server_seed.hex()
     task.commitment = engine.commitment(server_seed)
     task.snapshot_digest = engine.snapshot_digest(candidates)
+    task.grade_table = _grade_table_label(candidates)
     task.snapshot = _snapshot_pack(candidates)
     task.candidate_count = len(candidates)
     task.total = preview.total

@@ -35,7 +35,9 @@ def district(street, department):
     departments = [department, DepartmentFactory(name="区卫生健康局", code="WJ")]
     items = {d.pk: [InspectionItemFactory(department=d)] for d in departments}
     for d in departments:
-        InspectorFactory.create_batch(4, department=d, certificate_valid_until=datetime.date(2027, 6, 30))
+        InspectorFactory.create_batch(
+            4, department=d, certificate_valid_until=datetime.date(2027, 6, 30)
+        )
     InspectorFactory(department=departments[0], certificate_valid_until=datetime.date(2026, 12, 15))
     enterprises = EnterpriseFactory.create_batch(30, street=street)
     return departments, items, enterprises
@@ -64,7 +66,9 @@ def test_a_task_goes_from_draft_to_closed_and_its_bundle_verifies(district, dept
 
     # When it is committed, drawn with an observer's entropy, worked and closed
     task = draw_task_commit(actor=dept_admin, task=task)
-    task = draw_task_draw(actor=dept_admin, task=task, external_entropy="骰子 3-5-2", observer="区司法局 王某")
+    task = draw_task_draw(
+        actor=dept_admin, task=task, external_entropy="骰子 3-5-2", observer="区司法局 王某"
+    )
     for selection in task.selections.all():
         for participant in task.participants.all():
             draw_result_record(
@@ -93,7 +97,9 @@ def test_the_seed_stays_secret_until_the_draw(district, dept_admin):
 
     assert "server_seed" not in bundle and "selected" not in bundle
     assert bundle["commitment"] == task.commitment
-    assert bundle["snapshot_digest"] == engine.snapshot_digest(engine.Candidates.from_pairs(bundle["candidates"]))
+    assert bundle["snapshot_digest"] == engine.snapshot_digest(
+        engine.Candidates.from_pairs(bundle["candidates"])
+    )
 
 
 def test_a_drawn_task_cannot_be_drawn_again(district, dept_admin):
@@ -104,7 +110,9 @@ def test_a_drawn_task_cannot_be_drawn_again(district, dept_admin):
         draw_task_draw(actor=dept_admin, task=task, external_entropy="second", observer="见证人")
 
 
-def test_a_committed_snapshot_ignores_enterprises_registered_afterwards(district, dept_admin, street):
+def test_a_committed_snapshot_ignores_enterprises_registered_afterwards(
+    district, dept_admin, street
+):
     task = draw_task_commit(actor=dept_admin, task=_task(district, dept_admin))
     EnterpriseFactory.create_batch(5, street=street)
 
@@ -127,7 +135,9 @@ def test_officers_of_the_last_inspection_and_declared_conflicts_are_excluded(dis
     officers = list(departments[0].inspectors.filter(certificate_valid_until__year=2027))
     last = EnforcementActionFactory(enterprise=enterprises[0], department=departments[0])
     last.officers.set(officers[:1])
-    ConflictOfInterest.objects.create(inspector=officers[1], enterprise=enterprises[1], reason="亲属任职")
+    ConflictOfInterest.objects.create(
+        inspector=officers[1], enterprise=enterprises[1], reason="亲属任职"
+    )
 
     task = draw_task_commit(actor=dept_admin, task=_task(district, dept_admin))
 
@@ -154,7 +164,9 @@ def test_items_outside_the_department_list_are_refused(district, dept_admin):
             actor=dept_admin,
             title="越权事项",
             lead_department=departments[0],
-            participants=[ParticipantSpec(department=departments[0], items=items[departments[1].pk])],
+            participants=[
+                ParticipantSpec(department=departments[0], items=items[departments[1].pk])
+            ],
             scope={},
             size_mode=SizeMode.TOTAL,
             size_value=Decimal(2),
@@ -202,3 +214,25 @@ def test_a_task_with_results_missing_cannot_close(district, dept_admin):
 
     with pytest.raises(ValidationError, match="还有 5 项检查结果未录入"):
         draw_task_close(actor=dept_admin, task=task)
+
+
+def test_strata_are_the_enterprises_credit_grades(district, dept_admin, justice_user):
+    # Given every enterprise graded (all clean, so all B under the default table)
+    from wurao.credit.grading import grades_recompute
+
+    grades_recompute(actor=justice_user, as_of=datetime.date(2026, 11, 27))
+
+    # When a task is committed
+    task = draw_task_commit(actor=dept_admin, task=_task(district, dept_admin))
+
+    # Then its candidates sit in their grade's stratum and the task names the table
+    assert task.quotas["B"] == 6 and task.quotas["U"] == 0
+    assert task.grade_table == "credit-points-v1"
+    assert (
+        verify_bundle(
+            draw_task_bundle(
+                task=draw_task_draw(actor=dept_admin, task=task, external_entropy="e", observer="o")
+            )
+        )
+        == []
+    )
