@@ -26,7 +26,11 @@ def points_table_versions() -> QuerySet[PointsTableVersion]:
 
 
 def enterprise_grade_get(*, enterprise_id: int) -> EnterpriseGrade | None:
-    return EnterpriseGrade.objects.select_related("table_version").filter(enterprise_id=enterprise_id).first()
+    return (
+        EnterpriseGrade.objects.select_related("table_version")
+        .filter(enterprise_id=enterprise_id)
+        .first()
+    )
 
 
 def _scoped(qs: QuerySet, scope: Scope, *, department_field: str) -> QuerySet:
@@ -59,9 +63,15 @@ def grade_change_list(*, scope: Scope, filters: dict | None = None) -> QuerySet[
     return qs
 
 
-def review_request_list(*, scope: Scope, kind: type[ReviewRequest], filters: dict | None = None) -> QuerySet:
+def review_request_list(
+    *, scope: Scope, kind: type[ReviewRequest], filters: dict | None = None
+) -> QuerySet:
     """Objections or repairs: an enterprise its own, a department those it must decide."""
-    qs = _scoped(kind.objects.select_related("enterprise", "department"), scope, department_field="department_id")
+    qs = _scoped(
+        kind.objects.select_related("enterprise", "department"),
+        scope,
+        department_field="department_id",
+    )
     filters = filters or {}
     if status := filters.get("status"):
         qs = qs.filter(status=status)
@@ -86,3 +96,17 @@ def commitment_item_list(*, department_id: int | None = None) -> QuerySet[Commit
 def commitment_list(*, scope: Scope) -> QuerySet[CreditCommitment]:
     qs = CreditCommitment.objects.select_related("enterprise", "item", "item__department")
     return _scoped(qs, scope, department_field="item__department_id")
+
+
+def grade_effects(*, as_of=None) -> dict[str, dict]:
+    """What each grade means for the other capabilities, from the table in force: sampling
+    weight ([draws]), yearly visit cap and quiet period ([visits]), flags such as 绿色通道."""
+    version = points_table_current(as_of=as_of)
+    return dict(version.table.get("effects", {})) if version else {}
+
+
+def sampling_weights(*, as_of=None) -> dict[str, str]:
+    return {
+        grade: str(effect["sampling_weight"])
+        for grade, effect in grade_effects(as_of=as_of).items()
+    }

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from wurao.catalogue import selectors as catalogue_selectors
+from wurao.credit import selectors as credit_selectors
 from wurao.imports.cells import INDUSTRY_SECTIONS
 from wurao.registry import selectors as registry_selectors
 from wurao.registry.choices import EnterpriseKind, SizeClass
@@ -141,13 +142,14 @@ class DrawScopeForm(FormMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        initial_weights = {**DEFAULT_WEIGHTS, **credit_selectors.sampling_weights()}
         for label in GRADE_STRATA:
             self.fields[f"weight_{label}"] = forms.DecimalField(
                 label=GRADE_LABELS[label],
                 max_digits=8,
                 decimal_places=4,
                 min_value=0,
-                initial=DEFAULT_WEIGHTS[label],
+                initial=initial_weights[label],
                 widget=forms.NumberInput(
                     attrs={"class": "form-control form-control-sm", "step": "0.1"}
                 ),

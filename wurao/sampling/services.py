@@ -97,7 +97,9 @@ def _task_total(size_mode: str, size_value: Decimal, candidate_count: int) -> in
 
 
 def _with_default_weights(weights: dict[str, str] | None) -> dict[str, str]:
-    return {**DEFAULT_WEIGHTS, **{k: str(v) for k, v in (weights or {}).items()}}
+    # Unless the task says otherwise, each grade's weight is the one the points table in force sets.
+    defaults = {**DEFAULT_WEIGHTS, **credit_selectors.sampling_weights()}
+    return {**defaults, **{k: str(v) for k, v in (weights or {}).items()}}
 
 
 def _validate_size(size_mode: str, size_value: Decimal) -> None:
