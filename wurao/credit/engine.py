@@ -1,0 +1,497 @@
+"""The credit scoring engine (信用分级分类): score, grade and the reasons behind them, for
+every enterprise at once, with Polars lazy frames. Pure: no Django import.
+
+The model
+---------
+An enterprise's score starts from the table's ``base`` (100 in the default table; higher is
+better) and adds the points of its records:
+
+- **Dated records** (``events``), one row each: penalties, coercive measures, inspections
+  with and without problems, open hazards, overdue rectifications, substantiated
+  complaints, broken and kept credit commitments, monitoring alerts, awards, completed
+  repair (``points.Indicator``). A record's points are the rule's ``points`` (× the
+  record's ``severity`` when the rule is ``per_severity``; a missing severity counts 1),
+  times its decay, while its age ``as_of − date`` in days is in ``[0, window_days)``:
+  a record exactly ``window_days`` old counts 0, and so does one dated after ``as_of``
+  (regrading as of a past date ignores what came later). Decay:
+  ``none`` 1; ``linear`` ``1 − age / window_days`` (full on the day, 0 at the window's
+  end); ``exponential`` ``0.5 ** (age / half_life_days)``.
+- **Caps.** The enterprise's total for an indicator is clipped to ``±cap``. When a cap
+  bites, every record of that indicator is scaled by the same factor
+  ``cap / |total|`` (proportional apportionment), so the breakdown still adds up.
+- **Inherent risk** of the enterprise's risk tags (each distinct tag once, the tags' total
+  clipped to ``±tag_cap`` and apportioned the same way) and of its industry section.
+  These have no date and no window.
+- Records of an indicator the table does not score, or of an enterprise not in
+  ``enterprises``, count 0. An enterprise with no records gets the base plus its inherent
+  risk.
+
+Score → grade by the table's thresholds: A if score ≥ a, B if ≥ b, C if ≥ c, else D (A
+best, D highest risk). A score within 1e-9 below a threshold reaches it, so that the order
+of a floating-point sum (Polars, pandas, the breakdown) can never move a grade.
+
+``score`` aggregates without building any text; ``contributions`` gives the breakdown of
+chosen enterprises, one row per contributing record with the reason in Chinese, and
+``base + sum(points)`` equals the score (to floating-point rounding, far below 1e-9).
+
+Inputs
+------
+``events``: record_id (int64; needed by ``contributions`` only), enterprise_id (int64),
+indicator (``INDICATOR_DTYPE``, or any Enum, Categorical or String of indicator codes;
+the Enum is the fast path), date (date), severity (float, optional).
+``enterprises``: enterprise_id (int64, unique), tags (list of str, optional),
+industry_section (str, GB/T 4754 letter, optional).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+import polars as pl
+
+from wurao.credit.points import (
+    INDICATORS,
+    Decay,
+    Grade,
+    Indicator,
+    IndicatorRule,
+    PointsTable,
+    Thresholds,
+)
+
+INDICATOR_DTYPE = pl.Enum([i.value for i in Indicator])
+GRADE_DTYPE = pl.Enum([g.value for g in Grade])
+EVENT_SCHEMA: dict[str, Any] = {
+    "record_id": pl.Int64,
+    "enterprise_id": pl.Int64,
+    "indicator": INDICATOR_DTYPE,
+    "date": pl.Date,
+    "severity": pl.Float64,
+}
+ENTERPRISE_SCHEMA: dict[str, Any] = {
+    "enterprise_id": pl.Int64,
+    "tags": pl.List(pl.String),
+    "industry_section": pl.String,
+}
+# The `indicator` of inherent-risk rows in `contributions`.
+TAG_INDICATOR = "risk_tag"
+INDUSTRY_INDICATOR = "industry"
+GRADE_TOLERANCE = 1e-9
+ROWS_PER_PARTITION = 12_500_000
+
+Frame = pl.LazyFrame | pl.DataFrame
+_CATALOGUE = list(Indicator)
+_NOT_SCORED = len(_CATALOGUE)  # index of "not in the catalogue or not in this table"
+_EPOCH = date(1970, 1, 1)
+
+
+class EngineInputError(ValueError):
+    """A frame the engine cannot read (a missing column, a wrong type), in both languages."""
+
+    def __init__(self, message_zh: str, message_en: str) -> None:
+        super().__init__(f"{message_zh} / {message_en}")
+        self.message_zh = message_zh
+        self.message_en = message_en
+
+
+def empty_events() -> pl.DataFrame:
+    return pl.DataFrame(schema=EVENT_SCHEMA)
+
+
+def empty_enterprises() -> pl.DataFrame:
+    return pl.DataFrame(schema=ENTERPRISE_SCHEMA)
+
+
+@dataclass(frozen=True)
+class _Params:
+    """The table's rules as small arrays indexed by catalogue position (+1 for "not scored"),
+    gathered per record: lookups in Polars without a join or a chain of `when`."""
+
+    points: pl.Series
+    window: pl.Series
+    per_severity: pl.Series
+    linear_window: pl.Series  # the window for linear decay, inf otherwise
+    half_life: pl.Series  # for exponential decay, inf otherwise
+    cap: pl.Series  # inf when uncapped
+
+    @classmethod
+    def of(cls, table: PointsTable) -> _Params:
+        rules: list[IndicatorRule | None] = [table.rule(i) for i in _CATALOGUE] + [None]
+        inf = math.inf
+
+        def series(name: str, dtype: pl.DataType, values: Iterable[Any]) -> pl.Series:
+            return pl.Series(name, list(values), dtype=dtype)
+
+        return cls(
+            points=series("points", pl.Float64(), (float(r.points) if r else 0.0 for r in rules)),
+            window=series("window", pl.Int32(), (r.window_days if r else 0 for r in rules)),
+            per_severity=series("sev", pl.Boolean(), (bool(r and r.per_severity) for r in rules)),
+            linear_window=series(
+                "lin",
+                pl.Float64(),
+                (float(r.window_days) if r and r.decay == Decay.LINEAR else inf for r in rules),
+            ),
+            half_life=series(
+                "hl",
+                pl.Float64(),
+                (
+                    float(r.half_life_days or inf) if r and r.decay == Decay.EXPONENTIAL else inf
+                    for r in rules
+                ),
+            ),
+            cap=series("cap", pl.Float64(), (float(r.cap) if r and r.cap else inf for r in rules)),
+        )
+
+    @staticmethod
+    def at(values: pl.Series, index: pl.Expr) -> pl.Expr:
+        return pl.lit(values).gather(index)
+
+
+def _lazy(frame: Frame) -> pl.LazyFrame:
+    return frame.lazy() if isinstance(frame, pl.DataFrame) else frame
+
+
+def _require(
+    schema: pl.Schema, name_zh: str, name_en: str, column: str, ok: bool, expected: str
+) -> None:
+    if column not in schema:
+        raise EngineInputError(
+            f"{name_zh}缺少列“{column}”（应为 {expected}）",
+            f"{name_en} frame has no column {column!r} ({expected})",
+        )
+    if not ok:
+        raise EngineInputError(
+            f"{name_zh}的列“{column}”类型为 {schema[column]}，应为 {expected}",
+            f"{name_en} column {column!r} is {schema[column]}, expected {expected}",
+        )
+
+
+def _check_events(schema: pl.Schema, *, record_id: bool) -> None:
+    def has(col: str, test: Any) -> bool:
+        return col in schema and test(schema[col])
+
+    _require(schema, "事件表", "events", "enterprise_id", has("enterprise_id", _integer), "int64")
+    text = has("indicator", lambda t: t in (pl.String, pl.Categorical) or isinstance(t, pl.Enum))
+    _require(schema, "事件表", "events", "indicator", text, "Enum/Categorical/String")
+    _require(schema, "事件表", "events", "date", has("date", lambda t: t == pl.Date), "date")
+    if "severity" in schema:
+        _require(schema, "事件表", "events", "severity", schema["severity"].is_numeric(), "float")
+    if record_id:
+        _require(schema, "事件表", "events", "record_id", has("record_id", _integer), "int64")
+
+
+def _check_enterprises(schema: pl.Schema) -> None:
+    ok = "enterprise_id" in schema and _integer(schema["enterprise_id"])
+    _require(schema, "企业表", "enterprises", "enterprise_id", ok, "int64")
+    if "tags" in schema:
+        tags = schema["tags"]
+        # List(Null): every list empty, as a frame built from empty Python lists is.
+        ok = isinstance(tags, pl.List) and tags.inner in (pl.String, pl.Categorical, pl.Null)
+        _require(schema, "企业表", "enterprises", "tags", ok, "list[str]")
+
+
+def _integer(dtype: pl.DataType) -> bool:
+    return dtype.is_integer()
+
+
+def _indicator_index(dtype: pl.DataType) -> pl.Expr:
+    """The catalogue position of each record's indicator (`_NOT_SCORED` if unknown)."""
+    position = {i.value: n for n, i in enumerate(_CATALOGUE)}
+    col = pl.col("indicator")
+    if isinstance(dtype, pl.Enum):
+        lookup = [position.get(c, _NOT_SCORED) for c in dtype.categories.to_list()]
+        if lookup == list(range(len(_CATALOGUE))):
+            return col.to_physical()
+        return pl.lit(pl.Series(lookup, dtype=pl.UInt8)).gather(col.to_physical())
+    return col.cast(pl.String).replace_strict(
+        list(position), list(position.values()), default=_NOT_SCORED, return_dtype=pl.UInt8
+    )
+
+
+def _as_of_days(as_of: date) -> int:
+    if isinstance(as_of, datetime):
+        as_of = as_of.date()
+    return (as_of - _EPOCH).days
+
+
+def _weighted(
+    events: pl.LazyFrame, schema: pl.Schema, table: PointsTable, as_of: date, *, detail: bool
+) -> pl.LazyFrame:
+    """The records that count, each with `_k` (catalogue position) and `_w` (points after
+    severity and decay, before any cap); with `detail`, also the age and the undecayed
+    points, for the reasons."""
+    p = _Params.of(table)
+    k = pl.col("_k")
+    age = pl.col("_age")
+    keep = ["enterprise_id", "_k", "_w"]
+    if detail:
+        keep += ["record_id", "date", "_age", "_base", "_sev"]
+    lf = events.with_columns(
+        pl.col("enterprise_id").cast(pl.Int64),
+        _indicator_index(schema["indicator"]).alias("_k"),
+        (pl.lit(_as_of_days(as_of), pl.Int32) - pl.col("date").cast(pl.Int32)).alias("_age"),
+    ).filter((age >= 0) & (age < _Params.at(p.window, k)))
+    points = _Params.at(p.points, k)
+    severity = pl.lit(1.0)
+    if "severity" in schema and any(r.per_severity for r in table.rules):
+        severity = pl.col("severity").cast(pl.Float64).fill_null(1.0)
+        points = pl.when(_Params.at(p.per_severity, k)).then(points * severity).otherwise(points)
+    factor = pl.lit(1.0)
+    # Only the decay kinds the table uses: each is a pass over every record.
+    if any(r.decay == Decay.LINEAR for r in table.rules):
+        factor = 1.0 - age / _Params.at(p.linear_window, k)
+    if any(r.decay == Decay.EXPONENTIAL for r in table.rules):
+        factor = factor * pl.lit(0.5).pow(age / _Params.at(p.half_life, k))
+    columns = [(points * factor).alias("_w")]
+    if detail:
+        columns += [points.alias("_base"), severity.alias("_sev")]
+    return lf.with_columns(columns).select(keep)
+
+
+def _grade(score: pl.Expr, t: Thresholds) -> pl.Expr:
+    tol = GRADE_TOLERANCE
+    return (
+        pl.when(score >= t.a - tol)
+        .then(pl.lit("A"))
+        .when(score >= t.b - tol)
+        .then(pl.lit("B"))
+        .when(score >= t.c - tol)
+        .then(pl.lit("C"))
+        .otherwise(pl.lit("D"))
+        .cast(GRADE_DTYPE)
+    )
+
+
+def _tag_points(table: PointsTable, schema: pl.Schema) -> pl.Expr:
+    if not table.tags or "tags" not in schema or schema["tags"] == pl.List(pl.Null):
+        return pl.lit(0.0)
+    # One membership test per tag the table knows: counts a tag listed twice once, and is
+    # far faster on millions of lists than deduplicating each list first.
+    tags = pl.col("tags")
+    total = pl.sum_horizontal(
+        pl.when(tags.list.contains(pl.lit(t.code, pl.String))).then(float(t.points)).otherwise(0.0)
+        for t in table.tags
+    )
+    cap = table.tag_cap
+    return total.clip(-cap, cap) if cap else total
+
+
+def _industry_points(table: PointsTable, schema: pl.Schema) -> pl.Expr:
+    if not table.industries or "industry_section" not in schema:
+        return pl.lit(0.0)
+    sections = [i.section for i in table.industries]
+    points = [float(i.points) for i in table.industries]
+    return (
+        pl.col("industry_section")
+        .cast(pl.String)
+        .replace_strict(sections, points, default=0.0, return_dtype=pl.Float64)
+        .fill_null(0.0)
+    )
+
+
+def _event_points(
+    ev: pl.LazyFrame, schema: pl.Schema, table: PointsTable, as_of: date, subtotals: bool
+) -> pl.LazyFrame:
+    """Per enterprise: `_events`, the capped records' total, and with `subtotals` one
+    `points_<indicator>` column per rule."""
+    cap = _Params.at(_Params.of(table).cap, pl.col("_k"))
+    per_indicator = (
+        _weighted(ev, schema, table, as_of, detail=False)
+        .group_by("enterprise_id", "_k")
+        .agg(pl.col("_w").sum())
+        .with_columns(pl.col("_w").clip(-cap, cap))
+    )
+    sums = [pl.col("_w").sum().alias("_events")]
+    if subtotals:
+        sums += [
+            pl.col("_w")
+            .filter(pl.col("_k") == _CATALOGUE.index(r.indicator))
+            .sum()
+            .alias(f"points_{r.indicator}")
+            for r in table.rules
+        ]
+    return per_indicator.group_by("enterprise_id").agg(sums)
+
+
+def score(
+    events: Frame,
+    enterprises: Frame,
+    table: PointsTable,
+    as_of: date,
+    *,
+    subtotals: bool = False,
+    partitions: int | None = None,
+) -> pl.DataFrame:
+    """One row per enterprise, in the order of `enterprises`: enterprise_id, score, grade,
+    table_version; with `subtotals`, also `points_<indicator>` for each of the table's
+    indicators and `points_risk_tag`, `points_industry` (after caps).
+
+    The records are summed in `partitions` passes, each over the enterprises whose
+    |enterprise_id mod partitions| is its number, so that the group-by holds 1/partitions
+    of the (enterprise, indicator) sums at a time; the default is one pass per
+    `ROWS_PER_PARTITION` records. On 50M records (bench.grading), 4 passes instead of 1 cut
+    what the compute adds to resident memory from 1.5 GB to 0.6 GB, for about the same
+    time: each pass re-reads the records, but its hash tables are smaller."""
+    ev, ent = _lazy(events), _lazy(enterprises)
+    ev_schema, ent_schema = ev.collect_schema(), ent.collect_schema()
+    _check_events(ev_schema, record_id=False)
+    _check_enterprises(ent_schema)
+    if partitions is None:
+        rows = ev.select(pl.len()).collect().item()
+        partitions = max(1, math.ceil(rows / ROWS_PER_PARTITION))
+    if partitions < 1:
+        raise ValueError(f"partitions must be ≥ 1, got {partitions}")
+    if partitions == 1:
+        per_enterprise = _event_points(ev, ev_schema, table, as_of, subtotals)
+    else:
+        part = (pl.col("enterprise_id") % partitions).abs()
+        per_enterprise = pl.concat(
+            _event_points(ev.filter(part == i), ev_schema, table, as_of, subtotals).collect(
+                engine="streaming"
+            )
+            for i in range(partitions)
+        ).lazy()
+    inherent = ent.select(
+        pl.col("enterprise_id").cast(pl.Int64),
+        _tag_points(table, ent_schema).alias(f"points_{TAG_INDICATOR}"),
+        _industry_points(table, ent_schema).alias(f"points_{INDUSTRY_INDICATOR}"),
+    )
+    tags, industry = f"points_{TAG_INDICATOR}", f"points_{INDUSTRY_INDICATOR}"
+    total = pl.lit(float(table.base)) + pl.col(tags) + pl.col(industry) + pl.col("_events")
+    subtotal_names = [f"points_{r.indicator}" for r in table.rules] + [tags, industry]
+    return (
+        inherent.join(per_enterprise, on="enterprise_id", how="left", maintain_order="left")
+        .with_columns(pl.exclude("enterprise_id", tags, industry).fill_null(0.0))
+        .with_columns(total.alias("score"))
+        .select(
+            "enterprise_id",
+            "score",
+            _grade(pl.col("score"), table.thresholds).alias("grade"),
+            pl.lit(table.version, pl.Int32).alias("table_version"),
+            *(subtotal_names if subtotals else []),
+        )
+        .collect(engine="streaming")
+    )
+
+
+CONTRIBUTION_SCHEMA: dict[str, Any] = {
+    "enterprise_id": pl.Int64,
+    "record_id": pl.Int64,
+    "indicator": pl.String,
+    "date": pl.Date,
+    "points": pl.Float64,
+    "reason_zh": pl.String,
+}
+
+
+def contributions(
+    events: Frame,
+    enterprises: Frame,
+    table: PointsTable,
+    as_of: date,
+    enterprise_ids: Iterable[int] | None = None,
+) -> pl.DataFrame:
+    """The breakdown an enterprise sees: one row per record that moves its score, with
+    enterprise_id, record_id (null for inherent risk), indicator (a catalogue code, or
+    `risk_tag` / `industry`), date (null for inherent risk), points after decay and cap
+    share, and reason_zh. Inherent risk first, then records by date. For the enterprises in
+    `enterprise_ids` (all when None); `table.base + sum(points)` is each one's score."""
+    ev, ent = _lazy(events), _lazy(enterprises)
+    ev_schema, ent_schema = ev.collect_schema(), ent.collect_schema()
+    _check_events(ev_schema, record_id=True)
+    _check_enterprises(ent_schema)
+    ent = ent.with_columns(pl.col("enterprise_id").cast(pl.Int64))
+    if enterprise_ids is not None:
+        ids = pl.Series(list(enterprise_ids), dtype=pl.Int64).implode()
+        ent = ent.filter(pl.col("enterprise_id").is_in(ids))
+        ev = ev.filter(pl.col("enterprise_id").cast(pl.Int64).is_in(ids))
+    ent_rows = ent.collect()  # few enterprises: read once
+    p = _Params.of(table)
+    cap = _Params.at(p.cap, pl.col("_k"))
+    records = (
+        _weighted(ev, ev_schema, table, as_of, detail=True)
+        .join(ent_rows.lazy().select("enterprise_id"), on="enterprise_id", how="semi")
+        .with_columns(pl.col("_w").sum().over("enterprise_id", "_k").alias("_raw"))
+        .with_columns(
+            (
+                pl.col("_w")
+                * pl.when(pl.col("_raw").abs() > cap)
+                .then(cap / pl.col("_raw").abs())
+                .otherwise(1.0)
+            ).alias("points")
+        )
+        .filter(pl.col("points") != 0)
+        .collect()
+    )
+    rows = [_record_row(table, r) for r in records.iter_rows(named=True)]
+    rows += _inherent_rows(table, ent_rows)
+    out = pl.DataFrame(rows, schema=CONTRIBUTION_SCHEMA, orient="row")
+    return out.sort(["enterprise_id", "date", "record_id"], nulls_last=False)
+
+
+def _signed(x: float) -> str:
+    """Points as the breakdown shows them: sign (a true minus), at most two decimals."""
+    r = round(x, 2)
+    if r == 0:
+        return "0"
+    return ("+" if r > 0 else "\u2212") + f"{abs(r):.2f}".rstrip("0").rstrip(".")
+
+
+def _number(x: float) -> str:
+    return f"{x:.2f}".rstrip("0").rstrip(".")
+
+
+def _cap_note(label: str, raw: float, cap: float | None, points: float) -> str:
+    if cap is None or abs(raw) <= cap:
+        return ""
+    return f"；{label}合计 {_signed(raw)} 分，超过封顶 {_number(cap)} 分，按比例计 {_signed(points)} 分"
+
+
+def _record_row(table: PointsTable, r: dict[str, Any]) -> tuple[Any, ...]:
+    indicator = _CATALOGUE[r["_k"]]
+    rule = table.rule(indicator)
+    assert rule is not None  # only scored indicators pass `_weighted`
+    info = INDICATORS[indicator]
+    severity = ""
+    if rule.per_severity:
+        level = r["_sev"]
+        label = info.severity_labels.get(int(level)) if float(level).is_integer() else None
+        severity = f"（{label}）" if label else f"（严重程度 ×{_number(level)}）"
+    text = f"{r['date'].isoformat()} {info.label}{severity}：{_signed(r['_base'])} 分，距今 {r['_age']} 天"
+    if rule.decay == Decay.LINEAR:
+        text += f"，线性衰减后 {_signed(r['_w'])} 分（满 {rule.window_days} 天归零）"
+    elif rule.decay == Decay.EXPONENTIAL:
+        text += f"，按半衰期 {_number(rule.half_life_days or 0)} 天衰减后 {_signed(r['_w'])} 分（满 {rule.window_days} 天不再计分）"
+    else:
+        text += f"（{rule.window_days} 天内全额计分）"
+    text += _cap_note(f"“{info.label}”", r["_raw"], rule.cap, r["points"])
+    return (r["enterprise_id"], r["record_id"], indicator.value, r["date"], r["points"], text)
+
+
+def _inherent_rows(table: PointsTable, enterprises: pl.DataFrame) -> list[tuple[Any, ...]]:
+    tags = {t.code: t for t in table.tags}
+    industries = {i.section: i for i in table.industries}
+    has_tags = "tags" in enterprises.columns
+    has_industry = "industry_section" in enterprises.columns
+    rows: list[tuple[Any, ...]] = []
+    for e in enterprises.iter_rows(named=True):
+        eid = e["enterprise_id"]
+        own = [tags[c] for c in dict.fromkeys(e["tags"] or ()) if c in tags] if has_tags else []
+        raw = sum(t.points for t in own)
+        cap = table.tag_cap
+        scale = cap / abs(raw) if cap is not None and abs(raw) > cap else 1.0
+        for t in own:
+            points = t.points * scale
+            if points:
+                text = f"风险标签“{t.label or t.code}”固有风险：{_signed(t.points)} 分"
+                text += _cap_note("风险标签", raw, cap, points)
+                rows.append((eid, None, TAG_INDICATOR, None, points, text))
+        industry = industries.get(e["industry_section"]) if has_industry else None
+        if industry and industry.points:
+            text = f"行业门类 {industry.section}（{industry.label}）固有风险：{_signed(industry.points)} 分"
+            rows.append((eid, None, INDUSTRY_INDICATOR, None, float(industry.points), text))
+    return rows

@@ -1,0 +1,773 @@
+"""The credit points table (信用计分表): what each kind of record is worth, for how long, the
+grade thresholds and what each grade means for supervision. Plain dataclasses, no Django.
+
+The justice bureau configures and versions the table; `engine` scores with one version and
+each result records that version, so a new version never rewrites past grades. A table is
+validated when it is built: an invalid one cannot exist, and `PointsTableError` lists every
+problem at once (path, code, a Chinese message for the UI and an English one).
+
+JSON form (`table_to_json` / `table_from_json`; unknown fields are refused, so a typo is
+an error rather than a silently ignored setting)::
+
+    {"format": "wurao-points-table-v1", "version": 1, "effective_from": "2020-01-01",
+     "name": "…", "base": 100,
+     "indicators": [{"indicator": "penalty", "points": -6, "per_severity": true,
+                     "window_days": 1095, "decay": "linear", "half_life_days": null,
+                     "cap": 36}, …],
+     "tags": [{"code": "hazchem", "label": "危化品", "points": -5}, …], "tag_cap": 10,
+     "industries": [{"section": "B", "label": "采矿业", "points": -3}, …],
+     "thresholds": {"A": 103, "B": 90, "C": 75},
+     "effects": {"A": {"sampling_weight": "0.5", "visit_cap_per_year": 1,
+                       "quiet_period_days": 180, "flags": ["绿色通道", "容缺受理"]}, …}}
+
+Sampling weights are decimal strings, as the draw (spec wurao-draw-v1 §5) reads them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import math
+import re
+from collections.abc import Iterable, Mapping
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+from typing import Any
+
+FORMAT = "wurao-points-table-v1"
+
+
+class Indicator(StrEnum):
+    """The kinds of dated record the engine scores, in catalogue order."""
+
+    PENALTY = "penalty"
+    COERCIVE_MEASURE = "coercive_measure"
+    INSPECTION_PROBLEM = "inspection_problem"
+    INSPECTION_CLEAN = "inspection_clean"
+    HAZARD_OPEN = "hazard_open"
+    RECTIFICATION_OVERDUE = "rectification_overdue"
+    COMPLAINT_SUBSTANTIATED = "complaint_substantiated"
+    COMMITMENT_BROKEN = "commitment_broken"
+    COMMITMENT_FULFILLED = "commitment_fulfilled"
+    MONITORING_ALERT = "monitoring_alert"
+    AWARD = "award"
+    REPAIR_COMPLETED = "repair_completed"
+
+
+@dataclass(frozen=True)
+class IndicatorInfo:
+    label: str
+    direction: int  # -1: a record can only lower the score; +1: only raise it
+    severity_labels: Mapping[int, str] = field(default_factory=dict)
+
+
+_LEVELS = {1: "一般", 2: "较重", 3: "严重"}
+INDICATORS: Mapping[Indicator, IndicatorInfo] = {
+    Indicator.PENALTY: IndicatorInfo("行政处罚", -1, _LEVELS),
+    Indicator.COERCIVE_MEASURE: IndicatorInfo("行政强制措施", -1),
+    Indicator.INSPECTION_PROBLEM: IndicatorInfo("检查发现问题", -1, _LEVELS),
+    Indicator.INSPECTION_CLEAN: IndicatorInfo("检查未发现问题", 1),
+    Indicator.HAZARD_OPEN: IndicatorInfo("未整改隐患", -1, {1: "一般隐患", 3: "重大隐患"}),
+    Indicator.RECTIFICATION_OVERDUE: IndicatorInfo("逾期未整改", -1),
+    Indicator.COMPLAINT_SUBSTANTIATED: IndicatorInfo("投诉举报查实", -1),
+    Indicator.COMMITMENT_BROKEN: IndicatorInfo("违背信用承诺", -1),
+    Indicator.COMMITMENT_FULFILLED: IndicatorInfo("履行信用承诺", 1),
+    Indicator.MONITORING_ALERT: IndicatorInfo("非现场监测预警", -1, _LEVELS),
+    Indicator.AWARD: IndicatorInfo("表彰奖励", 1, {1: "区级", 2: "市级", 3: "省级及以上"}),
+    Indicator.REPAIR_COMPLETED: IndicatorInfo("完成信用修复", 1),
+}
+
+
+class Decay(StrEnum):
+    NONE = "none"  # full points for the whole window
+    LINEAR = "linear"  # 1 − age / window: full on the day, 0 at the window's end
+    EXPONENTIAL = "exponential"  # 0.5 ** (age / half_life), until the window's end
+
+
+DECAY_LABELS = {Decay.NONE: "不衰减", Decay.LINEAR: "线性衰减", Decay.EXPONENTIAL: "指数衰减"}
+
+
+class Grade(StrEnum):
+    A = "A"  # best: good credit, low risk
+    B = "B"
+    C = "C"
+    D = "D"  # highest risk
+
+
+class TableErrorCode(StrEnum):
+    JSON_INVALID = "json_invalid"
+    FORMAT_UNKNOWN = "format_unknown"
+    FIELD_MISSING = "field_missing"
+    FIELD_UNKNOWN = "field_unknown"
+    FIELD_TYPE = "field_type"
+    VERSION_INVALID = "version_invalid"
+    BASE_INVALID = "base_invalid"
+    INDICATOR_UNKNOWN = "indicator_unknown"
+    INDICATOR_DUPLICATE = "indicator_duplicate"
+    POINTS_INVALID = "points_invalid"
+    POINTS_SIGN = "points_sign"
+    WINDOW_INVALID = "window_invalid"
+    DECAY_UNKNOWN = "decay_unknown"
+    HALF_LIFE_INVALID = "half_life_invalid"
+    CAP_INVALID = "cap_invalid"
+    TAG_INVALID = "tag_invalid"
+    TAG_DUPLICATE = "tag_duplicate"
+    INDUSTRY_INVALID = "industry_invalid"
+    INDUSTRY_DUPLICATE = "industry_duplicate"
+    THRESHOLD_INVALID = "threshold_invalid"
+    THRESHOLDS_ORDER = "thresholds_order"
+    EFFECT_MISSING = "effect_missing"
+    EFFECT_INVALID = "effect_invalid"
+    NO_TABLE_IN_FORCE = "no_table_in_force"
+
+
+@dataclass(frozen=True)
+class TableProblem:
+    code: TableErrorCode
+    path: str  # where, e.g. "indicators[2].window_days"
+    message_zh: str
+    message_en: str
+
+
+class PointsTableError(ValueError):
+    """A table refused, with every problem found (each with its path and both languages)."""
+
+    def __init__(self, problems: Iterable[TableProblem]) -> None:
+        self.problems = tuple(problems)
+        super().__init__(
+            "\n".join(f"{p.path}: {p.message_zh} / {p.message_en}" for p in self.problems)
+        )
+
+    @property
+    def codes(self) -> set[TableErrorCode]:
+        return {p.code for p in self.problems}
+
+
+@dataclass(frozen=True)
+class IndicatorRule:
+    """Points per record (× the record's severity if `per_severity`), counted while the
+    record's age in days is in [0, window_days), decayed, the enterprise's total for the
+    indicator capped at ±cap (None: no cap)."""
+
+    indicator: Indicator
+    points: float
+    window_days: int
+    decay: Decay = Decay.NONE
+    half_life_days: float | None = None
+    cap: float | None = None
+    per_severity: bool = False
+
+    def __post_init__(self) -> None:
+        # Plain strings become enum members; unknown ones stay for the table to report.
+        if self.indicator in INDICATORS:
+            object.__setattr__(self, "indicator", Indicator(self.indicator))
+        if self.decay in DECAY_LABELS:
+            object.__setattr__(self, "decay", Decay(self.decay))
+
+
+@dataclass(frozen=True)
+class TagRisk:
+    """Inherent risk of a registry risk tag (风险标签, `RiskTag.code`); no date, no window."""
+
+    code: str
+    label: str
+    points: float
+
+
+@dataclass(frozen=True)
+class IndustryRisk:
+    """Inherent risk of an industry section (GB/T 4754 门类 letter A–T); no date, no window."""
+
+    section: str
+    label: str
+    points: float
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Score → grade: A if score ≥ a, B if ≥ b, C if ≥ c, else D; a > b > c."""
+
+    a: float
+    b: float
+    c: float
+
+
+@dataclass(frozen=True)
+class GradeEffect:
+    """What a grade means for the other capabilities: the draw's sampling weight ([draws]),
+    the yearly cap of planned on-site visits (None: no cap) and the quiet period after a
+    visit ([visits]), and flags shown to departments such as 绿色通道."""
+
+    grade: Grade
+    sampling_weight: Decimal
+    visit_cap_per_year: int | None
+    quiet_period_days: int
+    flags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PointsTable:
+    version: int
+    effective_from: date
+    name: str
+    base: float
+    rules: tuple[IndicatorRule, ...]
+    tags: tuple[TagRisk, ...]
+    tag_cap: float | None
+    industries: tuple[IndustryRisk, ...]
+    thresholds: Thresholds
+    effects: tuple[GradeEffect, ...]  # one per grade, A to D
+
+    def __post_init__(self) -> None:
+        problems = table_problems(self)
+        if problems:
+            raise PointsTableError(problems)
+
+    def rule(self, indicator: Indicator | str) -> IndicatorRule | None:
+        return next((r for r in self.rules if r.indicator == indicator), None)
+
+    def effect(self, grade: Grade | str) -> GradeEffect:
+        return next(e for e in self.effects if e.grade == grade)
+
+
+def _finite(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _whole(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+_CATALOGUE = "、".join(f"{i.value}（{info.label}）" for i, info in INDICATORS.items())
+# Every message, Chinese for the UI then English, by key; `{name}` is the indicator's label.
+_C = TableErrorCode
+_MESSAGES: dict[str, tuple[TableErrorCode, str, str]] = {
+    "version": (
+        _C.VERSION_INVALID,
+        "版本号须为正整数，实为 {got!r}",
+        "version must be a positive whole number, got {got!r}",
+    ),
+    "effective_from": (
+        _C.FIELD_TYPE,
+        "生效日期须为日期（YYYY-MM-DD）",
+        "effective_from must be a date (YYYY-MM-DD)",
+    ),
+    "base": (
+        _C.BASE_INVALID,
+        "基础分须为有限数字，实为 {got!r}",
+        "base must be a finite number, got {got!r}",
+    ),
+    "indicator": (
+        _C.INDICATOR_UNKNOWN,
+        "未知的指标“{got}”，可选：" + _CATALOGUE,
+        "unknown indicator {got!r}; one of " + ", ".join(INDICATORS),
+    ),
+    "duplicate": (
+        _C.INDICATOR_DUPLICATE,
+        "指标“{got}”重复出现，每个指标只能有一条规则",
+        "indicator {got!r} appears twice; one rule per indicator",
+    ),
+    "points": (
+        _C.POINTS_INVALID,
+        "“{name}”的分值须为有限数字，实为 {got!r}",
+        "points must be a finite number, got {got!r}",
+    ),
+    "sign-": (
+        _C.POINTS_SIGN,
+        "“{name}”只能扣分，分值须 ≤ 0，实为 {got}",
+        "{name_en} can only lower the score: points must be ≤ 0, got {got}",
+    ),
+    "sign+": (
+        _C.POINTS_SIGN,
+        "“{name}”只能加分，分值须 ≥ 0，实为 {got}",
+        "{name_en} can only raise the score: points must be ≥ 0, got {got}",
+    ),
+    "window": (
+        _C.WINDOW_INVALID,
+        "“{name}”的回溯期须为 1 至 36500 之间的整数天，实为 {got!r}",
+        "window_days must be a whole number of days from 1 to 36500, got {got!r}",
+    ),
+    "decay": (
+        _C.DECAY_UNKNOWN,
+        "“{name}”的衰减方式“{got}”未知，可选：none（不衰减）、linear（线性）、exponential（指数）",
+        "unknown decay {got!r}; one of none, linear, exponential",
+    ),
+    "half_life": (
+        _C.HALF_LIFE_INVALID,
+        "“{name}”按指数衰减，须给出大于 0 的半衰期天数，实为 {got!r}",
+        "exponential decay needs half_life_days > 0, got {got!r}",
+    ),
+    "half_life_unused": (
+        _C.HALF_LIFE_INVALID,
+        "“{name}”不是指数衰减，不应设半衰期（请删去，或改为指数衰减）",
+        "half_life_days is only for exponential decay; remove it or set decay to exponential",
+    ),
+    "cap": (
+        _C.CAP_INVALID,
+        "“{name}”的封顶分值须大于 0（按绝对值计），不封顶请留空，实为 {got!r}",
+        "cap must be > 0 (a magnitude) or null for no cap, got {got!r}",
+    ),
+    "per_severity": (
+        _C.FIELD_TYPE,
+        "“{name}”的“按严重程度计分”须为 true 或 false",
+        "per_severity must be true or false",
+    ),
+    "tag": (
+        _C.TAG_INVALID,
+        "风险标签须有非空代码和有限分值，实为 {got!r}",
+        "a tag needs a non-empty code and finite points, got {got!r}",
+    ),
+    "tag_duplicate": (_C.TAG_DUPLICATE, "风险标签“{got}”重复出现", "tag {got!r} appears twice"),
+    "tag_cap": (
+        _C.CAP_INVALID,
+        "风险标签合计封顶须大于 0，不封顶请留空，实为 {got!r}",
+        "tag_cap must be > 0 or null for no cap, got {got!r}",
+    ),
+    "industry": (
+        _C.INDUSTRY_INVALID,
+        "行业门类须为 GB/T 4754 门类字母 A–T，分值为有限数字，实为 {got!r}",
+        "an industry needs a GB/T 4754 section letter A–T and finite points, got {got!r}",
+    ),
+    "industry_duplicate": (
+        _C.INDUSTRY_DUPLICATE,
+        "行业门类 {got} 重复出现",
+        "industry section {got} appears twice",
+    ),
+    "threshold": (
+        _C.THRESHOLD_INVALID,
+        "{grade} 级分数线须为有限数字，实为 {got!r}",
+        "the {grade} threshold must be a finite number, got {got!r}",
+    ),
+    "order": (
+        _C.THRESHOLDS_ORDER,
+        "分数线须从高到低：A（{a}）> B（{b}）> C（{c}）",
+        "thresholds must decrease strictly: A ({a}) > B ({b}) > C ({c})",
+    ),
+    "effect_missing": (
+        _C.EFFECT_MISSING,
+        "{grade} 级的监管措施须恰好设置一次（现有 {got} 次）",
+        "grade {grade} needs exactly one effects entry (found {got})",
+    ),
+    "weight": (
+        _C.EFFECT_INVALID,
+        '{grade} 级的抽查权重须为不小于 0 的十进制数，JSON 中写作字符串（如 "0.5"、"2"），实为 {got!r}',
+        'sampling_weight must be a decimal ≥ 0, written as a string in JSON (such as "0.5" or "2"), got {got!r}',
+    ),
+    "visit_cap": (
+        _C.EFFECT_INVALID,
+        "{grade} 级的年度入企检查上限须为不小于 0 的整数，不设上限请留空，实为 {got!r}",
+        "visit_cap_per_year must be a whole number ≥ 0 or null for no cap, got {got!r}",
+    ),
+    "quiet": (
+        _C.EFFECT_INVALID,
+        "{grade} 级的免扰期须为不小于 0 的整数天，实为 {got!r}",
+        "quiet_period_days must be a whole number ≥ 0, got {got!r}",
+    ),
+    "flags": (
+        _C.EFFECT_INVALID,
+        "{grade} 级的标识须为非空文字，实为 {got!r}",
+        "flags must be non-empty strings, got {got!r}",
+    ),
+    "in_force": (
+        _C.NO_TABLE_IN_FORCE,
+        "{got} 没有生效的计分表",
+        "no points table is in force on {got}",
+    ),
+    "missing": (_C.FIELD_MISSING, "缺少字段“{got}”", "field {got!r} is missing"),
+    "unknown": (
+        _C.FIELD_UNKNOWN,
+        "未知字段“{got}”（可用：{known_zh}）",
+        "unknown field {got!r} (known: {known_en})",
+    ),
+    "type": (_C.FIELD_TYPE, "须为{zh}，实为 {got!r}", "must be {en}, got {got!r}"),
+    "format": (
+        _C.FORMAT_UNKNOWN,
+        "格式“{got}”无法识别，应为 " + FORMAT,
+        "unknown format {got!r}; expected " + FORMAT,
+    ),
+    "json": (
+        _C.JSON_INVALID,
+        "不是有效的 JSON（第 {line} 行第 {col} 列：{got}）",
+        "not valid JSON (line {line}, column {col}: {got})",
+    ),
+}
+
+
+class _Problems(list[TableProblem]):
+    def add(self, key: str, path: str, **kw: object) -> None:
+        code, zh, en = _MESSAGES[key]
+        self.append(TableProblem(code, path, zh.format(**kw), en.format(**kw)))
+
+
+def _rule_problems(out: _Problems, path: str, rule: IndicatorRule) -> None:
+    info = INDICATORS.get(rule.indicator)
+    name = info.label if info else str(rule.indicator)
+    if info is None:
+        out.add("indicator", f"{path}.indicator", got=str(rule.indicator))
+    if not _finite(rule.points):
+        out.add("points", f"{path}.points", name=name, got=rule.points)
+    elif info and rule.points * info.direction < 0:
+        sign = "sign-" if info.direction < 0 else "sign+"
+        out.add(sign, f"{path}.points", name=name, name_en=rule.indicator, got=rule.points)
+    if not (_whole(rule.window_days) and 1 <= rule.window_days <= 36500):
+        out.add("window", f"{path}.window_days", name=name, got=rule.window_days)
+    half_life = rule.half_life_days
+    if rule.decay not in DECAY_LABELS:
+        out.add("decay", f"{path}.decay", name=name, got=str(rule.decay))
+    elif rule.decay == Decay.EXPONENTIAL and not (_finite(half_life) and half_life > 0):  # type: ignore[operator]
+        out.add("half_life", f"{path}.half_life_days", name=name, got=half_life)
+    elif rule.decay != Decay.EXPONENTIAL and half_life is not None:
+        out.add("half_life_unused", f"{path}.half_life_days", name=name)
+    if rule.cap is not None and not (_finite(rule.cap) and rule.cap > 0):
+        out.add("cap", f"{path}.cap", name=name, got=rule.cap)
+    if not isinstance(rule.per_severity, bool):
+        out.add("per_severity", f"{path}.per_severity", name=name)
+
+
+def table_problems(table: PointsTable) -> list[TableProblem]:
+    """Every problem with a table, in field order; empty when it is valid."""
+    out = _Problems()
+    if not (_whole(table.version) and table.version >= 1):
+        out.add("version", "version", got=table.version)
+    if not isinstance(table.effective_from, date):
+        out.add("effective_from", "effective_from")
+    if not _finite(table.base):
+        out.add("base", "base", got=table.base)
+    seen: set[str] = set()
+    for i, rule in enumerate(table.rules):
+        _rule_problems(out, f"indicators[{i}]", rule)
+        if str(rule.indicator) in seen:
+            out.add("duplicate", f"indicators[{i}].indicator", got=str(rule.indicator))
+        seen.add(str(rule.indicator))
+    codes: set[str] = set()
+    for i, tag in enumerate(table.tags):
+        if not (isinstance(tag.code, str) and tag.code.strip() and _finite(tag.points)):
+            out.add("tag", f"tags[{i}]", got=(tag.code, tag.points))
+        elif tag.code in codes:
+            out.add("tag_duplicate", f"tags[{i}].code", got=tag.code)
+        codes.add(str(tag.code))
+    if table.tag_cap is not None and not (_finite(table.tag_cap) and table.tag_cap > 0):
+        out.add("tag_cap", "tag_cap", got=table.tag_cap)
+    sections: set[str] = set()
+    for i, ind in enumerate(table.industries):
+        letter = isinstance(ind.section, str) and re.fullmatch("[A-T]", ind.section)
+        if not (letter and _finite(ind.points)):
+            out.add("industry", f"industries[{i}]", got=(ind.section, ind.points))
+        elif ind.section in sections:
+            out.add("industry_duplicate", f"industries[{i}].section", got=ind.section)
+        sections.add(str(ind.section))
+    t = table.thresholds
+    values = {"A": t.a, "B": t.b, "C": t.c}
+    for g, v in values.items():
+        if not _finite(v):
+            out.add("threshold", f"thresholds.{g}", grade=g, got=v)
+    if all(_finite(v) for v in values.values()) and not t.a > t.b > t.c:
+        out.add("order", "thresholds", a=t.a, b=t.b, c=t.c)
+    _effect_problems(out, table.effects)
+    return out
+
+
+def _effect_problems(out: _Problems, effects: tuple[GradeEffect, ...]) -> None:
+    grades = [e.grade for e in effects]
+    for grade in Grade:
+        if grades.count(grade) != 1:
+            out.add(
+                "effect_missing", f"effects.{grade}", grade=grade.value, got=grades.count(grade)
+            )
+    for e in effects:
+        path, g = f"effects.{e.grade}", str(e.grade)
+        w = e.sampling_weight
+        if not (isinstance(w, Decimal) and w.is_finite() and w >= 0):
+            out.add("weight", f"{path}.sampling_weight", grade=g, got=w)
+        cap = e.visit_cap_per_year
+        if cap is not None and not (_whole(cap) and cap >= 0):
+            out.add("visit_cap", f"{path}.visit_cap_per_year", grade=g, got=cap)
+        if not (_whole(e.quiet_period_days) and e.quiet_period_days >= 0):
+            out.add("quiet", f"{path}.quiet_period_days", grade=g, got=e.quiet_period_days)
+        if not all(isinstance(f, str) and f.strip() for f in e.flags):
+            out.add("flags", f"{path}.flags", grade=g, got=e.flags)
+
+
+def table_in_force(tables: Iterable[PointsTable], on: date) -> PointsTable:
+    """The version in force on a date: the highest version whose effective date has come."""
+    eligible = [t for t in tables if t.effective_from <= on]
+    if not eligible:
+        out = _Problems()
+        out.add("in_force", "effective_from", got=on.isoformat())
+        raise PointsTableError(out)
+    return max(eligible, key=lambda t: t.version)
+
+
+# The default table, version 1. Values and why (every figure is the justice bureau's to change):
+# - base 100; A ≥ 103 needs a positive record (clean inspections, kept commitments, awards),
+#   so an enterprise nobody knows anything about is B, the draw's neutral weight 1;
+# - an ordinary penalty −6 (较重 −12, 严重 −18) fading linearly over three years, the
+#   period 《市场监督管理严重违法失信名单管理办法》 and most repair rules count; one 严重
+#   penalty alone means C, two mean D;
+# - 行政强制 −8 over two years; a broken commitment −10 over three (承诺失信 is itself
+#   a credit record under 国办发〔2019〕35号);
+# - problems found at inspection −2 × severity, open hazards −3 × severity (重大隐患 −9),
+#   overdue rectification −5: these are risk now, so they fade fast or stay while open;
+# - substantiated complaints −3 and monitoring alerts −1 × level halve every 180 / 30
+#   days, signals rather than findings;
+# - clean inspections +1 (cap +10), kept commitments +2 (cap +6), awards +3 × level
+#   (cap +10), completed repair +2 (cap +6);
+# - inherent risk: risk tags from −2 (食品) to −6 (危化品), at most −10 together, and
+#   industries from 0 to −3 (采矿业, 建筑业): inherent risk alone can bring an enterprise
+#   to C, never to D.
+_RULES = (
+    IndicatorRule(Indicator.PENALTY, -6, 1095, Decay.LINEAR, cap=36, per_severity=True),
+    IndicatorRule(Indicator.COERCIVE_MEASURE, -8, 730, Decay.LINEAR, cap=24),
+    IndicatorRule(
+        Indicator.INSPECTION_PROBLEM, -2, 365, Decay.EXPONENTIAL, 180, cap=12, per_severity=True
+    ),
+    IndicatorRule(Indicator.INSPECTION_CLEAN, 1, 730, Decay.NONE, cap=10),
+    IndicatorRule(Indicator.HAZARD_OPEN, -3, 730, Decay.NONE, cap=18, per_severity=True),
+    IndicatorRule(Indicator.RECTIFICATION_OVERDUE, -5, 730, Decay.LINEAR, cap=20),
+    IndicatorRule(Indicator.COMPLAINT_SUBSTANTIATED, -3, 730, Decay.EXPONENTIAL, 180, cap=15),
+    IndicatorRule(Indicator.COMMITMENT_BROKEN, -10, 1095, Decay.LINEAR, cap=30),
+    IndicatorRule(Indicator.COMMITMENT_FULFILLED, 2, 730, Decay.NONE, cap=6),
+    IndicatorRule(
+        Indicator.MONITORING_ALERT, -1, 180, Decay.EXPONENTIAL, 30, cap=10, per_severity=True
+    ),
+    IndicatorRule(Indicator.AWARD, 3, 1095, Decay.LINEAR, cap=10, per_severity=True),
+    IndicatorRule(Indicator.REPAIR_COMPLETED, 2, 730, Decay.NONE, cap=6),
+)
+_TAGS = (
+    TagRisk("hazchem", "危化品", -6),
+    TagRisk("dust", "粉尘涉爆", -5),
+    TagRisk("ammonia", "涉氨制冷", -5),
+    TagRisk("metal_melt", "金属熔融", -5),
+    TagRisk("confined", "有限空间", -4),
+    TagRisk("fire_key", "消防重点", -4),
+    TagRisk("construction", "建筑施工", -4),
+    TagRisk("special_eq", "特种设备", -3),
+    TagRisk("discharge", "排污", -3),
+    TagRisk("occupational", "职业病危害", -3),
+    TagRisk("crowded", "人员密集", -3),
+    TagRisk("food", "食品", -2),
+)
+_INDUSTRIES = (
+    IndustryRisk("B", "采矿业", -3),
+    IndustryRisk("C", "制造业", -2),
+    IndustryRisk("D", "电力、热力、燃气及水生产和供应业", -2),
+    IndustryRisk("E", "建筑业", -3),
+    IndustryRisk("G", "交通运输、仓储和邮政业", -1),
+    IndustryRisk("H", "住宿和餐饮业", -1),
+    IndustryRisk("N", "水利、环境和公共设施管理业", -1),
+)
+# 国办发〔2024〕54号 asks for fewer inspections of low-risk, good-credit enterprises and
+# closer watch of high-risk ones; the weights are the draw's defaults (spec §5).
+_EFFECTS = (
+    GradeEffect(Grade.A, Decimal("0.5"), 1, 180, ("绿色通道", "容缺受理")),
+    GradeEffect(Grade.B, Decimal("1"), 2, 90),
+    GradeEffect(Grade.C, Decimal("2"), 4, 30),
+    GradeEffect(Grade.D, Decimal("4"), None, 0, ("重点监管",)),
+)
+DEFAULT_TABLE = PointsTable(
+    version=1,
+    effective_from=date(2020, 1, 1),
+    name="企业信用风险计分表（第 1 版）",
+    base=100.0,
+    rules=_RULES,
+    tags=_TAGS,
+    tag_cap=10.0,
+    industries=_INDUSTRIES,
+    thresholds=Thresholds(a=103.0, b=90.0, c=75.0),
+    effects=_EFFECTS,
+)
+
+
+# JSON (de)serialisation.
+
+
+def table_to_dict(table: PointsTable) -> dict[str, Any]:
+    return {
+        "format": FORMAT,
+        "version": table.version,
+        "effective_from": table.effective_from.isoformat(),
+        "name": table.name,
+        "base": table.base,
+        "indicators": [
+            {
+                "indicator": str(r.indicator),
+                "points": r.points,
+                "per_severity": r.per_severity,
+                "window_days": r.window_days,
+                "decay": str(r.decay),
+                "half_life_days": r.half_life_days,
+                "cap": r.cap,
+            }
+            for r in table.rules
+        ],
+        "tags": [{"code": t.code, "label": t.label, "points": t.points} for t in table.tags],
+        "tag_cap": table.tag_cap,
+        "industries": [
+            {"section": i.section, "label": i.label, "points": i.points} for i in table.industries
+        ],
+        "thresholds": {"A": table.thresholds.a, "B": table.thresholds.b, "C": table.thresholds.c},
+        "effects": {
+            str(e.grade): {
+                "sampling_weight": str(e.sampling_weight),
+                "visit_cap_per_year": e.visit_cap_per_year,
+                "quiet_period_days": e.quiet_period_days,
+                "flags": list(e.flags),
+            }
+            for e in table.effects
+        },
+    }
+
+
+def table_to_json(table: PointsTable) -> str:
+    return json.dumps(table_to_dict(table), ensure_ascii=False, indent=2)
+
+
+class _Reader:
+    """Reads the JSON form's fields, collecting problems instead of stopping at the first."""
+
+    def __init__(self) -> None:
+        self.problems = _Problems()
+
+    def fields(
+        self,
+        obj: object,
+        path: str,
+        required: AbstractSet[str],
+        optional: AbstractSet[str] = frozenset(),
+    ) -> dict[str, Any] | None:
+        if not isinstance(obj, dict):
+            self.problems.add("type", path, zh="对象（{…}）", en="an object", got=obj)
+            return None
+        known = sorted(required | optional)
+        for key in sorted(required - obj.keys()):
+            self.problems.add("missing", _join(path, key), got=key)
+        for key in sorted(obj.keys() - required - optional):
+            self.problems.add(
+                "unknown",
+                _join(path, key),
+                got=key,
+                known_zh="、".join(known),
+                known_en=", ".join(known),
+            )
+        return obj
+
+    def get(
+        self, obj: dict[str, Any], key: str, path: str, kind: str, *, null: bool = False
+    ) -> Any:
+        """The value, or a placeholder the table will refuse anyway once problems are raised."""
+        value = obj.get(key)
+        if (value is None and null) or key not in obj:
+            return value
+        ok, zh, en = {
+            "number": (_finite(value), "有限数字", "a finite number"),
+            "whole": (_whole(value), "整数", "a whole number"),
+            "text": (isinstance(value, str), "文字", "a string"),
+            "list": (isinstance(value, list), "列表（[…]）", "a list"),
+        }[kind]
+        if not ok:
+            self.problems.add("type", _join(path, key), zh=zh, en=en, got=value)
+        return value
+
+
+def _join(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
+
+
+def table_from_dict(data: object) -> PointsTable:
+    """A validated table from its JSON form; `PointsTableError` lists every problem."""
+    r = _Reader()
+    required = {"version", "effective_from", "base", "indicators", "thresholds", "effects"}
+    optional = {"format", "name", "tags", "tag_cap", "industries"}
+    if (top := r.fields(data, "", required, optional)) is None:
+        raise PointsTableError(r.problems)
+    if top.get("format", FORMAT) != FORMAT:
+        r.problems.add("format", "format", got=top["format"])
+    effective: Any = top.get("effective_from")
+    try:
+        effective = date.fromisoformat(effective)
+    except (TypeError, ValueError):
+        if "effective_from" in top:
+            r.problems.add("effective_from", "effective_from")
+    rules = []
+    for i, raw in enumerate(r.get(top, "indicators", "", "list") or []):
+        path = f"indicators[{i}]"
+        keys = {"decay", "half_life_days", "cap", "per_severity"}
+        if (obj := r.fields(raw, path, {"indicator", "points", "window_days"}, keys)) is None:
+            continue
+        rules.append(
+            IndicatorRule(
+                indicator=r.get(obj, "indicator", path, "text"),
+                points=r.get(obj, "points", path, "number"),
+                window_days=r.get(obj, "window_days", path, "whole"),
+                decay=obj.get("decay", Decay.NONE),
+                half_life_days=r.get(obj, "half_life_days", path, "number", null=True),
+                cap=r.get(obj, "cap", path, "number", null=True),
+                per_severity=obj.get("per_severity", False),
+            )
+        )
+    tags, industries = [], []
+    for i, raw in enumerate(r.get(top, "tags", "", "list") or []):
+        path = f"tags[{i}]"
+        if (obj := r.fields(raw, path, {"code", "points"}, {"label"})) is not None:
+            label = r.get(obj, "label", path, "text") or ""
+            points = r.get(obj, "points", path, "number")
+            tags.append(TagRisk(r.get(obj, "code", path, "text"), label, points))
+    for i, raw in enumerate(r.get(top, "industries", "", "list") or []):
+        path = f"industries[{i}]"
+        if (obj := r.fields(raw, path, {"section", "points"}, {"label"})) is not None:
+            label = r.get(obj, "label", path, "text") or ""
+            points = r.get(obj, "points", path, "number")
+            industries.append(IndustryRisk(r.get(obj, "section", path, "text"), label, points))
+    thresholds = Thresholds(math.nan, math.nan, math.nan)
+    if "thresholds" in top and (t := r.fields(top["thresholds"], "thresholds", set("ABC"))):
+        thresholds = Thresholds(*(r.get(t, g, "thresholds", "number") for g in "ABC"))
+    effects = []
+    if "effects" in top and (e := r.fields(top["effects"], "effects", set(), set(Grade))):
+        for g, raw in e.items():
+            path, keys = f"effects.{g}", {"visit_cap_per_year", "flags"}
+            obj = r.fields(raw, path, {"sampling_weight", "quiet_period_days"}, keys)
+            if g not in set(Grade) or obj is None:
+                continue
+            weight: Any = obj.get("sampling_weight")
+            with contextlib.suppress(InvalidOperation):
+                weight = Decimal(weight) if isinstance(weight, str) else weight
+            effects.append(
+                GradeEffect(
+                    grade=Grade(g),
+                    sampling_weight=weight,
+                    visit_cap_per_year=r.get(obj, "visit_cap_per_year", path, "whole", null=True),
+                    quiet_period_days=r.get(obj, "quiet_period_days", path, "whole"),
+                    flags=tuple(r.get(obj, "flags", path, "list") or ()),
+                )
+            )
+    version = r.get(top, "version", "", "whole")
+    base = r.get(top, "base", "", "number")
+    name = r.get(top, "name", "", "text") or ""
+    tag_cap = r.get(top, "tag_cap", "", "number", null=True)
+    if r.problems:
+        raise PointsTableError(r.problems)
+    return PointsTable(
+        version=version,
+        effective_from=effective,
+        name=name,
+        base=float(base),
+        rules=tuple(rules),
+        tags=tuple(tags),
+        tag_cap=tag_cap,
+        industries=tuple(industries),
+        thresholds=thresholds,
+        effects=tuple(sorted(effects, key=lambda x: x.grade)),
+    )
+
+
+def table_from_json(text: str) -> PointsTable:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        out = _Problems()
+        out.add("json", "", line=exc.lineno, col=exc.colno, got=exc.msg)
+        raise PointsTableError(out) from None
+    return table_from_dict(data)
