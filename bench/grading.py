@@ -288,7 +288,7 @@ def worker(kind: str, args: argparse.Namespace) -> dict[str, Any]:
         runs = []
         for _ in range(args.runs):
             start = time.perf_counter()
-            result = score(events, enterprises, table, AS_OF)
+            result = score(events, enterprises, table, AS_OF, partitions=args.partitions)
             runs.append(time.perf_counter() - start)
         peak = _rss()["VmHWM"]
         picked = result.filter(pl.col("enterprise_id").is_in(pl.Series(sample).implode()))
@@ -370,6 +370,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=20261127)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--sample", type=int, default=20_000)
+    parser.add_argument(
+        "--partitions", type=int, default=None, help="passes over the records (default: auto)"
+    )
     parser.add_argument("--no-pandas", action="store_true")
     parser.add_argument("--worker", choices=["polars", "pandas"], help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -383,6 +386,7 @@ def main(argv: list[str] | None = None) -> int:
         f"--seed={args.seed}",
         f"--runs={args.runs}",
         f"--sample={args.sample}",
+        *([f"--partitions={args.partitions}"] if args.partitions else []),
     ]
     load_before = os.getloadavg()[0]
     polars_run = _run_worker("polars", passed)

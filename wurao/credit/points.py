@@ -14,7 +14,7 @@ an error rather than a silently ignored setting)::
      "indicators": [{"indicator": "penalty", "points": -6, "per_severity": true,
                      "window_days": 1095, "decay": "linear", "half_life_days": null,
                      "cap": 36}, …],
-     "tags": [{"code": "hazchem", "label": "危化品", "points": -5}, …], "tag_cap": 10,
+     "tags": [{"code": "hazchem", "label": "危化品", "points": -6}, …], "tag_cap": 10,
      "industries": [{"section": "B", "label": "采矿业", "points": -3}, …],
      "thresholds": {"A": 103, "B": 90, "C": 75},
      "effects": {"A": {"sampling_weight": "0.5", "visit_cap_per_year": 1,
@@ -162,9 +162,9 @@ class IndicatorRule:
 
     def __post_init__(self) -> None:
         # Plain strings become enum members; unknown ones stay for the table to report.
-        if self.indicator in INDICATORS:
+        if isinstance(self.indicator, str) and self.indicator in INDICATORS:
             object.__setattr__(self, "indicator", Indicator(self.indicator))
-        if self.decay in DECAY_LABELS:
+        if isinstance(self.decay, str) and self.decay in DECAY_LABELS:
             object.__setattr__(self, "decay", Decay(self.decay))
 
 
@@ -210,6 +210,10 @@ class GradeEffect:
 
 @dataclass(frozen=True)
 class PointsTable:
+    """One version of the table: from `base`, each rule's records and the inherent risk of
+    tags and industry make the score; `thresholds` make the grade; `effects` say what the
+    grade means. Valid by construction (`PointsTableError` otherwise)."""
+
     version: int
     effective_from: date
     name: str
@@ -403,7 +407,7 @@ class _Problems(list[TableProblem]):
 
 
 def _rule_problems(out: _Problems, path: str, rule: IndicatorRule) -> None:
-    info = INDICATORS.get(rule.indicator)
+    info = INDICATORS.get(rule.indicator) if isinstance(rule.indicator, Indicator) else None
     name = info.label if info else str(rule.indicator)
     if info is None:
         out.add("indicator", f"{path}.indicator", got=str(rule.indicator))
@@ -415,7 +419,7 @@ def _rule_problems(out: _Problems, path: str, rule: IndicatorRule) -> None:
     if not (_whole(rule.window_days) and 1 <= rule.window_days <= 36500):
         out.add("window", f"{path}.window_days", name=name, got=rule.window_days)
     half_life = rule.half_life_days
-    if rule.decay not in DECAY_LABELS:
+    if not isinstance(rule.decay, Decay):
         out.add("decay", f"{path}.decay", name=name, got=str(rule.decay))
     elif rule.decay == Decay.EXPONENTIAL and not (_finite(half_life) and half_life > 0):  # type: ignore[operator]
         out.add("half_life", f"{path}.half_life_days", name=name, got=half_life)
@@ -669,6 +673,8 @@ class _Reader:
         }[kind]
         if not ok:
             self.problems.add("type", _join(path, key), zh=zh, en=en, got=value)
+            # A stand-in of the right type, so reading can go on and find other problems.
+            return {"number": math.nan, "whole": -1, "text": "", "list": []}[kind]
         return value
 
 
@@ -727,9 +733,11 @@ def table_from_dict(data: object) -> PointsTable:
     effects = []
     if "effects" in top and (e := r.fields(top["effects"], "effects", set(), set(Grade))):
         for g, raw in e.items():
+            if g not in set(Grade):
+                continue
             path, keys = f"effects.{g}", {"visit_cap_per_year", "flags"}
             obj = r.fields(raw, path, {"sampling_weight", "quiet_period_days"}, keys)
-            if g not in set(Grade) or obj is None:
+            if obj is None:
                 continue
             weight: Any = obj.get("sampling_weight")
             with contextlib.suppress(InvalidOperation):

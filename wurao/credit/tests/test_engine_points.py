@@ -7,6 +7,8 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from wurao.credit.points import (
     DEFAULT_TABLE,
@@ -256,3 +258,35 @@ def test_the_table_in_force_is_the_newest_version_whose_date_has_come():
     with pytest.raises(PointsTableError) as caught:
         table_in_force(tables, date(2019, 12, 31))
     assert caught.value.codes == {TableErrorCode.NO_TABLE_IN_FORCE}
+
+
+json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-5, 40000)
+    | st.floats(allow_nan=True)
+    | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
+    max_leaves=6,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(path=st.lists(st.integers(0, 20), min_size=1, max_size=4), value=json_values)
+def test_any_edit_of_the_json_gives_a_table_or_a_table_error_never_a_crash(path, value):
+    data = table_to_dict(DEFAULT_TABLE)
+    node = data
+    for step in path[:-1]:  # walk down to some field, then replace it
+        children = list(node.items()) if isinstance(node, dict) else list(enumerate(node))
+        key, child = children[step % len(children)]
+        if not isinstance(child, dict | list) or not child:
+            break
+        node = child
+    children = list(node) if isinstance(node, dict) else list(range(len(node)))
+    node[children[path[-1] % len(children)]] = value
+    try:
+        table_from_dict(data)
+    except PointsTableError as error:
+        assert error.problems and all(p.message_zh and p.message_en for p in error.problems)
