@@ -31,6 +31,7 @@ urlpatterns = [
     path("oversight/", include("wurao.oversight.urls")),
     path("draws/", include("wurao.sampling.urls")),
     path("public/draws/", include("wurao.sampling.public_urls")),
+    path("credit/", include("wurao.credit.urls")),
     path("api/", include(api_patterns)),
     path("admin/", admin.site.urls),
 ]

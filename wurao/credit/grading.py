@@ -338,10 +338,17 @@ def _main_reasons(
     return reasons
 
 
-def enterprise_breakdown(*, enterprise_id: int, as_of: datetime.date | None = None) -> dict:
-    """An enterprise's score, grade and every contributing record with its points and why."""
+def enterprise_breakdown(
+    *,
+    enterprise_id: int,
+    as_of: datetime.date | None = None,
+    version: PointsTableVersion | None = None,
+) -> dict:
+    """An enterprise's score, grade and every contributing record with its points and why.
+    `version` explains a stored grade with the table that made it, even if a later version
+    has since come into force for `as_of`; by default the table in force on `as_of`."""
     as_of = as_of or timezone.localdate()
-    version = points_table_current(as_of=as_of)
+    version = version or points_table_current(as_of=as_of)
     if version is None:
         return {"version": None, "rows": [], "score": None, "grade": None}
     table = table_of(version)

@@ -1,8 +1,10 @@
+from collections.abc import Iterable
+
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from wurao.accounts.scope import Scope
-from wurao.credit.choices import ReviewStatus
+from wurao.credit.choices import RecordSource, ReviewStatus
 from wurao.credit.models import (
     CommitmentItem,
     CreditCommitment,
@@ -10,9 +12,11 @@ from wurao.credit.models import (
     CreditRepair,
     EnterpriseGrade,
     GradeChange,
+    MonitoringAlert,
     PointsTableVersion,
     ReviewRequest,
 )
+from wurao.enforcement import selectors as enforcement_selectors
 
 
 def points_table_current(*, as_of=None) -> PointsTableVersion | None:
@@ -88,13 +92,43 @@ def repair_list(*, scope: Scope, filters: dict | None = None) -> QuerySet[Credit
     return review_request_list(scope=scope, kind=CreditRepair, filters=filters)
 
 
+def review_record_labels(*, refs: Iterable[tuple[str, int]]) -> dict[tuple[str, int], str]:
+    """What records an objection or repair can be about are, in words ("2020-03-02 区应急管理局
+    行政处罚"), by (record_source, record_id): at most three queries however many records."""
+    wanted: dict[str, set[int]] = {}
+    for source, record_id in refs:
+        wanted.setdefault(source, set()).add(record_id)
+    labels: dict[tuple[str, int], str] = {}
+    if ids := wanted.get(RecordSource.ACTION):
+        actions = enforcement_selectors.action_list(scope=Scope(sees_all=True)).filter(pk__in=ids)
+        for action in actions.select_related("department"):
+            labels[RecordSource.ACTION, action.pk] = (
+                f"{action.date} {action.department.name} {action.get_kind_display()}"
+            )
+    if ids := wanted.get(RecordSource.ALERT):
+        for alert in MonitoringAlert.objects.filter(pk__in=ids).select_related("department"):
+            labels[RecordSource.ALERT, alert.pk] = (
+                f"{alert.date} {alert.department.name} {alert.source}：{alert.description}"
+            )
+    if ids := wanted.get(RecordSource.COMMITMENT):
+        commitments = CreditCommitment.objects.filter(pk__in=ids).select_related("item__department")
+        for c in commitments:
+            labels[RecordSource.COMMITMENT, c.pk] = (
+                f"{c.decided_on or c.signed_on} {c.item.department.name} "
+                f"“{c.item.title}”{c.get_status_display()}"
+            )
+    return labels
+
+
 def commitment_item_list(*, department_id: int | None = None) -> QuerySet[CommitmentItem]:
     qs = CommitmentItem.objects.select_related("department").filter(active=True)
     return qs.filter(department_id=department_id) if department_id else qs
 
 
-def commitment_list(*, scope: Scope) -> QuerySet[CreditCommitment]:
+def commitment_list(*, scope: Scope, filters: dict | None = None) -> QuerySet[CreditCommitment]:
     qs = CreditCommitment.objects.select_related("enterprise", "item", "item__department")
+    if status := (filters or {}).get("status"):
+        qs = qs.filter(status=status)
     return _scoped(qs, scope, department_field="item__department_id")
 
 

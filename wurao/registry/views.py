@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 
 from wurao.accounts.scope import Scope, scope_for
 from wurao.catalogue import selectors as catalogue_selectors
+from wurao.credit import selectors as credit_selectors
 from wurao.enforcement import selectors as enforcement_selectors
 from wurao.registry import selectors
 from wurao.registry.forms import EnterpriseFilterForm, InspectorFilterForm
@@ -48,6 +49,7 @@ def enterprise_detail(request, pk: int):
         "enterprise": enterprise,
         "timeline": timeline,
         "scope": scope,
+        "grade": credit_selectors.enterprise_grade_get(enterprise_id=enterprise.pk),
         **timeline_counts(timeline),
     }
     return render(request, "registry/enterprise_detail.html", context)
