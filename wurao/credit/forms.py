@@ -9,13 +9,8 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from wurao.credit.choices import CommitmentStatus, Grade, ReviewStatus
-from wurao.credit.points import (
-    DECAY_LABELS,
-    FORMAT,
-    INDICATORS,
-    PointsTableError,
-    table_from_dict,
-)
+from wurao.credit.points import DECAY_LABELS, FORMAT, INDICATORS, PointsTableError
+from wurao.credit.points_json import table_from_dict
 from wurao.credit.services import EVIDENCE_MAX_BYTES
 from wurao.imports.cells import INDUSTRY_SECTIONS
 from wurao.web.forms import BootstrapFormMixin
@@ -335,7 +330,7 @@ class PointsTableForm(FormMixin, forms.Form):
     # Parsing.
 
     def table(self) -> dict:
-        """The table in its JSON form (points.py), without version and effective date."""
+        """The table in its JSON form (points_json.py), without version and effective date."""
         data = self.cleaned_data
         indicators = []
         self._indicator_order: list[str] = []

@@ -1,26 +1,30 @@
 from django.urls import path
 
-from wurao.credit import views
+from wurao.credit import views_portal, views_reviews, views_tables
 
 app_name = "credit"
 urlpatterns = [
-    path("", views.portal, name="portal"),
+    path("", views_portal.portal, name="portal"),
     path(
         "records/<str:source>/<int:record_id>/<str:kind>/",
-        views.request_new,
+        views_portal.request_new,
         name="request-new",
     ),
-    path("commitments/sign/", views.commitment_sign, name="commitment-sign"),
-    path("enterprises/<int:pk>/", views.enterprise_detail, name="enterprise-detail"),
-    path("reviews/", views.review_list, name="review-list"),
-    path("reviews/<str:kind>/<int:pk>/", views.review_detail, name="review-detail"),
-    path("reviews/<str:kind>/<int:pk>/decide/", views.review_decide, name="review-decide"),
-    path("reviews/<str:kind>/<int:pk>/evidence/", views.review_evidence, name="review-evidence"),
-    path("commitments/", views.commitment_list, name="commitment-list"),
-    path("commitments/<int:pk>/decide/", views.commitment_decide, name="commitment-decide"),
-    path("tables/", views.table_list, name="table-list"),
-    path("tables/new/", views.table_new, name="table-new"),
-    path("tables/<int:version>/", views.table_detail, name="table-detail"),
-    path("regrade/", views.regrade, name="regrade"),
-    path("changes/", views.change_list, name="change-list"),
+    path("commitments/sign/", views_portal.commitment_sign, name="commitment-sign"),
+    path("enterprises/<int:pk>/", views_portal.enterprise_detail, name="enterprise-detail"),
+    path("reviews/", views_reviews.review_list, name="review-list"),
+    path("reviews/<str:kind>/<int:pk>/", views_reviews.review_detail, name="review-detail"),
+    path("reviews/<str:kind>/<int:pk>/decide/", views_reviews.review_decide, name="review-decide"),
+    path(
+        "reviews/<str:kind>/<int:pk>/evidence/",
+        views_reviews.review_evidence,
+        name="review-evidence",
+    ),
+    path("commitments/", views_reviews.commitment_list, name="commitment-list"),
+    path("commitments/<int:pk>/decide/", views_reviews.commitment_decide, name="commitment-decide"),
+    path("tables/", views_tables.table_list, name="table-list"),
+    path("tables/new/", views_tables.table_new, name="table-new"),
+    path("tables/<int:version>/", views_tables.table_detail, name="table-detail"),
+    path("regrade/", views_tables.regrade, name="regrade"),
+    path("changes/", views_tables.change_list, name="change-list"),
 ]

@@ -21,12 +21,9 @@ from wurao.credit.points import (
     PointsTableError,
     TableErrorCode,
     Thresholds,
-    table_from_dict,
-    table_from_json,
     table_in_force,
-    table_to_dict,
-    table_to_json,
 )
+from wurao.credit.points_json import table_from_dict, table_from_json, table_to_dict, table_to_json
 
 
 def edited(change) -> dict:

@@ -8,7 +8,8 @@ from django.urls import reverse
 from wurao.credit.forms import PointsTableForm
 from wurao.credit.grading import grades_recompute
 from wurao.credit.models import GradeChange, PointsTableVersion
-from wurao.credit.points import DEFAULT_TABLE, table_to_dict
+from wurao.credit.points import DEFAULT_TABLE
+from wurao.credit.points_json import table_to_dict
 from wurao.enforcement.choices import ActionKind
 from wurao.enforcement.tests.factories import EnforcementActionFactory
 

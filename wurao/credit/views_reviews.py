@@ -1,0 +1,232 @@
+"""Credit pages for the departments: the objections and repairs addressed to them, to review,
+and the commitments signed with them, to record as kept or broken.
+Who sees what: see `views_common`.
+"""
+
+from pathlib import Path
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from wurao.accounts.choices import Role
+from wurao.accounts.scope import Scope, scope_for
+from wurao.credit import selectors, services
+from wurao.credit.choices import CommitmentStatus, ReviewStatus
+from wurao.credit.forms import (
+    CommitmentDecideForm,
+    CommitmentFilterForm,
+    ReviewDecideForm,
+    ReviewFilterForm,
+)
+from wurao.credit.views_common import KIND_LABELS, REVIEW_KINDS, annotated_requests, explained_grade
+from wurao.web.pagination import page_range, paginate
+from wurao.web.rendering import render_page_or_partial
+
+# ---------------------------------------------------------------- who may do what
+
+
+def _department_or_justice(user) -> Scope:
+    scope = scope_for(user)
+    if not (scope.sees_all or scope.department_id):
+        raise PermissionDenied
+    return scope
+
+
+def _visible_request(user, kind: str, pk: int):
+    """An objection or repair for its enterprise, its department or the justice bureau."""
+    scope = scope_for(user)
+    if kind not in REVIEW_KINDS or not (
+        scope.sees_all or scope.department_id or scope.enterprise_id
+    ):
+        raise Http404
+    model = REVIEW_KINDS[kind]
+    try:
+        return selectors.review_request_list(scope=scope, kind=model).get(pk=pk)
+    except model.DoesNotExist:
+        raise Http404 from None
+
+
+def _decides(user, review) -> bool:
+    return user.role == Role.DEPT_ADMIN and user.department_id == review.department_id
+
+
+def _records_commitments(user, commitment) -> bool:
+    return user.role == Role.DEPT_ADMIN and user.department_id == commitment.item.department_id
+
+
+# ---------------------------------------------------------------- departments: reviews
+
+
+@login_required
+def review_list(request):
+    scope = _department_or_justice(request.user)
+    form = ReviewFilterForm(request.GET or None)
+    kind = request.GET.get("kind") if request.GET.get("kind") in REVIEW_KINDS else "objection"
+    queryset = selectors.review_request_list(
+        scope=scope, kind=REVIEW_KINDS[kind], filters=form.filters()
+    )
+    page = paginate(request, queryset)
+    page.object_list = annotated_requests(page.object_list)
+    tabs = [
+        {
+            "kind": k,
+            "label": KIND_LABELS[k],
+            "active": k == kind,
+            "pending": selectors.review_request_list(
+                scope=scope, kind=model, filters={"status": ReviewStatus.SUBMITTED}
+            ).count(),
+            "overdue": selectors.review_request_list(
+                scope=scope, kind=model, filters={"overdue": True}
+            ).count(),
+        }
+        for k, model in REVIEW_KINDS.items()
+    ]
+    context = {
+        "form": form,
+        "kind": kind,
+        "tabs": tabs,
+        "page_obj": page,
+        "page_range": page_range(page),
+        "scope": scope,
+    }
+    return render_page_or_partial(
+        request, "credit/review_list.html", "credit/_review_results.html", context
+    )
+
+
+def _review_context(request, review, *, form=None) -> dict:
+    (review,) = annotated_requests([review])
+    explained = explained_grade(review.enterprise_id)
+    row = next(
+        (
+            r
+            for r in explained["rows"]
+            if r["source"] == review.record_source and r["source_id"] == review.record_id
+        ),
+        None,
+    )
+    decides = _decides(request.user, review) and review.status == ReviewStatus.SUBMITTED
+    return {
+        "review": review,
+        "row": row,
+        "explained": explained,
+        "form": (form or ReviewDecideForm()) if decides else None,
+        "scope": scope_for(request.user),
+    }
+
+
+@login_required
+def review_detail(request, kind: str, pk: int):
+    review = _visible_request(request.user, kind, pk)
+    return render(request, "credit/review_detail.html", _review_context(request, review))
+
+
+@login_required
+@require_POST
+def review_decide(request, kind: str, pk: int):
+    review = _visible_request(request.user, kind, pk)
+    if not _decides(request.user, review):
+        raise PermissionDenied
+    form = ReviewDecideForm(request.POST)
+    if form.is_valid():
+        try:
+            review = services.review_decide(
+                actor=request.user, request=review, **form.decide_kwargs()
+            )
+        except ValidationError as error:
+            form.add_service_error(error)
+        else:
+            outcome = (
+                f"已通过，公示期满后（{review.effective_from} 起）该记录不再计分"
+                if review.status == ReviewStatus.APPROVED
+                else "未通过，记录照常计分"
+            )
+            messages.success(
+                request, f"{KIND_LABELS[kind]}审核完成：{outcome}。企业可在门户查看审核意见。"
+            )
+            return redirect("credit:review-detail", kind=kind, pk=pk)
+    context = _review_context(request, review, form=form)
+    return render(request, "credit/review_detail.html", context)
+
+
+@login_required
+def review_evidence(request, kind: str, pk: int):
+    """The evidence file, served only to the enterprise, the department and the justice bureau
+    (never from MEDIA_URL, which would serve it to anyone who has the link)."""
+    review = _visible_request(request.user, kind, pk)
+    if not review.evidence:
+        raise Http404
+    try:
+        handle = review.evidence.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(handle, as_attachment=True, filename=Path(review.evidence.name).name)
+
+
+# ---------------------------------------------------------------- departments: commitments
+
+
+def _commitment_context(request, scope, *, forms=None) -> dict:
+    form = CommitmentFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    page = paginate(request, selectors.commitment_list(scope=scope, filters=filters))
+    forms = forms or {}
+    rows = [
+        {
+            "commitment": c,
+            "form": forms.get(c.pk) or CommitmentDecideForm(prefix=f"c{c.pk}")
+            if c.status == CommitmentStatus.SIGNED and _records_commitments(request.user, c)
+            else None,
+        }
+        for c in page.object_list
+    ]
+    return {
+        "form": form,
+        "page_obj": page,
+        "page_range": page_range(page),
+        "rows": rows,
+        "scope": scope,
+    }
+
+
+@login_required
+def commitment_list(request):
+    scope = _department_or_justice(request.user)
+    return render_page_or_partial(
+        request,
+        "credit/commitment_list.html",
+        "credit/_commitment_results.html",
+        _commitment_context(request, scope),
+    )
+
+
+@login_required
+@require_POST
+def commitment_decide(request, pk: int):
+    scope = _department_or_justice(request.user)
+    commitment = selectors.commitment_list(scope=scope).filter(pk=pk).first()
+    if commitment is None:
+        raise Http404
+    if not _records_commitments(request.user, commitment):
+        raise PermissionDenied
+    form = CommitmentDecideForm(request.POST, prefix=f"c{pk}")
+    if form.is_valid():
+        try:
+            commitment = services.commitment_decide(
+                actor=request.user, commitment=commitment, **form.decide_kwargs()
+            )
+        except ValidationError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(
+                request,
+                f"已认定 {commitment.enterprise.name}“{commitment.item.title}”"
+                f"{commitment.get_status_display()}，下次评级时计入信用分。",
+            )
+            return redirect("credit:commitment-list")
+    context = _commitment_context(request, scope, forms={pk: form})
+    return render(request, "credit/commitment_list.html", context)

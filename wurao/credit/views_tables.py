@@ -1,0 +1,210 @@
+"""Credit pages for the justice bureau: points table versions (read by every signed-in user,
+edited by the bureau), regrading, and the list of who moved to which grade and why.
+Who sees what: see `views_common`.
+"""
+
+from collections import Counter
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from wurao.accounts.choices import Role
+from wurao.accounts.scope import scope_for
+from wurao.credit import selectors
+from wurao.credit.choices import Grade
+from wurao.credit.forms import GradeChangeFilterForm, PointsTableForm, RegradeForm
+from wurao.credit.grading import grades_recompute, points_table_publish
+from wurao.credit.points import DECAY_LABELS, DEFAULT_TABLE, INDICATORS
+from wurao.credit.points_json import table_from_dict
+from wurao.credit.points_json import table_to_dict as points_table_to_dict
+from wurao.credit.views_common import GRADES
+from wurao.registry import selectors as registry_selectors
+from wurao.web.pagination import page_range, paginate
+from wurao.web.rendering import render_page_or_partial
+
+# ---------------------------------------------------------------- who may do what
+
+
+def _is_justice(user) -> bool:
+    return user.is_superuser or user.role == Role.JUSTICE
+
+
+def _require_justice(user) -> None:
+    if not _is_justice(user):
+        raise PermissionDenied
+
+
+# ---------------------------------------------------------------- points tables
+
+
+def table_display(version) -> dict:
+    """A stored table for reading: each indicator's rule in words, tags, industries, effects."""
+    table = table_from_dict(version.table)
+    rules = [
+        {
+            "label": INDICATORS[r.indicator].label,
+            "points": r.points,
+            "per_severity": r.per_severity,
+            "window_days": r.window_days,
+            "decay": DECAY_LABELS[r.decay],
+            "half_life_days": r.half_life_days,
+            "cap": r.cap,
+        }
+        for r in table.rules
+    ]
+    scored = {r.indicator for r in table.rules}
+    return {
+        "table": table,
+        "rules": rules,
+        "unscored": [info.label for i, info in INDICATORS.items() if i not in scored],
+        "effects": [
+            {"effect": e, "label": Grade(str(e.grade)).label, "flags": e.flags}
+            for e in table.effects
+        ],
+    }
+
+
+@login_required
+def table_list(request):
+    # The rules an enterprise is graded by are public to every signed-in user; only the
+    # justice bureau changes them.
+    current = selectors.points_table_current()
+    context = {
+        "versions": selectors.points_table_versions(),
+        "current": current,
+        "is_justice": _is_justice(request.user),
+        "regrade_form": RegradeForm(initial={"as_of": timezone.localdate()}),
+    }
+    return render(request, "credit/table_list.html", context)
+
+
+@login_required
+def table_detail(request, version: int):
+    row = selectors.points_table_versions().filter(version=version).first()
+    if row is None:
+        raise Http404
+    current = selectors.points_table_current()
+    context = {
+        "version": row,
+        "is_current": current is not None and current.pk == row.pk,
+        "is_justice": _is_justice(request.user),
+        **table_display(row),
+    }
+    return render(request, "credit/table_detail.html", context)
+
+
+@login_required
+def table_new(request):
+    _require_justice(request.user)
+    current = selectors.points_table_current() or selectors.points_table_versions().first()
+    table = current.table if current else points_table_to_dict(DEFAULT_TABLE)
+    risk_tags = list(registry_selectors.risk_tag_list().values_list("code", "name"))
+    form = PointsTableForm(
+        request.POST or None,
+        table=table,
+        risk_tags=risk_tags,
+        initial={"effective_from": timezone.localdate()},
+    )
+    if request.method == "POST" and form.ready():
+        try:
+            published = points_table_publish(
+                actor=request.user,
+                table=form.table(),
+                effective_from=form.cleaned_data["effective_from"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(
+                request,
+                f"已发布第 {published.version} 版计分表，自 {published.effective_from} 起生效。"
+                "已有的等级不变；重新评级后按新版计分。",
+            )
+            return redirect("credit:table-detail", version=published.version)
+    return render(request, "credit/table_form.html", {"form": form, "based_on": current})
+
+
+@login_required
+@require_POST
+def regrade(request):
+    _require_justice(request.user)
+    form = RegradeForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, f"评价基准日：{message}")
+        return redirect("credit:table-list")
+    as_of = form.cleaned_data["as_of"]
+    try:
+        summary = grades_recompute(actor=request.user, as_of=as_of)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("credit:table-list")
+    spread = "，".join(f"{g} 级 {n:,} 家" for g, n in summary["by_grade"].items())
+    messages.success(
+        request,
+        f"已按第 {summary['table_version']} 版计分表重新评级 {summary['enterprises']:,} 家企业"
+        f"（评价基准日 {summary['as_of']}）：{spread}；等级变动 {summary['changed']:,} 家。",
+    )
+    return redirect(f"{reverse('credit:change-list')}?as_of={as_of.isoformat()}")
+
+
+# ---------------------------------------------------------------- grade changes
+
+
+@login_required
+def change_list(request):
+    """Who moved to which grade at a regrade, and why. Departments see every enterprise's
+    changes (the registry is shared), a street its area; by default the latest regrade."""
+    scope = scope_for(request.user)
+    if scope.enterprise_id:
+        return redirect("credit:portal")
+    if scope.sees_nothing:
+        raise PermissionDenied
+    changes = selectors.grade_change_list(scope=scope)
+    dates = list(changes.order_by("-as_of").values_list("as_of", flat=True).distinct())
+    data = request.GET.copy()
+    # The latest regrade is the one that wrote the last change (ids grow with each regrade).
+    if "as_of" not in data and (latest := changes.order_by("-pk").first()):
+        data["as_of"] = latest.as_of.isoformat()
+    form = GradeChangeFilterForm(data, dates=dates)
+    filters = form.filters()
+    moves = (
+        selectors.grade_change_list(scope=scope, filters={"as_of": filters.get("as_of")})
+        .values_list("previous_grade", "grade")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    summary: Counter = Counter()
+    by_grade: Counter = Counter()
+    for previous, grade, n in moves:
+        by_grade[grade] += n
+        summary["new" if not previous else "down" if grade > previous else "up"] += n
+    changes = selectors.grade_change_list(scope=scope, filters=filters)
+    if filters.get("as_of"):
+        # One regrade: the riskiest first, "who moved to D today".
+        changes = changes.order_by("-grade", "score", "pk")
+    page = paginate(request, changes)
+    context = {
+        "form": form,
+        "page_obj": page,
+        "page_range": page_range(page),
+        "summary": summary,
+        "by_grade": [(g, by_grade.get(g, 0)) for g in GRADES],
+        "as_of": filters.get("as_of"),
+        "is_justice": _is_justice(request.user),
+        "regrade_form": RegradeForm(initial={"as_of": timezone.localdate()}),
+        "scope": scope,
+    }
+    return render_page_or_partial(
+        request, "credit/change_list.html", "credit/_change_results.html", context
+    )
