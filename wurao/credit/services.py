@@ -42,6 +42,11 @@ def working_days_after(start: datetime.date, days: int) -> datetime.date:
     return day
 
 
+def _day_start(day: datetime.date) -> datetime.datetime:
+    """A day given as a date, at the start of office hours (09:00 local time)."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(9)))
+
+
 def _actor_user(actor):
     return actor if getattr(actor, "pk", None) else None
 
@@ -150,6 +155,7 @@ def _file(
     record_id,
     reason,
     evidence,
+    on: datetime.date | None = None,
 ):
     if not reason.strip():
         raise ValidationError({"reason": "请写明理由"})
@@ -169,8 +175,13 @@ def _file(
         department_id=department_id,
         reason=reason.strip(),
         evidence=evidence or "",
-        due_on=working_days_after(timezone.localdate(), settings.CREDIT_REVIEW_WORKING_DAYS),
+        due_on=working_days_after(on or timezone.localdate(), settings.CREDIT_REVIEW_WORKING_DAYS),
     )
+    if on is not None:
+        # Filed earlier (e.g. on paper at a service window) and registered now: the deadline
+        # runs from the day it was filed. filed_at is auto_now_add, hence the update.
+        request.filed_at = _day_start(on)
+        model.objects.filter(pk=request.pk).update(filed_at=request.filed_at)
     audit_record(
         actor=actor,
         verb=verb,
@@ -179,6 +190,7 @@ def _file(
             "enterprise": enterprise.credit_code,
             "record": f"{record_source}:{record_id}",
             "department": department_id,
+            "filed_on": timezone.localtime(request.filed_at).date().isoformat(),
             "due_on": request.due_on.isoformat(),
         },
     )
@@ -187,30 +199,49 @@ def _file(
 
 @transaction.atomic
 def objection_file(
-    *, actor, enterprise, record_source: str, record_id: int, reason: str, evidence=None
+    *,
+    actor,
+    enterprise,
+    record_source: str,
+    record_id: int,
+    reason: str,
+    evidence=None,
+    on: datetime.date | None = None,
 ) -> CreditObjection:
-    """信用异议: the enterprise says a record is wrong. It goes to the record's department."""
+    """信用异议: the enterprise says a record is wrong. It goes to the record's department.
+    `on`: the day it was filed, when earlier than today (default today)."""
     return _file(
         CreditObjection, "credit_objection.file", actor=actor, enterprise=enterprise,
-        record_source=record_source, record_id=record_id, reason=reason, evidence=evidence,
+        record_source=record_source, record_id=record_id, reason=reason, evidence=evidence, on=on,
     )  # fmt: skip
 
 
 @transaction.atomic
 def repair_apply(
-    *, actor, enterprise, record_source: str, record_id: int, reason: str, evidence=None
+    *,
+    actor,
+    enterprise,
+    record_source: str,
+    record_id: int,
+    reason: str,
+    evidence=None,
+    on: datetime.date | None = None,
 ) -> CreditRepair:
-    """信用修复: the enterprise has corrected what a record found and asks to end its effect."""
+    """信用修复: the enterprise has corrected what a record found and asks to end its effect.
+    `on`: the day it was filed, when earlier than today (default today)."""
     return _file(
         CreditRepair, "credit_repair.apply", actor=actor, enterprise=enterprise,
-        record_source=record_source, record_id=record_id, reason=reason, evidence=evidence,
+        record_source=record_source, record_id=record_id, reason=reason, evidence=evidence, on=on,
     )  # fmt: skip
 
 
 @transaction.atomic
-def review_decide(*, actor, request: ReviewRequest, approve: bool, reason: str) -> ReviewRequest:
+def review_decide(
+    *, actor, request: ReviewRequest, approve: bool, reason: str, on: datetime.date | None = None
+) -> ReviewRequest:
     """The responsible department decides, with reasons. An approval takes effect when the
-    publicity period ends (公示期满), from then on the record stops counting."""
+    publicity period ends (公示期满), from then on the record stops counting. `on`: the day
+    of a decision taken earlier and registered now (default today)."""
     request = type(request).objects.select_for_update().get(pk=request.pk)
     if request.status != ReviewStatus.SUBMITTED:
         raise ValidationError(f"该申请已审核为“{request.get_status_display()}”")
@@ -220,9 +251,11 @@ def review_decide(*, actor, request: ReviewRequest, approve: bool, reason: str) 
         raise ValidationError("只有记录所属部门可以审核")
     if not reason.strip():
         raise ValidationError({"decision_reason": "请写明审核意见和理由"})
-    today = timezone.localdate()
+    today = on or timezone.localdate()
+    if today < timezone.localtime(request.filed_at).date():
+        raise ValidationError("审核日期不能早于申请提交日期")
     request.status = ReviewStatus.APPROVED if approve else ReviewStatus.REJECTED
-    request.decided_at = timezone.now()
+    request.decided_at = timezone.now() if on is None else _day_start(on)
     request.decided_by = _actor_user(actor)
     request.decision_reason = reason.strip()
     request.effective_from = (
@@ -236,6 +269,7 @@ def review_decide(*, actor, request: ReviewRequest, approve: bool, reason: str) 
         payload={
             "status": request.status,
             "reason": request.decision_reason,
+            "decided_on": today.isoformat(),
             "effective_from": request.effective_from.isoformat()
             if request.effective_from
             else None,
