@@ -254,32 +254,75 @@ def enterprises_frame(*, enterprise_ids: list[int] | None = None) -> pl.DataFram
 # ---------------------------------------------------------------- regrade
 
 
-def _rows_write(
-    sql: str, rows: Iterable[tuple], *, progress: Progress, total: int, desc: str
+def _rows_insert(
+    model, fields: list[str], rows: Iterable[tuple], *, progress: Progress, total: int, desc: str
 ) -> None:
-    """`executemany` over plain tuples in chunks: a district regrade writes hundreds of
-    thousands of rows, and building a model instance for each (bulk_create, bulk_update)
-    took 30 s for the first regrade of the scale-1 demo and 230 s for the second."""
+    """Insert plain tuples (values ready for the database) without model instances: a
+    district regrade writes hundreds of thousands of rows, and bulk_create and bulk_update
+    took 30 s for the first regrade of the scale-1 demo and 230 s for the second.
+    PostgreSQL takes them by COPY, the others by executemany in chunks."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    columns = ", ".join(_columns(model, fields))
     rows = iter(progress(rows, total=total, desc=desc))
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"
         while chunk := list(islice(rows, CHUNK)):
             cursor.executemany(sql, chunk)
 
 
+def _rows_update(
+    model,
+    fields: list[str],
+    key: str,
+    rows: Iterable[tuple],
+    *,
+    progress: Progress,
+    total: int,
+    desc: str,
+) -> None:
+    """Set `fields` of the rows whose `key` is the tuple's last value. On PostgreSQL through
+    a temporary table filled by COPY and one UPDATE … FROM; elsewhere by executemany."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    columns, key_column = _columns(model, fields), _columns(model, [key])[0]
+    if connection.vendor != "postgresql":
+        assignments = ", ".join(f"{column} = %s" for column in columns)
+        rows = iter(progress(rows, total=total, desc=desc))
+        with connection.cursor() as cursor:
+            while chunk := list(islice(rows, CHUNK)):
+                cursor.executemany(
+                    f"UPDATE {table} SET {assignments} WHERE {key_column} = %s", chunk
+                )
+        return
+    if not total:
+        return
+    staging = connection.ops.quote_name(f"_{model._meta.db_table}_update")
+    definitions = ", ".join(
+        f"{column} {model._meta.get_field(f).db_type(connection)}"
+        for f, column in zip([*fields, key], [*columns, key_column], strict=True)
+    )
+    assignments = ", ".join(f"{column} = u.{column}" for column in columns)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {staging}")
+        cursor.execute(f"CREATE TEMPORARY TABLE {staging} ({definitions})")
+        with cursor.cursor.copy(
+            f"COPY {staging} ({', '.join([*columns, key_column])}) FROM STDIN"
+        ) as copy:
+            for row in progress(rows, total=total, desc=desc):
+                copy.write_row(row)
+        cursor.execute(
+            f"UPDATE {table} SET {assignments} FROM {staging} u "
+            f"WHERE {table}.{key_column} = u.{key_column}"
+        )
+        cursor.execute(f"DROP TABLE {staging}")
+
+
 def _columns(model, fields: list[str]) -> list[str]:
     return [connection.ops.quote_name(model._meta.get_field(f).column) for f in fields]
-
-
-def _insert_sql(model, fields: list[str]) -> str:
-    table = connection.ops.quote_name(model._meta.db_table)
-    values = ", ".join(["%s"] * len(fields))
-    return f"INSERT INTO {table} ({', '.join(_columns(model, fields))}) VALUES ({values})"
-
-
-def _update_sql(model, fields: list[str], *, key: str) -> str:
-    table = connection.ops.quote_name(model._meta.db_table)
-    assignments = ", ".join(f"{column} = %s" for column in _columns(model, fields))
-    return f"UPDATE {table} SET {assignments} WHERE {_columns(model, [key])[0]} = %s"
 
 
 def _previous_grades() -> pl.DataFrame:
@@ -338,8 +381,10 @@ def grades_recompute(
 
     # Every stored grade is now as of this regrade; only those whose value moved are rewritten.
     EnterpriseGrade.objects.update(as_of=as_of, computed_at=now)
-    _rows_write(
-        _update_sql(EnterpriseGrade, ["grade", "score", "table_version"], key="enterprise"),
+    _rows_update(
+        EnterpriseGrade,
+        ["grade", "score", "table_version"],
+        "enterprise",
         (
             (grade, score, version.pk, enterprise_id)
             for enterprise_id, score, grade in restated.select(
@@ -350,11 +395,9 @@ def grades_recompute(
         total=restated.height,
         desc="评级（更新）",
     )
-    _rows_write(
-        _insert_sql(
-            EnterpriseGrade,
-            ["enterprise", "grade", "score", "table_version", "as_of", "computed_at"],
-        ),
+    _rows_insert(
+        EnterpriseGrade,
+        ["enterprise", "grade", "score", "table_version", "as_of", "computed_at"],
         (
             (enterprise_id, grade, score, version.pk, *stamp)
             for enterprise_id, score, grade in new.select(
@@ -366,21 +409,19 @@ def grades_recompute(
         desc="评级（新增）",
     )
     reasons = _main_reasons(events, enterprises, table, as_of, changed["enterprise_id"].to_list())
-    _rows_write(
-        _insert_sql(
-            GradeChange,
-            [
-                "enterprise",
-                "previous_grade",
-                "grade",
-                "previous_score",
-                "score",
-                "table_version",
-                "as_of",
-                "changed_at",
-                "reasons",
-            ],
-        ),  # fmt: skip
+    _rows_insert(
+        GradeChange,
+        [
+            "enterprise",
+            "previous_grade",
+            "grade",
+            "previous_score",
+            "score",
+            "table_version",
+            "as_of",
+            "changed_at",
+            "reasons",
+        ],  # fmt: skip
         (
             (
                 enterprise_id,
@@ -395,7 +436,7 @@ def grades_recompute(
             for enterprise_id, grade, score, previous_grade, previous_score in changed.select(
                 "enterprise_id", "grade", "score", "previous_grade", "previous_score"
             ).iter_rows()
-        ),  # fmt: skip
+        ),
         progress=progress,
         total=changed.height,
         desc="等级变动",
