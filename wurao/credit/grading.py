@@ -42,6 +42,7 @@ from wurao.registry.models import Enterprise
 SOURCES = 8
 ACTION, ALERT, COMMITMENT, POSITIVE, REPAIR = range(5)
 CHUNK = 20_000
+REASONS_CHUNK = 50_000
 
 Progress = Callable[[Iterable], Iterable]
 
@@ -455,18 +456,20 @@ def grades_recompute(
 def _main_reasons(
     events, enterprises, table, as_of, enterprise_ids: list[int], top: int = 3
 ) -> dict[int, list[str]]:
-    """The largest contributions of each changed enterprise, in words."""
-    if not enterprise_ids:
-        return {}
-    rows = engine.contributions(events, enterprises, table, as_of, enterprise_ids=enterprise_ids)
-    ranked = rows.with_columns(pl.col("points").abs().alias("weight")).sort(
-        ["enterprise_id", "weight"], descending=[False, True]
-    )
+    """The largest contributions of each changed enterprise, in words. In chunks: the
+    breakdown of a whole district at once (a first grading) holds every record's text."""
     reasons: dict[int, list[str]] = {}
-    for enterprise_id, reason in ranked.select("enterprise_id", "reason_zh").iter_rows():
-        bucket = reasons.setdefault(enterprise_id, [])
-        if len(bucket) < top:
-            bucket.append(reason)
+    for start in range(0, len(enterprise_ids), REASONS_CHUNK):
+        chunk = enterprise_ids[start : start + REASONS_CHUNK]
+        rows = engine.contributions(events, enterprises, table, as_of, enterprise_ids=chunk)
+        ranked = (
+            rows.with_columns(pl.col("points").abs().alias("weight"))
+            .sort(["enterprise_id", "weight"], descending=[False, True])
+            .group_by("enterprise_id", maintain_order=True)
+            .head(top)
+        )
+        for enterprise_id, reason in ranked.select("enterprise_id", "reason_zh").iter_rows():
+            reasons.setdefault(enterprise_id, []).append(reason)
     return reasons
 
 
