@@ -13,13 +13,15 @@ import numpy as np
 
 from wurao.demo import data
 from wurao.demo.allocation import Plan, plan_counts
+from wurao.demo.credit import CreditRecords, Findings, credit_generate
 from wurao.demo.entities import Entities, entities_generate
-from wurao.demo.history import Actions, Visits, history_generate
+from wurao.demo.history import FINDINGS, Actions, Visits, history_generate
 from wurao.demo.industries import GIVEN_NAME_CHARS, SURNAMES
 from wurao.demo.items import RISK_TAGS, Item, item_code, items_for
 
-# Independent random streams, one per part of the district.
+# Independent random streams, one per part of the district (5 is the draws', wurao.demo.draws).
 STREAM_INSPECTORS, STREAM_ENTITIES, STREAM_HISTORY, STREAM_KEY = 1, 2, 3, 4
+STREAM_CREDIT = 6
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,7 @@ class District:
     entities: Entities
     actions: Actions
     visits: Visits
+    credit: CreditRecords
 
     def counts(self) -> dict[str, int]:
         e = self.entities
@@ -189,6 +192,18 @@ def _items(organisations: list[Organisation]) -> list[tuple[int, str, Item]]:
     return out
 
 
+def findings_of(actions: Actions, organisations: list[Organisation]) -> Findings:
+    """The study year's actions that found something, for the credit records to follow."""
+    year = actions.date.astype("datetime64[Y]").astype(int) + 1970 == data.STUDY_YEAR
+    found = year & ((actions.kind > 0) | (actions.finding == FINDINGS.index("problems")))
+    codes = np.array([o.code for o in organisations])
+    return Findings(
+        enterprise=actions.enterprise[found],
+        department=codes[actions.department[found]],
+        date=actions.date[found],
+    )
+
+
 def district_generate(*, scale: float, seed: int) -> District:
     """Generate the whole demo district for `scale` (1 = the study's Longhua) and `seed`."""
     plan = plan_counts(scale)
@@ -216,6 +231,11 @@ def district_generate(*, scale: float, seed: int) -> District:
         workdays_key=working_days(2019, *data.KEY_ENTERPRISE_PERIOD),
     )
     return District(
+        credit=credit_generate(
+            np.random.default_rng([seed, STREAM_CREDIT]),
+            entities=entities,
+            findings=findings_of(actions, organisations),
+        ),
         plan=plan,
         seed=seed,
         streets=streets,

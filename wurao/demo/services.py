@@ -5,7 +5,9 @@ bulk: going through the per-record services would write half a million audit
 events and take an hour. Instead the whole build is one transaction and one
 audit event (verb "demo.build") that records the scale, the seed and the counts.
 The few draw tasks of 2026 (wurao.demo.draws) are the exception: they go through
-the sampling services, so their audit events and published bundles are genuine.
+the sampling services, so their audit events and published bundles are genuine; so do
+the credit grading's points table, its handful of objections and repairs and the regrade
+(wurao.demo.credit_build), while its alerts, awards and commitments are bulk rows.
 """
 
 import time
@@ -22,7 +24,19 @@ from wurao.accounts.services import user_create
 from wurao.audit.services import audit_record
 from wurao.catalogue.choices import ItemKind
 from wurao.catalogue.models import InspectionItem
+from wurao.credit.models import (
+    CommitmentItem,
+    CreditCommitment,
+    CreditObjection,
+    CreditRepair,
+    EnterpriseGrade,
+    GradeChange,
+    MonitoringAlert,
+    PointsTableVersion,
+    PositiveRecord,
+)
 from wurao.demo import data
+from wurao.demo.credit_build import demo_credit_build
 from wurao.demo.draws import demo_draws_build
 from wurao.demo.engine import District, district_generate
 from wurao.demo.entities import INDUSTRIES, KIND_CODES, SIZE_CODES, TAG_CODES
@@ -73,6 +87,8 @@ class DemoResult:
     accounts: list[dict[str, str]] = field(default_factory=list)
     key_enterprise: dict[str, str] = field(default_factory=dict)
     draws: list[dict[str, Any]] = field(default_factory=list)
+    grades: dict[str, Any] = field(default_factory=dict)
+    reviews: list[dict[str, Any]] = field(default_factory=list)
     password: str = data.DEMO_PASSWORD
 
 
@@ -83,6 +99,15 @@ def _through(model: type[Model], name: str) -> type[Model]:
 def _demo_models() -> list[type[Model]]:
     """Every table the demo fills, in an order that deletes children first."""
     return [
+        GradeChange,
+        EnterpriseGrade,
+        CreditObjection,
+        CreditRepair,
+        CreditCommitment,
+        CommitmentItem,
+        PositiveRecord,
+        MonitoringAlert,
+        PointsTableVersion,
         DrawResult,
         DrawTeamMember,
         DrawSelection,
@@ -120,6 +145,10 @@ MAIN_MODELS = (
     NonEnforcementVisit,
     DrawTask,
     ConflictOfInterest,
+    PointsTableVersion,
+    MonitoringAlert,
+    CreditCommitment,
+    EnterpriseGrade,
 )
 
 
@@ -439,8 +468,16 @@ def demo_build(
     _load_history(district, progress)
     reset_sequences([m for m in _demo_models() if not m._meta.auto_created])
     accounts = _create_accounts(district, actor)
+    # Grades first: the draws' strata are the enterprises' credit grades.
+    credit = demo_credit_build(actor=actor, district=district, seed=seed, progress=progress)
     draws = demo_draws_build(actor=actor, seed=seed)
-    counts = district.counts() | {"accounts": len(accounts)} | draws.counts()
+    counts = (
+        district.counts()
+        | district.credit.counts()
+        | {"accounts": len(accounts)}
+        | credit.counts()
+        | draws.counts()
+    )
     audit_record(
         actor=actor,
         verb="demo.build",
@@ -455,5 +492,7 @@ def demo_build(
         counts=counts,
         accounts=accounts,
         draws=draws.tasks,
+        grades=credit.grades,
+        reviews=credit.reviews,
         key_enterprise={"name": e.name[e.key], "credit_code": e.credit_code[e.key]},
     )

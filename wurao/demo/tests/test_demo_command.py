@@ -8,7 +8,18 @@ from wurao.accounts.choices import Role
 from wurao.accounts.tests.factories import UserFactory
 from wurao.audit.models import AuditEvent
 from wurao.audit.selectors import audit_chain_first_broken
+from wurao.credit.choices import Grade
+from wurao.credit.models import (
+    CreditCommitment,
+    CreditObjection,
+    CreditRepair,
+    EnterpriseGrade,
+    GradeChange,
+    MonitoringAlert,
+    PointsTableVersion,
+)
 from wurao.demo import data
+from wurao.demo.services import demo_reset
 from wurao.registry.models import Department, Enterprise, Street
 from wurao.registry.tests.factories import StreetFactory
 from wurao.sampling.models import ConflictOfInterest, DrawTask
@@ -46,6 +57,13 @@ def test_demo_prints_the_counts_and_the_accounts_with_their_password(capsys):
     for task in DrawTask.objects.all():
         line = next(line for line in out.splitlines() if task.code in line)
         assert task.get_status_display() in line and task.title in line
+    # and the grade spread as of 2020-12-31, each grade with its count, and the reviews
+    assert "信用等级（评价基准日 2020-12-31，第 1 版计分表" in out
+    for grade in Grade:
+        count = EnterpriseGrade.objects.filter(grade=grade).count()
+        line = next(line for line in out.splitlines() if line.strip().startswith(str(grade.label)))
+        assert f"{count:,}" in line and "%" in line
+    assert "信用异议和修复" in out and f"{data.KEY_ENTERPRISE_NAME}（重点企业）" in out
 
 
 def test_demo_with_reset_replaces_the_district_and_keeps_the_audit_chain(capsys):
@@ -63,6 +81,9 @@ def test_demo_with_reset_replaces_the_district_and_keeps_the_audit_chain(capsys)
     assert len(second) == len(first) and second != first
     assert Street.objects.count() == 6
     assert DrawTask.objects.count() == 6 and ConflictOfInterest.objects.count() == 1
+    assert PointsTableVersion.objects.count() == 1
+    assert EnterpriseGrade.objects.count() == Enterprise.objects.count()
+    assert set(EnterpriseGrade.objects.values_list("enterprise__credit_code", flat=True)) == second
     assert AuditEvent.objects.filter(verb="demo.build").count() == 2
     assert AuditEvent.objects.filter(verb="demo.reset").count() == 1
     assert audit_chain_first_broken() is None
@@ -113,3 +134,21 @@ def test_the_same_seed_gives_the_same_tasks_but_a_fresh_server_seed():
     committed = [c for c, t in first.items() if t.commitment]
     assert len(committed) == 5
     assert all(first[c].commitment != second[c].commitment for c in committed)
+
+
+def test_reset_clears_the_credit_tables_too():
+    # given a demo with its grades, credit records and reviews
+    call_command("demo", "--scale", SMALL, "--seed", "6")
+    assert CreditObjection.objects.exists() and CreditRepair.objects.exists()
+
+    # when it is reset
+    deleted = demo_reset(actor="test")
+
+    # then no credit row is left, and the reset said how many grades it deleted
+    for model in (
+        EnterpriseGrade, GradeChange, MonitoringAlert, CreditCommitment, CreditObjection,
+        CreditRepair, PointsTableVersion,
+    ):  # fmt: skip
+        assert not model.objects.exists(), model
+    assert deleted["企业信用等级"] == deleted["企业（商事主体）"] > 0
+    assert audit_chain_first_broken() is None

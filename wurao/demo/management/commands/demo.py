@@ -5,7 +5,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from tqdm import tqdm
 
+from wurao.credit.choices import Grade
 from wurao.demo import data
+from wurao.demo.credit_build import GRADES_AS_OF
 from wurao.demo.services import DemoError, demo_build, demo_existing_counts, demo_reset
 from wurao.sampling.choices import TaskStatus
 
@@ -30,6 +32,14 @@ COUNT_LABELS = {
     "coercive_2020": "  行政强制",
     "key_enterprise_actions": "福城重点企业2019年1—10月执法入企",
     "key_enterprise_other_visits": "福城重点企业2019年1—10月非执法入企",
+    "alerts": "2019—2020年非现场监测预警",
+    "alerted_enterprises": "  涉及企业",
+    "awards": "表彰奖励（良好信用记录）",
+    "commitment_items": "信用承诺事项",
+    "commitments": "信用承诺",
+    "commitments_fulfilled": "  已履行",
+    "commitments_breached": "  未履行（失信）",
+    "commitments_signed": "  待认定",
     "accounts": "演示账号",
     "draw_tasks": "双随机抽查任务（经抽查服务生成）",
     "draw_selected": "  抽中企业",
@@ -105,6 +115,7 @@ class Command(BaseCommand):
             f"重点企业：{result.key_enterprise['name']}（{result.key_enterprise['credit_code']}）"
         )
         out.write(f"数据口径来源：{data.STUDY_SOURCE}")
+        self._report_credit(result)
         out.write("")
         out.write(
             "双随机抽查任务（抽取结果包可用 wurao draw_export 导出、wurao draw_verify 核验）："
@@ -122,4 +133,32 @@ class Command(BaseCommand):
         for a in result.accounts:
             out.write(
                 f"  {_pad(a['username'], 16)}{_pad(a['role'], 20)}{_pad(a['name'], 22)}{a['anchor']}"
+            )
+
+    def _report_credit(self, result) -> None:
+        out, grades = self.stdout, result.grades
+        total = grades.get("enterprises", 0)
+        if not total:
+            return
+        out.write("")
+        out.write(
+            f"信用等级（评价基准日 {GRADES_AS_OF}，第 {grades['table_version']} 版计分表，"
+            f"经 grades_recompute 评定 {total:,} 户）："
+        )
+        for grade in Grade:
+            n = grades["by_grade"].get(grade.value, 0)
+            out.write(f"  {_pad(str(grade.label), 24)}{n:>10,}{100 * n / total:>8.1f}%")
+        out.write("信用异议和修复（经异议、修复和审核服务生成）：")
+        states = {
+            "submitted": "待审核",
+            "overdue": "超期未审",
+            "approved": "已通过",
+            "rejected": "未通过",
+        }
+        kinds = {"objection": "异议", "repair": "修复"}
+        for review in result.reviews:
+            owner = "（重点企业）" if review["key"] else ""
+            out.write(
+                f"  {_pad(kinds[review['kind']], 6)}{_pad(states[review['state']], 10)}"
+                f"{review['enterprise']}{owner}"
             )
