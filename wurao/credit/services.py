@@ -2,7 +2,9 @@
 Regrading lives in grading.py."""
 
 import datetime
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -21,6 +23,7 @@ from wurao.credit.models import (
     ReviewRequest,
 )
 from wurao.enforcement import selectors as enforcement_selectors
+from wurao.registry.services import UpsertResult, bulk_upsert
 
 # Evidence an enterprise may upload: documents and photographs, at most 10 MB.
 EVIDENCE_TYPES = {
@@ -30,6 +33,9 @@ EVIDENCE_TYPES = {
     ".png": b"\x89PNG",
 }
 EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
+ALERT_FIELDS = frozenset(
+    {"enterprise_id", "department_id", "source", "date", "severity", "description"}
+)
 
 
 def working_days_after(start: datetime.date, days: int) -> datetime.date:
@@ -276,3 +282,28 @@ def review_decide(
         },
     )
     return request
+
+
+@transaction.atomic
+def alert_upsert_many(
+    *,
+    actor,
+    rows: Sequence[Mapping[str, Any]],
+    fields: frozenset[str],
+    source: Mapping[str, Any] | None = None,
+    dry_run: bool = False,
+) -> UpsertResult:
+    """Create or update non-site monitoring alerts (非现场监测预警) by their monitoring
+    system's number (来源编号), already checked row by row; one audit event per run."""
+    if unknown := fields - ALERT_FIELDS:
+        raise ValueError(f"MonitoringAlert import cannot write {sorted(unknown)}")
+    return bulk_upsert(
+        actor=actor,
+        model=MonitoringAlert,
+        key="external_id",
+        rows=rows,
+        fields=fields,
+        verb="monitoring_alert.import",
+        source=source,
+        dry_run=dry_run,
+    )

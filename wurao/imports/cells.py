@@ -76,6 +76,8 @@ class Lookups:
         default_factory=dict
     )  # name/code -> (id, enforcement)
     risk_tags: Mapping[str, int] = field(default_factory=dict)  # name or casefolded code -> id
+    enterprises: Mapping[str, int] = field(default_factory=dict)  # credit code -> id
+    today: dt.date | None = None  # the local date of the import (None: the machine's)
     names: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # kind -> names to suggest
 
     @classmethod
@@ -87,9 +89,12 @@ class Lookups:
         parks: Iterable[tuple[int, str, str]] = (),
         departments: Iterable[tuple[int, str, str, bool]] = (),
         risk_tags: Iterable[tuple[int, str, str]] = (),
+        enterprises: Iterable[tuple[int, str]] = (),
+        today: dt.date | None = None,
     ) -> Lookups:
         """From plain rows: streets (id, code, name), communities (id, street id, code, name),
-        parks (id, code, name), departments (id, code, name, is_enforcement), risk tags (id, code, name)."""
+        parks (id, code, name), departments (id, code, name, is_enforcement), risk tags (id, code, name),
+        enterprises (id, credit code; only those an import refers to)."""
         streets, parks, departments, risk_tags = (
             list(streets),
             list(parks),
@@ -111,6 +116,8 @@ class Lookups:
                 for key in (code, code.upper(), name)
             },
             risk_tags={key: pk for pk, code, name in risk_tags for key in (code.casefold(), name)},
+            enterprises={code: pk for pk, code in enterprises},
+            today=today,
             names={
                 "street": tuple(name for _, _, name in streets),
                 "park": tuple(name for _, _, name in parks),
@@ -341,9 +348,49 @@ def department(cell: Any, lookups: Lookups, row: Mapping[str, Any]) -> int | Inv
     pk, enforcement = found
     if not enforcement:
         return Invalid(
-            E.NOT_ENFORCEMENT_DEPARTMENT, f"“{value}”不是执法主体，不能有执法人员或检查事项"
+            E.NOT_ENFORCEMENT_DEPARTMENT,
+            f"“{value}”不是执法主体（工会、妇联、党工委、社区工作站等），不能填作“{{column}}”；"
+            "请填执法部门的全称或简码",
         )
     return pk
+
+
+def enterprise(cell: Any, lookups: Lookups, row: Mapping[str, Any]) -> int | Invalid:
+    """An enterprise already in the registry, by its unified social credit code."""
+    code = credit_code(cell, lookups, row)
+    if isinstance(code, Invalid):
+        return code
+    if code not in lookups.enterprises:
+        return Invalid(
+            E.UNKNOWN_ENTERPRISE,
+            f"统一社会信用代码“{code}”不在企业库中：请核对代码，或先导入该企业（企业导入模板）",
+        )
+    return lookups.enterprises[code]
+
+
+LEVEL_WORDS = {"一般": 1, "较重": 2, "严重": 3, "一级": 1, "二级": 2, "三级": 3}
+
+
+def level(cell: Any, lookups: Lookups, row: Mapping[str, Any]) -> int | Invalid:
+    """A level 1–3 (一般, 较重, 严重), as the points table counts an alert's severity."""
+    value = as_text(cell).replace(" ", "")
+    found = LEVEL_WORDS.get(value)
+    if found is None and re.fullmatch(r"[123](级)?", value):
+        found = int(value[0])
+    if found is None:
+        return Invalid(
+            E.BAD_LEVEL, f"“{{column}}”应为 1、2、3（或 一般、较重、严重），实为“{value}”"
+        )
+    return found
+
+
+def past_date(cell: Any, lookups: Lookups, row: Mapping[str, Any]) -> dt.date | Invalid:
+    """A date that has already come: a record cannot be dated in the future."""
+    value = date(cell, lookups, row)
+    today = lookups.today or dt.date.today()
+    if isinstance(value, dt.date) and value > today:
+        return Invalid(E.FUTURE_DATE, f"“{{column}}”不能晚于今天（{today}），实为 {value}")
+    return value
 
 
 def risk_tags(cell: Any, lookups: Lookups, row: Mapping[str, Any]) -> frozenset[int] | Invalid:

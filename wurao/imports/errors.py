@@ -41,3 +41,7 @@ class RowErrorCode(StrEnum):
     BAD_INDUSTRY_CODE = "bad_industry_code"
     BAD_INDUSTRY_SECTION = "bad_industry_section"
     TOO_LONG = "too_long"
+    # Monitoring alerts (非现场监测预警).
+    UNKNOWN_ENTERPRISE = "unknown_enterprise"
+    BAD_LEVEL = "bad_level"
+    FUTURE_DATE = "future_date"

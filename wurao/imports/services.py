@@ -1,4 +1,5 @@
-"""Importing enterprises, inspectors and inspection items from the government templates.
+"""Importing enterprises, inspectors, inspection items and monitoring alerts from the
+government templates.
 
 import_run reads the file (engine), checks every row (specs), then hands the valid
 rows to the owning app's upsert service, which writes them and one audit event.
@@ -7,19 +8,25 @@ A dry run (the default) does everything but write.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from django.utils import timezone
+
+from wurao.accounts.scope import Scope
 from wurao.catalogue.services import item_upsert_many
-from wurao.imports.cells import Lookups
+from wurao.credit.services import alert_upsert_many
+from wurao.imports.cells import Lookups, as_text
 from wurao.imports.engine import ImportFileError, encoding_label, read_table
 from wurao.imports.errors import FileErrorCode, RowErrorCode
 from wurao.imports.specs import SPECS, Spec
 from wurao.registry import selectors as registry_selectors
+from wurao.registry.credit_code import CreditCodeError, credit_code_normalise
 from wurao.registry.services import UpsertResult, enterprise_upsert_many, inspector_upsert_many
 
 __all__ = ["ImportFileError", "ImportReport", "RowError", "TARGETS", "import_run"]
@@ -29,9 +36,11 @@ UPSERTS: dict[str, Upsert] = {
     "enterprises": enterprise_upsert_many,
     "inspectors": inspector_upsert_many,
     "items": item_upsert_many,
+    "alerts": alert_upsert_many,
 }
 TARGETS: dict[str, str] = {target: spec.label for target, spec in SPECS.items()}
 PROGRESS_STEP = 1000
+LOOKUP_CHUNK = 900  # SQLite's default limit of bound parameters is 999
 
 
 @dataclass(frozen=True)
@@ -102,9 +111,16 @@ class ImportReport:
         )
 
 
-def lookups_load() -> Lookups:
-    """The reference data cells are matched against, in a handful of queries."""
+def lookups_load(*, credit_codes: Iterable[Any] = ()) -> Lookups:
+    """The reference data cells are matched against, in a handful of queries; of the
+    enterprises, only those whose (valid) credit codes are given."""
+    codes = set()
+    for cell in credit_codes:
+        with contextlib.suppress(CreditCodeError):  # the cell's parser reports it
+            codes.add(credit_code_normalise(as_text(cell)))
     return Lookups.build(
+        enterprises=_enterprise_ids(sorted(codes)),
+        today=timezone.localdate(),
         streets=registry_selectors.street_list().values_list("pk", "code", "name"),
         communities=registry_selectors.community_list().values_list(
             "pk", "street_id", "code", "name"
@@ -115,6 +131,19 @@ def lookups_load() -> Lookups:
         ),
         risk_tags=registry_selectors.risk_tag_list().values_list("pk", "code", "name"),
     )
+
+
+def _enterprise_ids(codes: list[str]) -> list[tuple[int, str]]:
+    everyone = Scope(sees_all=True)
+    found: list[tuple[int, str]] = []
+    for start in range(0, len(codes), LOOKUP_CHUNK):
+        chunk = codes[start : start + LOOKUP_CHUNK]
+        found += (
+            registry_selectors.enterprise_list(scope=everyone)
+            .filter(credit_code__in=chunk)
+            .values_list("pk", "credit_code")
+        )
+    return found
 
 
 def sha256_of(data: bytes) -> str:
@@ -159,10 +188,15 @@ def import_run(
     if table.unknown_headers:
         report.warnings.append(f"以下列不在模板中，已忽略：{'、'.join(table.unknown_headers)}")
 
-    lookups = lookups_load()
+    rows = list(table)
+    lookups = lookups_load(
+        credit_codes=(raw.get(spec.enterprise_column) for _, raw in rows)
+        if spec.enterprise_column
+        else ()
+    )
     parsed: list[tuple[int, dict[str, Any]]] = []
     bad_rows: set[int] = set()
-    for number, raw in table:
+    for number, raw in rows:
         values, cell_errors = spec.parse_row(raw, lookups)
         parsed.append((number, values))
         for column, invalid in cell_errors:

@@ -21,13 +21,16 @@ from wurao.imports.cells import (
     credit_code,
     date,
     department,
+    enterprise,
     industry_code,
     industry_sections,
     is_blank,
     law_name,
+    level,
     long_text,
     non_negative_int,
     park,
+    past_date,
     risk_tags,
     street,
     text,
@@ -59,10 +62,13 @@ class Column:
 
 @dataclass(frozen=True)
 class Spec:
-    target: str  # enterprises, inspectors, items
-    label: str  # 企业, 执法人员, 检查事项
+    target: str  # enterprises, inspectors, items, alerts
+    label: str  # 企业, 执法人员, 检查事项, 非现场监测预警
     key_column: str  # the column that identifies a record (upsert key)
     columns: tuple[Column, ...]
+    # The column whose credit codes name enterprises already in the registry (looked up
+    # for the codes in the file only), for records about enterprises.
+    enterprise_column: str = ""
 
     @property
     def headers(self) -> list[Header]:
@@ -109,7 +115,7 @@ class Spec:
         return values, errors
 
 
-# The three templates ----------------------------------------------------------
+# The templates ----------------------------------------------------------
 
 ENTERPRISES = Spec(
     target="enterprises",
@@ -194,7 +200,35 @@ ITEMS = Spec(
     ),
 )  # fmt: skip
 
-SPECS: dict[str, Spec] = {spec.target: spec for spec in (ENTERPRISES, INSPECTORS, ITEMS)}
+# Non-site monitoring alerts (非现场监测预警), e.g. from online emission monitoring: records
+# about enterprises already in the registry, each under its monitoring system's own number.
+ALERTS = Spec(
+    target="alerts",
+    label="非现场监测预警",
+    key_column="external_id",
+    enterprise_column="credit_code",
+    columns=(
+        Column("统一社会信用代码", "credit_code", ("enterprise_id",), enterprise, required=True,
+               aliases=("uscc", "信用代码"), example="91440300708461136T",
+               accepts="企业库中已有企业的 18 位代码（GB 32100 校验）；小写字母自动转大写"),
+        Column("预警部门", "department", ("department_id",), department, required=True,
+               aliases=("部门",), example="市生态环境局龙华管理局",
+               accepts="部门库中执法主体的全称或简码"),
+        Column("监测来源", "source", ("source",), text(100), required=True,
+               example="重点排污单位自动监控系统", accepts="监测系统或数据来源的名称，最多 100 字"),
+        Column("预警日期", "date", ("date",), past_date, required=True, example="2020-09-14",
+               accepts="YYYY-MM-DD、YYYY/M/D、YYYY年M月D日 或 Excel 日期单元格；不能晚于今天"),
+        Column("预警级别", "severity", ("severity",), level, default=1, aliases=("level",),
+               example="2", accepts="1、2、3（或 一般、较重、严重）；留空为 1"),
+        Column("预警内容", "description", ("description",), text(300), required=True,
+               example="废水总排口总镍小时均值超过排放限值 0.2 倍", accepts="最多 300 字"),
+        Column("来源编号", "external_id", ("external_id",), text(60), required=True,
+               aliases=("预警编号",), example="HJZK-2020-000123",
+               accepts="监测系统中的预警编号，最多 60 字，全区唯一：已有的编号更新，新的编号新增"),
+    ),
+)  # fmt: skip
+
+SPECS: dict[str, Spec] = {spec.target: spec for spec in (ENTERPRISES, INSPECTORS, ITEMS, ALERTS)}
 
 
 def template_rows(spec: Spec) -> tuple[list[str], list[list[str]], list[bool]]:

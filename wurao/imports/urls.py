@@ -1,6 +1,9 @@
 from django.urls import path, re_path
 
 from wurao.imports import views
+from wurao.imports.specs import SPECS
+
+TARGETS = "|".join(SPECS)
 
 app_name = "imports"
 urlpatterns = [
@@ -9,7 +12,7 @@ urlpatterns = [
     path("result/", views.result, name="result"),
     re_path(r"^report/(?P<sha256>[0-9a-f]{64})\.json$", views.report_download, name="report"),
     re_path(
-        r"^templates/(?P<target>enterprises|inspectors|items)\.(?P<fmt>csv|xlsx)$",
+        rf"^templates/(?P<target>{TARGETS})\.(?P<fmt>csv|xlsx)$",
         views.template_download,
         name="template",
     ),
