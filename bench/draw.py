@@ -15,8 +15,9 @@ inspectors. Prints ONE JSON object:
 - ratio_to_baseline: select_4m_s / baseline_choice_4m_s;
 - candidates_sorted_4m_s / candidates_unsorted_4m_s: building `Candidates` (validation,
   and the byte sort for unsorted input);
-- teams_20k_s: `assign_teams` with `--workers` processes (default: all cores), and
-  teams_20k_one_process_s with one;
+- teams_20k_s: `assign_teams` with the team keys computed in `--workers` threads (default:
+  all cores; worker processes instead only if the team-key extension is not built), and
+  teams_20k_one_thread_s on one thread;
 - demo_task_s: a full draw task through the Django services on the demo district at
   `--demo-scale` (default 1: 433,407 entities), built first into a fresh SQLite file:
   create → commit → draw over the whole district, total `--demo-total` (2,000), one
@@ -299,7 +300,7 @@ def main(argv: list[str] | None = None) -> int:
         "team_size": args.team_size,
         "teams_workers": args.workers,
         "teams_20k_s": round(teams_s, 2),
-        "teams_20k_one_process_s": round(teams_one_s, 2),
+        "teams_20k_one_thread_s": round(teams_one_s, 2),
         "demo_task_s": None,
         "cpu_count": os.cpu_count(),
         "load_average_before": round(load_before, 2),

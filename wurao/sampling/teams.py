@@ -7,19 +7,27 @@ enterprise alone when fewer than k are below it. The law asks for at least two o
 site (《行政处罚法》第四十二条：执法人员不得少于两人), hence k defaults to 2 upstream.
 
 Speed. Every team key is an HMAC, and the first k under the cap can be any of the inspectors
-not yet at the cap, so nearly all |selected| × |roster| keys are needed; what this module
-saves is the overhead around them:
+not yet at the cap, so the keys of all of those are needed; what this module saves is the
+keys of the others and the overhead around them:
 - the keys are computed in native code (`_teamkeys.Hmac`, OpenSSL's SHA-256: about 0.1 µs
   a key against 0.47 µs in Python); the HMAC key's inner and outer pad blocks are hashed
   once, and the inner state is extended with the enterprise's part of the message once per
   enterprise. `PythonTeamKeys` does the same with hashlib: it is the reference the tests
   hold the extension to, and is used only if the extension cannot be imported (a warning
   is logged);
-- each enterprise's ranking is kept only to a short prefix (`depth` best-ranked inspectors,
-  found by a partition); when the loads leave fewer than k of them usable, the keys of the
-  inspectors still usable are computed again and ranked in full — the same team, rarely;
-- the keys, which do not depend on the loads, can be computed in several threads (the
-  extension releases the GIL), or without the extension in worker processes.
+- the enterprises go in chunks (`chunk`, default 100), and an inspector at the cap when a
+  chunk is started is not keyed for any enterprise of it: loads only grow, so such an
+  inspector can join one of those teams only if that enterprise's cap is raised (about
+  11% of the keys in a draw of 20,000 enterprises by 2,000 inspectors, nearly all in its
+  last quarter);
+- each enterprise's ranking is kept only to a short prefix (`depth` best-ranked inspectors
+  among those keyed, found by a partition); when the loads leave fewer than k of them
+  usable (the prefix used up by the loads since the chunk was started, or a cap to raise),
+  the keys of the inspectors still usable are computed again and ranked in full — the same
+  team, rarely;
+- the keys, which do not depend on the loads beyond that, can be computed in several
+  threads (the extension releases the GIL) a few chunks ahead of the assignment, or
+  without the extension in worker processes.
 """
 
 from __future__ import annotations
@@ -27,11 +35,15 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
-from collections.abc import Iterable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from collections import deque
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
+from contextlib import closing
+from itertools import islice
 from multiprocessing import get_context
 
 import numpy as np
+import numpy.typing as npt
 
 from wurao.sampling.engine import (
     DrawErrorCode,
@@ -55,6 +67,11 @@ logger = logging.getLogger(__name__)
 TEAM_LABEL = b"team"
 # Prefix depth: enough that the loads rarely exhaust it before the last enterprises.
 DEFAULT_DEPTH = 32
+# Enterprises per chunk of prefixes. Inspectors at the cap when a chunk is started are
+# skipped for all of it, so smaller chunks skip more; each chunk costs a few tens of µs.
+DEFAULT_CHUNK = 100
+# Chunks given to the pool ahead of the assignment, per worker.
+AHEAD = 2
 # Below this many keys (a few milliseconds in native code) threads cost more than they save.
 PARALLEL_MIN_KEYS = 200_000
 # Without the extension: below this many keys (about a second of work in Python) starting
@@ -169,16 +186,33 @@ def _prefixes(
     badges: Sequence[bytes],
     excluded: Sequence[IndexArray],
     depth: int,
+    under: IndexArray,
 ) -> list[IndexArray]:
+    """Each enterprise's ranking prefix among its members in `under` (roster positions,
+    ascending: the inspectors not yet at the cap); only the keys of `under` are computed."""
     team_keys = keys_class(seed)
-    badges = tuple(badges)
-    return [
-        ranking_prefix(team_keys.keys(code, badges), _members(len(badges), out), depth)
-        for code, out in zip(codes, excluded, strict=True)
-    ]
+    candidates = tuple(map(badges.__getitem__, under.tolist()))
+    everyone = np.arange(len(under), dtype=np.intp)
+    prefixes = []
+    for code, out in zip(codes, excluded, strict=True):
+        members = everyone
+        if out.size:
+            # The excluded that are in `under`, as indices into it. `under` is ascending,
+            # so ranking indices into it breaks ties between keys by badge, as positions do.
+            at = np.searchsorted(under, out)
+            found = at < len(under)
+            found[found] = under[at[found]] == out[found]
+            members = np.delete(everyone, at[found])
+        keys = team_keys.keys(code, candidates)
+        prefixes.append(under[ranking_prefix(keys, members, depth)])
+    return prefixes
 
 
-def _prefixes_parallel(
+def _under_cap(at_cap: npt.NDArray[np.bool_]) -> IndexArray:
+    return np.flatnonzero(~at_cap)
+
+
+def _ranked_prefixes(
     keys_class: type[AnyTeamKeys],
     seed: bytes,
     codes: Sequence[bytes],
@@ -186,23 +220,47 @@ def _prefixes_parallel(
     excluded: Sequence[IndexArray],
     depth: int,
     workers: int,
-) -> list[IndexArray]:
+    chunk: int,
+    at_cap: npt.NDArray[np.bool_],
+) -> Iterator[IndexArray]:
+    """Each enterprise's ranking prefix, in order, among its members that were not at the
+    cap when its chunk was started. `at_cap` is read then: the caller sets it while it
+    assigns the teams of the chunks before. Loads only grow, so whoever is read at the cap
+    (even while the caller writes) is at it for good, and cannot be in a team unless that
+    enterprise's cap is raised."""
+    bounds = [*range(0, len(codes), chunk), len(codes)]
+    chunks = iter(zip(bounds, bounds[1:], strict=False))
     native = keys_class is NativeTeamKeys
     min_keys = PARALLEL_MIN_KEYS if native else PROCESS_MIN_KEYS
     if workers <= 1 or len(codes) * len(badges) < min_keys:
-        return _prefixes(keys_class, seed, codes, badges, excluded, depth)
-    chunks = workers * (32 if native else 4)
-    bounds = [len(codes) * i // chunks for i in range(chunks + 1)]
+        for start, stop in chunks:
+            under = _under_cap(at_cap)
+            yield from _prefixes(
+                keys_class, seed, codes[start:stop], badges, excluded[start:stop], depth, under
+            )
+        return
+
+    def in_thread(start: int, stop: int) -> list[IndexArray]:
+        # at_cap read as the thread starts the chunk: the most recent loads it can have.
+        under = _under_cap(at_cap)
+        return _prefixes(
+            keys_class, seed, codes[start:stop], badges, excluded[start:stop], depth, under
+        )
+
     # Threads when the keys are native code (it runs without the GIL); otherwise processes,
     # with "spawn": no fork of a caller that may hold threads, locks or database connections.
-    pool = (
-        ThreadPoolExecutor(max_workers=workers)
-        if native
-        else ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"))
-    )
-    with pool:
-        futures = [
-            pool.submit(
+    pool: Executor
+    if native:
+        pool = ThreadPoolExecutor(max_workers=workers)
+
+        def submit(start: int, stop: int) -> Future[list[IndexArray]]:
+            return pool.submit(in_thread, start, stop)
+    else:
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"))
+
+        def submit(start: int, stop: int) -> Future[list[IndexArray]]:
+            under = _under_cap(at_cap)  # read now: a process cannot see the caller's loads
+            return pool.submit(
                 _prefixes,
                 keys_class,
                 seed,
@@ -210,10 +268,21 @@ def _prefixes_parallel(
                 badges,
                 excluded[start:stop],
                 depth,
+                under,
             )
-            for start, stop in zip(bounds, bounds[1:], strict=False)
-        ]
-        return [prefix for future in futures for prefix in future.result()]
+
+    # A few chunks ahead per worker, no more: enough that no worker waits for the caller,
+    # few enough that each chunk starts with recent loads.
+    pending = deque(submit(start, stop) for start, stop in islice(chunks, AHEAD * workers))
+    try:
+        while pending:
+            future = pending.popleft()
+            following = next(chunks, None)
+            if following is not None:
+                pending.append(submit(*following))
+            yield from future.result()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _checked_roster(roster: Sequence[str]) -> list[str]:
@@ -247,13 +316,15 @@ def assign_teams(
     *,
     workers: int = 1,
     depth: int = DEFAULT_DEPTH,
+    chunk: int = DEFAULT_CHUNK,
 ) -> dict[str, list[str]]:
     """Spec §6: each selected enterprise's team, badges in ranked order.
 
     `selected_codes` in canonical order; `exclusions` maps a credit code to the badges that
     must not inspect it (badges not on the roster are ignored). `workers` > 1 computes the
     keys in that many threads (processes if the extension is not built; more than the
-    cores is slower); `depth` only trades memory for speed. Raises TeamError
+    cores is slower); `depth` and `chunk` (enterprises keyed as of the same loads) only
+    trade between costs: the teams are the same for any values. Raises TeamError
     naming the enterprise when fewer than k inspectors may inspect it."""
     if not isinstance(k, int) or isinstance(k, bool) or k < 1:
         raise TeamError(
@@ -263,6 +334,8 @@ def assign_teams(
         )
     if depth < 1:
         raise ValueError(f"depth must be >= 1, got {depth}")
+    if chunk < 1:
+        raise ValueError(f"chunk must be >= 1, got {chunk}")
     codes = code_array(selected_codes)
     if len(codes) > 1 and not bool(np.all(codes[1:] > codes[:-1])):
         raise TeamError(
@@ -300,28 +373,31 @@ def assign_teams(
     team_keys = keys_class(seed)
     badge_bytes = tuple(badge.encode() for badge in badges)
     code_bytes = codes.tolist()
-    prefixes = _prefixes_parallel(
-        keys_class, seed, code_bytes, badge_bytes, excluded, depth, workers
-    )
-
     cap = -(-k * len(codes) // len(badges))
     loads = [0] * len(badges)
+    at_cap = np.zeros(len(badges), dtype=np.bool_)
     teams: dict[str, list[str]] = {}
-    for e, code in enumerate(code_texts):
-        team: list[int] = []
-        for r in prefixes[e].tolist():
-            if loads[r] < cap:
-                team.append(r)
-                if len(team) == k:
-                    break
-        if len(team) < k:
-            members = _members(len(badges), excluded[e])
-            team = _team_beyond_prefix(
-                team_keys, code_bytes[e], badge_bytes, members, prefixes[e], loads, cap, k
-            )
-        for r in team:
-            loads[r] += 1
-        teams[code] = [badges[r] for r in team]
+    prefixes = _ranked_prefixes(
+        keys_class, seed, code_bytes, badge_bytes, excluded, depth, workers, chunk, at_cap
+    )
+    with closing(prefixes):
+        for e, (code, prefix) in enumerate(zip(code_texts, prefixes, strict=True)):
+            team: list[int] = []
+            for r in prefix.tolist():
+                if loads[r] < cap:
+                    team.append(r)
+                    if len(team) == k:
+                        break
+            if len(team) < k:
+                members = _members(len(badges), excluded[e])
+                team = _team_beyond_prefix(
+                    team_keys, code_bytes[e], badge_bytes, members, prefix, loads, cap, k
+                )
+            for r in team:
+                loads[r] += 1
+                if loads[r] == cap:
+                    at_cap[r] = True
+            teams[code] = [badges[r] for r in team]
     return teams
 
 
@@ -354,6 +430,7 @@ def _team_beyond_prefix(
     member_loads = np.asarray(loads)[members]
     kth_lowest = int(np.partition(member_loads, k - 1)[k - 1])
     own_cap = max(cap, kth_lowest + 1)
+    # The prefix ranks every member only if none was left out, by depth or at the cap.
     if len(prefix) == len(members):
         usable = [r for r in prefix.tolist() if loads[r] < own_cap]
         return usable[:k]
