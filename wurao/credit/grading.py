@@ -2,6 +2,7 @@
 under the table in force, store the grades and list who changed and why."""
 
 import datetime
+import hashlib
 import json
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -26,13 +27,8 @@ from wurao.credit.models import (
     PointsTableVersion,
     PositiveRecord,
 )
-from wurao.credit.points import (
-    DEFAULT_TABLE,
-    Indicator,
-    PointsTable,
-    table_from_dict,
-    table_to_dict,
-)
+from wurao.credit.points import DEFAULT_TABLE, Indicator, PointsTable
+from wurao.credit.points_json import table_from_dict, table_to_dict
 from wurao.credit.selectors import points_table_current
 from wurao.enforcement.choices import ActionKind, Finding
 from wurao.enforcement.selectors import action_list
@@ -42,6 +38,7 @@ from wurao.registry.models import Enterprise
 SOURCES = 8
 ACTION, ALERT, COMMITMENT, POSITIVE, REPAIR = range(5)
 CHUNK = 20_000
+AUDIT_CHANGES_LISTED = 1_000
 REASONS_CHUNK = 50_000
 
 Progress = Callable[[Iterable], Iterable]
@@ -449,7 +446,19 @@ def grades_recompute(
         "by_grade": dict(sorted(Counter(rows["grade"].to_list()).items())),
         "changed": changed.height,
     }
-    audit_record(actor=actor, verb="grades.recompute", object_type="credit.grades", payload=summary)
+    # The audit event pins down every change: a digest of the full list, and the list itself
+    # (enterprise id, from, to) up to AUDIT_CHANGES_LISTED entries.
+    moves = [
+        list(row) for row in changed.select("enterprise_id", "previous_grade", "grade").iter_rows()
+    ]
+    moves_digest = hashlib.sha256(json.dumps(moves, separators=(",", ":")).encode()).hexdigest()
+    payload = {
+        **summary,
+        "changes_sha256": moves_digest,
+        "changes": moves[:AUDIT_CHANGES_LISTED],
+        "changes_not_listed": max(0, len(moves) - AUDIT_CHANGES_LISTED),
+    }
+    audit_record(actor=actor, verb="grades.recompute", object_type="credit.grades", payload=payload)
     return summary
 
 

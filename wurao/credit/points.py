@@ -19,13 +19,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from wurao.credit.points_json import table_from_dict as table_from_dict
-    from wurao.credit.points_json import table_from_json as table_from_json
-    from wurao.credit.points_json import table_to_dict as table_to_dict
-    from wurao.credit.points_json import table_to_json as table_to_json
 
 FORMAT = "wurao-points-table-v1"
 
@@ -573,16 +566,3 @@ DEFAULT_TABLE = PointsTable(
     thresholds=Thresholds(a=103.0, b=90.0, c=75.0),
     effects=_EFFECTS,
 )
-
-
-# `points_json` builds on this module, so importing it here would be circular; callers that
-# still import the JSON functions from here get them on first use instead.
-_JSON_NAMES = frozenset({"table_from_dict", "table_from_json", "table_to_dict", "table_to_json"})
-
-
-def __getattr__(name: str) -> Any:
-    if name in _JSON_NAMES:
-        from wurao.credit import points_json
-
-        return getattr(points_json, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

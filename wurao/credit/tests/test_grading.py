@@ -129,3 +129,19 @@ def test_the_nightly_job_regrades_through_the_queue(record):
     result = grades_recompute_job()  # jobs run in-process under the test settings
 
     assert result()["enterprises"] == 2
+
+
+def test_the_regrade_audit_event_lists_each_change(record, justice_user):
+    from wurao.audit.models import AuditEvent
+
+    risky, clean = record
+    grades_recompute(actor=justice_user, as_of=AS_OF)
+
+    payload = AuditEvent.objects.get(verb="grades.recompute").payload
+    assert sorted(map(tuple, payload["changes"])) == sorted(
+        [
+            (risky.pk, None, EnterpriseGrade.objects.get(enterprise=risky).grade),
+            (clean.pk, None, "B"),
+        ]
+    )
+    assert len(payload["changes_sha256"]) == 64
