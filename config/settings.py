@@ -160,6 +160,9 @@ SPECTACULAR_SETTINGS = {
         "ItemKindEnum": "wurao.catalogue.choices.ItemKind",
         "ActionKindEnum": "wurao.enforcement.choices.ActionKind",
         "LevelEnum": "wurao.registry.choices.Level",
+        "EnterpriseStatusEnum": "wurao.registry.choices.EnterpriseStatus",
+        "DrawTaskStatusEnum": "wurao.sampling.choices.TaskStatus",
+        "GradeEnum": "wurao.credit.choices.Grade",
     },
 }
 

@@ -14,6 +14,8 @@ api_patterns = [
     path("", include("wurao.catalogue.apis_urls")),
     path("", include("wurao.enforcement.apis_urls")),
     path("", include("wurao.oversight.apis_urls")),
+    path("", include("wurao.sampling.apis_urls")),
+    path("", include("wurao.credit.apis_urls")),
     path("auth/", include("wurao.accounts.apis_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularRedocView.as_view(url_name="schema"), name="api-docs"),
