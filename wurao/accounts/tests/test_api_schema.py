@@ -23,6 +23,14 @@ ENDPOINTS = {
     "/api/actions/{id}/",
     "/api/other-visits/",
     "/api/oversight/summary/",
+    "/api/auth/token/",
+    "/api/auth/me/",
+    "/api/draws/",
+    "/api/draws/{id}/",
+    "/api/public/draws/",
+    "/api/public/draws/{code}/bundle/",
+    "/api/credit/enterprises/{id}/grade/",
+    "/api/credit/changes/",
 }
 
 
