@@ -16,20 +16,36 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 
 from wurao.accounts.scope import Scope
+from wurao.audit.services import audit_record
 from wurao.catalogue.services import item_upsert_many
 from wurao.credit.services import alert_upsert_many
 from wurao.imports.cells import Lookups, as_text
 from wurao.imports.engine import ImportFileError, encoding_label, read_table
 from wurao.imports.errors import FileErrorCode, RowErrorCode
+from wurao.imports.models import ImportJob
 from wurao.imports.specs import SPECS, Spec
 from wurao.registry import selectors as registry_selectors
 from wurao.registry.credit_code import CreditCodeError, credit_code_normalise
 from wurao.registry.services import UpsertResult, enterprise_upsert_many, inspector_upsert_many
 
-__all__ = ["ImportFileError", "ImportReport", "RowError", "TARGETS", "import_run"]
+__all__ = [
+    "BACKGROUND_ROWS",
+    "ImportFileError",
+    "ImportReport",
+    "RowError",
+    "TARGETS",
+    "import_job_create",
+    "import_job_fail",
+    "import_job_finish",
+    "import_job_start",
+    "import_run",
+    "upload_path",
+]
 
 Upsert = Callable[..., UpsertResult]
 UPSERTS: dict[str, Upsert] = {
@@ -40,6 +56,8 @@ UPSERTS: dict[str, Upsert] = {
 }
 TARGETS: dict[str, str] = {target: spec.label for target, spec in SPECS.items()}
 PROGRESS_STEP = 1000
+# A confirmed file with more data rows than this is written by a job, not in the request.
+BACKGROUND_ROWS = 2000
 LOOKUP_CHUNK = 900  # SQLite's default limit of bound parameters is 999
 
 
@@ -144,6 +162,11 @@ def _enterprise_ids(codes: list[str]) -> list[tuple[int, str]]:
             .values_list("pk", "credit_code")
         )
     return found
+
+
+def upload_path(sha256: str) -> Path:
+    """Where a checked upload is kept until (and after) it is confirmed."""
+    return Path(settings.MEDIA_ROOT) / "imports" / sha256
 
 
 def sha256_of(data: bytes) -> str:
@@ -263,3 +286,70 @@ def _duplicates(
                 )
             )
     return errors
+
+
+# Background commits of large files: the job's every change of state is an audit event.
+
+
+def _job_audit(job: ImportJob, *, actor: Any, verb: str, **payload: Any) -> None:
+    audit_record(
+        actor=actor,
+        verb=verb,
+        obj=job,
+        payload={"target": job.target, "filename": job.filename, "sha256": job.sha256, **payload},
+    )
+
+
+def import_job_create(
+    *, actor: Any, target: str, sha256: str, filename: str, rows: int = 0
+) -> ImportJob:
+    """Record a confirmed upload to be written in the background and queue its job."""
+    from wurao.imports.tasks import import_commit_job  # tasks imports this module
+
+    with transaction.atomic():
+        job = ImportJob.objects.create(
+            target=target, sha256=sha256, filename=filename, rows=rows, requested_by=actor
+        )
+        _job_audit(job, actor=actor, verb="import_job.queue", rows=rows)
+    # Enqueued after the job row is committed, so the worker always finds it.
+    import_commit_job(job.pk)
+    return job
+
+
+def import_job_start(job: ImportJob) -> ImportJob:
+    with transaction.atomic():
+        job.status = ImportJob.Status.RUNNING
+        job.started_at = timezone.now()
+        job.error = ""
+        job.save(update_fields=["status", "started_at", "error"])
+        _job_audit(job, actor=job.requested_by, verb="import_job.start")
+    return job
+
+
+def import_job_finish(job: ImportJob, report: ImportReport) -> ImportJob:
+    with transaction.atomic():
+        job.status = ImportJob.Status.DONE
+        job.report = report.as_json()
+        job.finished_at = timezone.now()
+        job.save(update_fields=["status", "report", "finished_at"])
+        _job_audit(
+            job,
+            actor=job.requested_by,
+            verb="import_job.finish",
+            rows=report.rows,
+            valid=report.valid,
+            created=report.created,
+            updated=report.updated,
+            unchanged=report.unchanged,
+        )
+    return job
+
+
+def import_job_fail(job: ImportJob, message: str) -> ImportJob:
+    with transaction.atomic():
+        job.status = ImportJob.Status.FAILED
+        job.error = message
+        job.finished_at = timezone.now()
+        job.save(update_fields=["status", "error", "finished_at"])
+        _job_audit(job, actor=job.requested_by, verb="import_job.fail", error=message)
+    return job

@@ -4,24 +4,32 @@ imports exactly the bytes that were checked, and the audit event's hash finds th
 
 import json
 from functools import wraps
-from pathlib import Path
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from wurao.accounts.choices import Role
 from wurao.imports.engine import template_csv, template_xlsx
 from wurao.imports.forms import UploadForm
-from wurao.imports.services import TARGETS, ImportFileError, ImportReport, import_run
+from wurao.imports.models import ImportJob
+from wurao.imports.services import (
+    BACKGROUND_ROWS,
+    TARGETS,
+    ImportFileError,
+    ImportReport,
+    import_job_create,
+    import_run,
+    upload_path,
+)
 from wurao.imports.specs import SPECS, describe, template_rows
 
-PENDING = "imports_pending"  # session: sha256 -> {target, filename} of checked, unconfirmed uploads
+# session: sha256 -> {target, filename, rows} of checked, unconfirmed uploads
+PENDING = "imports_pending"
 RESULT = "imports_result"  # session: the last confirmed import's report
 PENDING_KEPT = 5
 SHOWN_ERRORS = 500
@@ -42,10 +50,6 @@ def justice_only(view):
         return view(request, *args, **kwargs)
 
     return wrapper
-
-
-def upload_path(sha256: str) -> Path:
-    return Path(settings.MEDIA_ROOT) / "imports" / sha256
 
 
 def _store(data: bytes, sha256: str) -> None:
@@ -82,7 +86,7 @@ def upload(request):
     _store(data, report.sha256)
     pending = request.session.get(PENDING, {})
     pending.pop(report.sha256, None)
-    pending[report.sha256] = {"target": target, "filename": upload_file.name}
+    pending[report.sha256] = {"target": target, "filename": upload_file.name, "rows": report.rows}
     request.session[PENDING] = dict(list(pending.items())[-PENDING_KEPT:])
     return render(
         request,
@@ -106,6 +110,16 @@ def commit(request):
     if entry is None or request.POST.get("target") != entry["target"]:
         messages.error(request, "没有找到待确认的上传（可能已确认过或已过期），请重新上传文件。")
         return redirect("imports:upload")
+    if entry.get("rows", 0) > BACKGROUND_ROWS:
+        job = import_job_create(
+            actor=request.user,
+            target=entry["target"],
+            sha256=sha256,
+            filename=entry["filename"],
+            rows=entry["rows"],
+        )
+        _forget_pending(request, sha256)
+        return redirect("imports:job", pk=job.pk)
     try:
         report = import_run(
             actor=request.user,
@@ -119,14 +133,23 @@ def commit(request):
     ) as error:  # the stored file was checked a moment ago; only tampering gets here
         messages.error(request, f"文件未导入：{error.message}")
         return redirect("imports:upload")
+    _forget_pending(request, sha256)
+    request.session[RESULT] = _summary(report.as_json())
+    return redirect("imports:result")
+
+
+def _forget_pending(request, sha256: str) -> None:
     pending = request.session[PENDING]
     pending.pop(sha256, None)
     request.session[PENDING] = pending
-    summary = report.as_json()
+
+
+def _summary(report: dict) -> dict:
+    """A confirmed import's report as the result page shows it: the errors cut to SHOWN_ERRORS."""
+    summary = dict(report)
     summary["errors_total"] = len(summary["errors"])
     summary["errors"] = summary["errors"][:SHOWN_ERRORS]
-    request.session[RESULT] = summary
-    return redirect("imports:result")
+    return summary
 
 
 @justice_only
@@ -139,6 +162,22 @@ def result(request):
         "imports/result.html",
         {"summary": summary, "label": TARGETS.get(summary["target"], ""), "shown": SHOWN_ERRORS},
     )
+
+
+@justice_only
+def job_status(request, pk: int):
+    """A background import: queued or running (the page polls every 2 s), then its result.
+    Any justice user may follow it, as any of them may import (justice_only)."""
+    job = get_object_or_404(ImportJob.objects.select_related("requested_by"), pk=pk)
+    context = {
+        "job": job,
+        "label": TARGETS.get(job.target, ""),
+        "summary": _summary(job.report) if job.report else None,
+        "shown": SHOWN_ERRORS,
+    }
+    if request.headers.get("HX-Request"):
+        return render(request, "imports/_job.html", context)
+    return render(request, "imports/job.html", context)
 
 
 @justice_only
