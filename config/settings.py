@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "wurao.registry",
     "wurao.catalogue",
     "wurao.enforcement",
+    "wurao.visits",
     "wurao.sampling",
     "wurao.credit",
     "wurao.imports",

@@ -51,7 +51,7 @@ from wurao.demo.loader import (
     silent_progress,
     tune_for_bulk_load,
 )
-from wurao.enforcement.models import EnforcementAction, NonEnforcementVisit
+from wurao.enforcement.models import EnforcementAction
 from wurao.registry.choices import EnterpriseStatus
 from wurao.registry.models import (
     Community,
@@ -69,6 +69,15 @@ from wurao.sampling.models import (
     DrawSelection,
     DrawTask,
     DrawTeamMember,
+)
+from wurao.visits.choices import VisitKind, VisitPurpose, VisitStatus
+from wurao.visits.models import (
+    CODE_ALPHABET,
+    CODE_LENGTH,
+    Visit,
+    VisitRating,
+    VisitRefusal,
+    VisitRuleVersion,
 )
 
 DEMO_USERNAMES = tuple(username for username, *_ in data.DEMO_ACCOUNTS)
@@ -118,7 +127,13 @@ def _demo_models() -> list[type[Model]]:
         _through(EnforcementAction, "items"),
         _through(EnforcementAction, "officers"),
         EnforcementAction,
-        NonEnforcementVisit,
+        _through(Visit, "departments"),
+        _through(Visit, "officers"),
+        _through(Visit, "items"),
+        VisitRating,
+        VisitRefusal,
+        Visit,
+        VisitRuleVersion,
         _through(InspectionItem, "applicable_tags"),
         InspectionItem,
         Inspector,
@@ -142,7 +157,7 @@ MAIN_MODELS = (
     InspectionItem,
     Enterprise,
     EnforcementAction,
-    NonEnforcementVisit,
+    Visit,
     DrawTask,
     ConflictOfInterest,
     PointsTableVersion,
@@ -342,6 +357,25 @@ def _insert_pairs(
     bulk_insert(m2m.m2m_db_table(), columns, rows, total=len(left), desc=desc, progress=progress)
 
 
+def demo_visit_codes(n: int, *, seed: int) -> list[str]:
+    """`n` distinct visit codes, the same for the same seed."""
+    rng = np.random.default_rng(seed)
+    alphabet = np.array(list(CODE_ALPHABET))
+    codes: dict[str, None] = {}
+    while len(codes) < n:
+        draw = rng.integers(0, len(alphabet), size=(n - len(codes), CODE_LENGTH))
+        codes.update(dict.fromkeys("".join(row) for row in alphabet[draw]))
+    return list(codes)
+
+
+def _visit_purpose(organisation_code: str) -> str:
+    prefixes = {"ZGH": VisitPurpose.UNION, "FL": VisitPurpose.WOMEN, "DGW": VisitPurpose.PARTY}
+    for prefix, purpose in prefixes.items():
+        if organisation_code.startswith(prefix):
+            return purpose
+    return VisitPurpose.COMMUNITY
+
+
 def _load_history(d: District, progress: ProgressFactory) -> None:
     a = d.actions
     levels = [o.level for o in d.organisations]
@@ -390,22 +424,38 @@ def _load_history(d: District, progress: ProgressFactory) -> None:
 
     v = d.visits
     visit_days = v.date.astype(str).tolist()
+    n = len(v.purpose)
+    codes = demo_visit_codes(n, seed=len(a))
     rows = zip(
-        range(1, len(v.purpose) + 1),
+        range(1, n + 1),
+        codes,
         (v.enterprise + 1).tolist(),
+        [VisitKind.NON_ENFORCEMENT] * n,
+        [""] * n,
+        [_visit_purpose(d.organisations[i].code) for i in v.organisation.tolist()],
         (v.organisation + 1).tolist(),
         visit_days,
         v.purpose,
+        [VisitStatus.COMPLETED] * n,
+        [False] * n,
         [datetime_text(day, "10:00:00") for day in visit_days],
         strict=True,
     )
-    fields = ["id", "enterprise", "organisation", "date", "purpose", "created_at"]
+    fields = [
+        "id", "code", "enterprise", "kind", "origin", "purpose", "department", "date", "note", "status",
+        "after_the_fact", "registered_at",
+    ]  # fmt: skip
+    defaults = {"approver": "", "approval_ref": "", "violations": "[]", "override_reason": ""}
+    defaults |= {"check_in_method": "", "cancel_reason": "", "late_reason": ""}
     bulk_insert(
-        NonEnforcementVisit._meta.db_table,
-        columns_of(NonEnforcementVisit, fields),
-        rows,
-        total=len(v.purpose),
+        Visit._meta.db_table,
+        columns_of(Visit, fields + list(defaults)),
+        (row + tuple(defaults.values()) for row in rows),
+        total=n,
         desc="非执法入企",
+    )
+    _insert_pairs(
+        Visit, "departments", np.arange(1, n + 1), v.organisation + 1, "入企单位", progress
     )
 
 

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from wurao.enforcement.models import EnforcementAction, NonEnforcementVisit
+from wurao.enforcement.models import EnforcementAction
 from wurao.web.admin import ReadOnlyModelAdmin
 
 
@@ -22,16 +22,5 @@ class EnforcementActionAdmin(ReadOnlyModelAdmin):
     search_fields = ["=enterprise__credit_code", "=joint_ref"]
     search_help_text = "按企业统一社会信用代码或联合检查编号（完整）查询"
     raw_id_fields = ["enterprise", "items", "officers"]
-    show_full_result_count = False
-    list_per_page = 50
-
-
-@admin.register(NonEnforcementVisit)
-class NonEnforcementVisitAdmin(ReadOnlyModelAdmin):
-    list_display = ["date", "enterprise", "organisation", "purpose"]
-    list_filter = ["organisation"]
-    list_select_related = ["enterprise", "organisation"]
-    search_fields = ["=enterprise__credit_code", "purpose"]
-    raw_id_fields = ["enterprise"]
     show_full_result_count = False
     list_per_page = 50

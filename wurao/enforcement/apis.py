@@ -13,8 +13,8 @@ from rest_framework.views import APIView
 
 from wurao.accounts.scope import scope_for
 from wurao.enforcement.choices import ActionKind, Origin
-from wurao.enforcement.models import EnforcementAction, NonEnforcementVisit
-from wurao.enforcement.selectors import action_list, other_visit_list
+from wurao.enforcement.models import EnforcementAction
+from wurao.enforcement.selectors import action_list
 from wurao.web.api_fields import (
     BAD_QUERY,
     NOT_FOUND,
@@ -144,42 +144,3 @@ class ActionDetailApi(APIView):
         if action is None:
             raise NotFound("未找到该执法记录，或您无权查看")
         return Response(self.OutputSerializer(action).data)
-
-
-class OtherVisitListApi(GenericAPIView):
-    # Query parameters are validated by the FilterSerializer and applied by the selector.
-    filter_backends = ()
-
-    class FilterSerializer(serializers.Serializer):
-        year = year_filter()
-        enterprise = id_filter("企业")
-
-    @extend_schema_serializer(component_name="NonEnforcementVisit")
-    class OutputSerializer(serializers.ModelSerializer):
-        enterprise_name = serializers.CharField(source="enterprise.name")
-        organisation_name = serializers.CharField(source="organisation.name")
-
-        class Meta:
-            model = NonEnforcementVisit
-            fields = [
-                "id",
-                "date",
-                "enterprise",
-                "enterprise_name",
-                "organisation",
-                "organisation_name",
-                "purpose",
-            ]
-
-    @extend_schema(
-        tags=TAGS,
-        summary="非执法入企列表（工会、妇联、党建、社区等，按角色范围）",
-        parameters=[FilterSerializer],
-        responses={200: OutputSerializer(many=True), 400: BAD_QUERY},
-    )
-    def get(self, request):
-        query = self.FilterSerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        visits = other_visit_list(scope=scope_for(request.user), filters=query.validated_data)
-        page = self.paginate_queryset(visits)
-        return self.get_paginated_response(self.OutputSerializer(page, many=True).data)

@@ -5,5 +5,4 @@ from wurao.enforcement import apis
 urlpatterns = [
     path("actions/", apis.ActionListApi.as_view(), name="api-action-list"),
     path("actions/<int:pk>/", apis.ActionDetailApi.as_view(), name="api-action-detail"),
-    path("other-visits/", apis.OtherVisitListApi.as_view(), name="api-other-visit-list"),
 ]

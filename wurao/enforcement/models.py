@@ -35,12 +35,25 @@ class EnforcementAction(models.Model):
         db_index=True,
         help_text="同一次联合入企的各部门记录共用一个编号",
     )
+    # The on-site visit during which the action was taken (入企登记); joint visits share one.
+    visit = models.ForeignKey(
+        "visits.Visit",
+        verbose_name="入企登记",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="actions",
+    )
     summary = models.TextField("情况摘要", blank=True)
     finding = models.CharField(
         "检查结果", max_length=10, choices=Finding.choices, default=Finding.NOT_RECORDED, blank=True
     )
     severity = models.PositiveSmallIntegerField(
-        "情节档次", choices=Severity.choices, null=True, blank=True, help_text="行政处罚、行政强制的情节轻重"
+        "情节档次",
+        choices=Severity.choices,
+        null=True,
+        blank=True,
+        help_text="行政处罚、行政强制的情节轻重",
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -63,39 +76,3 @@ class EnforcementAction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.department} {self.get_kind_display()}"
-
-
-class NonEnforcementVisit(models.Model):
-    """A visit that is not enforcement (工会, 妇联, 党建, 社区): the study counts them as burden too."""
-
-    enterprise = models.ForeignKey(
-        "registry.Enterprise",
-        verbose_name="企业",
-        on_delete=models.PROTECT,
-        related_name="other_visits",
-    )
-    organisation = models.ForeignKey(
-        "registry.Department",
-        verbose_name="来访单位",
-        on_delete=models.PROTECT,
-        related_name="other_visits",
-    )
-    date = models.DateField("日期")
-    purpose = models.CharField("事由", max_length=200)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="录入人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-    )
-    created_at = models.DateTimeField("录入时间", auto_now_add=True)
-
-    class Meta:
-        verbose_name = "非执法入企"
-        verbose_name_plural = "非执法入企"
-        ordering = ["-date", "-id"]
-        indexes = [models.Index(fields=["enterprise", "date"]), models.Index(fields=["date"])]
-
-    def __str__(self) -> str:
-        return f"{self.date} {self.organisation} {self.purpose}"

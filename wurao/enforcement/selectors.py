@@ -1,12 +1,8 @@
-from dataclasses import dataclass
-from datetime import date
-
 from django.db.models import Max, Min, QuerySet
-from django.utils.translation import gettext
 
 from wurao.accounts.scope import Scope
 from wurao.enforcement.choices import ActionKind
-from wurao.enforcement.models import EnforcementAction, NonEnforcementVisit
+from wurao.enforcement.models import EnforcementAction
 
 
 def action_list(*, scope: Scope, filters: dict | None = None) -> QuerySet[EnforcementAction]:
@@ -31,24 +27,6 @@ def action_list(*, scope: Scope, filters: dict | None = None) -> QuerySet[Enforc
         qs = qs.filter(date__gte=start)
     if end := filters.get("date_to"):
         qs = qs.filter(date__lte=end)
-    return qs
-
-
-def other_visit_list(*, scope: Scope, filters: dict | None = None) -> QuerySet[NonEnforcementVisit]:
-    qs = NonEnforcementVisit.objects.select_related("enterprise", "organisation")
-    if scope.sees_nothing:
-        return qs.none()
-    if scope.department_id:
-        qs = qs.filter(organisation_id=scope.department_id)
-    elif scope.street_id:
-        qs = qs.filter(enterprise__street_id=scope.street_id)
-    elif scope.enterprise_id:
-        qs = qs.filter(enterprise_id=scope.enterprise_id)
-    filters = filters or {}
-    if value := filters.get("enterprise"):
-        qs = qs.filter(enterprise=value)
-    if year := filters.get("year"):
-        qs = qs.filter(date__year=year)
     return qs
 
 
@@ -80,44 +58,3 @@ def last_inspection_officers(*, department_id: int) -> list[tuple[str, str]]:
             "enforcementaction__enterprise__credit_code", "inspector__badge_no"
         )
     )
-
-
-@dataclass(frozen=True)
-class TimelineEntry:
-    date: date
-    organisation: str
-    is_enforcement: bool
-    label: str
-    detail: str
-    pk: int
-
-
-def enterprise_timeline(*, scope: Scope, enterprise_id: int) -> list[TimelineEntry]:
-    """The enterprise's whole file, newest first, as far as the viewer may see it."""
-    actions = action_list(scope=scope, filters={"enterprise": enterprise_id}).prefetch_related(
-        "items"
-    )
-    visits = other_visit_list(scope=scope, filters={"enterprise": enterprise_id})
-    entries = [
-        TimelineEntry(
-            date=a.date,
-            organisation=a.department.name,
-            is_enforcement=True,
-            label=f"{a.get_kind_display()}（{a.get_origin_display()}）",
-            detail="；".join(i.name for i in a.items.all()) or a.summary,
-            pk=a.pk,
-        )
-        for a in actions
-    ]
-    entries += [
-        TimelineEntry(
-            date=v.date,
-            organisation=v.organisation.name,
-            is_enforcement=False,
-            label=gettext("非执法入企"),
-            detail=v.purpose,
-            pk=v.pk,
-        )
-        for v in visits
-    ]
-    return sorted(entries, key=lambda e: (e.date, e.is_enforcement, e.pk), reverse=True)

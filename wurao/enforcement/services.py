@@ -5,7 +5,7 @@ from django.db import transaction
 
 from wurao.audit.services import audit_record
 from wurao.enforcement.choices import ActionKind, Origin
-from wurao.enforcement.models import EnforcementAction, NonEnforcementVisit
+from wurao.enforcement.models import EnforcementAction
 
 
 @transaction.atomic
@@ -23,6 +23,7 @@ def action_record(
     summary: str = "",
     finding: str = "",
     severity: int | None = None,
+    visit=None,
 ) -> EnforcementAction:
     """Record one enforcement action. Only items from the department's own published list
     may be cited (清单之外无事项) and only its own officers may act."""
@@ -53,6 +54,7 @@ def action_record(
         summary=summary,
         finding=finding,
         severity=severity,
+        visit=visit,
         created_by=actor if getattr(actor, "pk", None) else None,
     )
     action.items.set(items)
@@ -71,36 +73,7 @@ def action_record(
             "officers": [o.badge_no for o in officers],
             "finding": finding,
             "severity": severity,
+            "visit": visit.code if visit else "",
         },
     )
     return action
-
-
-@transaction.atomic
-def other_visit_record(
-    *, actor, enterprise, organisation, day: date, purpose: str
-) -> NonEnforcementVisit:
-    if organisation.is_enforcement:
-        raise ValidationError(
-            {"organisation": f"“{organisation.name}”是执法主体，其入企应录为执法行为"}
-        )
-    if not purpose.strip():
-        raise ValidationError({"purpose": "请填写来访事由"})
-    visit = NonEnforcementVisit.objects.create(
-        enterprise=enterprise,
-        organisation=organisation,
-        date=day,
-        purpose=purpose.strip(),
-        created_by=actor if getattr(actor, "pk", None) else None,
-    )
-    audit_record(
-        actor=actor,
-        verb="other_visit.record",
-        obj=visit,
-        payload={
-            "enterprise": enterprise.credit_code,
-            "organisation": organisation.code,
-            "date": day.isoformat(),
-        },
-    )
-    return visit

@@ -7,8 +7,9 @@ from django.db.models import Count, Q
 
 from wurao.accounts.scope import Scope
 from wurao.enforcement.choices import ActionKind, Origin
-from wurao.enforcement.selectors import action_list, other_visit_list
+from wurao.enforcement.selectors import action_list
 from wurao.registry.choices import Level
+from wurao.visits.selectors import non_enforcement_list
 
 
 def oversight_summary(*, scope: Scope, year: int) -> dict:
@@ -67,10 +68,8 @@ def enterprise_visits_by_organisation(
         .order_by()
     ):
         rows[name] = {"organisation": name, "enforcement": n, "other": 0}
-    others = other_visit_list(scope=scope, filters={"enterprise": enterprise_id}).filter(
-        date__gte=date_from, date__lte=date_to
-    )
-    for name, n in others.values_list("organisation__name").annotate(n=Count("id")).order_by():
+    others = non_enforcement_list(scope=scope, filters={**period})
+    for name, n in others.values_list("department__name").annotate(n=Count("id")).order_by():
         rows.setdefault(name, {"organisation": name, "enforcement": 0, "other": 0})["other"] = n
     return sorted(
         rows.values(), key=lambda r: (-(r["enforcement"] + r["other"]), r["organisation"])
@@ -88,12 +87,7 @@ def busiest_enterprise_id(
     """
     period = {"date_from": date_from, "date_to": date_to}
     actions = action_list(scope=scope, filters=period).order_by().values("enterprise_id")
-    visits = (
-        other_visit_list(scope=scope)
-        .filter(date__gte=date_from, date__lte=date_to)
-        .order_by()
-        .values("enterprise_id")
-    )
+    visits = non_enforcement_list(scope=scope, filters=period).order_by().values("enterprise_id")
     actions_sql, actions_params = actions.query.sql_with_params()
     visits_sql, visits_params = visits.query.sql_with_params()
     sql = (

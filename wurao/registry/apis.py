@@ -13,7 +13,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from wurao.accounts.scope import scope_for
-from wurao.enforcement.selectors import enterprise_timeline
 from wurao.registry import selectors
 from wurao.registry.choices import EnterpriseKind, EnterpriseStatus, SizeClass
 from wurao.registry.credit_code import CreditCodeError, credit_code_normalise
@@ -26,6 +25,7 @@ from wurao.registry.models import (
     RiskTag,
     Street,
 )
+from wurao.visits.selectors import enterprise_timeline
 from wurao.web.api_fields import BAD_QUERY, NOT_FOUND, choice_filter, id_filter
 
 TAGS = ["registry 两库"]

@@ -11,10 +11,10 @@ from django.shortcuts import redirect, render
 from wurao.accounts.scope import Scope, scope_for
 from wurao.catalogue import selectors as catalogue_selectors
 from wurao.credit import selectors as credit_selectors
-from wurao.enforcement import selectors as enforcement_selectors
 from wurao.registry import selectors
 from wurao.registry.forms import EnterpriseFilterForm, InspectorFilterForm
 from wurao.registry.models import Enterprise
+from wurao.visits import selectors as visit_selectors
 from wurao.web.pagination import page_range, paginate
 from wurao.web.rendering import render_page_or_partial
 
@@ -44,7 +44,7 @@ def enterprise_detail(request, pk: int):
     except Enterprise.DoesNotExist:
         # 404, not 403: whoever may not see an enterprise must not learn that it exists.
         raise Http404 from None
-    timeline = enforcement_selectors.enterprise_timeline(scope=scope, enterprise_id=enterprise.pk)
+    timeline = visit_selectors.enterprise_timeline(scope=scope, enterprise_id=enterprise.pk)
     context = {
         "enterprise": enterprise,
         "timeline": timeline,

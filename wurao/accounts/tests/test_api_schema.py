@@ -21,7 +21,6 @@ ENDPOINTS = {
     "/api/items/{id}/",
     "/api/actions/",
     "/api/actions/{id}/",
-    "/api/other-visits/",
     "/api/oversight/summary/",
     "/api/auth/token/",
     "/api/auth/me/",

@@ -4,8 +4,7 @@ import factory
 from factory.django import DjangoModelFactory
 
 from wurao.enforcement.choices import ActionKind, Origin
-from wurao.enforcement.models import EnforcementAction, NonEnforcementVisit
-from wurao.registry.choices import Level
+from wurao.enforcement.models import EnforcementAction
 from wurao.registry.tests.factories import DepartmentFactory, EnterpriseFactory
 
 
@@ -19,13 +18,3 @@ class EnforcementActionFactory(DjangoModelFactory):
     date = datetime.date(2020, 6, 1)
     kind = ActionKind.INSPECTION
     origin = Origin.PLAN
-
-
-class NonEnforcementVisitFactory(DjangoModelFactory):
-    class Meta:
-        model = NonEnforcementVisit
-
-    enterprise = factory.SubFactory(EnterpriseFactory)
-    organisation = factory.SubFactory(DepartmentFactory, level=Level.STREET, is_enforcement=False)
-    date = datetime.date(2020, 6, 1)
-    purpose = "工会走访"

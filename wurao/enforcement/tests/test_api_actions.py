@@ -1,4 +1,4 @@
-"""/api/actions/ and /api/other-visits/: each role reads only the enforcement records its scope allows."""
+"""/api/actions/: each role reads only the enforcement records its scope allows."""
 
 import datetime
 
@@ -9,7 +9,7 @@ from wurao.accounts.choices import Role
 from wurao.accounts.tests.factories import UserFactory
 from wurao.catalogue.tests.factories import InspectionItemFactory
 from wurao.enforcement.choices import ActionKind, Origin
-from wurao.enforcement.tests.factories import EnforcementActionFactory, NonEnforcementVisitFactory
+from wurao.enforcement.tests.factories import EnforcementActionFactory
 from wurao.registry.tests.factories import (
     DepartmentFactory,
     EnterpriseFactory,
@@ -214,31 +214,6 @@ def test_action_list_reads_in_a_constant_number_of_queries(
     # when the list is read, then the query count does not grow with the rows (count + page)
     with django_assert_max_num_queries(3):
         assert len(ids(client.get("/api/actions/"))) == 12
-
-
-def test_other_visits_are_scoped_like_actions(street, enterprise, enterprise_user, street_user):
-    # given a union's visit to the user's enterprise, and one to an enterprise in another street
-    union = DepartmentFactory(name="区总工会", is_enforcement=False)
-    here = NonEnforcementVisitFactory(organisation=union, enterprise=enterprise)
-    elsewhere = NonEnforcementVisitFactory(
-        organisation=union, enterprise=EnterpriseFactory(street=StreetFactory(name="大浪街道"))
-    )
-    union_user = UserFactory(role=Role.DEPT_ADMIN, department=union)
-
-    # when each role lists other visits, then each sees what its scope allows
-    assert ids(client_for(union_user).get("/api/other-visits/")) == {here.pk, elsewhere.pk}
-    assert ids(client_for(street_user).get("/api/other-visits/")) == {here.pk}
-    assert ids(client_for(enterprise_user).get("/api/other-visits/")) == {here.pk}
-    body = client_for(enterprise_user).get("/api/other-visits/").json()["results"][0]
-    assert body["organisation_name"] == "区总工会"
-    assert body["purpose"] == "工会走访"
-
-
-def test_other_visits_refuse_a_bad_year(justice_user):
-    response = client_for(justice_user).get("/api/other-visits/", {"year": "二〇二〇"})
-
-    assert response.status_code == 400
-    assert response.json() == {"year": ["请输入有效的年份，如 2020"]}
 
 
 def test_anonymous_callers_are_refused():

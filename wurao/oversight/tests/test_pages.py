@@ -9,9 +9,10 @@ import pytest
 from wurao.accounts.choices import Role
 from wurao.accounts.tests.factories import UserFactory
 from wurao.enforcement.choices import ActionKind, Origin
-from wurao.enforcement.tests.factories import EnforcementActionFactory, NonEnforcementVisitFactory
+from wurao.enforcement.tests.factories import EnforcementActionFactory
 from wurao.registry.choices import Level
 from wurao.registry.tests.factories import DepartmentFactory, EnterpriseFactory
+from wurao.visits.tests.factories import NonEnforcementVisitFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,7 @@
 import pytest
 from rest_framework.test import APIClient
 
-from wurao.enforcement.tests.factories import EnforcementActionFactory, NonEnforcementVisitFactory
+from wurao.enforcement.tests.factories import EnforcementActionFactory
 from wurao.registry.choices import EnterpriseKind
 from wurao.registry.tests.factories import (
     CommunityFactory,
@@ -13,6 +13,7 @@ from wurao.registry.tests.factories import (
     RiskTagFactory,
     StreetFactory,
 )
+from wurao.visits.tests.factories import NonEnforcementVisitFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -111,7 +112,7 @@ def test_an_enterprise_reads_its_own_timeline_of_enforcement_and_other_visits(
 ):
     # given an inspection and a union visit on the user's enterprise
     action = EnforcementActionFactory(enterprise=enterprise)
-    visit = NonEnforcementVisitFactory(enterprise=enterprise, purpose="工会走访慰问")
+    visit = NonEnforcementVisitFactory(enterprise=enterprise, note="工会走访慰问")
 
     # when it reads its timeline
     response = client_for(enterprise_user).get(f"/api/enterprises/{enterprise.pk}/timeline/")

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from wurao.catalogue.tests.factories import InspectionItemFactory
-from wurao.enforcement.tests.factories import EnforcementActionFactory, NonEnforcementVisitFactory
+from wurao.enforcement.tests.factories import EnforcementActionFactory
 from wurao.registry.tests.factories import (
     CommunityFactory,
     DepartmentFactory,
@@ -16,6 +16,7 @@ from wurao.registry.tests.factories import (
     RiskTagFactory,
     StreetFactory,
 )
+from wurao.visits.tests.factories import NonEnforcementVisitFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -141,7 +142,7 @@ def test_enterprise_file_shows_the_timeline_with_non_enforcement_visits_marked(
         enterprise=enterprise, department=department, date=datetime.date(2020, 5, 1)
     )
     NonEnforcementVisitFactory(
-        enterprise=enterprise, purpose="区总工会走访慰问", date=datetime.date(2020, 6, 1)
+        enterprise=enterprise, note="区总工会走访慰问", date=datetime.date(2020, 6, 1)
     )
     client.force_login(justice_user)
 

@@ -1,0 +1,367 @@
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Avg, Count, Prefetch, QuerySet
+from django.utils import timezone
+
+from wurao.accounts.scope import Scope
+from wurao.credit import selectors as credit_selectors
+from wurao.enforcement import selectors as enforcement_selectors
+from wurao.visits import rules as visit_rules
+from wurao.visits.choices import CodeState, VisitKind, VisitStatus
+from wurao.visits.models import Visit, VisitRating, VisitRuleVersion, visit_code_normalise
+
+# Visits that happened or will happen: what caps, quiet periods and statistics count.
+COUNTED_STATUSES = (VisitStatus.REGISTERED, VisitStatus.IN_PROGRESS, VisitStatus.COMPLETED)
+
+
+def rules_version_current(*, as_of: date | None = None) -> VisitRuleVersion | None:
+    as_of = as_of or timezone.localdate()
+    return VisitRuleVersion.objects.filter(effective_from__lte=as_of).order_by("-version").first()
+
+
+def rules_current(*, as_of: date | None = None) -> visit_rules.VisitRules:
+    """The rules in force on a date; the built-in defaults until the bureau publishes any."""
+    row = rules_version_current(as_of=as_of)
+    if row is None:
+        return visit_rules.default_rules()
+    return visit_rules.rules_from_json(
+        row.rules, version=row.version, effective_from=row.effective_from
+    )
+
+
+def rules_versions() -> QuerySet[VisitRuleVersion]:
+    return VisitRuleVersion.objects.select_related("created_by").order_by("-version")
+
+
+def enterprise_grade(*, enterprise_id: int) -> tuple[str, dict | None]:
+    """The enterprise's grade ("U" when not graded) and what the grade means in the credit
+    table in force ([grading]): the department cap and quiet period come from there."""
+    grade = credit_selectors.enterprise_grade_get(enterprise_id=enterprise_id)
+    if grade is None:
+        return "U", None
+    return grade.grade, credit_selectors.grade_effects().get(grade.grade)
+
+
+def enterprise_limits(
+    *, enterprise_id: int, rules: visit_rules.VisitRules
+) -> tuple[str, visit_rules.GradeLimits]:
+    grade, effect = enterprise_grade(enterprise_id=enterprise_id)
+    return grade, rules.grade_limits(grade, effect)
+
+
+def matter_key(item) -> str:
+    """What an item checks, whichever department's list names it: its legal basis. Two
+    levels citing the same article check the same thing."""
+    return f"{item.law}{item.article}" if item.article else f"{item.law}·{item.name}"
+
+
+def enterprise_history(
+    *, enterprise_id: int, around: date, exclude_pk: int | None = None
+) -> list[visit_rules.PastVisit]:
+    """The enterprise's counted visits that a rule may look at for a visit on `around`: the
+    calendar year, the quiet period before it and the duplicate window on either side."""
+    start = min(date(around.year, 1, 1), date.fromordinal(around.toordinal() - 366))
+    end = date.fromordinal(around.toordinal() + 366)
+    qs = (
+        Visit.objects.filter(
+            enterprise_id=enterprise_id, date__gte=start, date__lte=end, status__in=COUNTED_STATUSES
+        )
+        .exclude(pk=exclude_pk)
+        .only("code", "date", "kind", "origin", "status")
+        .prefetch_related(Prefetch("departments", to_attr="department_list"), "items__department")
+    )
+    past = []
+    for v in qs:
+        departments = frozenset(d.pk for d in v.department_list)
+        past.append(
+            visit_rules.PastVisit(
+                code=v.code,
+                date=v.date,
+                departments=departments,
+                matters=frozenset((matter_key(i), i.department.level) for i in v.items.all()),
+                inspection=v.kind == VisitKind.INSPECTION,
+                joint=len(departments) > 1 or v.origin == "joint",
+                open=v.status == VisitStatus.REGISTERED,
+            )
+        )
+    return past
+
+
+def visit_list(*, scope: Scope, filters: dict | None = None) -> QuerySet[Visit]:
+    """Visits a user may see: a department those it took part in, a street those in its
+    area, an enterprise those to itself, the justice bureau all."""
+    qs = Visit.objects.select_related("enterprise", "department")
+    if scope.sees_nothing:
+        return qs.none()
+    if scope.department_id:
+        qs = qs.filter(departments=scope.department_id)
+    elif scope.street_id:
+        qs = qs.filter(enterprise__street_id=scope.street_id)
+    elif scope.enterprise_id:
+        qs = qs.filter(enterprise_id=scope.enterprise_id)
+    filters = filters or {}
+    for key in ("kind", "origin", "status", "enterprise", "after_the_fact"):
+        value = filters.get(key)
+        if value not in (None, ""):
+            qs = qs.filter(**{key: value})
+    if department := filters.get("department"):
+        qs = qs.filter(departments=department)
+    if year := filters.get("year"):
+        qs = qs.filter(date__year=year)
+    if start := filters.get("date_from"):
+        qs = qs.filter(date__gte=start)
+    if end := filters.get("date_to"):
+        qs = qs.filter(date__lte=end)
+    if filters.get("overridden"):
+        qs = qs.exclude(override_reason="")
+    return qs
+
+
+def non_enforcement_list(*, scope: Scope, filters: dict | None = None) -> QuerySet[Visit]:
+    """Non-enforcement visits that took place (工会, 妇联, 党建, 社区...): the study counts
+    them as burden on the enterprise too."""
+    filters = {**(filters or {}), "kind": VisitKind.NON_ENFORCEMENT}
+    return visit_list(scope=scope, filters=filters).filter(status__in=COUNTED_STATUSES)
+
+
+def visit_get(*, scope: Scope, code: str) -> Visit:
+    """One visit by its code, as far as the user may see it (Visit.DoesNotExist otherwise)."""
+    return visit_list(scope=scope).get(code=visit_code_normalise(code))
+
+
+def override_queue(*, scope: Scope) -> QuerySet[Visit]:
+    return visit_list(scope=scope, filters={"status": VisitStatus.PENDING_OVERRIDE}).order_by(
+        "registered_at"
+    )
+
+
+@dataclass(frozen=True)
+class CodeCheck:
+    """What anyone who enters or scans a code is told (public, no login)."""
+
+    state: CodeState
+    visit: Visit | None
+
+    @property
+    def may_enter(self) -> bool:
+        return self.state in (CodeState.VALID, CodeState.IN_PROGRESS)
+
+
+def visit_code_check(*, raw: str, today: date | None = None) -> CodeCheck:
+    code = visit_code_normalise(raw)
+    visit = (
+        Visit.objects.select_related("enterprise", "department")
+        .prefetch_related("officers", "items", "departments")
+        .filter(code=code)
+        .first()
+        if code
+        else None
+    )
+    if visit is None:
+        return CodeCheck(CodeState.UNKNOWN, None)
+    today = today or timezone.localdate()
+    status = visit.status
+    if status == VisitStatus.CANCELLED:
+        state = CodeState.CANCELLED
+    elif status in (VisitStatus.PENDING_OVERRIDE, VisitStatus.REJECTED):
+        state = CodeState.PENDING if status == VisitStatus.PENDING_OVERRIDE else CodeState.CANCELLED
+    elif status == VisitStatus.IN_PROGRESS:
+        state = CodeState.IN_PROGRESS
+    elif status == VisitStatus.COMPLETED:
+        state = CodeState.COMPLETED
+    elif visit.date > today:
+        state = CodeState.NOT_YET
+    elif visit.date < today:
+        state = CodeState.EXPIRED
+    else:
+        state = CodeState.VALID
+    return CodeCheck(state, visit)
+
+
+@dataclass(frozen=True)
+class CapUse:
+    department: str
+    used: int
+    cap: int | None
+
+
+@dataclass(frozen=True)
+class EnterpriseCounts:
+    """An enterprise's year against its caps: what the portal shows."""
+
+    year: int
+    grade: str
+    limits: visit_rules.GradeLimits
+    inspections: int
+    non_enforcement: int
+    by_department: list[CapUse]
+    exempt_inspections: int
+
+
+def enterprise_counts(*, enterprise_id: int, year: int) -> EnterpriseCounts:
+    rules = rules_current()
+    grade, limits = enterprise_limits(enterprise_id=enterprise_id, rules=rules)
+    visits = Visit.objects.filter(
+        enterprise_id=enterprise_id, date__year=year, status__in=COUNTED_STATUSES
+    )
+    inspections = visits.filter(kind=VisitKind.INSPECTION)
+    by_department = (
+        inspections.values("departments__name")
+        .annotate(n=Count("id"))
+        .order_by("-n", "departments__name")
+    )
+    return EnterpriseCounts(
+        year=year,
+        grade=grade,
+        limits=limits,
+        inspections=inspections.count(),
+        non_enforcement=visits.filter(kind=VisitKind.NON_ENFORCEMENT).count(),
+        by_department=[
+            CapUse(row["departments__name"], row["n"], limits.department_cap)
+            for row in by_department
+        ],
+        exempt_inspections=inspections.filter(origin__in=sorted(rules.exempt_origins)).count(),
+    )
+
+
+@dataclass(frozen=True)
+class RatingSummary:
+    department: str
+    count: int
+    average: float | None
+    tags: dict[str, int]
+    hidden: bool  # fewer ratings than the minimum: a department sees nothing
+
+
+def rating_summary(*, scope: Scope, filters: dict | None = None) -> list[RatingSummary]:
+    """Ratings per department. A department sees only its own aggregate, and only over at
+    least `rating_min_count` ratings (k-anonymity); the justice bureau sees every department."""
+    minimum = rules_current().rating_min_count
+    ratings = VisitRating.objects.all()
+    if filters and (year := filters.get("year")):
+        ratings = ratings.filter(visit__date__year=year)
+    if not scope.sees_all:
+        if not scope.department_id:
+            return []
+        ratings = ratings.filter(visit__departments=scope.department_id)
+    rows = (
+        ratings.values("visit__departments", "visit__departments__name")
+        .annotate(n=Count("id", distinct=True), avg=Avg("score"))
+        .order_by("visit__departments__name")
+    )
+    if scope.department_id:
+        rows = rows.filter(visit__departments=scope.department_id)
+    summaries = []
+    for row in rows:
+        hidden = row["n"] < minimum and not scope.sees_all
+        tags: dict[str, int] = {}
+        if not hidden:
+            for tag_list in ratings.filter(
+                visit__departments=row["visit__departments"]
+            ).values_list("tags", flat=True):
+                for tag in tag_list:
+                    tags[tag] = tags.get(tag, 0) + 1
+        summaries.append(
+            RatingSummary(
+                department=row["visit__departments__name"],
+                count=row["n"],
+                average=None if hidden else round(row["avg"], 2),
+                tags=tags,
+                hidden=hidden,
+            )
+        )
+    return summaries
+
+
+def ratings_list(*, scope: Scope) -> QuerySet[VisitRating]:
+    """Individual ratings: the justice bureau only."""
+    if not scope.sees_all:
+        return VisitRating.objects.none()
+    return VisitRating.objects.select_related("visit", "visit__enterprise", "visit__department")
+
+
+def override_list(*, scope: Scope, year: int | None = None) -> QuerySet[Visit]:
+    """Registrations that broke a rule with a reason and a second approver: shown on the
+    oversight page."""
+    qs = visit_list(scope=scope, filters={"overridden": True, "year": year})
+    return qs.select_related("override_approved_by", "registered_by")
+
+
+def visits_pending_rating(*, enterprise_id: int) -> QuerySet[Visit]:
+    return Visit.objects.filter(
+        enterprise_id=enterprise_id, status=VisitStatus.COMPLETED, rating__isnull=True
+    )
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    date: date
+    organisation: str
+    is_enforcement: bool
+    label: str
+    detail: str
+    pk: int  # the action's id for enforcement entries, the visit's otherwise
+    visit_code: str = ""
+    visit_origin: str = ""
+    rating: int | None = None
+
+
+def enterprise_timeline(*, scope: Scope, enterprise_id: int) -> list[TimelineEntry]:
+    """The enterprise's whole file, newest first, as far as the viewer may see it: every
+    enforcement action (with the code of the visit it was taken on), every non-enforcement
+    visit, and every inspection visit registered but without results yet."""
+    actions = enforcement_selectors.action_list(
+        scope=scope, filters={"enterprise": enterprise_id}
+    ).prefetch_related("items")
+    visits = {
+        v.pk: v
+        for v in visit_list(scope=scope, filters={"enterprise": enterprise_id}).select_related(
+            "rating"
+        )
+    }
+    show_rating = scope.sees_all or scope.enterprise_id == enterprise_id
+
+    def rating_of(visit) -> int | None:
+        rating = getattr(visit, "rating", None) if show_rating else None
+        return rating.score if rating else None
+
+    entries, with_actions = [], set()
+    for a in actions:
+        visit = visits.get(a.visit_id)
+        with_actions.add(a.visit_id)
+        entries.append(
+            TimelineEntry(
+                date=a.date,
+                organisation=a.department.name,
+                is_enforcement=True,
+                label=f"{a.get_kind_display()}（{a.get_origin_display()}）",
+                detail="；".join(i.name for i in a.items.all()) or a.summary,
+                pk=a.pk,
+                visit_code=visit.code if visit else "",
+                visit_origin=visit.get_origin_display() if visit else "",
+                rating=rating_of(visit) if visit else None,
+            )
+        )
+    for v in visits.values():
+        if v.pk in with_actions or v.status in (VisitStatus.CANCELLED, VisitStatus.REJECTED):
+            continue
+        enforcement = v.kind == VisitKind.INSPECTION
+        entries.append(
+            TimelineEntry(
+                date=v.date,
+                organisation=v.department.name,
+                is_enforcement=enforcement,
+                label=(
+                    f"{v.get_kind_display()}（{v.get_origin_display()}，{v.get_status_display()}）"
+                    if enforcement
+                    else f"{v.get_kind_display()}（{v.get_purpose_display()}）"
+                ),
+                detail=v.note,
+                pk=v.pk,
+                visit_code=v.code,
+                visit_origin=v.get_origin_display() if enforcement else v.get_purpose_display(),
+                rating=rating_of(v),
+            )
+        )
+    return sorted(entries, key=lambda e: (e.date, e.is_enforcement, e.pk), reverse=True)

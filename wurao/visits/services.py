@@ -1,0 +1,515 @@
+"""Writes on the visit registry. Each is one atomic function that also records an audit event.
+
+The rules (rules.py) judge a registration; a refusal names each rule it breaks and the
+origins that are exempt, and an override needs a reason and a second approver.
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from uuid import UUID
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from wurao.accounts.choices import Role
+from wurao.audit.services import audit_record
+from wurao.enforcement.choices import Origin
+from wurao.enforcement.services import action_record
+from wurao.visits import rules as visit_rules
+from wurao.visits import selectors
+from wurao.visits.choices import (
+    CheckInMethod,
+    RatingTag,
+    VisitKind,
+    VisitOrigin,
+    VisitPurpose,
+    VisitStatus,
+)
+from wurao.visits.models import Visit, VisitRating, VisitRefusal, VisitRuleVersion
+
+
+class VisitRefused(ValidationError):
+    """The registration breaks the visit rules. `violations` name each rule; `exempt` lists
+    the origins that would be allowed (as labels)."""
+
+    def __init__(self, found: list[visit_rules.Violation], rules: visit_rules.VisitRules):
+        self.violations = found
+        self.exempt = [
+            VisitOrigin(o).label for o in visit_rules.ORIGINS if o in rules.exempt_origins
+        ]
+        lines = [f"【{visit_rules.RULE_LABELS[v.rule]}】{v.message}" for v in found]
+        super().__init__({"__all__": lines})
+
+
+@dataclass(frozen=True)
+class Registration:
+    """What an officer (or the organisation of a non-enforcement visit) fills in."""
+
+    enterprise: object
+    kind: str
+    department: object
+    day: date
+    origin: str = ""
+    purpose: str = ""
+    officers: tuple = ()
+    items: tuple = ()
+    note: str = ""
+    approver: str = ""
+    approval_ref: str = ""
+    approved_on: date | None = None
+    late_reason: str = ""
+    override_reason: str = ""
+    client_id: UUID | None = None
+
+
+def _actor_user(actor):
+    return actor if getattr(actor, "pk", None) else None
+
+
+def _check_fields(reg: Registration, rules: visit_rules.VisitRules, today: date) -> dict:
+    """Field errors, in Chinese, keyed by field: all of them at once."""
+    errors: dict[str, str] = {}
+    if reg.kind not in VisitKind.values:
+        errors["kind"] = "请选择入企类别（执法检查或非执法入企）"
+        return errors
+    if reg.day > today + timedelta(days=92):
+        errors["day"] = "只能登记 3 个月内的入企"
+    elif reg.day < today:
+        late = (today - reg.day).days
+        if late > rules.late_registration_days:
+            errors["day"] = (
+                f"入企日期已过 {late} 日，超过事后补登期限 {rules.late_registration_days} 日"
+            )
+        elif not reg.late_reason.strip():
+            errors["late_reason"] = "入企日期早于今天，属于事后补登，请说明紧急情况的理由"
+    if reg.kind == VisitKind.NON_ENFORCEMENT:
+        if reg.purpose not in VisitPurpose.values:
+            errors["purpose"] = "请选择来访事由类别"
+        if not reg.note.strip():
+            errors["note"] = "请填写来访事由"
+        return errors
+
+    if reg.origin not in VisitOrigin.values:
+        errors["origin"] = "请选择检查来源"
+    if not reg.department.is_enforcement:
+        errors["department"] = f"“{reg.department.name}”不是执法主体，其入企请登记为非执法入企"
+    if not reg.items:
+        errors["items"] = "请从检查事项清单中选择本次检查的事项（清单之外无事项）"
+    departments = {reg.department.pk} | {o.department_id for o in reg.officers}
+    foreign = [i.code for i in reg.items if not i.active or i.department_id not in departments]
+    if foreign:
+        errors["items"] = f"检查事项 {'、'.join(foreign)} 不在入企部门公布的有效检查事项清单内"
+    problems = []
+    for o in reg.officers:
+        if not o.active:
+            problems.append(f"{o.name}（{o.badge_no}）不在岗")
+        elif o.certificate_valid_until and o.certificate_valid_until < reg.day:
+            problems.append(f"{o.name}（{o.badge_no}）的执法证 {o.certificate_valid_until} 已到期")
+    per_department: dict[int, int] = {}
+    for o in reg.officers:
+        per_department[o.department_id] = per_department.get(o.department_id, 0) + 1
+    short = [d for d in departments if per_department.get(d, 0) < rules.min_officers]
+    if problems:
+        errors["officers"] = "；".join(problems)
+    elif short:
+        errors["officers"] = f"每个检查部门的执法人员不得少于 {rules.min_officers} 人"
+    if not (reg.approver.strip() and reg.approval_ref.strip() and reg.approved_on):
+        errors["approver"] = "行政检查须经部门负责人审批：请填写审批人、审批文号和审批日期"
+    elif reg.approved_on > max(reg.day, today):
+        errors["approved_on"] = "审批日期不能晚于入企日期"
+    return errors
+
+
+def visit_check(*, reg: Registration, exclude_pk: int | None = None) -> list[visit_rules.Violation]:
+    """The rules a proposed inspection would break (none for non-enforcement visits)."""
+    if reg.kind != VisitKind.INSPECTION:
+        return []
+    rules = selectors.rules_current(as_of=reg.day)
+    grade, limits = selectors.enterprise_limits(enterprise_id=reg.enterprise.pk, rules=rules)
+    departments = {reg.department: None} | {o.department: None for o in reg.officers}
+    proposal = visit_rules.Proposal(
+        date=reg.day,
+        origin=reg.origin,
+        grade=grade,
+        departments=frozenset(d.pk for d in departments),
+        matters=frozenset((selectors.matter_key(i), i.department.level) for i in reg.items),
+    )
+    history = selectors.enterprise_history(
+        enterprise_id=reg.enterprise.pk, around=reg.day, exclude_pk=exclude_pk
+    )
+    return visit_rules.violations(
+        rules,
+        proposal,
+        history,
+        limits=limits,
+        department_names={d.pk: d.name for d in departments},
+    )
+
+
+def visit_register(*, actor, reg: Registration) -> Visit:
+    """Register a visit before entering (or, urgently, after it, with a reason).
+
+    A registration that breaks a rule is refused (`VisitRefused`) unless it carries an
+    override reason: then it waits for a second approver and its code is not valid yet.
+    With a client id, a retry returns the visit the first attempt created.
+    """
+    if reg.client_id and (existing := Visit.objects.filter(client_id=reg.client_id).first()):
+        return existing
+    today = timezone.localdate()
+    rules = selectors.rules_current(as_of=reg.day)
+    errors = _check_fields(reg, rules, today)
+    if errors:
+        raise ValidationError(errors)
+    found = visit_check(reg=reg)
+    if found and not reg.override_reason.strip():
+        _refusal_record(actor=actor, reg=reg, found=found, rules=rules)
+        raise VisitRefused(found, rules)
+    return _visit_create(actor=actor, reg=reg, found=found, rules=rules, today=today)
+
+
+@transaction.atomic
+def _refusal_record(*, actor, reg: Registration, found, rules) -> None:
+    refusal = VisitRefusal.objects.create(
+        enterprise=reg.enterprise,
+        department=reg.department,
+        date=reg.day,
+        origin=reg.origin,
+        violations=[v.as_json() for v in found],
+        rule_version=rules.version,
+        registered_by=_actor_user(actor),
+    )
+    audit_record(
+        actor=actor,
+        verb="visit.refuse",
+        obj=refusal,
+        payload={
+            "enterprise": reg.enterprise.credit_code,
+            "department": reg.department.code,
+            "date": reg.day.isoformat(),
+            "origin": reg.origin,
+            "rules": [str(v.rule) for v in found],
+        },
+    )
+
+
+@transaction.atomic
+def _visit_create(*, actor, reg: Registration, found, rules, today: date) -> Visit:
+    if found:
+        status = VisitStatus.PENDING_OVERRIDE
+    elif reg.day < today:
+        status = VisitStatus.COMPLETED  # registered after the fact: it has happened
+    else:
+        status = VisitStatus.REGISTERED
+    try:
+        with transaction.atomic():
+            visit = Visit.objects.create(
+                client_id=reg.client_id,
+                enterprise=reg.enterprise,
+                kind=reg.kind,
+                origin=reg.origin if reg.kind == VisitKind.INSPECTION else "",
+                purpose=reg.purpose if reg.kind == VisitKind.NON_ENFORCEMENT else "",
+                department=reg.department,
+                date=reg.day,
+                note=reg.note.strip(),
+                approver=reg.approver.strip(),
+                approval_ref=reg.approval_ref.strip(),
+                approved_on=reg.approved_on,
+                status=status,
+                after_the_fact=reg.day < today,
+                late_reason=reg.late_reason.strip() if reg.day < today else "",
+                rule_version=rules.version,
+                violations=[v.as_json() for v in found],
+                override_reason=reg.override_reason.strip() if found else "",
+                registered_by=_actor_user(actor),
+            )
+    except IntegrityError:
+        # Two retries raced: the other one created it.
+        if reg.client_id and (existing := Visit.objects.filter(client_id=reg.client_id).first()):
+            return existing
+        raise
+    departments = {reg.department} | {o.department for o in reg.officers}
+    visit.departments.set(departments)
+    visit.officers.set(reg.officers)
+    visit.items.set(reg.items)
+    audit_record(
+        actor=actor,
+        verb="visit.override_request" if found else "visit.register",
+        obj=visit,
+        payload={
+            "code": visit.code,
+            "enterprise": reg.enterprise.credit_code,
+            "kind": reg.kind,
+            "origin": visit.origin,
+            "purpose": visit.purpose,
+            "date": reg.day.isoformat(),
+            "departments": sorted(d.code for d in departments),
+            "officers": sorted(o.badge_no for o in reg.officers),
+            "items": sorted(i.code for i in reg.items),
+            "after_the_fact": visit.after_the_fact,
+            "violations": [str(v.rule) for v in found],
+            "override_reason": visit.override_reason,
+        },
+    )
+    return visit
+
+
+def _may_decide_override(actor, visit: Visit) -> bool:
+    if actor.is_superuser or actor.role == Role.JUSTICE:
+        return True
+    return actor.role == Role.DEPT_ADMIN and actor.department_id == visit.department_id
+
+
+@transaction.atomic
+def visit_override_decide(*, actor, visit: Visit, approve: bool, note: str = "") -> Visit:
+    """The second approver's decision on a registration that breaks a rule."""
+    visit = Visit.objects.select_for_update().get(pk=visit.pk)
+    if visit.status != VisitStatus.PENDING_OVERRIDE:
+        raise ValidationError(
+            {"__all__": f"该入企登记当前为“{visit.get_status_display()}”，无需审批"}
+        )
+    if not _may_decide_override(actor, visit):
+        raise PermissionDenied("只有牵头部门的管理员或司法局可以审批突破规则的入企")
+    if visit.registered_by_id == actor.pk:
+        raise ValidationError({"__all__": "突破规则须由登记人以外的第二人审批"})
+    if not approve and not note.strip():
+        raise ValidationError({"note": "不批准时请说明理由"})
+    visit.status = VisitStatus.REGISTERED if approve else VisitStatus.REJECTED
+    if approve and visit.date < timezone.localdate():
+        visit.status = VisitStatus.COMPLETED
+    visit.override_approved_by = actor
+    visit.override_decided_at = timezone.now()
+    if not approve:
+        visit.cancel_reason = note.strip()
+    visit.save(
+        update_fields=["status", "override_approved_by", "override_decided_at", "cancel_reason"]
+    )
+    audit_record(
+        actor=actor,
+        verb="visit.override_approve" if approve else "visit.override_reject",
+        obj=visit,
+        payload={
+            "code": visit.code,
+            "note": note.strip(),
+            "rules": [v["rule"] for v in visit.violations],
+        },
+    )
+    return visit
+
+
+def _lock(visit: Visit) -> Visit:
+    return Visit.objects.select_for_update().get(pk=visit.pk)
+
+
+def _must_take_part(actor, visit: Visit) -> None:
+    if actor.is_superuser or actor.role == Role.JUSTICE:
+        return
+    if actor.department_id and visit.departments.filter(pk=actor.department_id).exists():
+        return
+    raise PermissionDenied("只有参加本次入企的部门可以操作")
+
+
+@transaction.atomic
+def visit_join(*, actor, visit: Visit, department, officers=(), items=()) -> Visit:
+    """Another department (often another level) joins a visit not carried out yet, instead of
+    coming again: 进一次门，查多项事."""
+    visit = _lock(visit)
+    if visit.status != VisitStatus.REGISTERED or visit.kind != VisitKind.INSPECTION:
+        raise ValidationError({"__all__": "只能加入尚未开始的执法检查"})
+    rules = selectors.rules_current(as_of=visit.date)
+    reg = Registration(
+        enterprise=visit.enterprise,
+        kind=VisitKind.INSPECTION,
+        department=department,
+        day=visit.date,
+        origin=visit.origin,
+        officers=tuple(officers),
+        items=tuple(items),
+        approver=visit.approver,
+        approval_ref=visit.approval_ref,
+        approved_on=visit.approved_on,
+    )
+    errors = _check_fields(reg, rules, min(visit.date, timezone.localdate()))
+    errors.pop("approver", None)
+    if errors:
+        raise ValidationError(errors)
+    visit.departments.add(department)
+    visit.officers.add(*officers)
+    visit.items.add(*items)
+    audit_record(
+        actor=actor,
+        verb="visit.join",
+        obj=visit,
+        payload={
+            "code": visit.code,
+            "department": department.code,
+            "officers": sorted(o.badge_no for o in officers),
+            "items": sorted(i.code for i in items),
+        },
+    )
+    return visit
+
+
+@transaction.atomic
+def visit_check_in(*, actor, visit: Visit, method: str, scanned: str) -> Visit:
+    """On arrival: the officer scans the enterprise's code or types its credit code; it must
+    be the enterprise the visit was registered for, on the registered day."""
+    visit = _lock(visit)
+    _must_take_part(actor, visit)
+    if method not in CheckInMethod.values:
+        raise ValidationError({"method": "签到方式无效"})
+    if visit.status != VisitStatus.REGISTERED:
+        raise ValidationError({"__all__": f"该入企当前为“{visit.get_status_display()}”，不能签到"})
+    if visit.date != timezone.localdate():
+        raise ValidationError({"__all__": f"该入企登记的日期是 {visit.date}，只能在当天签到"})
+    scanned_code = (scanned or "").strip().upper().rsplit("/", 1)[-1]
+    if scanned_code != visit.enterprise.credit_code:
+        raise ValidationError(
+            {
+                "scanned": f"扫描或输入的信用代码“{scanned_code}”不是登记的企业（{visit.enterprise.name}）"
+            }
+        )
+    visit.status = VisitStatus.IN_PROGRESS
+    visit.checked_in_at = timezone.now()
+    visit.check_in_method = method
+    visit.save(update_fields=["status", "checked_in_at", "check_in_method"])
+    audit_record(
+        actor=actor,
+        verb="visit.check_in",
+        obj=visit,
+        payload={"code": visit.code, "method": method},
+    )
+    return visit
+
+
+@transaction.atomic
+def visit_check_out(*, actor, visit: Visit) -> Visit:
+    visit = _lock(visit)
+    _must_take_part(actor, visit)
+    if visit.status != VisitStatus.IN_PROGRESS:
+        raise ValidationError({"__all__": "只有已签到的入企才能签退"})
+    visit.status = VisitStatus.COMPLETED
+    visit.checked_out_at = timezone.now()
+    visit.save(update_fields=["status", "checked_out_at"])
+    audit_record(actor=actor, verb="visit.check_out", obj=visit, payload={"code": visit.code})
+    return visit
+
+
+@transaction.atomic
+def visit_result_record(
+    *,
+    actor,
+    visit: Visit,
+    department,
+    kind: str,
+    items=(),
+    officers=(),
+    finding: str = "",
+    summary: str = "",
+    severity: int | None = None,
+):
+    """What one department found during the visit: an EnforcementAction in the enterprise's
+    file, linked to the visit (a joint visit still counts once)."""
+    visit = _lock(visit)
+    if visit.kind != VisitKind.INSPECTION:
+        raise ValidationError({"__all__": "非执法入企没有检查结果"})
+    if visit.status not in (VisitStatus.IN_PROGRESS, VisitStatus.COMPLETED):
+        raise ValidationError({"__all__": "签到后才能录入检查结果"})
+    if not visit.departments.filter(pk=department.pk).exists():
+        raise ValidationError({"department": f"“{department.name}”没有参加本次入企"})
+    origin = visit.origin if visit.origin in Origin.values else Origin.OTHER
+    return action_record(
+        actor=actor,
+        enterprise=visit.enterprise,
+        department=department,
+        day=visit.date,
+        kind=kind,
+        origin=origin,
+        items=items or [i for i in visit.items.all() if i.department_id == department.pk],
+        officers=officers or [o for o in visit.officers.all() if o.department_id == department.pk],
+        finding=finding,
+        summary=summary,
+        severity=severity,
+        visit=visit,
+    )
+
+
+@transaction.atomic
+def visit_cancel(*, actor, visit: Visit, reason: str) -> Visit:
+    visit = _lock(visit)
+    _must_take_part(actor, visit)
+    if visit.status not in (VisitStatus.REGISTERED, VisitStatus.PENDING_OVERRIDE):
+        raise ValidationError({"__all__": "只能撤销尚未开始的入企登记"})
+    if not reason.strip():
+        raise ValidationError({"reason": "请说明撤销理由"})
+    visit.status = VisitStatus.CANCELLED
+    visit.cancel_reason = reason.strip()
+    visit.save(update_fields=["status", "cancel_reason"])
+    audit_record(
+        actor=actor,
+        verb="visit.cancel",
+        obj=visit,
+        payload={"code": visit.code, "reason": reason.strip()},
+    )
+    return visit
+
+
+@transaction.atomic
+def visit_rate(*, actor, visit: Visit, score: int, tags=(), comment: str = "") -> VisitRating:
+    """The enterprise rates a finished visit, once. No user is stored with the rating."""
+    if actor.role != Role.ENTERPRISE or actor.enterprise_id != visit.enterprise_id:
+        raise PermissionDenied("只有被检查企业可以评价本次入企")
+    if visit.status != VisitStatus.COMPLETED:
+        raise ValidationError({"__all__": "入企结束后才能评价"})
+    if not (isinstance(score, int) and 1 <= score <= 5):
+        raise ValidationError({"score": "评分须为 1 到 5 分"})
+    unknown = [t for t in tags if t not in RatingTag.values]
+    if unknown:
+        raise ValidationError({"tags": f"未知的评价标签：{'、'.join(unknown)}"})
+    if VisitRating.objects.filter(visit=visit).exists():
+        raise ValidationError({"__all__": "已评价过本次入企"})
+    rating = VisitRating.objects.create(
+        visit=visit,
+        score=score,
+        tags=sorted(set(tags)),
+        comment=comment.strip()[:1000],
+        rated_on=timezone.localdate(),
+    )
+    # The audit log keeps that a rating was made, not what it says.
+    audit_record(actor=actor, verb="visit.rate", obj=rating, payload={"code": visit.code})
+    return rating
+
+
+@transaction.atomic
+def visit_rules_publish(
+    *, actor, doc: dict, effective_from: date, note: str = ""
+) -> VisitRuleVersion:
+    """A new version of the rules; it judges registrations from its effective date on."""
+    if actor.role != Role.JUSTICE and not actor.is_superuser:
+        raise PermissionDenied("入企规则由司法局制定")
+    latest = VisitRuleVersion.objects.select_for_update().order_by("-version").first()
+    number = (latest.version if latest else 0) + 1
+    try:
+        visit_rules.rules_from_json(doc, version=number, effective_from=effective_from)
+    except visit_rules.RulesError as e:
+        raise ValidationError({path: message for path, message in e.problems}) from e
+    if latest and effective_from < latest.effective_from:
+        raise ValidationError(
+            {"effective_from": f"生效日期不能早于第 {latest.version} 版（{latest.effective_from}）"}
+        )
+    if not note.strip():
+        raise ValidationError({"note": "请填写修订说明"})
+    row = VisitRuleVersion.objects.create(
+        version=number,
+        effective_from=effective_from,
+        rules=doc,
+        note=note.strip(),
+        created_by=_actor_user(actor),
+    )
+    audit_record(
+        actor=actor,
+        verb="visit_rules.publish",
+        obj=row,
+        payload={"version": number, "effective_from": effective_from.isoformat(), "rules": doc},
+    )
+    return row
