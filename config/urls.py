@@ -16,6 +16,7 @@ api_patterns = [
     path("", include("wurao.oversight.apis_urls")),
     path("", include("wurao.sampling.apis_urls")),
     path("", include("wurao.credit.apis_urls")),
+    path("", include("wurao.visits.apis_urls")),
     path("auth/", include("wurao.accounts.apis_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularRedocView.as_view(url_name="schema"), name="api-docs"),
@@ -34,6 +35,9 @@ urlpatterns = [
     path("draws/", include("wurao.sampling.urls")),
     path("public/draws/", include("wurao.sampling.public_urls")),
     path("credit/", include("wurao.credit.urls")),
+    path("visits/", include("wurao.visits.urls")),
+    path("visits/", include("wurao.visits.urls_supervision")),
+    path("v/", include("wurao.visits.public_urls")),
     path("api/", include(api_patterns)),
     path("admin/", admin.site.urls),
 ]

@@ -1,12 +1,16 @@
 from dataclasses import dataclass
 from datetime import date
 
+import numpy as np
 from django.db.models import Avg, Count, Prefetch, QuerySet
 from django.utils import timezone
 
 from wurao.accounts.scope import Scope
+from wurao.catalogue import selectors as catalogue_selectors
 from wurao.credit import selectors as credit_selectors
 from wurao.enforcement import selectors as enforcement_selectors
+from wurao.registry import selectors as registry_selectors
+from wurao.visits import alerts as visit_alerts
 from wurao.visits import rules as visit_rules
 from wurao.visits.choices import CodeState, VisitKind, VisitStatus
 from wurao.visits.models import Visit, VisitRating, VisitRuleVersion, visit_code_normalise
@@ -365,3 +369,73 @@ def enterprise_timeline(*, scope: Scope, enterprise_id: int) -> list[TimelineEnt
             )
         )
     return sorted(entries, key=lambda e: (e.date, e.is_enforcement, e.pk), reverse=True)
+
+
+@dataclass(frozen=True)
+class AlertView:
+    """An alert with the names a person needs: what the justice bureau's list shows."""
+
+    alert: visit_alerts.Alert
+    enterprise_name: str
+    credit_code: str
+    item_name: str = ""
+
+    @property
+    def label(self) -> str:
+        return visit_alerts.ALERT_LABELS[self.alert.kind]
+
+
+def visit_alerts_list(
+    *, scope: Scope, date_from: date, date_to: date, kind: str = ""
+) -> list[AlertView]:
+    """Every alert on the visits the viewer may see in the period, by the rules in force."""
+    rules = rules_current(as_of=date_to)
+    visits = visit_list(scope=scope, filters={"date_from": date_from, "date_to": date_to}).filter(
+        status__in=COUNTED_STATUSES
+    )
+    columns = list(
+        visits.order_by().values_list("id", "enterprise_id", "date", "kind", "after_the_fact")
+    )
+    if not columns:
+        return []
+    ids, enterprises, days, kinds, late = zip(*columns, strict=True)
+    pairs = list(
+        Visit.items.through.objects.filter(visit__in=visits.order_by().values("id")).values_list(
+            "visit_id", "inspectionitem_id"
+        )
+    )
+    rows = visit_alerts.VisitRows(
+        visit=np.array(ids, dtype=np.int64),
+        enterprise=np.array(enterprises, dtype=np.int64),
+        day=np.array([d.toordinal() for d in days], dtype=np.int64),
+        inspection=np.array([k == VisitKind.INSPECTION for k in kinds]),
+        after_the_fact=np.array(late, dtype=bool),
+        item_visit=np.array([p[0] for p in pairs], dtype=np.int64),
+        item=np.array([p[1] for p in pairs], dtype=np.int64),
+    )
+    found: list[visit_alerts.Alert] = []
+    wanted = {kind} if kind else set(visit_alerts.AlertKind)
+    if visit_alerts.AlertKind.HIGH_FREQUENCY in wanted:
+        found += visit_alerts.high_frequency(
+            rows, visits=rules.high_frequency_visits, days=rules.high_frequency_days
+        )
+    if visit_alerts.AlertKind.REPEAT_ITEM in wanted:
+        found += visit_alerts.repeat_items(rows, window_days=rules.duplicate_window_days)
+    if visit_alerts.AlertKind.NON_ENFORCEMENT_SHARE in wanted:
+        found += visit_alerts.non_enforcement_share(rows, threshold=rules.non_enforcement_share)
+    if visit_alerts.AlertKind.AFTER_THE_FACT in wanted:
+        found += visit_alerts.after_the_fact(rows)
+    names = dict(
+        (pk, (name, code))
+        for pk, name, code in registry_selectors.enterprise_list(scope=Scope(sees_all=True))
+        .filter(pk__in={a.enterprise_id for a in found})
+        .values_list("pk", "name", "credit_code")
+    )
+    items = dict(
+        catalogue_selectors.item_list()
+        .filter(pk__in={a.item_id for a in found if a.item_id})
+        .values_list("pk", "name")
+    )
+    return [
+        AlertView(a, *names[a.enterprise_id], item_name=items.get(a.item_id, "")) for a in found
+    ]

@@ -77,7 +77,8 @@ def superuser(db):
         "registry/enterprise",
         "catalogue/inspectionitem",
         "enforcement/enforcementaction",
-        "enforcement/nonenforcementvisit",
+        "visits/visit",
+        "visits/visitrefusal",
     ],
 )
 def test_admin_changelists_render_in_chinese(client, superuser, enterprise, model):

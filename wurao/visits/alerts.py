@@ -1,0 +1,175 @@
+"""Alerts on visits (国办发〔2024〕54号: 对重复检查、高频检查进行预警): high frequency, the
+same item inspected again, a high share of non-enforcement visits, registration after the
+fact. Pure: NumPy over plain columns, no Django; the selector loads the columns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+import numpy as np
+
+# Below this many visits in the period a share means little (1 of 2 is 50%).
+SHARE_MIN_VISITS = 5
+
+
+class AlertKind(StrEnum):
+    HIGH_FREQUENCY = "high_frequency"
+    REPEAT_ITEM = "repeat_item"
+    NON_ENFORCEMENT_SHARE = "non_enforcement_share"
+    AFTER_THE_FACT = "after_the_fact"
+
+
+ALERT_LABELS = {
+    AlertKind.HIGH_FREQUENCY: "高频入企",
+    AlertKind.REPEAT_ITEM: "同一事项重复检查",
+    AlertKind.NON_ENFORCEMENT_SHARE: "非执法入企占比过高",
+    AlertKind.AFTER_THE_FACT: "事后补登",
+}
+
+
+@dataclass(frozen=True)
+class VisitRows:
+    """One row per counted visit, any order: ids, enterprise ids, ordinal days, inspection flag,
+    after-the-fact flag. `item_visit`/`item` pair visits with the items they inspected."""
+
+    visit: np.ndarray
+    enterprise: np.ndarray
+    day: np.ndarray
+    inspection: np.ndarray
+    after_the_fact: np.ndarray
+    item_visit: np.ndarray
+    item: np.ndarray
+
+
+@dataclass(frozen=True)
+class Alert:
+    kind: AlertKind
+    enterprise_id: int
+    first_day: date
+    last_day: date
+    count: int
+    visit_ids: tuple[int, ...]
+    item_id: int | None = None
+    share: float | None = None
+
+
+def _day(ordinal: int) -> date:
+    return date.fromordinal(int(ordinal))
+
+
+def high_frequency(rows: VisitRows, *, visits: int, days: int) -> list[Alert]:
+    """Enterprises visited more than `visits` times within any `days` consecutive days: one
+    alert per enterprise, for its busiest window."""
+    if len(rows.visit) == 0:
+        return []
+    order = np.lexsort((rows.visit, rows.day, rows.enterprise))
+    ent, day, ids = rows.enterprise[order], rows.day[order], rows.visit[order]
+    key = ent.astype(np.int64) * 10_000_000 + day.astype(np.int64)
+    left = np.searchsorted(key, key - (days - 1), side="left")
+    count = np.arange(len(key)) - left + 1
+    alerts = []
+    busy = np.flatnonzero(count > visits)
+    if len(busy) == 0:
+        return []
+    # The busiest window per enterprise (the first, if tied).
+    best: dict[int, int] = {}
+    for i in busy.tolist():
+        e = int(ent[i])
+        if e not in best or count[i] > count[best[e]]:
+            best[e] = i
+    for e, i in sorted(best.items()):
+        start = int(left[i])
+        alerts.append(
+            Alert(
+                AlertKind.HIGH_FREQUENCY,
+                e,
+                _day(day[start]),
+                _day(day[i]),
+                int(count[i]),
+                tuple(int(v) for v in ids[start : i + 1]),
+            )
+        )
+    return alerts
+
+
+def repeat_items(rows: VisitRows, *, window_days: int) -> list[Alert]:
+    """The same item inspected on the same enterprise on two visits within `window_days`."""
+    if len(rows.item_visit) == 0:
+        return []
+    index = {int(v): i for i, v in enumerate(rows.visit.tolist())}
+    pos = np.array([index.get(int(v), -1) for v in rows.item_visit.tolist()], dtype=np.int64)
+    keep = pos >= 0
+    pos, item = pos[keep], rows.item[keep]
+    keep = rows.inspection[pos].astype(bool)
+    pos, item = pos[keep], item[keep]
+    ent, day, ids = rows.enterprise[pos], rows.day[pos], rows.visit[pos]
+    order = np.lexsort((ids, day, item, ent))
+    ent, item, day, ids = ent[order], item[order], day[order], ids[order]
+    alerts = []
+    start = 0
+    n = len(ent)
+    while start < n:
+        end = start + 1
+        while end < n and ent[end] == ent[start] and item[end] == item[start]:
+            end += 1
+        group_days, group_ids = day[start:end], ids[start:end]
+        gaps = np.diff(group_days)
+        if len(gaps) and (gaps <= window_days).any():
+            close = np.flatnonzero(gaps <= window_days)
+            chosen = sorted({int(group_ids[j]) for c in close.tolist() for j in (c, c + 1)})
+            alerts.append(
+                Alert(
+                    AlertKind.REPEAT_ITEM,
+                    int(ent[start]),
+                    _day(group_days.min()),
+                    _day(group_days.max()),
+                    len(chosen),
+                    tuple(chosen),
+                    item_id=int(item[start]),
+                )
+            )
+        start = end
+    return alerts
+
+
+def non_enforcement_share(rows: VisitRows, *, threshold: float) -> list[Alert]:
+    """Enterprises whose non-enforcement visits exceed `threshold` of all their visits."""
+    if len(rows.visit) == 0:
+        return []
+    ents, inverse = np.unique(rows.enterprise, return_inverse=True)
+    total = np.bincount(inverse)
+    other = np.bincount(inverse, weights=(~rows.inspection.astype(bool)).astype(np.int64))
+    share = other / total
+    alerts = []
+    for g in np.flatnonzero((total >= SHARE_MIN_VISITS) & (share > threshold)).tolist():
+        mine = inverse == g
+        alerts.append(
+            Alert(
+                AlertKind.NON_ENFORCEMENT_SHARE,
+                int(ents[g]),
+                _day(rows.day[mine].min()),
+                _day(rows.day[mine].max()),
+                int(total[g]),
+                tuple(int(v) for v in np.sort(rows.visit[mine])),
+                share=round(float(share[g]), 3),
+            )
+        )
+    return alerts
+
+
+def after_the_fact(rows: VisitRows) -> list[Alert]:
+    late = np.flatnonzero(rows.after_the_fact.astype(bool))
+    return [
+        Alert(
+            AlertKind.AFTER_THE_FACT,
+            int(rows.enterprise[i]),
+            _day(rows.day[i]),
+            _day(rows.day[i]),
+            1,
+            (int(rows.visit[i]),),
+        )
+        for i in late[np.argsort(rows.day[late], kind="stable")][::-1].tolist()
+    ]
