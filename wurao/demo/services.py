@@ -446,7 +446,7 @@ def _load_history(d: District, progress: ProgressFactory) -> None:
         "after_the_fact", "registered_at",
     ]  # fmt: skip
     defaults = {"approver": "", "approval_ref": "", "violations": "[]", "override_reason": ""}
-    defaults |= {"check_in_method": "", "cancel_reason": "", "late_reason": ""}
+    defaults |= {"check_in_method": "", "cancel_reason": "", "late_reason": "", "source_ref": ""}
     bulk_insert(
         Visit._meta.db_table,
         columns_of(Visit, fields + list(defaults)),

@@ -40,6 +40,7 @@ from wurao.sampling.models import (
 )
 from wurao.sampling.selectors import draw_scope_enterprises
 from wurao.sampling.teams import assign_teams
+from wurao.visits.services import visit_record_planned
 
 _ALL = Scope(sees_all=True)
 
@@ -514,6 +515,19 @@ def draw_result_record(
     joint_ref = (
         f"{task.code}/{selection.enterprise.credit_code}" if task.participants.count() > 1 else ""
     )
+    items = list(participant.items.all())
+    # One visit per drawn enterprise: a joint task's departments share it.
+    visit = visit_record_planned(
+        actor=actor,
+        source_ref=f"draw:{task.code}/{selection.enterprise.credit_code}",
+        enterprise=selection.enterprise,
+        department=participant.department,
+        day=inspected_on,
+        origin=Origin.RANDOM_DRAW,
+        officers=team,
+        items=items,
+        note=f"双随机抽查任务 {task.code}",
+    )
     action = action_record(
         actor=actor,
         enterprise=selection.enterprise,
@@ -521,9 +535,10 @@ def draw_result_record(
         day=inspected_on,
         kind=ActionKind.INSPECTION,
         origin=Origin.RANDOM_DRAW,
-        items=list(participant.items.all()),
+        items=items,
         officers=team,
         joint_ref=joint_ref,
+        visit=visit,
         summary=f"双随机抽查任务 {task.code}：{ResultCategory(category).label}。{note.strip()}".strip(),
         finding=Finding.CLEAN if category == ResultCategory.NO_PROBLEM else Finding.PROBLEMS,
     )

@@ -82,6 +82,9 @@ class Visit(models.Model):
     )
     date = models.DateField("入企日期")
     note = models.TextField("事由说明", blank=True)
+    # What the visit carries out, when the platform planned it: "draw:<task>/<credit code>"
+    # for a random-draw task, "joint:<id>" for a scheduled joint visit.
+    source_ref = models.CharField("来源编号", max_length=80, blank=True, db_index=True)
     # 行政检查审批: the department head's approval of an inspection.
     approver = models.CharField("审批人", max_length=50, blank=True)
     approval_ref = models.CharField("审批文号", max_length=60, blank=True)

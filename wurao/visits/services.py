@@ -513,3 +513,56 @@ def visit_rules_publish(
         payload={"version": number, "effective_from": effective_from.isoformat(), "rules": doc},
     )
     return row
+
+
+@transaction.atomic
+def visit_record_planned(
+    *,
+    actor,
+    source_ref: str,
+    enterprise,
+    department,
+    day: date,
+    origin: str,
+    officers=(),
+    items=(),
+    note: str = "",
+) -> Visit:
+    """The visit on which a platform-planned inspection (a random-draw task, a scheduled joint
+    visit) was carried out, found by its source or recorded now: every department reporting
+    on the same source joins the same visit, so a joint inspection counts once."""
+    visit = Visit.objects.select_for_update().filter(source_ref=source_ref).first()
+    created = visit is None
+    if created:
+        visit = Visit.objects.create(
+            source_ref=source_ref,
+            enterprise=enterprise,
+            kind=VisitKind.INSPECTION,
+            origin=origin,
+            department=department,
+            date=day,
+            note=note,
+            status=VisitStatus.COMPLETED,
+            rule_version=selectors.rules_current(as_of=day).version,
+            registered_by=_actor_user(actor),
+        )
+    elif visit.enterprise_id != enterprise.pk:
+        raise ValidationError({"source_ref": f"来源 {source_ref} 已登记为另一企业的入企"})
+    visit.departments.add(department)
+    visit.officers.add(*officers)
+    visit.items.add(*items)
+    audit_record(
+        actor=actor,
+        verb="visit.record_planned" if created else "visit.join",
+        obj=visit,
+        payload={
+            "code": visit.code,
+            "source": source_ref,
+            "enterprise": enterprise.credit_code,
+            "department": department.code,
+            "date": day.isoformat(),
+            "officers": sorted(o.badge_no for o in officers),
+            "items": sorted(i.code for i in items),
+        },
+    )
+    return visit

@@ -85,6 +85,10 @@ def test_a_task_goes_from_draft_to_closed_and_its_bundle_verifies(district, dept
     actions = EnforcementAction.objects.filter(origin=Origin.RANDOM_DRAW)
     assert actions.count() == 12
     assert actions.values("joint_ref").distinct().count() == 6
+    # and each drawn enterprise had one visit in the registry, shared by both departments
+    visits = {a.visit for a in actions}
+    assert len(visits) == 6
+    assert all(v.departments.count() == 2 and v.origin == "random_draw" for v in visits)
     # and anyone re-running the published bundle gets the same enterprises and teams
     assert verify_bundle(draw_task_bundle(task=task)) == []
     assert audit_chain_first_broken() is None
