@@ -141,13 +141,15 @@ def violations(
     if rules.is_exempt(origin=proposal.origin, grade=proposal.grade):
         return []
     names = department_names or {}
-    history = list(history)
+    # The answer must not depend on the order the history comes in (a database returns rows
+    # in any order): newest first, so the quiet period names the latest joint visit.
+    history = sorted(history, key=lambda v: (v.date, v.code), reverse=True)
     same_year = [v for v in history if v.inspection and v.date.year == proposal.date.year]
     found: list[Violation] = []
 
     for department in sorted(proposal.departments):
         cap = limits.department_cap
-        counted = [v.code for v in same_year if department in v.departments]
+        counted = sorted(v.code for v in same_year if department in v.departments)
         if cap is not None and len(counted) >= cap:
             name = names.get(department, str(department))
             found.append(
@@ -164,7 +166,7 @@ def violations(
                 RuleCode.TOTAL_CAP,
                 f"{proposal.date.year}年各部门已对该企业现场检查 {len(same_year)} 次，"
                 f"达到年度总上限 {limits.total_cap} 次",
-                tuple(v.code for v in same_year),
+                tuple(sorted(v.code for v in same_year)),
             )
         )
     if limits.quiet_days > 0:
@@ -174,8 +176,8 @@ def violations(
                 found.append(
                     Violation(
                         RuleCode.QUIET_PERIOD,
-                        f"该企业已于 {v.date} 接受联合检查，{until} 前为安静期"
-                        f"（{limits.quiet_days} 日）",
+                        f"该企业已于 {v.date} 接受联合检查，其后 {limits.quiet_days} 日"
+                        f"（至 {until}）为安静期",
                         (v.code,),
                     )
                 )
@@ -184,11 +186,14 @@ def violations(
         days = "、".join(str(d) for d in rules.monthly_quiet_days)
         found.append(Violation(RuleCode.QUIET_DAY, f"每月 {days} 日为企业安静日，不安排现场检查"))
     window = timedelta(days=rules.duplicate_window_days)
-    wanted = {matter: level for matter, level in proposal.matters}
+    wanted: dict[str, set[str]] = {}
+    for matter, level in proposal.matters:
+        wanted.setdefault(matter, set()).add(level)
     for v in history:
         if not v.inspection or abs(v.date - proposal.date) > window:
             continue
-        clash = sorted(m for m, level in v.matters if m in wanted and wanted[m] != level)
+        # Another level: any level of ours that is not the level that checked it then.
+        clash = sorted({m for m, level in v.matters if wanted.get(m, set()) - {level}})
         if clash:
             found.append(
                 Violation(
@@ -234,6 +239,8 @@ DEFAULT_RULES_JSON: dict = {
     "rating_min_count": 5,
 }
 
+_LIMIT_KEYS = ("department_cap", "total_cap", "quiet_days")
+
 _WHOLE_FIELDS = {
     "duplicate_window_days": (0, 366, "跨层级重复检查的比对期（日）"),
     "late_registration_days": (0, 60, "事后补登期限（日）"),
@@ -268,15 +275,20 @@ def rules_from_json(doc: Mapping, *, version: int, effective_from: date) -> Visi
         if not isinstance(entry, Mapping):
             problems.append((path, f"缺少 {grade} 级的上限"))
             continue
+        for key in sorted(set(entry) - set(_LIMIT_KEYS)):
+            problems.append((f"{path}.{key}", f"未知的上限项，可选：{'、'.join(_LIMIT_KEYS)}"))
         caps = {}
         for key in ("department_cap", "total_cap"):
+            # A missing (or misspelt) cap must not silently mean "no cap": null says so.
+            if key not in entry:
+                problems.append((f"{path}.{key}", "缺少此项；不设上限请写 null"))
             value = entry.get(key)
             if value is not None and not (_whole(value) and value >= 0):
                 problems.append(
                     (f"{path}.{key}", f"须为不小于 0 的整数，或 null 表示不设上限，现为 {value!r}")
                 )
             caps[key] = value
-        quiet = entry.get("quiet_days", 0)
+        quiet = entry.get("quiet_days")
         if not (_whole(quiet) and 0 <= quiet <= 366):
             problems.append((f"{path}.quiet_days", f"须为 0 到 366 的整数，现为 {quiet!r}"))
         limits[grade] = GradeLimits(caps["department_cap"], caps["total_cap"], quiet)
@@ -299,10 +311,15 @@ def rules_from_json(doc: Mapping, *, version: int, effective_from: date) -> Visi
     exempt_grades = _list("exempt_grades", GRADES, "等级")
 
     quiet_days = doc.get("monthly_quiet_days", [])
-    if not isinstance(quiet_days, list) or not all(_whole(d) and 1 <= d <= 31 for d in quiet_days):
+    if not isinstance(quiet_days, list):
         problems.append(("monthly_quiet_days", "须为 1 到 31 的日期列表，例如 [1, 2, 3]"))
         quiet_days = []
-    elif len(quiet_days) > 20:
+    bad_days = [(i, d) for i, d in enumerate(quiet_days) if not (_whole(d) and 1 <= d <= 31)]
+    for i, d in bad_days:
+        problems.append((f"monthly_quiet_days[{i}]", f"须为 1 到 31 的日期，现为 {d!r}"))
+    if bad_days:
+        quiet_days = []
+    elif len(set(quiet_days)) > 20:
         problems.append(("monthly_quiet_days", "每月安静日不宜超过 20 日"))
 
     whole = {}
