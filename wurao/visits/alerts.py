@@ -119,15 +119,16 @@ def repeat_items(rows: VisitRows, *, window_days: int) -> list[Alert]:
         gaps = np.diff(group_days)
         if len(gaps) and (gaps <= window_days).any():
             close = np.flatnonzero(gaps <= window_days)
-            chosen = sorted({int(group_ids[j]) for c in close.tolist() for j in (c, c + 1)})
+            picked = sorted({j for c in close.tolist() for j in (c, c + 1)})
+            # The period shown is that of the repeated visits, not of every visit of the item.
             alerts.append(
                 Alert(
                     AlertKind.REPEAT_ITEM,
                     int(ent[start]),
-                    _day(group_days.min()),
-                    _day(group_days.max()),
-                    len(chosen),
-                    tuple(chosen),
+                    _day(group_days[picked[0]]),
+                    _day(group_days[picked[-1]]),
+                    len(picked),
+                    tuple(sorted(int(group_ids[j]) for j in picked)),
                     item_id=int(item[start]),
                 )
             )
@@ -161,7 +162,10 @@ def non_enforcement_share(rows: VisitRows, *, threshold: float) -> list[Alert]:
 
 
 def after_the_fact(rows: VisitRows) -> list[Alert]:
+    """Visits registered after they took place, newest first (the later registered first on
+    the same day), whatever order the rows come in."""
     late = np.flatnonzero(rows.after_the_fact.astype(bool))
+    newest_first = late[np.lexsort((rows.visit[late], rows.day[late]))][::-1]
     return [
         Alert(
             AlertKind.AFTER_THE_FACT,
@@ -171,5 +175,5 @@ def after_the_fact(rows: VisitRows) -> list[Alert]:
             1,
             (int(rows.visit[i]),),
         )
-        for i in late[np.argsort(rows.day[late], kind="stable")][::-1].tolist()
+        for i in newest_first.tolist()
     ]
