@@ -309,6 +309,7 @@ class TimelineEntry:
     visit_code: str = ""
     visit_origin: str = ""
     rating: int | None = None
+    is_action: bool = False  # pk is an EnforcementAction's (else a Visit's)
 
 
 def enterprise_timeline(*, scope: Scope, enterprise_id: int) -> list[TimelineEntry]:
@@ -345,6 +346,7 @@ def enterprise_timeline(*, scope: Scope, enterprise_id: int) -> list[TimelineEnt
                 visit_code=visit.code if visit else "",
                 visit_origin=visit.get_origin_display() if visit else "",
                 rating=rating_of(visit) if visit else None,
+                is_action=True,
             )
         )
     for v in visits.values():
@@ -439,3 +441,59 @@ def visit_alerts_list(
     return [
         AlertView(a, *names[a.enterprise_id], item_name=items.get(a.item_id, "")) for a in found
     ]
+
+
+# ---------------------------------------------------------------- officers' pages
+
+
+def visit_detail(*, scope: Scope, code: str) -> Visit:
+    """One visit with everything its page shows (Visit.DoesNotExist outside the scope)."""
+    return (
+        visit_list(scope=scope)
+        .select_related("registered_by", "override_approved_by")
+        .prefetch_related(
+            "departments",
+            Prefetch(
+                "officers", queryset=registry_selectors.inspector_list(scope=Scope(sees_all=True))
+            ),
+            Prefetch(
+                "items", queryset=catalogue_selectors.item_list(filters={"active_only": False})
+            ),
+            Prefetch(
+                "actions",
+                queryset=enforcement_selectors.action_list(scope=scope)
+                .prefetch_related("items", "officers")
+                .order_by("pk"),
+            ),
+        )
+        .get(code=visit_code_normalise(code))
+    )
+
+
+def visit_join_target(*, code: str) -> Visit | None:
+    """An inspection not carried out yet that another department may join (进一次门，查多项事);
+    its code came with a refusal, and what it says is public anyway (/v/<code>/)."""
+    return (
+        Visit.objects.filter(
+            code=visit_code_normalise(code),
+            kind=VisitKind.INSPECTION,
+            status=VisitStatus.REGISTERED,
+            date__gte=timezone.localdate(),
+        )
+        .select_related("enterprise", "department")
+        .first()
+    )
+
+
+def registration_items(*, department_id: int):
+    """What a department's officers may inspect: its own active catalogue (清单之外无事项)."""
+    return catalogue_selectors.item_list(filters={"department": department_id}).order_by("code")
+
+
+def registration_officers(*, department_id: int):
+    """A department's inspectors on duty, who may be sent on a visit."""
+    return (
+        registry_selectors.inspector_list(scope=Scope(department_id=department_id))
+        .filter(active=True)
+        .order_by("badge_no")
+    )

@@ -1,3 +1,25 @@
-from django.urls import path  # noqa: F401  (filled in by the pages and API)
+from django.urls import path, re_path
 
-urlpatterns: list = []
+from wurao.visits import views
+from wurao.visits.models import CODE_ALPHABET, CODE_LENGTH
+
+app_name = "visits"
+
+# A code in the stored form only (upper case, no look-alikes), so that the supervision pages
+# mounted beside these (/visits/alerts/, /visits/mine/...) are never read as a code.
+CODE = rf"(?P<code>[{CODE_ALPHABET}]{{{CODE_LENGTH}}})"
+
+urlpatterns = [
+    path("", views.visit_list, name="list"),
+    path("new/", views.visit_new, name="new"),
+    path("new/enterprises/", views.enterprise_lookup, name="enterprise-lookup"),
+    path("new/late-reason/", views.late_reason, name="late-reason"),
+    path("overrides/", views.override_queue, name="override-queue"),
+    re_path(rf"^{CODE}/$", views.visit_detail, name="detail"),
+    re_path(rf"^{CODE}/join/$", views.visit_join, name="join"),
+    re_path(rf"^{CODE}/check-in/$", views.visit_check_in, name="check-in"),
+    re_path(rf"^{CODE}/check-out/$", views.visit_check_out, name="check-out"),
+    re_path(rf"^{CODE}/results/$", views.visit_result, name="result"),
+    re_path(rf"^{CODE}/cancel/$", views.visit_cancel, name="cancel"),
+    re_path(rf"^{CODE}/override/$", views.override_decide, name="override-decide"),
+]

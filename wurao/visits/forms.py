@@ -1,0 +1,339 @@
+"""Forms of the officers' visit pages. Each parses a request into the arguments of one service
+or selector, and puts the service's refusals at the fields they are about."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from wurao.enforcement.choices import ActionKind, Finding, Severity
+from wurao.visits.choices import CheckInMethod, VisitKind, VisitOrigin, VisitPurpose, VisitStatus
+from wurao.visits.services import Registration
+from wurao.web.forms import BootstrapFormMixin
+
+
+class FormMixin(BootstrapFormMixin):
+    """Bootstrap classes, and a service's ValidationError placed at the field it names."""
+
+    # A service names some errors by a concept the form spells differently.
+    error_fields: dict[str, str] = {}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+                field.widget.attrs["class"] = "form-check-input"
+
+    def add_error(self, field, error) -> None:
+        super().add_error(field, error)
+        for name in self.errors:
+            if name not in self.fields:
+                continue
+            widget = self.fields[name].widget
+            if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+                continue
+            if "is-invalid" not in widget.attrs.get("class", ""):
+                widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
+
+    def add_service_error(self, error: ValidationError) -> None:
+        if not hasattr(error, "error_dict"):
+            self.add_error(None, error.messages)
+            return
+        for name, messages in error.message_dict.items():
+            target = self.error_fields.get(name, name)
+            self.add_error(target if target in self.fields else None, messages)
+
+
+def _textarea(rows: int, placeholder: str = "") -> forms.Textarea:
+    return forms.Textarea(attrs={"rows": rows, "placeholder": placeholder})
+
+
+def _date_input() -> forms.DateInput:
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class OfficerChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj) -> str:
+        label = f"{obj.name}（{obj.badge_no}）"
+        until = obj.certificate_valid_until
+        if until and until < timezone.localdate():
+            return f"{label} · 执法证已于 {until} 到期"
+        return label
+
+
+class ItemChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.name}（{obj.law}{obj.article}）"
+
+
+# ---------------------------------------------------------------- the list
+
+
+class VisitFilterForm(BootstrapFormMixin, forms.Form):
+    date_from = forms.DateField(label=_("入企日期起"), required=False, widget=_date_input())
+    date_to = forms.DateField(label=_("入企日期止"), required=False, widget=_date_input())
+    status = forms.ChoiceField(
+        label=_("状态"), choices=[("", _("全部状态")), *VisitStatus.choices], required=False
+    )
+    kind = forms.ChoiceField(
+        label=_("类别"), choices=[("", _("全部类别")), *VisitKind.choices], required=False
+    )
+    origin = forms.ChoiceField(
+        label=_("检查来源"), choices=[("", _("全部来源")), *VisitOrigin.choices], required=False
+    )
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", _("结束日期不能早于开始日期"))
+        return data
+
+    def filters(self) -> dict:
+        if not self.is_valid():
+            return {}
+        return {k: v for k, v in self.cleaned_data.items() if v}
+
+
+# ---------------------------------------------------------------- registration
+
+
+class RegistrationForm(FormMixin, forms.Form):
+    """登记入企: what an officer fills in before entering an enterprise (or, urgently, after)."""
+
+    error_fields = {"enterprise": "enterprise", "approved_on": "approved_on"}
+
+    kind = forms.ChoiceField(
+        label=_("入企类别"), choices=VisitKind.choices, widget=forms.RadioSelect
+    )
+    enterprise = forms.CharField(
+        label=_("企业"),
+        required=False,
+        max_length=200,
+        help_text=_("输入统一社会信用代码或企业名称，从候选中选择"),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "enterkeyhint": "search"}),
+    )
+    day = forms.DateField(
+        label=_("入企日期"),
+        widget=_date_input(),
+        error_messages={"required": _("请填写入企日期"), "invalid": _("入企日期格式应为 年-月-日")},
+    )
+    origin = forms.ChoiceField(
+        label=_("检查来源"), choices=[("", _("请选择")), *VisitOrigin.choices], required=False
+    )
+    purpose = forms.ChoiceField(
+        label=_("来访事由类别"),
+        choices=[("", _("请选择")), *VisitPurpose.choices],
+        required=False,
+    )
+    items = ItemChoiceField(
+        label=_("检查事项（本部门公布的清单）"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    officers = OfficerChoiceField(
+        label=_("执法人员（不少于两人）"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    approver = forms.CharField(label=_("审批人"), required=False, max_length=50)
+    approval_ref = forms.CharField(label=_("审批文号"), required=False, max_length=60)
+    approved_on = forms.DateField(
+        label=_("审批日期"),
+        required=False,
+        widget=_date_input(),
+        error_messages={"invalid": _("审批日期格式应为 年-月-日")},
+    )
+    note = forms.CharField(
+        label=_("事由说明"),
+        required=False,
+        max_length=2000,
+        widget=_textarea(2, _("如：投诉编号、上级交办文号、来访目的")),
+    )
+    late_reason = forms.CharField(
+        label=_("事后补登理由"),
+        required=False,
+        max_length=2000,
+        widget=_textarea(2, _("入企日期早于今天：说明紧急情况")),
+    )
+    override_reason = forms.CharField(
+        label=_("突破规则的理由"),
+        required=False,
+        max_length=2000,
+        widget=_textarea(3, _("为何必须在规则之外入企；提交后须由第二人审批")),
+    )
+
+    def __init__(self, *args, department, enterprises, items, officers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.department = department
+        self.enterprises = enterprises
+        self.fields["items"].queryset = items
+        self.fields["officers"].queryset = officers
+        if not department.is_enforcement:
+            # Not an enforcement body (工会, 妇联...): its visits are non-enforcement only.
+            self.fields["kind"].choices = [
+                (VisitKind.NON_ENFORCEMENT.value, VisitKind.NON_ENFORCEMENT.label)
+            ]
+        self.fields["kind"].initial = (
+            VisitKind.INSPECTION if department.is_enforcement else VisitKind.NON_ENFORCEMENT
+        )
+        self.fields["day"].initial = timezone.localdate()
+        # Look the enterprise up as the officer types; ask the late reason when the day is past.
+        self.fields["enterprise"].widget.attrs.update(
+            {
+                "hx-get": reverse("visits:enterprise-lookup"),
+                "hx-trigger": "input changed delay:300ms",
+                "hx-target": "#enterprise-matches",
+                "hx-sync": "this:replace",
+            }
+        )
+        self.fields["day"].widget.attrs.update(
+            {
+                "hx-get": reverse("visits:late-reason"),
+                "hx-trigger": "change",
+                "hx-target": "#late-reason-slot",
+                "hx-swap": "outerHTML",
+                "hx-include": "[name=late_reason]",
+            }
+        )
+        self.enterprise_obj = None
+
+    def clean_enterprise(self):
+        text = self.cleaned_data["enterprise"].strip()
+        if not text:
+            raise ValidationError(_("请选择企业：输入统一社会信用代码或企业名称"))
+        found = self.enterprises.filter(credit_code=text.upper()).first()
+        if found is None:
+            by_name = list(self.enterprises.filter(name=text)[:2])
+            found = by_name[0] if len(by_name) == 1 else None
+        if found is None:
+            raise ValidationError(
+                _("找不到“%(text)s”：请输入 18 位统一社会信用代码或完整的企业名称"),
+                params={"text": text},
+            )
+        self.enterprise_obj = found
+        return found.credit_code
+
+    @property
+    def is_late(self) -> bool:
+        """Whether the day entered is before today: the late reason is asked for then."""
+        raw = self["day"].value()
+        if isinstance(raw, str):
+            try:
+                raw = forms.DateField().to_python(raw)
+            except ValidationError:
+                return False
+        return bool(raw) and raw < timezone.localdate()
+
+    @property
+    def wants_override(self) -> bool:
+        return bool(self.data.get("override"))
+
+    def registration(self) -> Registration:
+        data = self.cleaned_data
+        inspection = data["kind"] == VisitKind.INSPECTION
+        return Registration(
+            enterprise=self.enterprise_obj,
+            kind=data["kind"],
+            department=self.department,
+            day=data["day"],
+            origin=data["origin"] if inspection else "",
+            purpose="" if inspection else data["purpose"],
+            officers=tuple(data["officers"]),
+            items=tuple(data["items"]) if inspection else (),
+            note=data["note"],
+            approver=data["approver"] if inspection else "",
+            approval_ref=data["approval_ref"] if inspection else "",
+            approved_on=data["approved_on"] if inspection else None,
+            late_reason=data["late_reason"],
+            override_reason=data["override_reason"] if self.wants_override else "",
+        )
+
+
+# ---------------------------------------------------------------- one visit
+
+
+class CheckInForm(FormMixin, forms.Form):
+    method = forms.ChoiceField(
+        label=_("签到方式"),
+        choices=CheckInMethod.choices,
+        initial=CheckInMethod.CREDIT_CODE,
+        widget=forms.RadioSelect,
+    )
+    scanned = forms.CharField(
+        label=_("企业统一社会信用代码"),
+        max_length=300,
+        error_messages={"required": _("请扫描企业码或输入企业的统一社会信用代码")},
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
+        ),
+    )
+
+
+class CancelForm(FormMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("撤销理由"),
+        max_length=2000,
+        error_messages={"required": _("请说明撤销理由")},
+        widget=_textarea(2),
+    )
+
+
+class ResultForm(FormMixin, forms.Form):
+    """One department's result of the visit: an enforcement action in the enterprise's file."""
+
+    kind = forms.ChoiceField(
+        label=_("执法类别"), choices=ActionKind.choices, initial=ActionKind.INSPECTION
+    )
+    finding = forms.ChoiceField(
+        label=_("检查结果"),
+        choices=[
+            (Finding.CLEAN.value, Finding.CLEAN.label),
+            (Finding.PROBLEMS.value, Finding.PROBLEMS.label),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("请选择检查结果：未发现问题或发现问题")},
+    )
+    severity = forms.TypedChoiceField(
+        label=_("情节"),
+        choices=[("", _("不适用")), *Severity.choices],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    summary = forms.CharField(
+        label=_("情况摘要"), required=False, max_length=4000, widget=_textarea(2)
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") in (ActionKind.PENALTY, ActionKind.COERCIVE) and not data.get(
+            "severity"
+        ):
+            self.add_error("severity", _("行政处罚和行政强制须选择情节档次"))
+        if data.get("finding") == Finding.PROBLEMS and not (data.get("summary") or "").strip():
+            self.add_error("summary", _("发现问题时请写明问题摘要"))
+        return data
+
+
+class OverrideDecideForm(FormMixin, forms.Form):
+    decision = forms.ChoiceField(
+        label=_("审批结论"),
+        choices=[("approve", _("批准")), ("reject", _("不批准"))],
+        error_messages={"required": _("请选择批准或不批准")},
+    )
+    note = forms.CharField(
+        label=_("审批意见"),
+        required=False,
+        max_length=2000,
+        widget=_textarea(2, _("不批准时必须说明理由")),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "reject" and not (data.get("note") or "").strip():
+            self.add_error("note", _("不批准时请说明理由"))
+        return data

@@ -1,0 +1,434 @@
+"""The officers' visit pages (入企登记): the list, registering a visit from a phone, one visit
+with its code, check-in, check-out and results, and the queue of overrides.
+
+Who may do what: an inspector or a department admin registers for their own department and
+works on the visits their department takes part in; a street sees the visits in its area; the
+justice bureau sees all. The lead department's admin (or the justice bureau) decides overrides,
+never the person who registered. A visit outside a user's scope looks exactly like a missing one.
+"""
+
+import segno
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_GET, require_POST
+
+from wurao.accounts.choices import Role
+from wurao.accounts.scope import Scope, scope_for
+from wurao.registry import selectors as registry_selectors
+from wurao.visits import selectors, services
+from wurao.visits.choices import VisitKind, VisitStatus
+from wurao.visits.forms import (
+    CancelForm,
+    CheckInForm,
+    OverrideDecideForm,
+    RegistrationForm,
+    ResultForm,
+    VisitFilterForm,
+)
+from wurao.visits.models import Visit
+from wurao.web.pagination import page_range, paginate
+from wurao.web.rendering import render_page_or_partial
+
+ENTERPRISE_MATCHES = 8
+
+# ---------------------------------------------------------------- who may do what
+
+
+def _officer_scope(user) -> Scope:
+    """The officers' pages are for departments, streets and the justice bureau; an enterprise
+    has its own list (/visits/mine/)."""
+    scope = scope_for(user)
+    if scope.sees_nothing or scope.enterprise_id:
+        raise PermissionDenied
+    return scope
+
+
+def _registers(user) -> bool:
+    return user.role in (Role.DEPT_ADMIN, Role.INSPECTOR) and bool(user.department_id)
+
+
+def _registrant_department(user):
+    if not _registers(user):
+        raise PermissionDenied
+    return user.department
+
+
+def _decides_overrides(user) -> bool:
+    return user.is_superuser or user.role in (Role.JUSTICE, Role.DEPT_ADMIN)
+
+
+def _may_decide(user, visit: Visit) -> bool:
+    if user.is_superuser or user.role == Role.JUSTICE:
+        return True
+    return user.role == Role.DEPT_ADMIN and user.department_id == visit.department_id
+
+
+def _visible_visit(user, code: str) -> Visit:
+    try:
+        return selectors.visit_detail(scope=_officer_scope(user), code=code)
+    except Visit.DoesNotExist:
+        raise Http404 from None
+
+
+def _takes_part(user, visit: Visit) -> bool:
+    return _registers(user) and any(d.pk == user.department_id for d in visit.departments.all())
+
+
+# ---------------------------------------------------------------- the list
+
+
+@login_required
+def visit_list(request):
+    scope = _officer_scope(request.user)
+    form = VisitFilterForm(request.GET or None)
+    page = paginate(request, selectors.visit_list(scope=scope, filters=form.filters()))
+    context = {
+        "form": form,
+        "page_obj": page,
+        "page_range": page_range(page),
+        "scope": scope,
+        "registers": _registers(request.user),
+        "decides_overrides": _decides_overrides(request.user),
+    }
+    return render_page_or_partial(
+        request, "visits/visit_list.html", "visits/_visit_results.html", context
+    )
+
+
+# ---------------------------------------------------------------- registration
+
+
+def _registration_form(request, data=None) -> RegistrationForm:
+    department = _registrant_department(request.user)
+    return RegistrationForm(
+        data,
+        department=department,
+        enterprises=registry_selectors.enterprise_list(scope=scope_for(request.user)),
+        items=selectors.registration_items(department_id=department.pk),
+        officers=selectors.registration_officers(department_id=department.pk),
+    )
+
+
+def _refusal_context(refused: services.VisitRefused) -> dict:
+    return {
+        "violations": [v.as_json() for v in refused.violations],
+        "exempt": refused.exempt,
+        "joinable": [v.joinable for v in refused.violations if v.joinable],
+    }
+
+
+def _form_page(request, form, *, refusal=None, status=200):
+    context = {
+        "form": form,
+        "refusal": refusal,
+        "department": request.user.department,
+        "exact": form.enterprise_obj,
+    }
+    return render(request, "visits/visit_form.html", context, status=status)
+
+
+@login_required
+def visit_new(request):
+    if request.method != "POST":
+        return _form_page(request, _registration_form(request))
+    form = _registration_form(request, request.POST)
+    if not form.is_valid():
+        return _form_page(request, form)
+    reg = form.registration()
+    if form.wants_override and not reg.override_reason.strip():
+        # Asking to override without a reason: show the refusal again, nothing recorded twice.
+        found = services.visit_check(reg=reg)
+        form.add_error("override_reason", "申请突破规则须说明理由")
+        refused = services.VisitRefused(found, selectors.rules_current(as_of=reg.day))
+        return _form_page(request, form, refusal=_refusal_context(refused) if found else None)
+    try:
+        visit = services.visit_register(actor=request.user, reg=reg)
+    except services.VisitRefused as refused:
+        return _form_page(request, form, refusal=_refusal_context(refused))
+    except ValidationError as error:
+        form.add_service_error(error)
+        return _form_page(request, form)
+    if visit.status == VisitStatus.PENDING_OVERRIDE:
+        messages.warning(
+            request,
+            f"已提交突破规则的入企申请（入企码 {visit.code_display}），"
+            "须由部门负责人或司法局第二人审批；审批前入企码显示为“尚未获批”。",
+        )
+    else:
+        messages.success(
+            request,
+            f"已登记入企，入企码 {visit.code_display}。请在入企时向企业出示二维码，企业可扫码核验。",
+        )
+    return redirect("visits:detail", code=visit.code)
+
+
+@login_required
+@require_GET
+def enterprise_lookup(request):
+    """Candidates for the enterprise field as the officer types a credit code or a name."""
+    _registrant_department(request.user)
+    scope = scope_for(request.user)
+    q = request.GET.get("enterprise", "").strip()
+    if request.GET.get("pick"):
+        # A candidate was tapped: the field again, filled in and confirmed.
+        form = _registration_form(request, {"enterprise": q})
+        exact = registry_selectors.enterprise_list(scope=scope).filter(credit_code=q).first()
+        return render(request, "visits/_enterprise_field.html", {"form": form, "exact": exact})
+    matches, exact = [], None
+    if q:
+        found = registry_selectors.enterprise_list(scope=scope, filters={"q": q})
+        matches = list(found.order_by("name")[:ENTERPRISE_MATCHES])
+        exact = next((e for e in matches if e.credit_code == q.upper()), None)
+        exact = exact or next((e for e in matches if e.name == q), None)
+    return render(
+        request,
+        "visits/_enterprise_matches.html",
+        {"matches": matches, "exact": exact, "q": q},
+    )
+
+
+@login_required
+@require_GET
+def late_reason(request):
+    """The late-registration reason, shown only when the date entered is before today."""
+    form = _registration_form(request, request.GET)
+    return render(request, "visits/_late_reason.html", {"form": form})
+
+
+@login_required
+@require_POST
+def visit_join(request, code: str):
+    """Join the open visit a refusal offered instead of coming again (进一次门，查多项事)."""
+    department = _registrant_department(request.user)
+    target = selectors.visit_join_target(code=code)
+    form = _registration_form(request, request.POST)
+    form.is_valid()
+    data = getattr(form, "cleaned_data", {})
+    if target is None:
+        form.add_error(None, f"入企码 {code} 的检查已开始、结束或撤销，不能再加入")
+        return _form_page(request, form)
+    if form.enterprise_obj is not None and form.enterprise_obj.pk != target.enterprise_id:
+        form.add_error(None, f"入企码 {target.code_display} 是另一企业的入企，不能加入")
+        return _form_page(request, form)
+    try:
+        visit = services.visit_join(
+            actor=request.user,
+            visit=target,
+            department=department,
+            officers=list(data.get("officers") or []),
+            items=list(data.get("items") or []),
+        )
+    except ValidationError as error:
+        form.add_service_error(error)
+        return _form_page(request, form)
+    messages.success(
+        request,
+        f"已加入入企码 {visit.code_display} 的检查：同一次入企完成各部门检查，不再另行入企。",
+    )
+    return redirect("visits:detail", code=visit.code)
+
+
+# ---------------------------------------------------------------- one visit
+
+
+def _qr_svg(request, visit: Visit) -> tuple[str, str]:
+    url = request.build_absolute_uri(f"/v/{visit.code}/")
+    # segno escapes what it writes; the URL is built from the stored code only.
+    return url, mark_safe(segno.make(url).svg_inline(scale=4))  # noqa: S308
+
+
+def _detail_context(request, visit: Visit, **forms) -> dict:
+    user = request.user
+    takes_part = _takes_part(user, visit)
+    inspection = visit.kind == VisitKind.INSPECTION
+    status = visit.status
+    verify_url, qr = _qr_svg(request, visit)
+    return {
+        "visit": visit,
+        "verify_url": verify_url,
+        "qr_svg": qr,
+        "takes_part": takes_part,
+        "check_in_form": forms.get("check_in") or CheckInForm()
+        if takes_part and status == VisitStatus.REGISTERED
+        else None,
+        "may_check_out": takes_part and status == VisitStatus.IN_PROGRESS,
+        "result_form": forms.get("result") or ResultForm()
+        if takes_part
+        and inspection
+        and status in (VisitStatus.IN_PROGRESS, VisitStatus.COMPLETED)
+        and user.department.is_enforcement
+        else None,
+        "cancel_form": forms.get("cancel") or CancelForm()
+        if takes_part and status in (VisitStatus.REGISTERED, VisitStatus.PENDING_OVERRIDE)
+        else None,
+        "decide_form": forms.get("decide") or OverrideDecideForm()
+        if status == VisitStatus.PENDING_OVERRIDE and _may_decide(user, visit)
+        else None,
+        "errors": forms.get("errors") or [],
+    }
+
+
+def _detail_page(request, visit: Visit, **forms):
+    return render(request, "visits/visit_detail.html", _detail_context(request, visit, **forms))
+
+
+@login_required
+def visit_detail(request, code: str):
+    return _detail_page(request, _visible_visit(request.user, code))
+
+
+def _must_take_part(request, visit: Visit) -> None:
+    if not _takes_part(request.user, visit):
+        raise PermissionDenied
+
+
+@login_required
+@require_POST
+def visit_check_in(request, code: str):
+    visit = _visible_visit(request.user, code)
+    _must_take_part(request, visit)
+    form = CheckInForm(request.POST)
+    if form.is_valid():
+        try:
+            services.visit_check_in(
+                actor=request.user,
+                visit=visit,
+                method=form.cleaned_data["method"],
+                scanned=form.cleaned_data["scanned"],
+            )
+        except ValidationError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, "已签到：入企开始，企业扫码可见“检查进行中”。")
+            return redirect("visits:detail", code=visit.code)
+    return _detail_page(request, visit, check_in=form)
+
+
+@login_required
+@require_POST
+def visit_check_out(request, code: str):
+    visit = _visible_visit(request.user, code)
+    _must_take_part(request, visit)
+    try:
+        services.visit_check_out(actor=request.user, visit=visit)
+    except ValidationError as error:
+        return _detail_page(request, visit, errors=error.messages)
+    messages.success(request, "已签退：本次入企结束，请录入检查结果。")
+    return redirect("visits:detail", code=visit.code)
+
+
+@login_required
+@require_POST
+def visit_result(request, code: str):
+    visit = _visible_visit(request.user, code)
+    _must_take_part(request, visit)
+    form = ResultForm(request.POST)
+    if form.is_valid():
+        try:
+            action = services.visit_result_record(
+                actor=request.user,
+                visit=visit,
+                department=request.user.department,
+                kind=form.cleaned_data["kind"],
+                finding=form.cleaned_data["finding"],
+                summary=form.cleaned_data["summary"],
+                severity=form.cleaned_data["severity"],
+            )
+        except ValidationError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(
+                request,
+                f"已录入{action.department.name}的{action.get_kind_display()}结果，记入企业档案。",
+            )
+            return redirect("visits:detail", code=visit.code)
+    return _detail_page(request, visit, result=form)
+
+
+@login_required
+@require_POST
+def visit_cancel(request, code: str):
+    visit = _visible_visit(request.user, code)
+    _must_take_part(request, visit)
+    form = CancelForm(request.POST)
+    if form.is_valid():
+        try:
+            services.visit_cancel(
+                actor=request.user, visit=visit, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, "已撤销本次入企登记：企业扫码将看到“已撤销”。")
+            return redirect("visits:detail", code=visit.code)
+    return _detail_page(request, visit, cancel=form)
+
+
+# ---------------------------------------------------------------- overrides
+
+
+def _override_scope(user) -> Scope:
+    scope = _officer_scope(user)
+    if not _decides_overrides(user):
+        raise PermissionDenied
+    return scope
+
+
+@login_required
+def override_queue(request):
+    scope = _override_scope(request.user)
+    return _queue_page(request, scope)
+
+
+def _queue_page(request, scope: Scope, *, forms=None, status=200):
+    forms = forms or {}
+    rows = [
+        {
+            "visit": v,
+            "form": forms.get(v.pk) or OverrideDecideForm(prefix=f"o{v.pk}"),
+            "may_decide": _may_decide(request.user, v),
+            "own": v.registered_by_id == request.user.pk,
+        }
+        for v in selectors.override_queue(scope=scope).select_related("registered_by")
+    ]
+    return render(
+        request,
+        "visits/override_queue.html",
+        {"rows": rows, "scope": scope},
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def override_decide(request, code: str):
+    """Approve or reject an override, from the queue or from the visit's page."""
+    scope = _override_scope(request.user)
+    visit = _visible_visit(request.user, code)
+    from_queue = request.POST.get("from") == "queue"
+    form = OverrideDecideForm(request.POST, prefix=f"o{visit.pk}" if from_queue else None)
+    if form.is_valid():
+        try:
+            visit = services.visit_override_decide(
+                actor=request.user,
+                visit=visit,
+                approve=form.cleaned_data["decision"] == "approve",
+                note=form.cleaned_data["note"],
+            )
+        except PermissionDenied as error:
+            form.add_error(None, str(error) or "无权审批该入企")
+        except ValidationError as error:
+            form.add_service_error(error)
+        else:
+            outcome = "已批准，入企码生效" if visit.status != VisitStatus.REJECTED else "未批准"
+            messages.success(request, f"入企码 {visit.code_display}：{outcome}。")
+            if from_queue:
+                return redirect("visits:override-queue")
+            return redirect("visits:detail", code=visit.code)
+    if from_queue:
+        return _queue_page(request, scope, forms={visit.pk: form})
+    return _detail_page(request, visit, decide=form)
