@@ -301,6 +301,13 @@ def _lock(visit: Visit) -> Visit:
     return Visit.objects.select_for_update().get(pk=visit.pk)
 
 
+def _acts_for(actor, department) -> bool:
+    """The actor may act in the name of the department: its own people, or the bureau."""
+    if actor.is_superuser or actor.role == Role.JUSTICE:
+        return True
+    return actor.role in (Role.DEPT_ADMIN, Role.INSPECTOR) and actor.department_id == department.pk
+
+
 def _must_take_part(actor, visit: Visit) -> None:
     if actor.is_superuser or actor.role == Role.JUSTICE:
         return
@@ -313,9 +320,13 @@ def _must_take_part(actor, visit: Visit) -> None:
 def visit_join(*, actor, visit: Visit, department, officers=(), items=()) -> Visit:
     """Another department (often another level) joins a visit not carried out yet, instead of
     coming again: 进一次门，查多项事."""
+    if not _acts_for(actor, department):
+        raise PermissionDenied(f"只有“{department.name}”的人员可以代表该部门加入入企")
     visit = _lock(visit)
     if visit.status != VisitStatus.REGISTERED or visit.kind != VisitKind.INSPECTION:
         raise ValidationError({"__all__": "只能加入尚未开始的执法检查"})
+    if visit.date < timezone.localdate():
+        raise ValidationError({"__all__": f"该入企登记的日期 {visit.date} 已过，不能再加入"})
     rules = selectors.rules_current(as_of=visit.date)
     reg = Registration(
         enterprise=visit.enterprise,
@@ -362,7 +373,8 @@ def visit_check_in(*, actor, visit: Visit, method: str, scanned: str) -> Visit:
         raise ValidationError({"__all__": f"该入企当前为“{visit.get_status_display()}”，不能签到"})
     if visit.date != timezone.localdate():
         raise ValidationError({"__all__": f"该入企登记的日期是 {visit.date}，只能在当天签到"})
-    scanned_code = (scanned or "").strip().upper().rsplit("/", 1)[-1]
+    # A scanned code may carry the enterprise page's URL, with or without a final slash.
+    scanned_code = (scanned or "").strip().upper().rstrip("/").rsplit("/", 1)[-1]
     if scanned_code != visit.enterprise.credit_code:
         raise ValidationError(
             {
@@ -410,6 +422,8 @@ def visit_result_record(
 ):
     """What one department found during the visit: an EnforcementAction in the enterprise's
     file, linked to the visit (a joint visit still counts once)."""
+    if not _acts_for(actor, department):
+        raise PermissionDenied(f"只有“{department.name}”的人员可以录入该部门的检查结果")
     visit = _lock(visit)
     if visit.kind != VisitKind.INSPECTION:
         raise ValidationError({"__all__": "非执法入企没有检查结果"})
@@ -457,13 +471,16 @@ def visit_cancel(*, actor, visit: Visit, reason: str) -> Visit:
 @transaction.atomic
 def visit_rate(*, actor, visit: Visit, score: int, tags=(), comment: str = "") -> VisitRating:
     """The enterprise rates a finished visit, once. No user is stored with the rating."""
+    visit = _lock(visit)  # the caller's copy may predate the check-out
     if actor.role != Role.ENTERPRISE or actor.enterprise_id != visit.enterprise_id:
         raise PermissionDenied("只有被检查企业可以评价本次入企")
     if visit.status != VisitStatus.COMPLETED:
         raise ValidationError({"__all__": "入企结束后才能评价"})
-    if not (isinstance(score, int) and 1 <= score <= 5):
+    if not (isinstance(score, int) and not isinstance(score, bool) and 1 <= score <= 5):
         raise ValidationError({"score": "评分须为 1 到 5 分"})
-    unknown = [t for t in tags if t not in RatingTag.values]
+    if isinstance(tags, str):
+        tags = [tags]
+    unknown = [str(t) for t in tags if t not in RatingTag.values]
     if unknown:
         raise ValidationError({"tags": f"未知的评价标签：{'、'.join(unknown)}"})
     if VisitRating.objects.filter(visit=visit).exists():
