@@ -164,6 +164,13 @@ SPECTACULAR_SETTINGS = {
         "EnterpriseStatusEnum": "wurao.registry.choices.EnterpriseStatus",
         "DrawTaskStatusEnum": "wurao.sampling.choices.TaskStatus",
         "GradeEnum": "wurao.credit.choices.Grade",
+        "OriginEnum": "wurao.enforcement.choices.Origin",
+        "VisitKindEnum": "wurao.visits.choices.VisitKind",
+        "VisitOriginEnum": "wurao.visits.choices.VisitOrigin",
+        "VisitStatusEnum": "wurao.visits.choices.VisitStatus",
+        "CheckInMethodEnum": "wurao.visits.choices.CheckInMethod",
+        "VisitPurposeEnum": "wurao.visits.choices.VisitPurpose",
+        "VisitCodeStateEnum": "wurao.visits.choices.CodeState",
     },
 }
 

@@ -30,6 +30,13 @@ ENDPOINTS = {
     "/api/public/draws/{code}/bundle/",
     "/api/credit/enterprises/{id}/grade/",
     "/api/credit/changes/",
+    "/api/visits/",
+    "/api/visits/{code}/",
+    "/api/visits/{code}/check-in/",
+    "/api/visits/{code}/check-out/",
+    "/api/visits/{code}/results/",
+    "/api/visits/{code}/cancel/",
+    "/api/public/visits/{code}/",
 }
 
 
@@ -67,6 +74,19 @@ def test_the_schema_documents_filters_pagination_and_errors(schema):
         "PaginatedEnforcementActionList"
     )
     assert "403" in schema["paths"]["/api/oversight/summary/"]["get"]["responses"]
+
+
+def test_the_schema_documents_visit_refusals_and_the_open_code_check(schema):
+    register = schema["paths"]["/api/visits/"]["post"]
+    public = schema["paths"]["/api/public/visits/{code}/"]["get"]
+
+    assert "visits 入企登记" in register["tags"]
+    assert {"200", "201", "400", "403", "409"} <= set(register["responses"])
+    refused = register["responses"]["409"]["content"]["application/json"]["schema"]["$ref"]
+    assert refused.endswith("VisitRefused")
+    assert "client_id" in schema["components"]["schemas"]["VisitRegisterRequest"]["required"]
+    assert {} in public["security"]  # no sign-in needed
+    assert set(public["responses"]) == {"200"}  # an unknown code is a plain answer too
 
 
 def test_the_schema_generates_without_warnings(tmp_path):

@@ -1,0 +1,883 @@
+"""Visits API (入企登记) for the inspectors' mobile client: register a visit, check in and out,
+record results, cancel; read the visits in scope; and, without signing in, check a visit code.
+
+Every write carries a `client_id` the client generates: a retry over a bad network gets the
+first answer back and never writes twice. A registration is found again by Visit.client_id,
+the other writes (and refused registrations) by their stored ClientRequest.
+"""
+
+from collections.abc import Callable, Iterable
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import prefetch_related_objects
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer
+from rest_framework import serializers, status
+from rest_framework.exceptions import NotFound
+from rest_framework.generics import GenericAPIView
+from rest_framework.permissions import SAFE_METHODS, AllowAny, BasePermission, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from wurao.accounts.choices import Role
+from wurao.accounts.scope import Scope, scope_for
+from wurao.catalogue import selectors as catalogue_selectors
+from wurao.enforcement import selectors as enforcement_selectors
+from wurao.enforcement.choices import ActionKind, Finding, Severity
+from wurao.registry import selectors as registry_selectors
+from wurao.registry.credit_code import CreditCodeError, credit_code_normalise
+from wurao.visits import selectors, services
+from wurao.visits.choices import (
+    CheckInMethod,
+    CodeState,
+    VisitKind,
+    VisitOrigin,
+    VisitPurpose,
+    VisitStatus,
+)
+from wurao.visits.models import ClientRequest, Visit, visit_code_normalise
+from wurao.web.api_fields import (
+    BAD_QUERY,
+    NOT_FOUND,
+    choice_filter,
+    date_filter,
+    id_filter,
+    year_filter,
+)
+
+TAGS = ["visits 入企登记"]
+PUBLIC_TAGS = [*TAGS, "public 一公开"]
+VISIT_NOT_FOUND = "未找到该入企登记，或您无权查看"
+ACTION_LABELS = {
+    "register": "登记入企",
+    "check_in": "签到",
+    "check_out": "签退",
+    "results": "录入检查结果",
+    "cancel": "撤销登记",
+}
+# The service's field names, as the API calls them.
+FIELD_NAMES = {"day": "date", "__all__": "non_field_errors"}
+
+BAD_BODY = OpenApiResponse(
+    description='请求体无效：按字段给出中文说明，如 {"officers": ["执法证号 4403…不在执法人员库中"]}'
+)
+FORBIDDEN = OpenApiResponse(description="未登录，或不是有所属部门的执法人员、部门管理员")
+CLIENT_ID_REUSED = OpenApiResponse(
+    description="client_id 已用于另一项操作：每项新操作请生成新的 client_id"
+)
+
+
+class MayWriteVisits(BasePermission):
+    """Writes are for a department's people in the field, in the name of their own department;
+    reads for everyone signed in (the selectors decide what each sees)."""
+
+    message = (
+        "只有执法人员或部门管理员（以本人所在部门）可以登记入企、签到签退、录入检查结果和撤销登记"
+    )
+
+    def has_permission(self, request, view) -> bool:
+        if request.method in SAFE_METHODS:
+            return True
+        user = request.user
+        return bool(
+            user.is_authenticated
+            and user.role in (Role.INSPECTOR, Role.DEPT_ADMIN)
+            and user.department_id
+        )
+
+
+def _invalid(error: DjangoValidationError) -> serializers.ValidationError:
+    """A service's refusal as the API's 400: {field: [中文说明]}."""
+    if not hasattr(error, "error_dict"):
+        return serializers.ValidationError({"non_field_errors": error.messages})
+    return serializers.ValidationError(
+        {FIELD_NAMES.get(field, field): messages for field, messages in error.message_dict.items()}
+    )
+
+
+def _client_id_reused(row_action: str) -> Response:
+    verb, _, code = row_action.partition(":")
+    done = ACTION_LABELS.get(verb, verb) + (f"（入企码 {code}）" if code else "")
+    return Response(
+        {"detail": f"该 client_id 已用于{done}；每项新的操作请生成新的 client_id"},
+        status=status.HTTP_409_CONFLICT,
+    )
+
+
+def _earlier(user, client_id) -> ClientRequest | None:
+    return ClientRequest.objects.filter(user=user, client_id=client_id).first()
+
+
+def _replay(row: ClientRequest, action: str) -> Response:
+    if row.action != action:
+        return _client_id_reused(row.action)
+    return Response(row.response, status=row.status_code)
+
+
+def _once(request, *, client_id, action: str, write: Callable[[], tuple[int, dict]]) -> Response:
+    """Do `write` once per (user, client_id) and keep its answer in the same transaction; a
+    retry gets that answer back. A failed write stores nothing: it wrote nothing either."""
+    user = request.user
+    if row := _earlier(user, client_id):
+        return _replay(row, action)
+    if Visit.objects.filter(client_id=client_id).exists():
+        return _client_id_reused("register")
+    try:
+        with transaction.atomic():
+            status_code, body = write()
+            ClientRequest.objects.create(
+                user=user,
+                client_id=client_id,
+                action=action,
+                status_code=status_code,
+                response=body,
+            )
+    except (DjangoValidationError, IntegrityError) as error:
+        # A concurrent retry did it first (and this one found the visit already changed).
+        if row := _earlier(user, client_id):
+            return _replay(row, action)
+        if isinstance(error, DjangoValidationError):
+            raise _invalid(error) from None
+        raise
+    return Response(body, status=status_code)
+
+
+def _valid(serializer_class, request) -> dict:
+    serializer = serializer_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+def _client_id_field() -> serializers.UUIDField:
+    message = "请提供客户端生成的 client_id（UUID，如 1b4e28ba-2fa1-11d2-883f-0016d3cca427），重试时沿用同一个"
+    return serializers.UUIDField(
+        help_text="客户端为本次操作生成的 UUID；网络重试时沿用同一个，服务器只执行一次",
+        error_messages={"required": message, "invalid": message, "null": message},
+    )
+
+
+def _choice(choices, label: str, *, required: bool = True, **kwargs) -> serializers.ChoiceField:
+    options = "、".join(f"{value}（{name}）" for value, name in choices.choices if value != "")
+    message = f"“{{input}}”不是有效的{label}，可选：{options}"
+    return serializers.ChoiceField(
+        choices=choices.choices,
+        required=required,
+        help_text=label,
+        error_messages={"invalid_choice": message, "required": f"请选择{label}，可选：{options}"},
+        **kwargs,
+    )
+
+
+def _text(label: str, max_length: int = 1000) -> serializers.CharField:
+    return serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=max_length,
+        help_text=label,
+        error_messages={"max_length": f"{label}不能超过 {{max_length}} 个字符"},
+    )
+
+
+def _codes(label: str, example: str) -> serializers.ListField:
+    return serializers.ListField(
+        child=serializers.CharField(max_length=40),
+        required=False,
+        max_length=50,
+        help_text=f"{label}列表，如 [{example}]",
+        error_messages={"not_a_list": f"{label}应为列表，如 [{example}]"},
+    )
+
+
+def _input_date(label: str, *, required: bool = True) -> serializers.DateField:
+    message = f"请输入有效的{label}，格式为 YYYY-MM-DD，如 2026-03-02"
+    return serializers.DateField(
+        required=required,
+        allow_null=not required,
+        input_formats=["%Y-%m-%d"],
+        help_text=f"{label}，YYYY-MM-DD",
+        error_messages={"invalid": message, "required": message, "null": message},
+    )
+
+
+def _unique(values: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(v.strip() for v in values if v.strip()))
+
+
+def _officers_by_badge(badges: list[str], errors: dict) -> tuple:
+    """Officers in the order given, in one query. Any department's: a joint visit lists
+    the other departments' officers too, and badges are public (an enterprise looks them up)."""
+    found = {
+        o.badge_no: o
+        for o in registry_selectors.inspector_list(scope=Scope(sees_all=True)).filter(
+            badge_no__in=badges
+        )
+    }
+    if unknown := [b for b in badges if b not in found]:
+        errors["officers"] = [f"执法证号 {'、'.join(unknown)} 不在执法人员库中"]
+    return tuple(found[b] for b in badges if b in found)
+
+
+def _items_by_code(codes: list[str], errors: dict) -> tuple:
+    """Catalogue items in the order given, in one query; withdrawn ones too, so that the
+    service can say they are no longer on the list."""
+    found = {
+        i.code: i
+        for i in catalogue_selectors.item_list(filters={"active_only": False})
+        .prefetch_related(None)
+        .filter(code__in=codes)
+    }
+    if unknown := [c for c in codes if c not in found]:
+        errors["items"] = [
+            f"检查事项编码 {'、'.join(unknown)} 不在检查事项清单中（清单之外无事项）"
+        ]
+    return tuple(found[c] for c in codes if c in found)
+
+
+# Output ------------------------------------------------------------------------------------
+
+
+@extend_schema_serializer(component_name="VisitDepartment")
+class DepartmentOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    code = serializers.CharField(help_text="部门简码")
+    name = serializers.CharField(help_text="部门名称")
+
+
+@extend_schema_serializer(component_name="VisitOfficer")
+class OfficerOutputSerializer(serializers.Serializer):
+    name = serializers.CharField(help_text="姓名")
+    badge_no = serializers.CharField(help_text="执法证号")
+    department_name = serializers.CharField(help_text="所属部门")
+    certificate_valid_until = serializers.DateField(
+        allow_null=True, help_text="执法证有效期至（未登记为 null）"
+    )
+    certificate_valid = serializers.BooleanField(
+        allow_null=True, help_text="入企日期执法证是否在有效期内（未登记有效期为 null）"
+    )
+
+
+@extend_schema_serializer(component_name="VisitItem")
+class ItemOutputSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="事项编码")
+    name = serializers.CharField(help_text="事项名称")
+    legal_basis = serializers.CharField(
+        help_text="法律依据，如《中华人民共和国安全生产法》第六十五条"
+    )
+    department_name = serializers.CharField(help_text="实施部门")
+
+
+@extend_schema_serializer(component_name="VisitViolation")
+class ViolationOutputSerializer(serializers.Serializer):
+    rule = serializers.CharField(
+        help_text="规则代码：department_cap、total_cap、quiet_period、quiet_day、duplicate"
+    )
+    label = serializers.CharField(help_text="规则名称")
+    message = serializers.CharField(help_text="说明")
+    visits = serializers.ListField(child=serializers.CharField(), help_text="触发规则的入企码")
+    joinable = serializers.CharField(help_text="可加入的已登记入企码（跨层级重复时），无则为空")
+
+
+def _officer_facts(officers, *, day, names: dict[int, str]) -> list[dict]:
+    return [
+        {
+            "name": o.name,
+            "badge_no": o.badge_no,
+            "department_name": names.get(o.department_id) or o.department.name,
+            "certificate_valid_until": o.certificate_valid_until,
+            "certificate_valid": (
+                None if o.certificate_valid_until is None else o.certificate_valid_until >= day
+            ),
+        }
+        for o in officers
+    ]
+
+
+def _item_facts(items, *, names: dict[int, str]) -> list[dict]:
+    return [
+        {
+            "code": i.code,
+            "name": i.name,
+            "legal_basis": i.legal_basis,
+            "department_name": names.get(i.department_id) or i.department.name,
+        }
+        for i in items
+    ]
+
+
+def _with_lists(visit: Visit, *, departments, officers, items, action_ids=()) -> Visit:
+    """The visit with the lists its detail shows, from objects already in hand (no query)."""
+    visit.department_list = list(departments)
+    names = {d.pk: d.name for d in visit.department_list}
+    visit.officer_facts = _officer_facts(officers, day=visit.date, names=names)
+    visit.item_facts = _item_facts(items, names=names)
+    visit.action_ids = list(action_ids)
+    return visit
+
+
+def _loaded(visit: Visit, *, scope: Scope) -> Visit:
+    """The visit with its departments, officers, items and (as far as the viewer may see
+    them) the enforcement actions recorded on it: four queries."""
+    prefetch_related_objects([visit], "departments", "officers", "items")
+    actions = enforcement_selectors.action_list(scope=scope).filter(visit=visit)
+    return _with_lists(
+        visit,
+        departments=sorted(visit.departments.all(), key=lambda d: d.pk != visit.department_id),
+        officers=visit.officers.all(),
+        items=visit.items.all(),
+        action_ids=actions.order_by("pk").values_list("pk", flat=True),
+    )
+
+
+@extend_schema_serializer(component_name="Visit")
+class VisitOutputSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="入企码（8 位，不含 0、O、1、I、L）")
+    code_display = serializers.CharField(help_text="分段显示的入企码，如 AB3D-7KQM")
+    verify_url = serializers.SerializerMethodField(help_text="核验地址（二维码内容）：/v/<入企码>/")
+    kind = serializers.ChoiceField(choices=VisitKind.choices, help_text="类别")
+    kind_display = serializers.CharField(source="get_kind_display")
+    origin = serializers.ChoiceField(
+        choices=VisitOrigin.choices, allow_blank=True, help_text="检查来源（非执法入企为空）"
+    )
+    origin_display = serializers.CharField(source="get_origin_display")
+    purpose = serializers.ChoiceField(
+        choices=VisitPurpose.choices, allow_blank=True, help_text="来访事由类别（执法检查为空）"
+    )
+    purpose_display = serializers.CharField(source="get_purpose_display")
+    status = serializers.ChoiceField(choices=VisitStatus.choices, help_text="状态")
+    status_display = serializers.CharField(source="get_status_display")
+    date = serializers.DateField(help_text="入企日期")
+    enterprise = serializers.IntegerField(source="enterprise_id")
+    enterprise_name = serializers.CharField(source="enterprise.name")
+    credit_code = serializers.CharField(source="enterprise.credit_code")
+    department = serializers.IntegerField(source="department_id", help_text="牵头单位")
+    department_name = serializers.CharField(source="department.name")
+    after_the_fact = serializers.BooleanField(help_text="事后补登")
+    checked_in_at = serializers.DateTimeField(allow_null=True, help_text="签到时间")
+    checked_out_at = serializers.DateTimeField(allow_null=True, help_text="签退时间")
+    registered_at = serializers.DateTimeField(help_text="登记时间")
+
+    def get_verify_url(self, visit: Visit) -> str:
+        path = f"/v/{visit.code}/"
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
+
+
+@extend_schema_serializer(component_name="VisitDetail")
+class VisitDetailOutputSerializer(VisitOutputSerializer):
+    departments = DepartmentOutputSerializer(
+        many=True, source="department_list", help_text="入企单位（牵头单位在前）"
+    )
+    officers = OfficerOutputSerializer(many=True, source="officer_facts", help_text="执法人员")
+    items = ItemOutputSerializer(many=True, source="item_facts", help_text="检查事项")
+    note = serializers.CharField(help_text="事由说明")
+    approver = serializers.CharField(help_text="审批人（行政检查审批）")
+    approval_ref = serializers.CharField(help_text="审批文号")
+    approved_on = serializers.DateField(allow_null=True, help_text="审批日期")
+    late_reason = serializers.CharField(help_text="事后补登的理由")
+    check_in_method = serializers.ChoiceField(
+        choices=CheckInMethod.choices, allow_blank=True, help_text="签到方式"
+    )
+    rule_version = serializers.IntegerField(allow_null=True, help_text="判定所用的入企规则版本")
+    violations = ViolationOutputSerializer(many=True, help_text="登记时触发的规则（突破规则时）")
+    override_reason = serializers.CharField(help_text="突破规则的理由")
+    override_decided_at = serializers.DateTimeField(allow_null=True, help_text="第二审批人审批时间")
+    cancel_reason = serializers.CharField(help_text="撤销或不批准的理由")
+    actions = serializers.ListField(
+        child=serializers.IntegerField(),
+        source="action_ids",
+        help_text="本次入企录入的执法行为编号（见 /api/actions/<id>/，按查看范围）",
+    )
+
+
+def _detail(request, visit: Visit) -> dict:
+    return VisitDetailOutputSerializer(visit, context={"request": request}).data
+
+
+def _visit_for(request, code: str) -> Visit:
+    try:
+        return selectors.visit_get(scope=scope_for(request.user), code=code)
+    except Visit.DoesNotExist:
+        raise NotFound(VISIT_NOT_FOUND) from None
+
+
+# Read and register -------------------------------------------------------------------------
+
+
+@extend_schema_serializer(component_name="VisitExemptOrigin")
+class ExemptOriginOutputSerializer(serializers.Serializer):
+    origin = serializers.ChoiceField(choices=VisitOrigin.choices)
+    label = serializers.CharField()
+
+
+@extend_schema_serializer(component_name="VisitRefused")
+class RefusedOutputSerializer(serializers.Serializer):
+    detail = serializers.CharField(help_text="拒绝的原因，逐条列出触发的规则")
+    violations = ViolationOutputSerializer(many=True)
+    exempt_origins = ExemptOriginOutputSerializer(
+        many=True, help_text="不受上述规则限制的检查来源：确属这些情形时按其登记"
+    )
+
+
+class VisitListApi(GenericAPIView):
+    # Query parameters are validated by the FilterSerializer and applied by the selector.
+    filter_backends = ()
+    permission_classes = (IsAuthenticated, MayWriteVisits)
+
+    class FilterSerializer(serializers.Serializer):
+        kind = choice_filter(VisitKind, "入企类别")
+        status = choice_filter(VisitStatus, "状态")
+        origin = choice_filter(VisitOrigin, "检查来源")
+        enterprise = id_filter("企业")
+        year = year_filter()
+        date_from = date_filter("起始日期（含），YYYY-MM-DD")
+        date_to = date_filter("截止日期（含），YYYY-MM-DD")
+
+        def validate(self, attrs: dict) -> dict:
+            start, end = attrs.get("date_from"), attrs.get("date_to")
+            if start and end and end < start:
+                raise serializers.ValidationError(
+                    {
+                        "date_to": f"截止日期 {end:%Y-%m-%d} 早于起始日期 {start:%Y-%m-%d}，请调换或更正"
+                    }
+                )
+            return attrs
+
+    @extend_schema_serializer(component_name="VisitRegisterRequest")
+    class InputSerializer(serializers.Serializer):
+        client_id = _client_id_field()
+        enterprise = serializers.CharField(
+            max_length=30,
+            help_text="企业的统一社会信用代码（18 位，GB 32100）",
+            error_messages={
+                "required": "请填写企业的统一社会信用代码",
+                "blank": "请填写企业的统一社会信用代码",
+            },
+        )
+        kind = _choice(VisitKind, "入企类别")
+        origin = _choice(VisitOrigin, "检查来源", required=False, allow_blank=True)
+        purpose = _choice(VisitPurpose, "来访事由类别", required=False, allow_blank=True)
+        date = _input_date("入企日期")
+        officers = _codes("执法证号", '"44030900001", "44030900002"')
+        items = _codes("检查事项编码", '"YJ-001"')
+        approver = _text("审批人", 50)
+        approval_ref = _text("审批文号", 60)
+        approved_on = _input_date("审批日期", required=False)
+        note = _text("事由说明")
+        late_reason = _text("事后补登的理由")
+        override_reason = _text("突破规则的理由（填写后登记待第二人审批）")
+
+        def validate_enterprise(self, value: str) -> str:
+            try:
+                return credit_code_normalise(value)
+            except CreditCodeError as error:
+                raise serializers.ValidationError(error.message, code=error.code) from None
+
+    @extend_schema(
+        tags=TAGS,
+        summary="入企登记列表（部门看本部门参加的，街道看本辖区，企业看自己，司法局看全部）",
+        parameters=[FilterSerializer],
+        responses={200: VisitOutputSerializer(many=True), 400: BAD_QUERY},
+    )
+    def get(self, request):
+        query = self.FilterSerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        visits = selectors.visit_list(scope=scope_for(request.user), filters=query.validated_data)
+        page = self.paginate_queryset(visits)
+        serializer = VisitOutputSerializer(page, many=True, context={"request": request})
+        return self.get_paginated_response(serializer.data)
+
+    @extend_schema(
+        tags=TAGS,
+        summary="登记入企（执法人员、部门管理员；登记部门为本人所在部门）",
+        description=(
+            "入企前登记，得到入企码和核验地址。违反入企规则时返回 409，列出触发的规则和不受限制的检查来源；"
+            "填写 override_reason 时登记成功但状态为 pending_override，待第二人审批。"
+            "同一 client_id 重试：已登记的返回 200 和同一登记；被拒绝的返回同一 409，不再重复记录。"
+        ),
+        request=InputSerializer,
+        responses={
+            201: VisitDetailOutputSerializer,
+            200: OpenApiResponse(
+                VisitDetailOutputSerializer, description="重试：同一 client_id 已登记"
+            ),
+            400: BAD_BODY,
+            403: FORBIDDEN,
+            409: OpenApiResponse(
+                RefusedOutputSerializer,
+                description="违反入企规则被拒绝；或 client_id 已用于另一项操作（此时只有 detail）",
+            ),
+        },
+    )
+    def post(self, request):
+        data = _valid(self.InputSerializer, request)
+        user = request.user
+        if row := _earlier(user, data["client_id"]):
+            return _replay(row, "register")
+        reg = self._registration(data, department=user.department)
+        started = timezone.now()
+        try:
+            visit = services.visit_register(actor=user, reg=reg)
+        except services.VisitRefused as refused:
+            return self._refused(user, data["client_id"], refused)
+        except DjangoValidationError as error:
+            raise _invalid(error) from None
+        if visit.registered_by_id != user.pk:
+            return _client_id_reused("register")
+        if visit.registered_at < started:
+            # visit_register returned the visit the first attempt created.
+            return Response(_detail(request, _loaded(visit, scope=scope_for(user))))
+        departments = dict.fromkeys([reg.department, *(o.department for o in reg.officers)])
+        visit = _with_lists(visit, departments=departments, officers=reg.officers, items=reg.items)
+        return Response(_detail(request, visit), status=status.HTTP_201_CREATED)
+
+    @staticmethod
+    def _registration(data: dict, *, department) -> services.Registration:
+        """The registration with the enterprise, officers and items looked up (one query each);
+        every unknown code is named at once."""
+        errors: dict[str, list[str]] = {}
+        enterprise = (
+            registry_selectors.enterprise_list(scope=Scope(sees_all=True))
+            .select_related(None)
+            .filter(credit_code=data["enterprise"])
+            .first()
+        )
+        if enterprise is None:
+            errors["enterprise"] = [f"统一社会信用代码 {data['enterprise']} 不在企业库中"]
+        officers = _officers_by_badge(_unique(data.get("officers", [])), errors)
+        items = _items_by_code(_unique(data.get("items", [])), errors)
+        if errors:
+            raise serializers.ValidationError(errors)
+        return services.Registration(
+            enterprise=enterprise,
+            kind=data["kind"],
+            department=department,
+            day=data["date"],
+            origin=data.get("origin", ""),
+            purpose=data.get("purpose", ""),
+            officers=officers,
+            items=items,
+            note=data.get("note", ""),
+            approver=data.get("approver", ""),
+            approval_ref=data.get("approval_ref", ""),
+            approved_on=data.get("approved_on"),
+            late_reason=data.get("late_reason", ""),
+            override_reason=data.get("override_reason", ""),
+            client_id=data["client_id"],
+        )
+
+    @staticmethod
+    def _refused(user, client_id, refused: services.VisitRefused) -> Response:
+        """The refusal, kept under the client id: a retry gets it back instead of being
+        counted as a second refused attempt."""
+        body = RefusedOutputSerializer(
+            {
+                "detail": "登记未通过入企规则：" + "；".join(refused.messages),
+                "violations": [v.as_json() for v in refused.violations],
+                "exempt_origins": [
+                    {"origin": o.value, "label": o.label}
+                    for o in VisitOrigin
+                    if o.label in refused.exempt
+                ],
+            }
+        ).data
+        try:
+            with transaction.atomic():
+                ClientRequest.objects.create(
+                    user=user,
+                    client_id=client_id,
+                    action="register",
+                    status_code=status.HTTP_409_CONFLICT,
+                    response=body,
+                )
+        except IntegrityError:
+            pass  # a concurrent retry stored the same refusal
+        return Response(body, status=status.HTTP_409_CONFLICT)
+
+
+class VisitDetailApi(APIView):
+    @extend_schema(
+        tags=TAGS,
+        summary="入企登记详情：入企单位、执法人员（证号、执法证有效期）、检查事项及法律依据、审批、签到签退、触发的规则、执法行为",
+        responses={200: VisitDetailOutputSerializer, 404: NOT_FOUND},
+    )
+    def get(self, request, code: str):
+        visit = _visit_for(request, code)
+        return Response(_detail(request, _loaded(visit, scope=scope_for(request.user))))
+
+
+# Writes on a registered visit ---------------------------------------------------------------
+
+WRITE_RESPONSES = {
+    400: BAD_BODY,
+    403: FORBIDDEN,
+    404: NOT_FOUND,
+    409: CLIENT_ID_REUSED,
+}
+
+
+class VisitCheckInApi(APIView):
+    permission_classes = (IsAuthenticated, MayWriteVisits)
+
+    @extend_schema_serializer(component_name="VisitCheckInRequest")
+    class InputSerializer(serializers.Serializer):
+        client_id = _client_id_field()
+        method = _choice(CheckInMethod, "签到方式")
+        scanned = serializers.CharField(
+            max_length=300,
+            help_text="扫描企业码得到的内容，或输入的企业统一社会信用代码",
+            error_messages={
+                "required": "请扫描企业码或输入企业的统一社会信用代码",
+                "blank": "请扫描企业码或输入企业的统一社会信用代码",
+            },
+        )
+
+        def validate(self, attrs: dict) -> dict:
+            if attrs["method"] == CheckInMethod.CREDIT_CODE:
+                try:
+                    attrs["scanned"] = credit_code_normalise(attrs["scanned"])
+                except CreditCodeError as error:
+                    raise serializers.ValidationError({"scanned": error.message}) from None
+            return attrs
+
+    @extend_schema(
+        tags=TAGS,
+        summary="到达企业后签到（扫企业码或输入信用代码，须为登记的企业，且在入企当天）",
+        request=InputSerializer,
+        responses={200: VisitDetailOutputSerializer, **WRITE_RESPONSES},
+    )
+    def post(self, request, code: str):
+        data = _valid(self.InputSerializer, request)
+        visit = _visit_for(request, code)
+
+        def write():
+            done = services.visit_check_in(
+                actor=request.user, visit=visit, method=data["method"], scanned=data["scanned"]
+            )
+            return status.HTTP_200_OK, _detail(
+                request, _loaded(done, scope=scope_for(request.user))
+            )
+
+        return _once(
+            request, client_id=data["client_id"], action=f"check_in:{visit.code}", write=write
+        )
+
+
+class VisitCheckOutApi(APIView):
+    permission_classes = (IsAuthenticated, MayWriteVisits)
+
+    @extend_schema_serializer(component_name="VisitCheckOutRequest")
+    class InputSerializer(serializers.Serializer):
+        client_id = _client_id_field()
+
+    @extend_schema(
+        tags=TAGS,
+        summary="离开企业时签退",
+        request=InputSerializer,
+        responses={200: VisitDetailOutputSerializer, **WRITE_RESPONSES},
+    )
+    def post(self, request, code: str):
+        data = _valid(self.InputSerializer, request)
+        visit = _visit_for(request, code)
+
+        def write():
+            done = services.visit_check_out(actor=request.user, visit=visit)
+            return status.HTTP_200_OK, _detail(
+                request, _loaded(done, scope=scope_for(request.user))
+            )
+
+        return _once(
+            request, client_id=data["client_id"], action=f"check_out:{visit.code}", write=write
+        )
+
+
+class VisitResultApi(APIView):
+    permission_classes = (IsAuthenticated, MayWriteVisits)
+
+    @extend_schema_serializer(component_name="VisitResultRequest")
+    class InputSerializer(serializers.Serializer):
+        client_id = _client_id_field()
+        kind = _choice(ActionKind, "执法行为类别")
+        finding = _choice(Finding, "检查结果", required=False, allow_blank=True)
+        summary = _text("情况摘要", 5000)
+        severity = _choice(Severity, "情节档次", required=False, allow_null=True)
+        items = _codes("检查事项编码（不填为本部门在本次入企登记的事项）", '"YJ-001"')
+        officers = _codes("执法证号（不填为本部门在本次入企登记的人员）", '"44030900001"')
+
+    @extend_schema_serializer(component_name="VisitResult")
+    class OutputSerializer(serializers.Serializer):
+        id = serializers.IntegerField(help_text="执法行为编号（/api/actions/<id>/）")
+        visit = serializers.CharField(source="visit.code", help_text="入企码")
+        date = serializers.DateField()
+        kind = serializers.ChoiceField(choices=ActionKind.choices)
+        kind_display = serializers.CharField(source="get_kind_display")
+        finding = serializers.ChoiceField(choices=Finding.choices, allow_blank=True)
+        summary = serializers.CharField()
+        severity = serializers.ChoiceField(choices=Severity.choices, allow_null=True)
+        department = serializers.IntegerField(source="department_id")
+        department_name = serializers.CharField(source="department.name")
+        items = serializers.ListField(
+            child=serializers.CharField(), source="item_codes", help_text="检查事项编码"
+        )
+        officers = serializers.ListField(
+            child=serializers.CharField(), source="badges", help_text="执法证号"
+        )
+
+    @extend_schema(
+        tags=TAGS,
+        summary="录入本部门在本次入企的检查结果（成为企业档案中的一条执法行为，关联本次入企）",
+        request=InputSerializer,
+        responses={201: OutputSerializer, **WRITE_RESPONSES},
+    )
+    def post(self, request, code: str):
+        data = _valid(self.InputSerializer, request)
+        visit = _visit_for(request, code)
+        errors: dict[str, list[str]] = {}
+        items = _items_by_code(_unique(data.get("items", [])), errors)
+        officers = _officers_by_badge(_unique(data.get("officers", [])), errors)
+        if errors:
+            raise serializers.ValidationError(errors)
+
+        def write():
+            action = services.visit_result_record(
+                actor=request.user,
+                visit=visit,
+                department=request.user.department,
+                kind=data["kind"],
+                items=items,
+                officers=officers,
+                finding=data.get("finding", ""),
+                summary=data.get("summary", ""),
+                severity=data.get("severity"),
+            )
+            action.item_codes = [i.code for i in action.items.all()]
+            action.badges = [o.badge_no for o in action.officers.all()]
+            return status.HTTP_201_CREATED, self.OutputSerializer(action).data
+
+        return _once(
+            request, client_id=data["client_id"], action=f"results:{visit.code}", write=write
+        )
+
+
+class VisitCancelApi(APIView):
+    permission_classes = (IsAuthenticated, MayWriteVisits)
+
+    @extend_schema_serializer(component_name="VisitCancelRequest")
+    class InputSerializer(serializers.Serializer):
+        client_id = _client_id_field()
+        reason = serializers.CharField(
+            max_length=1000,
+            help_text="撤销理由",
+            error_messages={"required": "请说明撤销理由", "blank": "请说明撤销理由"},
+        )
+
+    @extend_schema(
+        tags=TAGS,
+        summary="撤销尚未开始的入企登记（入企码随即失效）",
+        request=InputSerializer,
+        responses={200: VisitDetailOutputSerializer, **WRITE_RESPONSES},
+    )
+    def post(self, request, code: str):
+        data = _valid(self.InputSerializer, request)
+        visit = _visit_for(request, code)
+
+        def write():
+            done = services.visit_cancel(actor=request.user, visit=visit, reason=data["reason"])
+            return status.HTTP_200_OK, _detail(
+                request, _loaded(done, scope=scope_for(request.user))
+            )
+
+        return _once(
+            request, client_id=data["client_id"], action=f"cancel:{visit.code}", write=write
+        )
+
+
+# Public verification ------------------------------------------------------------------------
+
+
+class PublicVisitApi(APIView):
+    """What the public verification page (/v/<code>/) shows, for scanning apps: an unknown
+    code is a plain 200 answer with state "unknown", never an error page."""
+
+    authentication_classes = ()
+    permission_classes = (AllowAny,)
+
+    @extend_schema_serializer(component_name="PublicVisit")
+    class OutputSerializer(serializers.Serializer):
+        state = serializers.ChoiceField(choices=CodeState.choices, help_text="入企码状态")
+        state_display = serializers.CharField(help_text="状态说明")
+        may_enter = serializers.BooleanField(
+            help_text="true：有效或检查进行中；其余状态下企业可以拒绝本次入企"
+        )
+        code = serializers.CharField(help_text="规范化后的入企码")
+        code_display = serializers.CharField(allow_null=True)
+        kind = serializers.ChoiceField(choices=VisitKind.choices, allow_null=True)
+        kind_display = serializers.CharField(allow_null=True)
+        origin = serializers.ChoiceField(
+            choices=VisitOrigin.choices, allow_blank=True, allow_null=True
+        )
+        origin_display = serializers.CharField(allow_null=True)
+        purpose = serializers.ChoiceField(
+            choices=VisitPurpose.choices, allow_blank=True, allow_null=True
+        )
+        purpose_display = serializers.CharField(allow_null=True)
+        date = serializers.DateField(allow_null=True, help_text="入企日期")
+        enterprise_name = serializers.CharField(allow_null=True, help_text="被检查企业")
+        department_name = serializers.CharField(allow_null=True, help_text="牵头单位")
+        departments = serializers.ListField(child=serializers.CharField(), help_text="入企单位")
+        officers = OfficerOutputSerializer(many=True)
+        items = ItemOutputSerializer(many=True)
+        approver = serializers.CharField(allow_null=True, help_text="审批人")
+        approval_ref = serializers.CharField(allow_null=True, help_text="审批文号")
+        approved_on = serializers.DateField(allow_null=True, help_text="审批日期")
+        after_the_fact = serializers.BooleanField(allow_null=True, help_text="事后补登")
+        checked_in_at = serializers.DateTimeField(allow_null=True)
+        checked_out_at = serializers.DateTimeField(allow_null=True)
+
+    @extend_schema(
+        tags=PUBLIC_TAGS,
+        summary="核验入企码（无需登录；查无此码也返回 200，state 为 unknown）",
+        responses={200: OutputSerializer},
+    )
+    def get(self, request, code: str):
+        check = selectors.visit_code_check(raw=code)
+        facts = {
+            "state": check.state,
+            "state_display": check.state.label,
+            "may_enter": check.may_enter,
+            "code": visit_code_normalise(code),
+            "departments": [],
+            "officers": [],
+            "items": [],
+        }
+        if visit := check.visit:
+            departments = sorted(visit.departments.all(), key=lambda d: d.pk != visit.department_id)
+            names = {d.pk: d.name for d in departments}
+            facts |= {
+                "code": visit.code,
+                "code_display": visit.code_display,
+                "kind": visit.kind,
+                "kind_display": visit.get_kind_display(),
+                "origin": visit.origin,
+                "origin_display": visit.get_origin_display(),
+                "purpose": visit.purpose,
+                "purpose_display": visit.get_purpose_display(),
+                "date": visit.date,
+                "enterprise_name": visit.enterprise.name,
+                "department_name": visit.department.name,
+                "departments": [d.name for d in departments],
+                "officers": _officer_facts(visit.officers.all(), day=visit.date, names=names),
+                "items": _item_facts(visit.items.all(), names=names),
+                "approver": visit.approver,
+                "approval_ref": visit.approval_ref,
+                "approved_on": visit.approved_on,
+                "after_the_fact": visit.after_the_fact,
+                "checked_in_at": visit.checked_in_at,
+                "checked_out_at": visit.checked_out_at,
+            }
+        return Response(self.OutputSerializer(_nulls(facts, self.OutputSerializer)).data)
+
+
+def _nulls(facts: dict, serializer_class) -> dict:
+    """Every field of the answer present: null where an unknown code has nothing to say."""
+    return {name: facts.get(name) for name in serializer_class().fields} | facts
