@@ -134,7 +134,7 @@ class RegistrationForm(FormMixin, forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     officers = OfficerChoiceField(
-        label=_("执法人员（不少于两人）"),
+        label=_("执法人员（执法检查不少于两人）"),
         queryset=None,
         required=False,
         widget=forms.CheckboxSelectMultiple,
