@@ -76,6 +76,7 @@ def enterprise_history(
         .prefetch_related(Prefetch("departments", to_attr="department_list"), "items__department")
     )
     past = []
+    today = timezone.localdate()
     for v in qs:
         departments = frozenset(d.pk for d in v.department_list)
         past.append(
@@ -86,7 +87,8 @@ def enterprise_history(
                 matters=frozenset((matter_key(i), i.department.level) for i in v.items.all()),
                 inspection=v.kind == VisitKind.INSPECTION,
                 joint=len(departments) > 1 or v.origin == "joint",
-                open=v.status == VisitStatus.REGISTERED,
+                # Not started and not past its day: another department may still join it.
+                open=v.status == VisitStatus.REGISTERED and v.date >= today,
             )
         )
     return past
