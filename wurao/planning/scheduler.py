@@ -286,7 +286,52 @@ def greedy(problem: Problem) -> Schedule:
         load.place(t, day)
         day_of[t.id] = day
         visit_days[t.enterprise].add(day)
+    _merge_visits(problem, load, day_of)
     return Schedule(day_of, unplaced, "greedy", "greedy", time.perf_counter() - started)
+
+
+def _merge_visits(problem: Problem, load: _Load, day_of: dict[int, int]) -> None:
+    """Move every inspection of a visit onto another visit day of the same enterprise when
+    all windows, capacities and the department limit allow: one visit fewer each time."""
+    tasks = {t.id: t for t in problem.tasks}
+    visits: dict[int, dict[int, list[Task]]] = defaultdict(lambda: defaultdict(list))
+    for task_id, day in day_of.items():
+        t = tasks[task_id]
+        visits[t.enterprise][day].append(t)
+    for enterprise, by_day in visits.items():
+        changed = True
+        while changed and len(by_day) > 1:
+            changed = False
+            for source in sorted(by_day, key=lambda d: len(by_day[d])):
+                members = by_day[source]
+                for target in sorted(by_day, key=lambda d: -len(by_day[d])):
+                    if target == source or not _can_move(problem, load, members, target):
+                        continue
+                    for t in members:
+                        load.hours[t.department, source] -= t.hours
+                        load.place(t, target)
+                        day_of[t.id] = target
+                    load.on_site.pop((enterprise, source), None)
+                    by_day[target] += members
+                    del by_day[source]
+                    changed = True
+                    break
+                if changed:
+                    break
+
+
+def _can_move(problem: Problem, load: _Load, members: list[Task], day: int) -> bool:
+    need: dict[int, float] = defaultdict(float)
+    for t in members:
+        if day not in problem.allowed_days(t):
+            return False
+        need[t.department] += t.hours
+    present = load.on_site[members[0].enterprise, day] | set(need)
+    if len(present) > problem.enterprise_limit(members[0].enterprise):
+        return False
+    return all(
+        load.hours[d, day] + h <= problem.dept_capacity(d, day) + 1e-9 for d, h in need.items()
+    )
 
 
 # --- CP-SAT ----------------------------------------------------------------------------------
@@ -388,7 +433,8 @@ def solve(
         params.max_deterministic_time = time_limit
     else:
         params.num_workers = workers
-        params.max_time_in_seconds = max(1.0, time_limit - (time.perf_counter() - started))
+        # Leave two seconds for reading the solution back.
+        params.max_time_in_seconds = max(1.0, time_limit - 2 - (time.perf_counter() - started))
     status = solver.solve(m)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return Schedule(
