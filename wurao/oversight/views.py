@@ -14,6 +14,7 @@ from wurao.oversight import selectors as oversight_selectors
 from wurao.oversight.forms import DashboardForm
 from wurao.oversight.selectors import enterprise_visits_by_organisation, oversight_summary
 from wurao.registry import selectors as registry_selectors
+from wurao.visits import selectors as visit_selectors
 
 TABLE1_KINDS = [ActionKind.INSPECTION, ActionKind.PENALTY, ActionKind.COERCIVE]
 
@@ -95,5 +96,7 @@ def dashboard(request):
             "other": [r["other"] for r in visits],
         },
         "figure2_height": max(240, 34 * len(visits) + 80),
+        "visit_refusals": visit_selectors.refusal_list(scope=scope, year=year).count(),
+        "visit_overrides": visit_selectors.override_list(scope=scope, year=year).count(),
     }
     return render(request, "oversight/dashboard.html", context)

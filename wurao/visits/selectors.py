@@ -13,7 +13,13 @@ from wurao.registry import selectors as registry_selectors
 from wurao.visits import alerts as visit_alerts
 from wurao.visits import rules as visit_rules
 from wurao.visits.choices import CodeState, VisitKind, VisitStatus
-from wurao.visits.models import Visit, VisitRating, VisitRuleVersion, visit_code_normalise
+from wurao.visits.models import (
+    Visit,
+    VisitRating,
+    VisitRefusal,
+    VisitRuleVersion,
+    visit_code_normalise,
+)
 
 # Visits that happened or will happen: what caps, quiet periods and statistics count.
 COUNTED_STATUSES = (VisitStatus.REGISTERED, VisitStatus.IN_PROGRESS, VisitStatus.COMPLETED)
@@ -443,6 +449,24 @@ def visit_alerts_list(
     return [
         AlertView(a, *names[a.enterprise_id], item_name=items.get(a.item_id, "")) for a in found
     ]
+
+
+def refusal_list(*, scope: Scope, year: int | None = None) -> QuerySet[VisitRefusal]:
+    """Registrations the rules refused: the justice bureau sees all, a department its own."""
+    qs = VisitRefusal.objects.select_related("enterprise", "department", "registered_by")
+    if not scope.sees_all:
+        if not scope.department_id:
+            return qs.none()
+        qs = qs.filter(department_id=scope.department_id)
+    if year:
+        qs = qs.filter(date__year=year)
+    return qs
+
+
+def visit_latest_year(*, scope: Scope) -> int | None:
+    """The year of the latest visit the viewer may see: where supervision pages start."""
+    day = visit_list(scope=scope).order_by("-date").values_list("date", flat=True).first()
+    return day.year if day else None
 
 
 # ---------------------------------------------------------------- officers' pages

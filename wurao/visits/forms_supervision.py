@@ -1,0 +1,222 @@
+"""Forms of the enterprise's and the justice bureau's visit pages: each parses a request into
+the arguments of one service or selector, and puts refusals at the fields they are about."""
+
+import re
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from wurao.visits import rules as visit_rules
+from wurao.visits.choices import RatingTag, VisitOrigin
+from wurao.web.forms import BootstrapFormMixin
+
+GRADE_LABELS = {"A": "A 级", "B": "B 级", "C": "C 级", "D": "D 级", "U": "未评级"}
+LIMIT_KEYS = ("department_cap", "total_cap", "quiet_days")
+# The numbers the bureau sets besides the caps, with rules.py's own words for them.
+WHOLE_FIELDS = {key: label for key, (_low, _high, label) in visit_rules._WHOLE_FIELDS.items()}
+
+
+def _checkboxes(choices) -> forms.MultipleChoiceField:
+    return forms.MultipleChoiceField(
+        choices=choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+    )
+
+
+class ServiceErrorsMixin:
+    def add_service_error(self, error: ValidationError) -> None:
+        if not hasattr(error, "error_dict"):
+            self.add_error(None, error.messages)
+            return
+        for name, messages in error.message_dict.items():
+            field = self.field_for(name)
+            self.add_error(field if field in self.fields else None, messages)
+
+    def field_for(self, name: str) -> str:
+        return name
+
+
+class RatingForm(ServiceErrorsMixin, forms.Form):
+    """The enterprise's rating of one finished visit: 1–5 stars, tags, a comment."""
+
+    code = forms.CharField(widget=forms.HiddenInput)
+    score = forms.TypedChoiceField(
+        label="评分",
+        choices=[(n, "★" * n) for n in range(5, 0, -1)],
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": "请选择 1 到 5 颗星", "invalid_choice": "评分须为 1 到 5 分"},
+    )
+    tags = _checkboxes(RatingTag.choices)
+    tags.label = "评价标签"
+    comment = forms.CharField(
+        label="意见（选填）",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control form-control-sm"}),
+    )
+
+
+def _quiet_days_parse(text: str) -> list[int]:
+    parts = [p for p in re.split(r"[,，、;；\s]+", text.strip()) if p]
+    if not all(p.isdigit() for p in parts):
+        raise ValidationError("请填写 1 到 31 的日期，用逗号分隔，例如：1, 15")
+    return sorted({int(p) for p in parts})
+
+
+class RulesForm(ServiceErrorsMixin, BootstrapFormMixin, forms.Form):
+    """A new version of the visit rules, field by field instead of raw JSON. The rules engine
+    checks the whole document; its complaints come back at the field they name."""
+
+    limits_from_credit_table = forms.BooleanField(
+        label="已评级企业的部门上限和安静期按信用计分表执行", required=False
+    )
+    exempt_origins = _checkboxes(VisitOrigin.choices)
+    exempt_grades = _checkboxes(list(GRADE_LABELS.items()))
+    monthly_quiet_days = forms.CharField(
+        label="每月企业安静日",
+        required=False,
+        help_text="每月不安排现场检查的日期，用逗号分隔，例如：1, 15；留空表示不设",
+    )
+    duplicate_window_days = forms.IntegerField(label=WHOLE_FIELDS["duplicate_window_days"])
+    late_registration_days = forms.IntegerField(label=WHOLE_FIELDS["late_registration_days"])
+    min_officers = forms.IntegerField(label=WHOLE_FIELDS["min_officers"])
+    high_frequency_visits = forms.IntegerField(label=WHOLE_FIELDS["high_frequency_visits"])
+    high_frequency_days = forms.IntegerField(label=WHOLE_FIELDS["high_frequency_days"])
+    non_enforcement_share = forms.FloatField(
+        label="非执法入企占比预警线", help_text="0 与 1 之间，例如 0.4 即 40%"
+    )
+    rating_min_count = forms.IntegerField(label=WHOLE_FIELDS["rating_min_count"])
+    effective_from = forms.DateField(
+        label="生效日期",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"required": "请填写生效日期", "invalid": "请按 2026-01-01 的格式填写日期"},
+    )
+    note = forms.CharField(
+        label="修订说明",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="为什么修订、依据哪份文件",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["exempt_origins"].label = "免于频次限制的检查来源"
+        self.fields["exempt_grades"].label = "免于频次限制的信用等级"
+        for grade, label in GRADE_LABELS.items():
+            for key in LIMIT_KEYS:
+                name = f"limit_{grade}_{key}"
+                field = forms.IntegerField(
+                    label=f"{label} {self.LIMIT_LABELS[key]}", required=key == "quiet_days"
+                )
+                field.widget.attrs.update(
+                    {"class": "form-control form-control-sm", "inputmode": "numeric"}
+                )
+                if key != "quiet_days":
+                    field.widget.attrs["placeholder"] = "不设上限"
+                self.fields[name] = field
+        for name in ("exempt_origins", "exempt_grades"):
+            self.fields[name].widget.attrs["class"] = "form-check-input"
+
+    LIMIT_LABELS = {
+        "department_cap": "单个部门年度检查上限",
+        "total_cap": "全部门年度检查总上限",
+        "quiet_days": "联合检查后安静期（日）",
+    }
+
+    @classmethod
+    def initial_from(cls, doc: dict) -> dict:
+        """The form's fields filled from a stored rules document (or the defaults)."""
+        doc = {**visit_rules.DEFAULT_RULES_JSON, **doc}
+        initial = {
+            key: doc[key]
+            for key in (
+                "limits_from_credit_table",
+                "exempt_origins",
+                "exempt_grades",
+                "non_enforcement_share",
+                *WHOLE_FIELDS,
+            )
+        }
+        initial["monthly_quiet_days"] = ", ".join(str(d) for d in doc["monthly_quiet_days"])
+        for grade in GRADE_LABELS:
+            for key in LIMIT_KEYS:
+                initial[f"limit_{grade}_{key}"] = doc["limits"].get(grade, {}).get(key)
+        return initial
+
+    def grade_rows(self) -> list[dict]:
+        return [
+            {
+                "grade": grade,
+                "label": label,
+                "fields": [self[f"limit_{grade}_{k}"] for k in LIMIT_KEYS],
+            }
+            for grade, label in GRADE_LABELS.items()
+        ]
+
+    def clean_monthly_quiet_days(self) -> list[int]:
+        return _quiet_days_parse(self.cleaned_data["monthly_quiet_days"])
+
+    def doc(self) -> dict:
+        """The rules document the service publishes, from the cleaned fields."""
+        data = self.cleaned_data
+        return {
+            "limits": {
+                grade: {key: data.get(f"limit_{grade}_{key}") for key in LIMIT_KEYS}
+                for grade in GRADE_LABELS
+            },
+            "limits_from_credit_table": data["limits_from_credit_table"],
+            "exempt_origins": [o for o in visit_rules.ORIGINS if o in data["exempt_origins"]],
+            "exempt_grades": [g for g in visit_rules.GRADES if g in data["exempt_grades"]],
+            "monthly_quiet_days": data["monthly_quiet_days"],
+            **{key: data[key] for key in WHOLE_FIELDS},
+            "non_enforcement_share": data["non_enforcement_share"],
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        # The engine judges the whole document at once, so every mistake shows in one go.
+        if not self.errors:
+            try:
+                visit_rules.rules_from_json(
+                    self.doc(), version=0, effective_from=cleaned["effective_from"]
+                )
+            except visit_rules.RulesError as error:
+                for path, message in error.problems:
+                    field = self.field_for(path)
+                    # The engine speaks of the JSON document; here a cap is a blank field.
+                    message = message.replace("或 null 表示", "或留空表示")
+                    self.add_error(field if field in self.fields else None, message)
+        if not (cleaned.get("note") or "").strip():
+            self.add_error("note", "请填写修订说明")
+        return cleaned
+
+    def field_for(self, name: str) -> str:
+        """A path of the rules document ("limits.A.total_cap", "exempt_origins[2]") as the
+        form field that holds it."""
+        path = re.sub(r"\[\d+\]$", "", name)
+        parts = path.split(".")
+        if parts[0] == "limits" and len(parts) == 3:
+            return f"limit_{parts[1]}_{parts[2]}"
+        if parts[0] == "limits" and len(parts) == 2:
+            return f"limit_{parts[1]}_department_cap"
+        return path
+
+
+class PeriodForm(BootstrapFormMixin, forms.Form):
+    """A period of visits for the supervision pages; empty dates mean the default year."""
+
+    date_from = forms.DateField(
+        label="起始日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label="截止日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", "截止日期不能早于起始日期")
+        return cleaned

@@ -1,0 +1,365 @@
+"""Visit pages beside the officers' registry: the enterprise's own visits, counts against its
+caps and its anonymous ratings (/visits/mine/); and the justice bureau's supervision — the
+rules and their versions, alerts with drill-down, ratings, refusals and overrides.
+
+Who sees what: the enterprise itself only; the rules, alerts, individual ratings, refusals and
+overrides the justice bureau only (403 for anyone else); a department admin its own
+department's rating aggregate, and only over enough ratings (k-anonymity).
+"""
+
+import datetime
+from collections import Counter
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from wurao.accounts.choices import Role
+from wurao.accounts.scope import scope_for
+from wurao.visits import alerts as visit_alerts
+from wurao.visits import rules as visit_rules
+from wurao.visits import selectors, services
+from wurao.visits.choices import RatingTag, VisitOrigin, VisitStatus
+from wurao.visits.forms_supervision import GRADE_LABELS, PeriodForm, RatingForm, RulesForm
+from wurao.visits.models import Visit
+from wurao.web.pagination import page_range, paginate
+
+PENDING_RATINGS_SHOWN = 10
+TAG_LABELS = dict(RatingTag.choices)
+
+# ---------------------------------------------------------------- who may do what
+
+
+def _is_justice(user) -> bool:
+    return user.is_superuser or user.role == Role.JUSTICE
+
+
+def _require_justice(user) -> None:
+    if not _is_justice(user):
+        raise PermissionDenied
+
+
+def _year_param(request, default: int) -> int:
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        return default
+    return year if 2000 <= year <= 2100 else default
+
+
+def _default_year(scope) -> int:
+    """Where a supervision page starts: the year of the latest visit, or this year."""
+    return selectors.visit_latest_year(scope=scope) or timezone.localdate().year
+
+
+# ---------------------------------------------------------------- enterprise portal
+
+
+def _rating_id(code: str) -> str:
+    """Several rating forms share the page: each its own element ids."""
+    return f"id_{''.join(ch for ch in code if ch.isalnum())}_%s"
+
+
+def _portal_context(request, scope, *, rating_form=None) -> dict:
+    enterprise_id = scope.enterprise_id
+    years = [d.year for d in selectors.visit_list(scope=scope).dates("date", "year", order="DESC")]
+    this_year = timezone.localdate().year
+    default = this_year if this_year in years or not years else years[0]
+    year = _year_param(request, default)
+    if year not in years:
+        years = sorted({*years, year}, reverse=True)
+    visits = (
+        selectors.visit_list(scope=scope, filters={"year": year})
+        .select_related("rating")
+        .prefetch_related(Prefetch("departments", to_attr="department_list"))
+    )
+    page = paginate(request, visits)
+    pending = list(
+        selectors.visits_pending_rating(enterprise_id=enterprise_id)
+        .select_related("department")
+        .order_by("-date", "-id")[:PENDING_RATINGS_SHOWN]
+    )
+    forms = []
+    for visit in pending:
+        bound = rating_form if rating_form and rating_form["code"].value() == visit.code else None
+        forms.append(
+            (
+                visit,
+                bound or RatingForm(initial={"code": visit.code}, auto_id=_rating_id(visit.code)),
+            )
+        )
+    counts = selectors.enterprise_counts(enterprise_id=enterprise_id, year=year)
+    return {
+        "year": year,
+        "years": years,
+        "counts": counts,
+        "grade_label": GRADE_LABELS.get(counts.grade, counts.grade),
+        "page_obj": page,
+        "page_range": page_range(page),
+        "rating_forms": forms,
+        "rating_form": rating_form,
+        "pending_total": selectors.visits_pending_rating(enterprise_id=enterprise_id).count(),
+        "tag_choices": RatingTag.choices,
+        "rating_min_count": selectors.rules_current().rating_min_count,
+    }
+
+
+@login_required
+def portal(request):
+    """The enterprise's own visits, its year against the caps, and ratings of finished visits."""
+    scope = scope_for(request.user)
+    if request.user.role != Role.ENTERPRISE or not scope.enterprise_id:
+        raise PermissionDenied
+    rating_form = None
+    if request.method == "POST":
+        code = request.POST.get("code", "")
+        rating_form = RatingForm(request.POST, auto_id=_rating_id(code))
+        try:
+            visit = selectors.visit_get(scope=scope, code=code)
+        except Visit.DoesNotExist:
+            raise Http404 from None
+        if rating_form.is_valid():
+            data = rating_form.cleaned_data
+            try:
+                services.visit_rate(
+                    actor=request.user,
+                    visit=visit,
+                    score=data["score"],
+                    tags=data["tags"],
+                    comment=data["comment"],
+                )
+            except ValidationError as error:
+                rating_form.add_service_error(error)
+            else:
+                messages.success(
+                    request,
+                    f"已匿名提交对入企 {visit.code_display} 的评价。评价不记录评价人；"
+                    "执法部门只能看到不少于规定条数的评价汇总。",
+                )
+                return redirect(reverse("visits_supervision:portal") + "#ratings")
+    context = _portal_context(request, scope, rating_form=rating_form)
+    status = 400 if rating_form is not None else 200
+    return render(request, "visits/portal_mine.html", context, status=status)
+
+
+# ---------------------------------------------------------------- rules
+
+
+RULE_FIELD_LABELS = {
+    "duplicate_window_days": "跨层级重复检查的比对期（日）",
+    "late_registration_days": "事后补登期限（日）",
+    "min_officers": "检查最少执法人员数",
+    "high_frequency_visits": "高频预警：期间内超过的入企次数",
+    "high_frequency_days": "高频预警：期间（日）",
+    "rating_min_count": "部门可见评价汇总的最少评价数",
+}
+
+
+def rules_display(doc: dict) -> dict:
+    """A stored rules document in words, for reading."""
+    grades = [
+        {"label": label, **(doc.get("limits", {}).get(grade) or {})}
+        for grade, label in GRADE_LABELS.items()
+    ]
+    return {
+        "grades": grades,
+        "from_credit": doc.get("limits_from_credit_table", True),
+        "exempt_origins": [VisitOrigin(o).label for o in doc.get("exempt_origins", [])],
+        "exempt_grades": [GRADE_LABELS[g] for g in doc.get("exempt_grades", [])],
+        "quiet_days": doc.get("monthly_quiet_days", []),
+        "share": doc.get("non_enforcement_share"),
+        "numbers": [(label, doc.get(key)) for key, label in RULE_FIELD_LABELS.items()],
+    }
+
+
+@login_required
+def rules(request):
+    """The visit rules in force, every past version, and a form to publish the next one."""
+    _require_justice(request.user)
+    versions = list(selectors.rules_versions())
+    current = selectors.rules_version_current()
+    latest_doc = versions[0].rules if versions else visit_rules.DEFAULT_RULES_JSON
+    if request.method == "POST":
+        form = RulesForm(request.POST)
+        if form.is_valid():
+            try:
+                row = services.visit_rules_publish(
+                    actor=request.user,
+                    doc=form.doc(),
+                    effective_from=form.cleaned_data["effective_from"],
+                    note=form.cleaned_data["note"],
+                )
+            except ValidationError as error:
+                form.add_service_error(error)
+            else:
+                messages.success(
+                    request, f"已发布入企规则第 {row.version} 版，自 {row.effective_from} 起生效。"
+                )
+                return redirect("visits_supervision:rules")
+    else:
+        initial = RulesForm.initial_from(latest_doc)
+        initial["effective_from"] = timezone.localdate()
+        form = RulesForm(initial=initial)
+    context = {
+        "form": form,
+        "current": current,
+        "current_rules": rules_display(
+            current.rules if current else visit_rules.DEFAULT_RULES_JSON
+        ),
+        "versions": [(v, rules_display(v.rules)) for v in versions],
+        "upcoming": [v for v in versions if current is None or v.version > current.version],
+    }
+    status = 400 if request.method == "POST" else 200
+    return render(request, "visits/supervision_rules.html", context, status=status)
+
+
+# ---------------------------------------------------------------- alerts
+
+
+def alert_summary(view: selectors.AlertView, rules) -> str:
+    """What an alert is about, in one line."""
+    alert = view.alert
+    if alert.kind == visit_alerts.AlertKind.HIGH_FREQUENCY:
+        return (
+            f"{alert.first_day} 至 {alert.last_day} 入企 {alert.count} 次"
+            f"（预警线：{rules.high_frequency_days} 日内超过 {rules.high_frequency_visits} 次）"
+        )
+    if alert.kind == visit_alerts.AlertKind.REPEAT_ITEM:
+        return f"“{view.item_name}”在 {rules.duplicate_window_days} 日内被检查 {alert.count} 次"
+    if alert.kind == visit_alerts.AlertKind.NON_ENFORCEMENT_SHARE:
+        return (
+            f"{alert.count} 次入企中非执法入企占 {round(100 * (alert.share or 0), 1)}%"
+            f"（预警线 {round(100 * rules.non_enforcement_share)}%）"
+        )
+    return f"{alert.first_day} 的入企为事后补登"
+
+
+@login_required
+def alerts(request):
+    """Alerts on visits in a period, by kind, each with the visits behind it."""
+    _require_justice(request.user)
+    scope = scope_for(request.user)
+    form = PeriodForm(request.GET or None)
+    year = _default_year(scope)
+    date_from, date_to = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    if form.is_valid():
+        date_from = form.cleaned_data["date_from"] or date_from
+        date_to = form.cleaned_data["date_to"] or date_to
+    kind = request.GET.get("kind", "")
+    if kind not in visit_alerts.AlertKind.__members__.values():
+        kind = ""
+    found = selectors.visit_alerts_list(scope=scope, date_from=date_from, date_to=date_to)
+    counts = Counter(view.alert.kind for view in found)
+    shown = [view for view in found if not kind or view.alert.kind == kind]
+    page = Paginator(shown, 50).get_page(request.GET.get("page"))
+    ids = {pk for view in page for pk in view.alert.visit_ids}
+    visits = {
+        pk: (code, day)
+        for pk, code, day in selectors.visit_list(scope=scope)
+        .filter(pk__in=ids)
+        .values_list("pk", "code", "date")
+    }
+    rules_in_force = selectors.rules_current(as_of=date_to)
+    rows = [
+        {
+            "view": view,
+            "summary": alert_summary(view, rules_in_force),
+            "visits": sorted(
+                (visits[pk] for pk in view.alert.visit_ids if pk in visits), key=lambda v: v[1]
+            ),
+        }
+        for view in page
+    ]
+    tabs = [{"kind": "", "label": "全部预警", "count": len(found)}] + [
+        {"kind": str(k), "label": visit_alerts.ALERT_LABELS[k], "count": counts.get(k, 0)}
+        for k in visit_alerts.AlertKind
+    ]
+    context = {
+        "form": form,
+        "date_from": date_from,
+        "date_to": date_to,
+        "kind": kind,
+        "tabs": tabs,
+        "rows": rows,
+        "page_obj": page,
+        "page_range": page_range(page),
+        "rules": rules_in_force,
+    }
+    return render(request, "visits/supervision_alerts.html", context)
+
+
+# ---------------------------------------------------------------- ratings
+
+
+def _summary_rows(summaries) -> list[dict]:
+    return [
+        {
+            "summary": s,
+            "tags": [(TAG_LABELS.get(tag, tag), n) for tag, n in sorted(s.tags.items())],
+        }
+        for s in summaries
+    ]
+
+
+@login_required
+def ratings(request):
+    """Ratings per department; the justice bureau also sees each rating. A department admin
+    sees its own department's aggregate, only over at least `rating_min_count` ratings."""
+    user = request.user
+    if not (_is_justice(user) or user.role == Role.DEPT_ADMIN):
+        raise PermissionDenied
+    scope = scope_for(user)
+    year = _year_param(request, 0) or None
+    summaries = selectors.rating_summary(scope=scope, filters={"year": year})
+    context = {
+        "justice": _is_justice(user),
+        "year": year,
+        "years": range(timezone.localdate().year, 2018, -1),
+        "rows": _summary_rows(summaries),
+        "shown": [s for s in summaries if not s.hidden],
+        "minimum": selectors.rules_current().rating_min_count,
+    }
+    if _is_justice(user):
+        listed = selectors.ratings_list(scope=scope).order_by("-rated_on", "-id")
+        if year:
+            listed = listed.filter(visit__date__year=year)
+        page = paginate(request, listed)
+        context.update(
+            page_obj=page,
+            page_range=page_range(page),
+            ratings=[(r, [TAG_LABELS.get(t, t) for t in r.tags]) for r in page],
+        )
+    return render(request, "visits/supervision_ratings.html", context)
+
+
+# ---------------------------------------------------------------- refusals and overrides
+
+
+@login_required
+def refusals(request):
+    """Registrations the rules refused, and those let through with a reason and a second
+    approver (overrides), with the rules each broke."""
+    _require_justice(request.user)
+    scope = scope_for(request.user)
+    year = _year_param(request, _default_year(scope))
+    show = "overrides" if request.GET.get("show") == "overrides" else "refusals"
+    refused = selectors.refusal_list(scope=scope, year=year)
+    overridden = selectors.override_list(scope=scope, year=year).order_by("-date", "-id")
+    page = paginate(request, overridden if show == "overrides" else refused)
+    context = {
+        "year": year,
+        "years": range(timezone.localdate().year + 1, 2018, -1),
+        "show": show,
+        "refusal_count": refused.count(),
+        "override_count": overridden.count(),
+        "override_pending": overridden.filter(status=VisitStatus.PENDING_OVERRIDE).count(),
+        "page_obj": page,
+        "page_range": page_range(page),
+    }
+    return render(request, "visits/supervision_refusals.html", context)
