@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "wurao.catalogue",
     "wurao.enforcement",
     "wurao.visits",
+    "wurao.planning",
     "wurao.sampling",
     "wurao.credit",
     "wurao.imports",

@@ -583,3 +583,56 @@ def visit_record_planned(
         },
     )
     return visit
+
+
+def visit_register_joint(
+    *, actor, source_ref: str, enterprise, departments, items, day: date, note: str = ""
+) -> Visit:
+    """Register a joint visit the street coordinator confirmed from the plans: one Visit with
+    every department on it, judged by the same rules as any inspection (the visit counts once
+    toward each department's cap). Officers join later, each department its own."""
+    departments = list(departments)
+    rules = selectors.rules_current(as_of=day)
+    grade, limits = selectors.enterprise_limits(enterprise_id=enterprise.pk, rules=rules)
+    proposal = visit_rules.Proposal(
+        date=day,
+        origin=VisitOrigin.JOINT,
+        grade=grade,
+        departments=frozenset(d.pk for d in departments),
+        matters=frozenset((selectors.matter_key(i), i.department.level) for i in items),
+    )
+    history = selectors.enterprise_history(enterprise_id=enterprise.pk, around=day)
+    found = visit_rules.violations(
+        rules, proposal, history, limits=limits, department_names={d.pk: d.name for d in departments}
+    )
+    if found:
+        raise VisitRefused(found, rules)
+    with transaction.atomic():
+        visit = Visit.objects.create(
+            source_ref=source_ref,
+            enterprise=enterprise,
+            kind=VisitKind.INSPECTION,
+            origin=VisitOrigin.JOINT,
+            department=departments[0],
+            date=day,
+            note=note,
+            status=VisitStatus.REGISTERED,
+            rule_version=rules.version,
+            registered_by=_actor_user(actor),
+        )
+        visit.departments.set(departments)
+        visit.items.set(items)
+        audit_record(
+            actor=actor,
+            verb="visit.register_joint",
+            obj=visit,
+            payload={
+                "code": visit.code,
+                "source": source_ref,
+                "enterprise": enterprise.credit_code,
+                "date": day.isoformat(),
+                "departments": sorted(d.code for d in departments),
+                "items": sorted(i.code for i in items),
+            },
+        )
+    return visit

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PlanningConfig(AppConfig):
+    name = "wurao.planning"
+    verbose_name = "检查计划与联合检查"
