@@ -161,11 +161,14 @@ def visit_register(*, actor, reg: Registration) -> Visit:
     errors = _check_fields(reg, rules, today)
     if errors:
         raise ValidationError(errors)
-    found = visit_check(reg=reg)
-    if found and not reg.override_reason.strip():
-        _refusal_record(actor=actor, reg=reg, found=found, rules=rules)
-        raise VisitRefused(found, rules)
-    return _visit_create(actor=actor, reg=reg, found=found, rules=rules, today=today)
+    with transaction.atomic():
+        # One registration at a time per enterprise: two at once must not both pass a cap.
+        type(reg.enterprise).objects.select_for_update().filter(pk=reg.enterprise.pk).first()
+        found = visit_check(reg=reg)
+        if not found or reg.override_reason.strip():
+            return _visit_create(actor=actor, reg=reg, found=found, rules=rules, today=today)
+    _refusal_record(actor=actor, reg=reg, found=found, rules=rules)
+    raise VisitRefused(found, rules)
 
 
 @transaction.atomic
