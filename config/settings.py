@@ -203,3 +203,12 @@ if not DEBUG:
 # publicity period after an approval before the record stops counting.
 CREDIT_REVIEW_WORKING_DAYS = env.int("CREDIT_REVIEW_WORKING_DAYS", default=15)
 CREDIT_PUBLICITY_DAYS = env.int("CREDIT_PUBLICITY_DAYS", default=7)
+
+# [joint] Monthly plans are due by this day of the month before, then locked.
+PLAN_DEADLINE_DAY = env.int("PLAN_DEADLINE_DAY", default=25)
+# Departments one joint visit may bring, by the enterprise's size class ("" = not known):
+# a joint visit with too many departments overwhelms a small enterprise.
+JOINT_VISIT_DEPARTMENT_LIMITS = {"micro": 2, "small": 2, "medium": 3, "large": 5, "": 3}
+# A department's daily inspection capacity when it has not set its own: teams × hours.
+PLANNING_DEFAULT_TEAMS = env.int("PLANNING_DEFAULT_TEAMS", default=2)
+PLANNING_DEFAULT_TEAM_HOURS = env.int("PLANNING_DEFAULT_TEAM_HOURS", default=6)

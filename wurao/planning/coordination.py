@@ -1,0 +1,317 @@
+"""The street coordinator's work on proposed visits: move, split, merge, confirm; the
+enterprise's request for another slot; and the consolidated form's results (一表通查)."""
+
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from wurao.accounts.choices import Role
+from wurao.audit.services import audit_record
+from wurao.enforcement.choices import ActionKind, Finding
+from wurao.planning.calendar import working_days
+from wurao.planning.choices import EntryStatus, ItemResult, JointVisitStatus, SlotKind
+from wurao.planning.models import (
+    DepartmentCapacity,
+    EnterpriseSlot,
+    FormEntry,
+    JointVisit,
+    PlannedInspection,
+)
+from wurao.visits import services as visit_services
+
+
+def _user(actor):
+    return actor if getattr(actor, "pk", None) else None
+
+
+def _must_coordinate(actor, visit: JointVisit) -> None:
+    if actor.is_superuser or actor.role == Role.JUSTICE:
+        return
+    if actor.role == Role.STREET and actor.street_id == visit.street_id:
+        return
+    raise PermissionDenied("只有企业所在街道的协调员可以调整联合入企")
+
+
+def _lock(visit: JointVisit) -> JointVisit:
+    return JointVisit.objects.select_for_update().select_related("enterprise").get(pk=visit.pk)
+
+
+def _capacity(department_id: int) -> float:
+    row = DepartmentCapacity.objects.filter(department_id=department_id).first()
+    if row:
+        return float(row.teams * row.hours_per_team)
+    return float(settings.PLANNING_DEFAULT_TEAMS * settings.PLANNING_DEFAULT_TEAM_HOURS)
+
+
+def day_problems(
+    entries: list[PlannedInspection], day: date, *, enterprise, moving_from=()
+) -> list[str]:
+    """Why these inspections cannot go in on `day` together (empty if they can): working day,
+    each window, the enterprise's blackout days, the limit of departments per visit and each
+    department's capacity that day, counting what is already scheduled."""
+    problems = []
+    if day not in working_days(day):
+        problems.append(f"{day} 不是工作日")
+    for e in entries:
+        if not (e.earliest <= day <= e.latest):
+            problems.append(
+                f"{e.plan.department.name}的检查窗口为 {e.earliest} 至 {e.latest}，不含 {day}"
+            )
+    if EnterpriseSlot.objects.filter(
+        enterprise=enterprise, date=day, kind=SlotKind.BLACKOUT
+    ).exists():
+        problems.append(f"企业已申报 {day} 不便接受检查")
+    departments = {e.plan.department_id: e.plan.department for e in entries}
+    limits = settings.JOINT_VISIT_DEPARTMENT_LIMITS
+    limit = int(limits.get(enterprise.size_class or "", limits[""]))
+    if len(departments) > limit:
+        problems.append(f"该企业规模一次入企最多 {limit} 个部门，此次有 {len(departments)} 个")
+    ids = [e.pk for e in entries] + list(moving_from)
+    for department_id, department in departments.items():
+        booked = (
+            PlannedInspection.objects.filter(
+                plan__department_id=department_id,
+                joint_visit__date=day,
+                status=EntryStatus.ACTIVE,
+            )
+            .exclude(joint_visit__status=JointVisitStatus.CANCELLED)
+            .exclude(pk__in=ids)
+            .aggregate(h=Sum("hours"))["h"]
+            or 0
+        )
+        need = sum(float(e.hours) for e in entries if e.plan.department_id == department_id)
+        if float(booked) + need > _capacity(department_id) + 1e-9:
+            problems.append(
+                f"{department.name} {day} 已安排 {float(booked):g} 小时，再加 {need:g} 小时超过每日能力 "
+                f"{_capacity(department_id):g} 小时"
+            )
+    return problems
+
+
+def _entries(visit: JointVisit) -> list[PlannedInspection]:
+    return list(
+        visit.inspections.select_related("plan__department").filter(status=EntryStatus.ACTIVE)
+    )
+
+
+def _must_be_proposed(visit: JointVisit) -> None:
+    if visit.status != JointVisitStatus.PROPOSED:
+        raise ValidationError({"__all__": f"该入企为“{visit.get_status_display()}”，不能再调整"})
+
+
+@transaction.atomic
+def joint_visit_move(*, actor, visit: JointVisit, day: date) -> JointVisit:
+    visit = _lock(visit)
+    _must_coordinate(actor, visit)
+    _must_be_proposed(visit)
+    entries = _entries(visit)
+    problems = day_problems(entries, day, enterprise=visit.enterprise)
+    if problems:
+        raise ValidationError({"date": problems})
+    before = visit.date
+    visit.date = day
+    visit.change_requested = False
+    visit.save(update_fields=["date", "change_requested"])
+    audit_record(
+        actor=actor,
+        verb="joint_visit.move",
+        obj=visit,
+        payload={"from": before.isoformat(), "to": day.isoformat()},
+    )
+    return visit
+
+
+@transaction.atomic
+def joint_visit_split(*, actor, visit: JointVisit, entries, day: date) -> JointVisit:
+    """Take some inspections out of a proposed visit into a visit of their own on `day`."""
+    visit = _lock(visit)
+    _must_coordinate(actor, visit)
+    _must_be_proposed(visit)
+    chosen = [e for e in _entries(visit) if e.pk in {x.pk for x in entries}]
+    if not chosen or len(chosen) == len(_entries(visit)):
+        raise ValidationError({"entries": "请选择要分出的部分检查（不能是全部）"})
+    problems = day_problems(chosen, day, enterprise=visit.enterprise)
+    if problems:
+        raise ValidationError({"date": problems})
+    other = JointVisit.objects.create(
+        run=visit.run, month=visit.month, enterprise=visit.enterprise, street=visit.street, date=day
+    )
+    PlannedInspection.objects.filter(pk__in=[e.pk for e in chosen]).update(joint_visit=other)
+    audit_record(
+        actor=actor,
+        verb="joint_visit.split",
+        obj=visit,
+        payload={"new": other.pk, "entries": [e.pk for e in chosen], "date": day.isoformat()},
+    )
+    return other
+
+
+@transaction.atomic
+def joint_visit_merge(*, actor, visit: JointVisit, other: JointVisit) -> JointVisit:
+    """Bring another proposed visit of the same enterprise into this one, on this one's day."""
+    visit, other = _lock(visit), _lock(other)
+    _must_coordinate(actor, visit)
+    _must_be_proposed(visit)
+    _must_be_proposed(other)
+    if other.enterprise_id != visit.enterprise_id or other.pk == visit.pk:
+        raise ValidationError({"other": "只能合并同一企业的另一次入企"})
+    moving = _entries(other)
+    problems = day_problems(_entries(visit) + moving, visit.date, enterprise=visit.enterprise)
+    if problems:
+        raise ValidationError({"other": problems})
+    PlannedInspection.objects.filter(pk__in=[e.pk for e in moving]).update(joint_visit=visit)
+    other.delete()
+    audit_record(
+        actor=actor, verb="joint_visit.merge", obj=visit, payload={"merged": [e.pk for e in moving]}
+    )
+    return visit
+
+
+@transaction.atomic
+def joint_visit_confirm(*, actor, visit: JointVisit) -> JointVisit:
+    """Confirm the visit: it is registered as one Visit with all its departments, checked by
+    the visit rules; the enterprise sees it on the portal with its form."""
+    visit = _lock(visit)
+    _must_coordinate(actor, visit)
+    _must_be_proposed(visit)
+    entries = _entries(visit)
+    if not entries:
+        raise ValidationError({"__all__": "该入企没有待检查的计划"})
+    problems = day_problems(entries, visit.date, enterprise=visit.enterprise)
+    if problems:
+        raise ValidationError({"date": problems})
+    departments = list({e.plan.department_id: e.plan.department for e in entries}.values())
+    items = [i for e in entries for i in e.items.select_related("department")]
+    registered = visit_services.visit_register_joint(
+        actor=actor,
+        source_ref=f"joint:{visit.pk}",
+        enterprise=visit.enterprise,
+        departments=departments,
+        items=items,
+        day=visit.date,
+        note="街道统筹的联合检查（一表通查）",
+    )
+    visit.status = JointVisitStatus.CONFIRMED
+    visit.visit = registered
+    visit.confirmed_by = _user(actor)
+    visit.confirmed_at = timezone.now()
+    visit.change_requested = False
+    visit.save(
+        update_fields=["status", "visit", "confirmed_by", "confirmed_at", "change_requested"]
+    )
+    audit_record(
+        actor=actor,
+        verb="joint_visit.confirm",
+        obj=visit,
+        payload={
+            "visit": registered.code,
+            "date": visit.date.isoformat(),
+            "departments": [d.code for d in departments],
+        },
+    )
+    return visit
+
+
+@transaction.atomic
+def joint_visit_request_change(
+    *, actor, visit: JointVisit, dates: list[date], reason: str
+) -> JointVisit:
+    """The enterprise asks for another slot (two-way booking); the coordinator decides."""
+    visit = _lock(visit)
+    if actor.role != Role.ENTERPRISE or actor.enterprise_id != visit.enterprise_id:
+        raise PermissionDenied("只有被检查企业可以申请改期")
+    if visit.status != JointVisitStatus.PROPOSED:
+        raise ValidationError({"__all__": "入企已确认，如需改期请联系街道协调员"})
+    if not reason.strip():
+        raise ValidationError({"reason": "请说明改期理由"})
+    if not dates or any(d < timezone.localdate() for d in dates):
+        raise ValidationError({"dates": "请填写今天以后的建议日期"})
+    visit.change_requested = True
+    visit.change_dates = [d.isoformat() for d in sorted(set(dates))]
+    visit.change_reason = reason.strip()
+    visit.save(update_fields=["change_requested", "change_dates", "change_reason"])
+    for d in dates:
+        EnterpriseSlot.objects.update_or_create(
+            enterprise=visit.enterprise,
+            date=d,
+            defaults={"kind": SlotKind.REQUESTED, "note": "改期建议"},
+        )
+    audit_record(
+        actor=actor,
+        verb="joint_visit.request_change",
+        obj=visit,
+        payload={"dates": visit.change_dates, "reason": visit.change_reason},
+    )
+    return visit
+
+
+@transaction.atomic
+def form_results_record(*, actor, visit: JointVisit, department, results: list[dict]):
+    """One department's lines of the consolidated form — per item: result, finding,
+    rectification and deadline — and its enforcement action in the enterprise's file."""
+    visit = _lock(visit)
+    if visit.status != JointVisitStatus.CONFIRMED or visit.visit is None:
+        raise ValidationError({"__all__": "入企确认后才能录入一表通查结果"})
+    if not (actor.is_superuser or actor.department_id == department.pk):
+        raise PermissionDenied("只能录入本部门的检查结果")
+    own_items = {
+        i.pk: i
+        for e in _entries(visit)
+        if e.plan.department_id == department.pk
+        for i in e.items.all()
+    }
+    if not own_items:
+        raise ValidationError({"department": f"“{department.name}”没有参加本次入企"})
+    errors: dict[str, str] = {}
+    by_item = {}
+    for row in results:
+        item = own_items.get(getattr(row.get("item"), "pk", row.get("item")))
+        if item is None:
+            errors["results"] = "只能录入本部门计划的检查事项"
+            continue
+        if row.get("result") not in ItemResult.values:
+            errors[f"result_{item.pk}"] = f"请选择“{item.name}”的检查结果"
+        elif row["result"] == ItemResult.FAIL and not (row.get("rectification") or "").strip():
+            errors[f"rectification_{item.pk}"] = f"“{item.name}”不符合时须写明整改要求"
+        by_item[item.pk] = row
+    missing = [i.name for pk, i in own_items.items() if pk not in by_item]
+    if missing:
+        errors["results"] = f"请录入全部检查事项的结果：{'、'.join(missing)}"
+    if errors:
+        raise ValidationError(errors)
+    for pk, row in by_item.items():
+        FormEntry.objects.update_or_create(
+            joint_visit=visit,
+            item_id=pk,
+            defaults={
+                "result": row["result"],
+                "finding": (row.get("finding") or "").strip(),
+                "rectification": (row.get("rectification") or "").strip(),
+                "rectify_by": row.get("rectify_by"),
+                "recorded_by": _user(actor),
+            },
+        )
+    failed = [own_items[pk].name for pk, row in by_item.items() if row["result"] == ItemResult.FAIL]
+    action = visit_services.visit_result_record(
+        actor=actor,
+        visit=visit.visit,
+        department=department,
+        kind=ActionKind.INSPECTION,
+        items=list(own_items.values()),
+        finding=Finding.PROBLEMS if failed else Finding.CLEAN,
+        summary=("一表通查：不符合 " + "、".join(failed)) if failed else "一表通查：所查事项均符合",
+    )
+    audit_record(
+        actor=actor,
+        verb="joint_form.record",
+        obj=visit,
+        payload={
+            "department": department.code,
+            "results": {str(k): v["result"] for k, v in by_item.items()},
+        },
+    )
+    return action

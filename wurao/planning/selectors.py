@@ -1,0 +1,203 @@
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from wurao.accounts.scope import Scope
+from wurao.planning.calendar import month_start
+from wurao.planning.choices import EntryStatus, JointVisitStatus
+from wurao.planning.models import (
+    Campaign,
+    FormEntry,
+    JointVisit,
+    MonthlyPlan,
+    ParkDay,
+    PlannedInspection,
+    ScheduleRun,
+)
+
+
+def plan_list(*, scope: Scope, month: date | None = None) -> QuerySet[MonthlyPlan]:
+    qs = MonthlyPlan.objects.select_related("department").annotate(
+        active=Count("entries", filter=Q(entries__status=EntryStatus.ACTIVE)),
+        flagged=Count("entries", filter=Q(entries__status=EntryStatus.DUPLICATE)),
+    )
+    if scope.department_id:
+        qs = qs.filter(department_id=scope.department_id)
+    elif not scope.sees_all and not scope.street_id:
+        return qs.none()
+    if month:
+        qs = qs.filter(month=month_start(month))
+    return qs
+
+
+def entry_list(
+    *, scope: Scope, month: date, filters: dict | None = None
+) -> QuerySet[PlannedInspection]:
+    """Planned inspections a user may see: a department its own, a street those on
+    enterprises in its area, the justice bureau all."""
+    qs = (
+        PlannedInspection.objects.filter(plan__month=month_start(month))
+        .select_related("plan__department", "enterprise", "campaign", "joint_visit")
+        .prefetch_related("items")
+    )
+    if scope.department_id:
+        qs = qs.filter(plan__department_id=scope.department_id)
+    elif scope.street_id:
+        qs = qs.filter(enterprise__street_id=scope.street_id)
+    elif scope.enterprise_id:
+        qs = qs.filter(
+            enterprise_id=scope.enterprise_id, joint_visit__status=JointVisitStatus.CONFIRMED
+        )
+    elif not scope.sees_all:
+        return qs.none()
+    filters = filters or {}
+    if status := filters.get("status"):
+        qs = qs.filter(status=status)
+    if department := filters.get("department"):
+        qs = qs.filter(plan__department_id=department)
+    return qs
+
+
+@dataclass(frozen=True)
+class Overlap:
+    enterprise_id: int
+    enterprise_name: str
+    departments: list[str]
+    entries: list[PlannedInspection]
+
+
+def overlaps(*, scope: Scope, month: date) -> list[Overlap]:
+    """Enterprises that more than one department plans to visit in the month: the joint
+    visits waiting to happen."""
+    entries = entry_list(scope=scope, month=month, filters={"status": EntryStatus.ACTIVE})
+    crowded = (
+        entries.values("enterprise_id")
+        .annotate(n=Count("plan__department", distinct=True))
+        .filter(n__gte=2)
+        .values("enterprise_id")
+    )
+    by_enterprise: dict[int, list[PlannedInspection]] = {}
+    for e in entries.filter(enterprise_id__in=crowded).order_by("enterprise_id", "earliest"):
+        by_enterprise.setdefault(e.enterprise_id, []).append(e)
+    return sorted(
+        (
+            Overlap(
+                enterprise_id=pk,
+                enterprise_name=group[0].enterprise.name,
+                departments=sorted({e.plan.department.name for e in group}),
+                entries=group,
+            )
+            for pk, group in by_enterprise.items()
+        ),
+        key=lambda o: (-len(o.departments), o.enterprise_name),
+    )
+
+
+def duplicate_list(*, scope: Scope, month: date) -> QuerySet[PlannedInspection]:
+    return entry_list(scope=scope, month=month, filters={"status": EntryStatus.DUPLICATE})
+
+
+def joint_visit_list(
+    *, scope: Scope, month: date | None = None, filters: dict | None = None
+) -> QuerySet[JointVisit]:
+    """Proposed and confirmed visits: a street coordinator those in its street, a
+    department those it takes part in, an enterprise its confirmed ones, the bureau all."""
+    qs = JointVisit.objects.select_related("enterprise", "street", "visit").prefetch_related(
+        Prefetch(
+            "inspections",
+            queryset=PlannedInspection.objects.filter(status=EntryStatus.ACTIVE).select_related(
+                "plan__department"
+            ),
+        )
+    )
+    if month:
+        qs = qs.filter(month=month_start(month))
+    if scope.street_id:
+        qs = qs.filter(street_id=scope.street_id)
+    elif scope.department_id:
+        qs = qs.filter(inspections__plan__department_id=scope.department_id).distinct()
+    elif scope.enterprise_id:
+        qs = qs.filter(enterprise_id=scope.enterprise_id).exclude(status=JointVisitStatus.CANCELLED)
+    elif not scope.sees_all:
+        return qs.none()
+    filters = filters or {}
+    if status := filters.get("status"):
+        qs = qs.filter(status=status)
+    if filters.get("joint_only"):
+        qs = qs.annotate(n=Count("inspections__plan__department", distinct=True)).filter(n__gte=2)
+    if filters.get("change_requested"):
+        qs = qs.filter(change_requested=True)
+    return qs
+
+
+def joint_visit_get(*, scope: Scope, pk: int) -> JointVisit:
+    return joint_visit_list(scope=scope).get(pk=pk)
+
+
+def schedule_runs(*, month: date) -> QuerySet[ScheduleRun]:
+    return ScheduleRun.objects.filter(month=month_start(month)).select_related("created_by")
+
+
+@dataclass(frozen=True)
+class FormLine:
+    department: str
+    item: object
+    entry: FormEntry | None
+
+
+@dataclass(frozen=True)
+class ConsolidatedForm:
+    """一表通查: one form for one joint visit — departments, officers, items with their check
+    points and legal basis, and the results and rectification requirements per item."""
+
+    visit: JointVisit
+    departments: list[str]
+    officers: list
+    lines: list[FormLine]
+
+    @property
+    def complete(self) -> bool:
+        return all(line.entry for line in self.lines)
+
+
+def consolidated_form(*, visit: JointVisit) -> ConsolidatedForm:
+    entries = list(
+        visit.inspections.filter(status=EntryStatus.ACTIVE)
+        .select_related("plan__department")
+        .prefetch_related("items")
+        .order_by("plan__department__name")
+    )
+    results = {f.item_id: f for f in visit.form.all()}
+    lines = [
+        FormLine(e.plan.department.name, item, results.get(item.pk))
+        for e in entries
+        for item in e.items.all()
+    ]
+    officers = (
+        list(
+            visit.visit.officers.select_related("department").order_by(
+                "department__name", "badge_no"
+            )
+        )
+        if visit.visit
+        else []
+    )
+    return ConsolidatedForm(
+        visit=visit,
+        departments=sorted({e.plan.department.name for e in entries}),
+        officers=officers,
+        lines=lines,
+    )
+
+
+def campaign_list(*, published_only: bool = False) -> QuerySet[Campaign]:
+    qs = Campaign.objects.select_related("department")
+    return qs.exclude(published_at=None) if published_only else qs
+
+
+def park_day_list(*, scope: Scope | None = None, public: bool = False) -> QuerySet[ParkDay]:
+    qs = ParkDay.objects.select_related("street", "park").prefetch_related("departments")
+    if scope is not None and scope.street_id:
+        qs = qs.filter(street_id=scope.street_id)
+    return qs

@@ -1,0 +1,477 @@
+"""Writes on plans, campaigns and the month's schedule. Each is one atomic function that
+records an audit event. The coordination of proposed visits (move, split, merge, confirm)
+is in coordination.py; park days in park_days.py."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from wurao.accounts.choices import Role
+from wurao.audit.services import audit_record
+from wurao.planning import scheduler
+from wurao.planning.calendar import month_end, month_start, working_days
+from wurao.planning.choices import EntryStatus, JointVisitStatus, PlanOrigin, PlanStatus, SlotKind
+from wurao.planning.models import (
+    Campaign,
+    DepartmentCapacity,
+    EnterpriseSlot,
+    JointVisit,
+    MonthlyPlan,
+    PlannedInspection,
+    ScheduleRun,
+)
+from wurao.registry.choices import Level
+from wurao.visits import selectors as visit_selectors
+
+LEVEL_RANK = {Level.CITY: 0, Level.DISTRICT: 1, Level.STREET: 2, Level.COMMUNITY: 3}
+
+
+def _user(actor):
+    return actor if getattr(actor, "pk", None) else None
+
+
+def plan_deadline(month: date) -> date:
+    """Plans for a month are locked after this day of the month before (PLAN_DEADLINE_DAY)."""
+    return (month_start(month) - timedelta(days=1)).replace(day=settings.PLAN_DEADLINE_DAY)
+
+
+def _must_plan_for(actor, department) -> None:
+    if actor.is_superuser:
+        return
+    if actor.role not in (Role.DEPT_ADMIN, Role.INSPECTOR) or actor.department_id != department.pk:
+        raise PermissionDenied("只能填报本部门的检查计划")
+
+
+@transaction.atomic
+def plan_get_or_create(*, actor, department, month: date) -> MonthlyPlan:
+    plan, created = MonthlyPlan.objects.get_or_create(
+        department=department, month=month_start(month)
+    )
+    if created:
+        if timezone.localdate() > plan_deadline(plan.month):
+            plan.status = PlanStatus.LOCKED
+            plan.locked_at = timezone.now()
+            plan.save(update_fields=["status", "locked_at"])
+        audit_record(
+            actor=actor,
+            verb="plan.create",
+            obj=plan,
+            payload={"department": department.code, "month": plan.month.isoformat()},
+        )
+    return plan
+
+
+def _entry_errors(
+    *,
+    department,
+    month: date,
+    enterprise,
+    items,
+    earliest,
+    latest,
+    hours,
+    origin,
+    campaign,
+    draw_task,
+) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    first, last = month_start(month), month_end(month)
+    if not items:
+        errors["items"] = "请从本部门的检查事项清单中选择检查事项（清单之外无事项）"
+    foreign = [i.code for i in items if i.department_id != department.pk or not i.active]
+    if foreign:
+        errors["items"] = (
+            f"检查事项 {'、'.join(foreign)} 不在“{department.name}”公布的有效检查事项清单内"
+        )
+    if earliest is None or latest is None:
+        errors["earliest"] = "请填写最早和最晚日期"
+    elif earliest > latest:
+        errors["latest"] = "最晚日期不能早于最早日期"
+    elif earliest < first or latest > last:
+        errors["earliest"] = f"检查窗口须在 {first:%Y年%m月} 之内（{first} 至 {last}）"
+    elif not [d for d in working_days(first) if earliest <= d <= latest]:
+        errors["latest"] = "检查窗口内没有工作日"
+    if hours is None or not (Decimal("0.5") <= Decimal(hours) <= Decimal("8")):
+        errors["hours"] = "预计工时须在 0.5 到 8 小时之间"
+    if origin not in PlanOrigin.values:
+        errors["origin"] = "请选择计划来源"
+    elif origin == PlanOrigin.CAMPAIGN:
+        if campaign is None:
+            errors["campaign"] = "专项检查须关联已批准并公布的专项（国办发〔2024〕54号）"
+        elif campaign.department_id != department.pk:
+            errors["campaign"] = "只能关联本部门组织的专项检查"
+        elif campaign.published_at is None:
+            errors["campaign"] = f"专项“{campaign.title}”尚未公布，不能安排检查"
+        elif earliest and latest and (earliest < campaign.starts_on or latest > campaign.ends_on):
+            errors["campaign"] = (
+                f"检查窗口须在专项期限 {campaign.starts_on} 至 {campaign.ends_on} 之内"
+            )
+    elif origin == PlanOrigin.RANDOM_TASK and draw_task is None:
+        errors["draw_task"] = "双随机任务的检查须关联抽查任务"
+    if enterprise is not None and not errors.get("enterprise"):
+        duplicate = PlannedInspection.objects.filter(
+            plan__department=department,
+            plan__month=first,
+            enterprise=enterprise,
+            status=EntryStatus.ACTIVE,
+        ).exists()
+        if duplicate:
+            errors["enterprise"] = (
+                f"本月计划中已有对“{enterprise.name}”的检查，请合并事项而不是重复计划"
+            )
+    return errors
+
+
+@transaction.atomic
+def plan_entry_add(
+    *,
+    actor,
+    department,
+    month: date,
+    enterprise,
+    items,
+    earliest: date,
+    latest: date,
+    hours: Decimal = Decimal(2),
+    origin: str = PlanOrigin.ROUTINE,
+    campaign: Campaign | None = None,
+    draw_task=None,
+    late_reason: str = "",
+) -> PlannedInspection:
+    """Add one planned inspection to the department's plan for the month. After the plan is
+    locked, an addition needs a reason (补报), which the justice bureau sees."""
+    _must_plan_for(actor, department)
+    items = list(items)
+    errors = _entry_errors(
+        department=department,
+        month=month,
+        enterprise=enterprise,
+        items=items,
+        earliest=earliest,
+        latest=latest,
+        hours=hours,
+        origin=origin,
+        campaign=campaign,
+        draw_task=draw_task,
+    )
+    plan = plan_get_or_create(actor=actor, department=department, month=month)
+    if plan.status == PlanStatus.LOCKED and not late_reason.strip():
+        errors["late_reason"] = f"{plan.month:%Y年%m月}计划已于报送截止后锁定，补报须说明理由"
+    if errors:
+        raise ValidationError(errors)
+    entry = PlannedInspection.objects.create(
+        plan=plan,
+        enterprise=enterprise,
+        earliest=earliest,
+        latest=latest,
+        hours=Decimal(hours),
+        origin=origin,
+        campaign=campaign if origin == PlanOrigin.CAMPAIGN else None,
+        draw_task=draw_task if origin == PlanOrigin.RANDOM_TASK else None,
+        late_reason=late_reason.strip() if plan.status == PlanStatus.LOCKED else "",
+        created_by=_user(actor),
+    )
+    entry.items.set(items)
+    audit_record(
+        actor=actor,
+        verb="plan.entry_add",
+        obj=entry,
+        payload={
+            "department": department.code,
+            "month": plan.month.isoformat(),
+            "enterprise": enterprise.credit_code,
+            "items": sorted(i.code for i in items),
+            "window": [earliest.isoformat(), latest.isoformat()],
+            "hours": str(hours),
+            "origin": origin,
+            "late_reason": entry.late_reason,
+        },
+    )
+    return entry
+
+
+@transaction.atomic
+def plan_entry_withdraw(*, actor, entry: PlannedInspection, reason: str) -> PlannedInspection:
+    _must_plan_for(actor, entry.plan.department)
+    if entry.status == EntryStatus.WITHDRAWN:
+        raise ValidationError({"__all__": "该计划检查已撤回"})
+    if entry.joint_visit_id and entry.joint_visit.status == JointVisitStatus.CONFIRMED:
+        raise ValidationError({"__all__": "已确认联合入企的检查不能撤回，请联系街道协调员"})
+    if not reason.strip():
+        raise ValidationError({"reason": "请说明撤回理由"})
+    entry.status = EntryStatus.WITHDRAWN
+    entry.status_note = reason.strip()[:300]
+    entry.joint_visit = None
+    entry.save(update_fields=["status", "status_note", "joint_visit"])
+    audit_record(
+        actor=actor, verb="plan.entry_withdraw", obj=entry, payload={"reason": entry.status_note}
+    )
+    return entry
+
+
+@transaction.atomic
+def plan_submit(*, actor, plan: MonthlyPlan) -> MonthlyPlan:
+    _must_plan_for(actor, plan.department)
+    if plan.status != PlanStatus.DRAFT:
+        raise ValidationError({"__all__": f"计划为“{plan.get_status_display()}”，无需再报送"})
+    if not plan.entries.filter(status=EntryStatus.ACTIVE).exists():
+        raise ValidationError({"__all__": "计划中没有检查，不能报送"})
+    plan.status = PlanStatus.SUBMITTED
+    plan.submitted_at = timezone.now()
+    plan.save(update_fields=["status", "submitted_at"])
+    audit_record(
+        actor=actor, verb="plan.submit", obj=plan, payload={"month": plan.month.isoformat()}
+    )
+    return plan
+
+
+@transaction.atomic
+def plans_lock(*, actor, month: date) -> int:
+    """Lock every plan of the month (after the deadline; also the nightly job)."""
+    plans = MonthlyPlan.objects.filter(month=month_start(month)).exclude(status=PlanStatus.LOCKED)
+    ids = list(plans.values_list("pk", flat=True))
+    plans.update(status=PlanStatus.LOCKED, locked_at=timezone.now())
+    audit_record(
+        actor=actor,
+        verb="plan.lock",
+        object_type="planning.monthlyplan",
+        payload={"month": month_start(month).isoformat(), "plans": ids},
+    )
+    return len(ids)
+
+
+@transaction.atomic
+def campaign_register(
+    *,
+    actor,
+    department,
+    title: str,
+    scope: str,
+    starts_on: date,
+    ends_on: date,
+    approver: str,
+    document_no: str,
+    approved_on: date,
+) -> Campaign:
+    """Record a special campaign with its approval; it may be planned once published."""
+    _must_plan_for(actor, department)
+    errors = {}
+    for field, value, label in (
+        ("title", title, "专项名称"),
+        ("scope", scope, "检查范围与内容"),
+        ("approver", approver, "批准机关或负责人"),
+        ("document_no", document_no, "批准文号"),
+    ):
+        if not (value or "").strip():
+            errors[field] = f"请填写{label}"
+    if starts_on and ends_on and starts_on > ends_on:
+        errors["ends_on"] = "结束日期不能早于开始日期"
+    if approved_on and starts_on and approved_on > starts_on:
+        errors["approved_on"] = "专项须在开始前批准"
+    if errors:
+        raise ValidationError(errors)
+    campaign = Campaign.objects.create(
+        department=department,
+        title=title.strip(),
+        scope=scope.strip(),
+        starts_on=starts_on,
+        ends_on=ends_on,
+        approver=approver.strip(),
+        document_no=document_no.strip(),
+        approved_on=approved_on,
+        created_by=_user(actor),
+    )
+    audit_record(
+        actor=actor,
+        verb="campaign.register",
+        obj=campaign,
+        payload={
+            "title": campaign.title,
+            "document_no": campaign.document_no,
+            "department": department.code,
+        },
+    )
+    return campaign
+
+
+@transaction.atomic
+def campaign_publish(*, actor, campaign: Campaign) -> Campaign:
+    _must_plan_for(actor, campaign.department)
+    if campaign.published_at:
+        raise ValidationError({"__all__": "该专项已公布"})
+    campaign.published_at = timezone.now()
+    campaign.save(update_fields=["published_at"])
+    audit_record(
+        actor=actor, verb="campaign.publish", obj=campaign, payload={"title": campaign.title}
+    )
+    return campaign
+
+
+@transaction.atomic
+def duplicates_flag(*, actor, month: date) -> int:
+    """Flag the lower level's entry where two levels plan the same matter on the same
+    enterprise in the month: 同一检查事项经由其中一级执法机构检查的，原则上不进行重复检查."""
+    entries = list(
+        PlannedInspection.objects.filter(plan__month=month_start(month), status=EntryStatus.ACTIVE)
+        .select_related("plan__department", "enterprise")
+        .prefetch_related("items__department")
+    )
+    by_enterprise: dict[int, list[PlannedInspection]] = {}
+    for e in entries:
+        by_enterprise.setdefault(e.enterprise_id, []).append(e)
+    flagged = []
+    for group in by_enterprise.values():
+        if len(group) < 2:
+            continue
+        matters = {e.pk: {visit_selectors.matter_key(i) for i in e.items.all()} for e in group}
+        for low in group:
+            for high in group:
+                low_rank = LEVEL_RANK[low.plan.department.level]
+                high_rank = LEVEL_RANK[high.plan.department.level]
+                shared = matters[low.pk] & matters[high.pk]
+                if high_rank < low_rank and shared and low.status == EntryStatus.ACTIVE:
+                    low.status = EntryStatus.DUPLICATE
+                    low.status_note = (
+                        f"与{high.plan.department.name}（{high.plan.department.get_level_display()}）"
+                        f"同月计划的事项重复：{'；'.join(sorted(shared))}，建议撤回"
+                    )[:300]
+                    low.save(update_fields=["status", "status_note"])
+                    flagged.append(low.pk)
+    audit_record(
+        actor=actor,
+        verb="plan.duplicates_flag",
+        object_type="planning.plannedinspection",
+        payload={"month": month_start(month).isoformat(), "flagged": flagged},
+    )
+    return len(flagged)
+
+
+def _size_limit(size_class: str) -> int:
+    limits = settings.JOINT_VISIT_DEPARTMENT_LIMITS
+    return int(limits.get(size_class or "", limits[""]))
+
+
+@transaction.atomic
+def schedule_run(
+    *, actor, month: date, time_limit: float = 20.0, deterministic: bool = False, seed: int = 0
+) -> ScheduleRun:
+    """Schedule the month's active planned inspections into visits. Visits already confirmed
+    stay as they are (their hours are taken from the capacity); every proposal not yet
+    confirmed is replaced."""
+    if actor.role not in (Role.JUSTICE, Role.STREET) and not actor.is_superuser:
+        raise PermissionDenied("排期由司法局或街道协调员发起")
+    first = month_start(month)
+    days = working_days(first)
+    if not days:
+        raise ValidationError({"month": "该月没有工作日"})
+    index = {d: i for i, d in enumerate(days)}
+    JointVisit.objects.filter(month=first, status=JointVisitStatus.PROPOSED).delete()
+    confirmed_hours: dict[tuple[int, int], float] = {}
+    for e in PlannedInspection.objects.filter(
+        plan__month=first, joint_visit__status=JointVisitStatus.CONFIRMED
+    ).select_related("plan", "joint_visit"):
+        key = (e.plan.department_id, index.get(e.joint_visit.date, -1))
+        confirmed_hours[key] = confirmed_hours.get(key, 0.0) + float(e.hours)
+    entries = list(
+        PlannedInspection.objects.filter(
+            plan__month=first, status=EntryStatus.ACTIVE, joint_visit__isnull=True
+        ).select_related("plan", "enterprise")
+    )
+    tasks = []
+    for e in entries:
+        window = [index[d] for d in days if e.earliest <= d <= e.latest]
+        earliest, latest = (window[0], window[-1]) if window else (len(days), len(days) - 1)
+        tasks.append(
+            scheduler.Task(
+                e.pk, e.enterprise_id, e.plan.department_id, earliest, latest, float(e.hours)
+            )
+        )
+    departments = {e.plan.department_id for e in entries}
+    capacity = {
+        c.department_id: float(c.teams * c.hours_per_team)
+        for c in DepartmentCapacity.objects.filter(department_id__in=departments)
+    }
+    default_capacity = float(settings.PLANNING_DEFAULT_TEAMS * settings.PLANNING_DEFAULT_TEAM_HOURS)
+    capacity = {d: capacity.get(d, default_capacity) for d in departments}
+    capacity_on = {
+        (d, day): capacity[d] - hours
+        for (d, day), hours in confirmed_hours.items()
+        if d in capacity
+    }
+    enterprises = {e.enterprise_id: e.enterprise for e in entries}
+    blackout: dict[int, set[int]] = {}
+    requested: dict[int, set[int]] = {}
+    for slot in EnterpriseSlot.objects.filter(
+        enterprise_id__in=enterprises, date__gte=first, date__lte=month_end(first)
+    ):
+        if slot.date in index:
+            target = blackout if slot.kind == SlotKind.BLACKOUT else requested
+            target.setdefault(slot.enterprise_id, set()).add(index[slot.date])
+    problem = scheduler.Problem(
+        tasks=tasks,
+        days=len(days),
+        capacity=capacity,
+        capacity_on=capacity_on,
+        limit={pk: _size_limit(ent.size_class) for pk, ent in enterprises.items()},
+        blackout={k: frozenset(v) for k, v in blackout.items()},
+        requested={k: frozenset(v) for k, v in requested.items()},
+    )
+    bound = scheduler.lower_bound(problem)
+    first_pass = scheduler.greedy(problem)
+    result = scheduler.solve(problem, time_limit=time_limit, deterministic=deterministic, seed=seed)
+    by_id = {e.pk: e for e in entries}
+    run = ScheduleRun.objects.create(
+        month=first,
+        created_by=_user(actor),
+        seed=seed,
+        deterministic=deterministic,
+        time_limit=time_limit,
+        method=result.method,
+        status=result.status,
+        planned=len(tasks),
+        separate_visits=len(tasks),
+        lower_bound=bound,
+        greedy_visits=first_pass.visit_count(problem),
+        visits=result.visit_count(problem),
+        department_days=result.department_days(problem),
+        seconds=round(result.seconds, 2),
+        unplaced=[
+            {
+                "entry": u.task,
+                "enterprise": by_id[u.task].enterprise.name,
+                "department": by_id[u.task].plan.department_id,
+                "reason": str(u.reason),
+                "label": u.label,
+            }
+            for u in result.unplaced
+        ],
+    )
+    for (enterprise_id, day), task_ids in scheduler.group_visits(problem, result.day_of).items():
+        visit = JointVisit.objects.create(
+            run=run,
+            month=first,
+            enterprise_id=enterprise_id,
+            street_id=enterprises[enterprise_id].street_id,
+            date=days[day],
+        )
+        PlannedInspection.objects.filter(pk__in=task_ids).update(joint_visit=visit)
+    audit_record(
+        actor=actor,
+        verb="schedule.run",
+        obj=run,
+        payload={
+            "month": first.isoformat(),
+            "planned": run.planned,
+            "visits": run.visits,
+            "lower_bound": bound,
+            "method": run.method,
+            "unplaced": [u.task for u in result.unplaced],
+            "seed": seed,
+            "deterministic": deterministic,
+        },
+    )
+    return run
