@@ -38,6 +38,10 @@ urlpatterns = [
     path("visits/", include("wurao.visits.urls")),
     path("visits/", include("wurao.visits.urls_supervision")),
     path("v/", include("wurao.visits.public_urls")),
+    path("planning/", include("wurao.planning.urls_plans")),
+    path("planning/", include("wurao.planning.urls_coordination")),
+    path("planning/", include("wurao.planning.urls_forms")),
+    path("public/planning/", include("wurao.planning.public_urls")),
     path("api/", include(api_patterns)),
     path("admin/", admin.site.urls),
 ]
