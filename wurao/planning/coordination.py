@@ -315,3 +315,64 @@ def form_results_record(*, actor, visit: JointVisit, department, results: list[d
         },
     )
     return action
+
+
+# ---------------------------------------------------------------- the enterprise's days
+
+SLOT_HORIZON_DAYS = 366
+
+
+def _must_be_the_enterprise(actor, enterprise) -> None:
+    if actor.role != Role.ENTERPRISE or actor.enterprise_id != enterprise.pk:
+        raise PermissionDenied("企业只能申报本企业的日期")
+
+
+@transaction.atomic
+def slot_set(*, actor, enterprise, day: date, kind: str, note: str = "") -> EnterpriseSlot:
+    """The enterprise declares a day it cannot receive inspectors, or would like them to come
+    (two-way booking); the scheduler keeps to it when it plans the month."""
+    _must_be_the_enterprise(actor, enterprise)
+    today = timezone.localdate()
+    errors: dict[str, str] = {}
+    if day is None or day <= today:
+        errors["date"] = "只能申报明天及以后的日期"
+    elif (day - today).days > SLOT_HORIZON_DAYS:
+        errors["date"] = "只能申报一年以内的日期"
+    if kind not in SlotKind.values:
+        errors["kind"] = "请选择“不便接受检查”或“希望安排检查”"
+    if not errors and kind == SlotKind.BLACKOUT:
+        confirmed = JointVisit.objects.filter(
+            enterprise=enterprise, date=day, status=JointVisitStatus.CONFIRMED
+        ).exists()
+        if confirmed:
+            errors["date"] = f"{day} 已确认联合检查；如需改期，请联系街道协调员"
+    if errors:
+        raise ValidationError(errors)
+    slot, _ = EnterpriseSlot.objects.update_or_create(
+        enterprise=enterprise, date=day, defaults={"kind": kind, "note": (note or "").strip()[:200]}
+    )
+    audit_record(
+        actor=actor,
+        verb="planning.slot_set",
+        obj=slot,
+        payload={"enterprise": enterprise.credit_code, "date": day.isoformat(), "kind": kind},
+    )
+    return slot
+
+
+@transaction.atomic
+def slot_delete(*, actor, slot: EnterpriseSlot) -> None:
+    _must_be_the_enterprise(actor, slot.enterprise)
+    if slot.date <= timezone.localdate():
+        raise ValidationError({"date": "已经过去或就在今天的日期不能撤回"})
+    audit_record(
+        actor=actor,
+        verb="planning.slot_delete",
+        obj=slot,
+        payload={
+            "enterprise": slot.enterprise.credit_code,
+            "date": slot.date.isoformat(),
+            "kind": slot.kind,
+        },
+    )
+    slot.delete()

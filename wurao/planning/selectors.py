@@ -8,6 +8,7 @@ from wurao.planning.calendar import month_start
 from wurao.planning.choices import EntryStatus, JointVisitStatus
 from wurao.planning.models import (
     Campaign,
+    EnterpriseSlot,
     FormEntry,
     JointVisit,
     MonthlyPlan,
@@ -201,3 +202,49 @@ def park_day_list(*, scope: Scope | None = None, public: bool = False) -> QueryS
     if scope is not None and scope.street_id:
         qs = qs.filter(street_id=scope.street_id)
     return qs
+
+
+def assignment_list(*, scope: Scope, month: date) -> QuerySet[PlannedInspection]:
+    """A department's planned inspections of the month with the visit each was scheduled
+    into and the departments it shares that visit with."""
+    return (
+        entry_list(scope=scope, month=month)
+        .prefetch_related(
+            Prefetch(
+                "joint_visit__inspections",
+                queryset=PlannedInspection.objects.filter(
+                    status=EntryStatus.ACTIVE
+                ).select_related("plan__department"),
+                to_attr="active_inspections",
+            )
+        )
+        .order_by("joint_visit__date", "earliest", "id")
+    )
+
+
+def run_unplaced(*, scope: Scope, run: ScheduleRun) -> tuple[list[dict], int]:
+    """The run's inspections it could not place that the user may see, and how many others
+    (in other streets) it could not place either."""
+    rows = list(run.unplaced or [])
+    if scope.sees_all:
+        return rows, 0
+    visible = set(
+        entry_list(scope=scope, month=run.month)
+        .filter(pk__in=[r["entry"] for r in rows])
+        .values_list("pk", flat=True)
+    )
+    shown = [r for r in rows if r["entry"] in visible]
+    return shown, len(rows) - len(shown)
+
+
+def slot_list(*, enterprise_id: int, since: date) -> QuerySet[EnterpriseSlot]:
+    return EnterpriseSlot.objects.filter(enterprise_id=enterprise_id, date__gte=since)
+
+
+def joint_visit_detail(*, scope: Scope, pk: int) -> JointVisit:
+    """One visit as the user may see it, with its inspections' items (DoesNotExist otherwise)."""
+    return joint_visit_list(scope=scope).prefetch_related("inspections__items").get(pk=pk)
+
+
+def joint_visit_inspections(*, visit: JointVisit) -> QuerySet[PlannedInspection]:
+    return visit.inspections.filter(status=EntryStatus.ACTIVE).select_related("plan__department")

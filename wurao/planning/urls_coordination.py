@@ -1,3 +1,22 @@
-from django.urls import path  # noqa: F401  (filled in by the pages)
+from django.urls import path
 
-urlpatterns: list = []
+from wurao.planning import views_coordination as views
+
+app_name = "planning_coordination"
+
+urlpatterns = [
+    path("schedule/", views.schedule, name="schedule"),
+    path("schedule/run/", views.schedule_run, name="schedule-run"),
+    path("schedule/jobs/<str:task_id>/", views.schedule_job, name="schedule-job"),
+    path("schedule/duplicates/", views.duplicates_check, name="duplicates-check"),
+    path("visits/<int:pk>/", views.visit_detail, name="visit"),
+    path("visits/<int:pk>/move/", views.visit_move, name="visit-move"),
+    path("visits/<int:pk>/split/", views.visit_split, name="visit-split"),
+    path("visits/<int:pk>/merge/", views.visit_merge, name="visit-merge"),
+    path("visits/<int:pk>/confirm/", views.visit_confirm, name="visit-confirm"),
+    path("assignments/", views.assignments, name="assignments"),
+    path("mine/", views.portal_mine, name="portal"),
+    path("mine/<int:pk>/change/", views.portal_change, name="portal-change"),
+    path("slots/", views.slots, name="slots"),
+    path("slots/<int:pk>/delete/", views.slot_delete, name="slot-delete"),
+]

@@ -1,0 +1,558 @@
+"""The street coordinator's month (排期统筹), one proposed or confirmed joint visit, the
+departments' assignments, and the enterprise's portal (its joint visits and its days).
+
+Who may do what: a street coordinator sees and adjusts the visits in its street, the justice
+bureau all streets; a department sees the visits it takes part in, read-only; an enterprise
+its own, read-only, and asks for another slot. A visit outside a user's scope looks exactly
+like a missing one (404).
+"""
+
+from datetime import datetime, timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+from huey.contrib.djhuey import HUEY
+from huey.exceptions import TaskException
+
+from wurao.accounts.choices import Role
+from wurao.accounts.scope import Scope, scope_for
+from wurao.planning import coordination, selectors, services
+from wurao.planning.calendar import month_start, next_month
+from wurao.planning.choices import JointVisitStatus
+from wurao.planning.forms_coordination import (
+    ChangeRequestForm,
+    MergeForm,
+    MoveForm,
+    ScheduleRunForm,
+    SlotForm,
+    SplitForm,
+    month_or_default,
+)
+from wurao.planning.models import JointVisit
+from wurao.planning.tasks import SCHEDULE_TIME_LIMIT, UNEXPECTED, schedule_run_job
+from wurao.registry import selectors as registry_selectors
+from wurao.visits.services import VisitRefused
+from wurao.web.pagination import page_range, paginate
+
+JOBS = "planning_schedule_jobs"  # session: huey task id -> the run the user started
+JOBS_KEPT = 5
+SHOWN = 50  # overlaps and duplicates listed on the page; the rest are counted
+VISITS_PER_PAGE = 100
+
+
+def _month_param(month) -> str:
+    return f"{month:%Y-%m}"
+
+
+def _prev_month(month):
+    return month_start(month - timedelta(days=1))
+
+
+# ---------------------------------------------------------------- who may do what
+
+
+def _coordinator_scope(user) -> Scope:
+    """The schedule pages are the street coordinator's (its street) and the justice bureau's."""
+    if user.is_superuser or user.role == Role.JUSTICE:
+        return Scope(sees_all=True)
+    if user.role == Role.STREET and user.street_id:
+        return Scope(street_id=user.street_id)
+    raise PermissionDenied
+
+
+def _coordinates(user, visit: JointVisit) -> bool:
+    if user.is_superuser or user.role == Role.JUSTICE:
+        return True
+    return user.role == Role.STREET and user.street_id == visit.street_id
+
+
+def _department_scope(user) -> Scope:
+    if user.role in (Role.DEPT_ADMIN, Role.INSPECTOR) and user.department_id:
+        return Scope(department_id=user.department_id)
+    raise PermissionDenied
+
+
+def _enterprise(user):
+    if user.role != Role.ENTERPRISE or not user.enterprise_id:
+        raise PermissionDenied
+    return user.enterprise
+
+
+def _visible_visit(user, pk: int) -> JointVisit:
+    scope = scope_for(user)
+    if scope.sees_nothing:
+        raise PermissionDenied
+    try:
+        return selectors.joint_visit_detail(scope=scope, pk=pk)
+    except JointVisit.DoesNotExist:
+        raise Http404 from None
+
+
+def _visit_row(visit: JointVisit) -> dict:
+    inspections = list(visit.inspections.all())
+    return {
+        "visit": visit,
+        "departments": sorted({e.plan.department.name for e in inspections}),
+        "items": [i for e in inspections for i in e.items.all()],
+    }
+
+
+# ---------------------------------------------------------------- the month (排期统筹)
+
+
+def _schedule_scope(request, scope: Scope):
+    """The justice bureau may narrow the page to one street."""
+    street = None
+    if scope.sees_all and (chosen := request.GET.get("street", "").strip()).isdigit():
+        street = registry_selectors.street_list().filter(pk=int(chosen)).first()
+        if street is not None:
+            scope = Scope(street_id=street.pk)
+    return scope, street
+
+
+def _jobs(request) -> dict:
+    return request.session.get(JOBS, {})
+
+
+def _job_resolve(request, task_id: str) -> dict | None:
+    """The job the user started, with its outcome once the worker has one."""
+    jobs = _jobs(request)
+    job = jobs.get(task_id)
+    if job is None:
+        return None
+    if job.get("outcome") is None:
+        try:
+            value = HUEY.result(task_id)
+        except TaskException:
+            value = {"error": UNEXPECTED}
+        if value is not None:
+            job["outcome"] = value
+            jobs[task_id] = job
+            request.session[JOBS] = jobs
+    job = dict(job, id=task_id)
+    started = datetime.fromisoformat(job["started"])
+    job["elapsed"] = int((timezone.now() - started).total_seconds())
+    return job
+
+
+def _job_for_month(request, month) -> dict | None:
+    """The latest job for the month not yet reported on this page."""
+    jobs = _jobs(request)
+    for task_id in reversed(list(jobs)):
+        job = jobs[task_id]
+        if job["month"] == _month_param(month) and not job.get("shown"):
+            resolved = _job_resolve(request, task_id)
+            if resolved and resolved.get("outcome") is not None:
+                jobs = _jobs(request)
+                jobs[task_id]["shown"] = True
+                request.session[JOBS] = jobs
+            return resolved
+    return None
+
+
+def _schedule_context(request, *, run_form=None) -> dict:
+    base = _coordinator_scope(request.user)
+    scope, street = _schedule_scope(request, base)
+    month = month_or_default(request.GET.get("month"))
+    overlaps = selectors.overlaps(scope=scope, month=month)
+    duplicates = selectors.duplicate_list(scope=scope, month=month)
+    run = selectors.schedule_runs(month=month).first()
+    unplaced, unplaced_elsewhere = selectors.run_unplaced(scope=scope, run=run) if run else ([], 0)
+    visits = (
+        selectors.joint_visit_list(scope=scope, month=month)
+        .exclude(status=JointVisitStatus.CANCELLED)
+        .prefetch_related("inspections__items")
+        .order_by("date", "enterprise__name", "id")
+    )
+    page = paginate(request, visits, per_page=VISITS_PER_PAGE)
+    rows = [_visit_row(v) for v in page.object_list]
+    return {
+        "month": month,
+        "month_param": _month_param(month),
+        "prev_month": _month_param(_prev_month(month)),
+        "next_month": _month_param(next_month(month)),
+        "street": street,
+        "streets": registry_selectors.street_list() if base.sees_all else None,
+        "scope": scope,
+        "overlaps": overlaps[:SHOWN],
+        "overlaps_total": len(overlaps),
+        "duplicates": list(duplicates[:SHOWN]),
+        "duplicates_total": duplicates.count(),
+        "run": run,
+        "gap_percent": run.gap * 100 if run else None,
+        "unplaced": unplaced,
+        "unplaced_elsewhere": unplaced_elsewhere,
+        "rows": rows,
+        "page_obj": page,
+        "page_range": page_range(page),
+        "proposed": visits.filter(status=JointVisitStatus.PROPOSED).count(),
+        "confirmed": visits.filter(status=JointVisitStatus.CONFIRMED).count(),
+        "change_requests": visits.filter(change_requested=True).count(),
+        "run_form": run_form or ScheduleRunForm(initial={"seed": 0}),
+        "job": _job_for_month(request, month),
+        "time_limit": SCHEDULE_TIME_LIMIT,
+    }
+
+
+@login_required
+def schedule(request):
+    return render(request, "planning/schedule_month.html", _schedule_context(request))
+
+
+def _schedule_url(month, street_id: str = "") -> str:
+    url = f"{reverse('planning_coordination:schedule')}?month={_month_param(month)}"
+    return f"{url}&street={street_id}" if street_id.isdigit() else url
+
+
+@login_required
+@require_POST
+def schedule_run(request):
+    """Start the scheduler for the month as a job; the page polls it until it is done."""
+    _coordinator_scope(request.user)
+    month = month_or_default(request.POST.get("month"))
+    form = ScheduleRunForm(request.POST)
+    if not form.is_valid():
+        request.GET = request.GET.copy()
+        request.GET["month"] = _month_param(month)
+        context = _schedule_context(request, run_form=form)
+        return render(request, "planning/schedule_month.html", context)
+    result = schedule_run_job(
+        request.user.pk,
+        month.isoformat(),
+        form.cleaned_data["deterministic"],
+        form.cleaned_data["seed"],
+    )
+    jobs = _jobs(request)
+    jobs[result.id] = {"month": _month_param(month), "started": timezone.now().isoformat()}
+    request.session[JOBS] = dict(list(jobs.items())[-JOBS_KEPT:])
+    return redirect(_schedule_url(month, request.POST.get("street", "")))
+
+
+@login_required
+def schedule_job(request, task_id: str):
+    """The running job's status for the page's polling; once done, the page reloads."""
+    _coordinator_scope(request.user)
+    job = _job_resolve(request, task_id)
+    if job is None:
+        raise Http404
+    month = month_or_default(job["month"])
+    if job.get("outcome") is not None:
+        if request.headers.get("HX-Request"):
+            response = HttpResponse(status=204)
+            response["HX-Refresh"] = "true"
+            return response
+        return redirect(_schedule_url(month))
+    return render(
+        request,
+        "planning/schedule_job.html",
+        {"job": job, "time_limit": SCHEDULE_TIME_LIMIT, "month_param": _month_param(month)},
+    )
+
+
+@login_required
+@require_POST
+def duplicates_check(request):
+    """Flag the lower level's entry where two levels plan the same matter (重复检查)."""
+    _coordinator_scope(request.user)
+    month = month_or_default(request.POST.get("month"))
+    flagged = services.duplicates_flag(actor=request.user, month=month)
+    if flagged:
+        messages.warning(
+            request, f"发现 {flagged} 条跨层级重复的计划检查，已标记为“重复，待撤回”。"
+        )
+    else:
+        messages.success(request, f"{month:%Y年%m月}的计划没有发现新的跨层级重复事项。")
+    return redirect(_schedule_url(month, request.POST.get("street", "")))
+
+
+# ---------------------------------------------------------------- one joint visit
+
+
+def _problems(error: ValidationError) -> list[str]:
+    return error.messages
+
+
+def _refusal(refused: VisitRefused) -> list[dict]:
+    return [v.as_json() for v in refused.violations]
+
+
+def _detail_context(request, visit: JointVisit, **state) -> dict:
+    user = request.user
+    coordinates = _coordinates(user, visit)
+    proposed = visit.status == JointVisitStatus.PROPOSED
+    adjustable = coordinates and proposed
+    inspections = list(visit.inspections.all())
+    context = {
+        "visit": visit,
+        "inspections": inspections,
+        "departments": sorted({e.plan.department.name for e in inspections}),
+        "hours": sum(float(e.hours) for e in inspections),
+        "coordinates": coordinates,
+        "adjustable": adjustable,
+        "officer": user.role != Role.ENTERPRISE,
+        "errors": state.get("errors") or [],
+        "refusal": state.get("refusal"),
+        "action": state.get("action", ""),
+    }
+    if adjustable:
+        candidates = (
+            selectors.joint_visit_list(scope=Scope(sees_all=True), month=visit.month)
+            .filter(enterprise_id=visit.enterprise_id, status=JointVisitStatus.PROPOSED)
+            .exclude(pk=visit.pk)
+        )
+        context.update(
+            move_form=state.get("move") or MoveForm(initial={"date": visit.date}),
+            split_form=state.get("split")
+            or SplitForm(inspections=selectors.joint_visit_inspections(visit=visit)),
+            merge_form=state.get("merge") or MergeForm(candidates=candidates),
+            can_split=len(inspections) > 1,
+            can_merge=candidates.exists(),
+        )
+    return context
+
+
+def _detail_page(request, visit: JointVisit, **state):
+    return render(
+        request, "planning/jointvisit_detail.html", _detail_context(request, visit, **state)
+    )
+
+
+@login_required
+def visit_detail(request, pk: int):
+    return _detail_page(request, _visible_visit(request.user, pk))
+
+
+def _coordinated_visit(request, pk: int) -> JointVisit:
+    visit = _visible_visit(request.user, pk)
+    if not _coordinates(request.user, visit):
+        raise PermissionDenied
+    return visit
+
+
+@login_required
+@require_POST
+def visit_move(request, pk: int):
+    visit = _coordinated_visit(request, pk)
+    form = MoveForm(request.POST)
+    if form.is_valid():
+        day = form.cleaned_data["date"]
+        try:
+            coordination.joint_visit_move(actor=request.user, visit=visit, day=day)
+        except ValidationError as error:
+            return _detail_page(request, visit, move=form, errors=_problems(error), action="move")
+        messages.success(request, f"已改到 {day:%Y-%m-%d}。")
+        return redirect("planning_coordination:visit", pk=visit.pk)
+    return _detail_page(request, visit, move=form, action="move")
+
+
+@login_required
+@require_POST
+def visit_split(request, pk: int):
+    visit = _coordinated_visit(request, pk)
+    form = SplitForm(request.POST, inspections=selectors.joint_visit_inspections(visit=visit))
+    if form.is_valid():
+        try:
+            other = coordination.joint_visit_split(
+                actor=request.user,
+                visit=visit,
+                entries=list(form.cleaned_data["entries"]),
+                day=form.cleaned_data["date"],
+            )
+        except ValidationError as error:
+            return _detail_page(request, visit, split=form, errors=_problems(error), action="split")
+        messages.success(request, f"已分出一次入企，安排在 {other.date:%Y-%m-%d}。")
+        return redirect("planning_coordination:visit", pk=other.pk)
+    return _detail_page(request, visit, split=form, action="split")
+
+
+@login_required
+@require_POST
+def visit_merge(request, pk: int):
+    visit = _coordinated_visit(request, pk)
+    candidates = selectors.joint_visit_list(scope=Scope(sees_all=True), month=visit.month).filter(
+        enterprise_id=visit.enterprise_id, status=JointVisitStatus.PROPOSED
+    )
+    form = MergeForm(request.POST, candidates=candidates.exclude(pk=visit.pk))
+    if form.is_valid():
+        try:
+            coordination.joint_visit_merge(
+                actor=request.user, visit=visit, other=form.cleaned_data["other"]
+            )
+        except ValidationError as error:
+            return _detail_page(request, visit, merge=form, errors=_problems(error), action="merge")
+        messages.success(request, f"已合并为 {visit.date:%Y-%m-%d} 的一次入企。")
+        return redirect("planning_coordination:visit", pk=visit.pk)
+    return _detail_page(request, visit, merge=form, action="merge")
+
+
+@login_required
+@require_POST
+def visit_confirm(request, pk: int):
+    """Confirm: the visit is registered as one Visit with its code, under the visit rules."""
+    visit = _coordinated_visit(request, pk)
+    try:
+        confirmed = coordination.joint_visit_confirm(actor=request.user, visit=visit)
+    except VisitRefused as refused:
+        return _detail_page(request, visit, refusal=_refusal(refused), action="confirm")
+    except ValidationError as error:
+        return _detail_page(request, visit, errors=_problems(error), action="confirm")
+    messages.success(
+        request,
+        f"已确认联合入企，入企码 {confirmed.visit.code_display}；企业已可在门户看到日期、部门和一表通查表。",
+    )
+    return redirect("planning_coordination:visit", pk=visit.pk)
+
+
+# ---------------------------------------------------------------- the departments' assignments
+
+
+@login_required
+def assignments(request):
+    scope = _department_scope(request.user)
+    month = month_or_default(request.GET.get("month"))
+    page = paginate(request, selectors.assignment_list(scope=scope, month=month))
+    rows = []
+    for entry in page.object_list:
+        visit = entry.joint_visit
+        others = (
+            sorted(
+                {
+                    e.plan.department.name
+                    for e in visit.active_inspections
+                    if e.plan.department_id != scope.department_id
+                }
+            )
+            if visit
+            else []
+        )
+        rows.append({"entry": entry, "visit": visit, "others": others})
+    context = {
+        "month": month,
+        "month_param": _month_param(month),
+        "prev_month": _month_param(_prev_month(month)),
+        "next_month": _month_param(next_month(month)),
+        "rows": rows,
+        "page_obj": page,
+        "page_range": page_range(page),
+        "department": request.user.department,
+    }
+    return render(request, "planning/assignments_list.html", context)
+
+
+# ---------------------------------------------------------------- the enterprise's portal
+
+
+def _portal_page(request, *, forms=None, status=200):
+    enterprise = _enterprise(request.user)
+    today = timezone.localdate()
+    visits = (
+        selectors.joint_visit_list(scope=Scope(enterprise_id=enterprise.pk))
+        .prefetch_related("inspections__items")
+        .order_by("date", "id")
+    )
+    forms = forms or {}
+    upcoming = []
+    for v in visits.filter(date__gte=today):
+        row = _visit_row(v)
+        if v.status == JointVisitStatus.PROPOSED:
+            row["change_form"] = forms.get(v.pk) or ChangeRequestForm(prefix=f"c{v.pk}")
+        upcoming.append(row)
+    past = [_visit_row(v) for v in visits.filter(date__lt=today).order_by("-date", "-id")[:20]]
+    context = {"enterprise": enterprise, "upcoming": upcoming, "past": past}
+    return render(request, "planning/portal_mine.html", context, status=status)
+
+
+@login_required
+def portal_mine(request):
+    return _portal_page(request)
+
+
+@login_required
+@require_POST
+def portal_change(request, pk: int):
+    enterprise = _enterprise(request.user)
+    try:
+        visit = selectors.joint_visit_get(scope=Scope(enterprise_id=enterprise.pk), pk=pk)
+    except JointVisit.DoesNotExist:
+        raise Http404 from None
+    form = ChangeRequestForm(request.POST, prefix=f"c{visit.pk}")
+    if form.is_valid():
+        try:
+            coordination.joint_visit_request_change(
+                actor=request.user,
+                visit=visit,
+                dates=form.dates(),
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(
+                request,
+                f"已向街道协调员申请改期（原定 {visit.date:%Y-%m-%d}），建议日期已记入预约；请等待协调员安排。",
+            )
+            return redirect("planning_coordination:portal")
+    return _portal_page(request, forms={visit.pk: form})
+
+
+def _slots_page(request, form=None):
+    enterprise = _enterprise(request.user)
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    context = {
+        "enterprise": enterprise,
+        "slots": selectors.slot_list(enterprise_id=enterprise.pk, since=tomorrow),
+        "form": form or SlotForm(initial={"date": tomorrow}),
+        "tomorrow": tomorrow,
+    }
+    return render(request, "planning/portal_slots.html", context)
+
+
+@login_required
+def slots(request):
+    if request.method != "POST":
+        return _slots_page(request)
+    enterprise = _enterprise(request.user)
+    form = SlotForm(request.POST)
+    if form.is_valid():
+        try:
+            slot = coordination.slot_set(
+                actor=request.user,
+                enterprise=enterprise,
+                day=form.cleaned_data["date"],
+                kind=form.cleaned_data["kind"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(
+                request,
+                f"已申报 {slot.date:%Y-%m-%d}：{slot.get_kind_display()}。排期时将据此安排。",
+            )
+            return redirect("planning_coordination:slots")
+    return _slots_page(request, form)
+
+
+@login_required
+@require_POST
+def slot_delete(request, pk: int):
+    enterprise = _enterprise(request.user)
+    slot = selectors.slot_list(enterprise_id=enterprise.pk, since=timezone.localdate()).filter(
+        pk=pk
+    )
+    slot = slot.select_related("enterprise").first()
+    if slot is None:
+        raise Http404
+    try:
+        coordination.slot_delete(actor=request.user, slot=slot)
+    except ValidationError as error:
+        messages.error(request, "；".join(error.messages))
+    else:
+        messages.success(request, f"已撤回 {slot.date:%Y-%m-%d} 的申报。")
+    return redirect("planning_coordination:slots")
