@@ -17,11 +17,14 @@ from wurao.demo.credit import CreditRecords, Findings, credit_generate
 from wurao.demo.entities import Entities, entities_generate
 from wurao.demo.history import FINDINGS, Actions, Visits, history_generate
 from wurao.demo.industries import GIVEN_NAME_CHARS, SURNAMES
+from wurao.demo.inspection_visits import InspectionVisits, inspection_visits_generate
 from wurao.demo.items import RISK_TAGS, Item, item_code, items_for
 
-# Independent random streams, one per part of the district (5 is the draws', wurao.demo.draws).
+# Independent random streams, one per part of the district (5 is the draws', wurao.demo.draws;
+# 7 the credit reviews', wurao.demo.credit_build; 9 the visit codes', wurao.demo.visits_load).
 STREAM_INSPECTORS, STREAM_ENTITIES, STREAM_HISTORY, STREAM_KEY = 1, 2, 3, 4
 STREAM_CREDIT = 6
+STREAM_VISITS = 8
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,7 @@ class District:
     entities: Entities
     actions: Actions
     visits: Visits
+    inspection_visits: InspectionVisits
     credit: CreditRecords
 
     def counts(self) -> dict[str, int]:
@@ -91,7 +95,7 @@ class District:
             "coercive_2020": int((kinds == 2).sum()),
             "key_enterprise_actions": int((self.actions.enterprise[~in_2020] == e.key).sum()),
             "key_enterprise_other_visits": int((self.visits.enterprise == e.key).sum()),
-        }
+        } | self.inspection_visits.counts()
 
 
 def _parse(day: str) -> np.datetime64:
@@ -248,6 +252,9 @@ def district_generate(*, scale: float, seed: int) -> District:
         entities=entities,
         actions=actions,
         visits=visits,
+        inspection_visits=inspection_visits_generate(
+            np.random.default_rng([seed, STREAM_VISITS]), actions, len(organisations)
+        ),
     )
 
 

@@ -7,16 +7,21 @@ audit event (verb "demo.build") that records the scale, the seed and the counts.
 The few draw tasks of 2026 (wurao.demo.draws) are the exception: they go through
 the sampling services, so their audit events and published bundles are genuine; so do
 the credit grading's points table, its handful of objections and repairs and the regrade
-(wurao.demo.credit_build), while its alerts, awards and commitments are bulk rows.
+(wurao.demo.credit_build), while its alerts, awards and commitments are bulk rows. Likewise
+the history's visits are bulk rows (wurao.demo.visits_load), while the visit rules and the
+visits of the last days and the days ahead go through the visit services
+(wurao.demo.visits_now).
 """
 
 import time
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 import numpy as np
 from django.db import transaction
-from django.db.models import Model
+from django.db.models import PROTECT, Model
+from django.utils import timezone
 
 from wurao.accounts.choices import Role
 from wurao.accounts.models import User
@@ -51,6 +56,9 @@ from wurao.demo.loader import (
     silent_progress,
     tune_for_bulk_load,
 )
+from wurao.demo.visits_load import history_visits_load
+from wurao.demo.visits_now import NowResult, demo_rules_publish, demo_visits_now, visits_counts
+from wurao.demo.visits_year import SPARE_CODES
 from wurao.enforcement.models import EnforcementAction
 from wurao.registry.choices import EnterpriseStatus
 from wurao.registry.models import (
@@ -70,10 +78,7 @@ from wurao.sampling.models import (
     DrawTask,
     DrawTeamMember,
 )
-from wurao.visits.choices import VisitKind, VisitPurpose, VisitStatus
 from wurao.visits.models import (
-    CODE_ALPHABET,
-    CODE_LENGTH,
     Visit,
     VisitRating,
     VisitRefusal,
@@ -98,6 +103,7 @@ class DemoResult:
     draws: list[dict[str, Any]] = field(default_factory=list)
     grades: dict[str, Any] = field(default_factory=dict)
     reviews: list[dict[str, Any]] = field(default_factory=list)
+    visits: NowResult | None = None
     password: str = data.DEMO_PASSWORD
 
 
@@ -202,10 +208,20 @@ def _foreign_references() -> list[str]:
     return found
 
 
+def _release_demo_accounts() -> None:
+    """Demo rows that hold on to an account (an override's second approver) let go of it, so
+    the accounts can be deleted; the rows themselves go a moment later."""
+    for model in _demo_models():
+        for f in model._meta.concrete_fields:
+            if f.is_relation and f.related_model is User and f.remote_field.on_delete is PROTECT:
+                model._base_manager.exclude(**{f.name: None}).update(**{f.name: None})
+
+
 @transaction.atomic
 def demo_reset(*, actor: Any) -> dict[str, int]:
     """Delete the demo accounts and every row of the tables the demo fills; audit events stay."""
     before = demo_existing_counts()
+    _release_demo_accounts()
     User.objects.filter(username__in=DEMO_USERNAMES).delete()
     blockers = _foreign_references()
     if blockers:
@@ -357,26 +373,10 @@ def _insert_pairs(
     bulk_insert(m2m.m2m_db_table(), columns, rows, total=len(left), desc=desc, progress=progress)
 
 
-def demo_visit_codes(n: int, *, seed: int) -> list[str]:
-    """`n` distinct visit codes, the same for the same seed."""
-    rng = np.random.default_rng(seed)
-    alphabet = np.array(list(CODE_ALPHABET))
-    codes: dict[str, None] = {}
-    while len(codes) < n:
-        draw = rng.integers(0, len(alphabet), size=(n - len(codes), CODE_LENGTH))
-        codes.update(dict.fromkeys("".join(row) for row in alphabet[draw]))
-    return list(codes)
-
-
-def _visit_purpose(organisation_code: str) -> str:
-    prefixes = {"ZGH": VisitPurpose.UNION, "FL": VisitPurpose.WOMEN, "DGW": VisitPurpose.PARTY}
-    for prefix, purpose in prefixes.items():
-        if organisation_code.startswith(prefix):
-            return purpose
-    return VisitPurpose.COMMUNITY
-
-
-def _load_history(d: District, progress: ProgressFactory) -> None:
+def _load_history(d: District, progress: ProgressFactory, *, spare_codes: int) -> list[str]:
+    """The 2020 actions and the key enterprise's 2019, each inspection on its visit; returns
+    `spare_codes` visit codes for the visits written later."""
+    visit_ids, codes = history_visits_load(d, progress, spare_codes=spare_codes)
     a = d.actions
     levels = [o.level for o in d.organisations]
     days = a.date.astype(str).tolist()
@@ -384,7 +384,7 @@ def _load_history(d: District, progress: ProgressFactory) -> None:
     created = [datetime_text(day, "10:00:00") for day in days]
     fields = [
         "id", "enterprise", "department", "department_level", "date", "kind", "origin", "joint_ref", "summary",
-        "finding", "severity", "created_at",
+        "finding", "severity", "created_at", "visit",
     ]  # fmt: skip
     rows = zip(
         range(1, len(a) + 1),
@@ -399,6 +399,7 @@ def _load_history(d: District, progress: ProgressFactory) -> None:
         np.array(FINDINGS)[a.finding].tolist(),
         [s or None for s in a.severity.tolist()],
         created,
+        visit_ids,
         strict=True,
     )
     table = EnforcementAction._meta.db_table
@@ -421,42 +422,17 @@ def _load_history(d: District, progress: ProgressFactory) -> None:
         "执法人员",
         progress,
     )
+    return codes
 
-    v = d.visits
-    visit_days = v.date.astype(str).tolist()
-    n = len(v.purpose)
-    codes = demo_visit_codes(n, seed=len(a))
-    rows = zip(
-        range(1, n + 1),
-        codes,
-        (v.enterprise + 1).tolist(),
-        [VisitKind.NON_ENFORCEMENT] * n,
-        [""] * n,
-        [_visit_purpose(d.organisations[i].code) for i in v.organisation.tolist()],
-        (v.organisation + 1).tolist(),
-        visit_days,
-        v.purpose,
-        [VisitStatus.COMPLETED] * n,
-        [False] * n,
-        [datetime_text(day, "10:00:00") for day in visit_days],
-        strict=True,
+
+def _account_inspector(department: Department) -> Inspector | None:
+    """The inspector account's officer: one whose certificate runs for a year yet, so the
+    account can register visits through the demo's days ahead."""
+    officers = Inspector.objects.filter(department=department).order_by("pk")
+    valid = officers.filter(
+        active=True, certificate_valid_until__gte=timezone.localdate() + timedelta(days=365)
     )
-    fields = [
-        "id", "code", "enterprise", "kind", "origin", "purpose", "department", "date", "note", "status",
-        "after_the_fact", "registered_at",
-    ]  # fmt: skip
-    defaults = {"approver": "", "approval_ref": "", "violations": "[]", "override_reason": ""}
-    defaults |= {"check_in_method": "", "cancel_reason": "", "late_reason": "", "source_ref": ""}
-    bulk_insert(
-        Visit._meta.db_table,
-        columns_of(Visit, fields + list(defaults)),
-        (row + tuple(defaults.values()) for row in rows),
-        total=n,
-        desc="非执法入企",
-    )
-    _insert_pairs(
-        Visit, "departments", np.arange(1, n + 1), v.organisation + 1, "入企单位", progress
-    )
+    return valid.first() or officers.first()
 
 
 def _create_accounts(d: District, actor: Any) -> list[dict[str, str]]:
@@ -478,9 +454,7 @@ def _create_accounts(d: District, actor: Any) -> list[dict[str, str]]:
             department=department,
             street=street,
             enterprise=enterprise,
-            inspector=Inspector.objects.filter(department=department).order_by("pk").first()
-            if role == Role.INSPECTOR
-            else None,
+            inspector=_account_inspector(department) if role == Role.INSPECTOR else None,
             # The justice bureau's demo account runs the Django admin too.
             is_superuser=role == Role.JUSTICE,
         )
@@ -515,18 +489,23 @@ def demo_build(
     _load_places(district)
     _load_organisations(district)
     _load_entities(district, progress)
-    _load_history(district, progress)
+    spare_codes = _load_history(district, progress, spare_codes=SPARE_CODES)
     reset_sequences([m for m in _demo_models() if not m._meta.auto_created])
     accounts = _create_accounts(district, actor)
     # Grades first: the draws' strata are the enterprises' credit grades.
     credit = demo_credit_build(actor=actor, district=district, seed=seed, progress=progress)
+    # The visit rules before the draws: their visits are judged by version 1 too.
+    demo_rules_publish(actor=actor)
     draws = demo_draws_build(actor=actor, seed=seed)
+    visits = demo_visits_now(actor=actor, key_id=district.entities.key + 1, codes=spare_codes)
     counts = (
         district.counts()
         | district.credit.counts()
         | {"accounts": len(accounts)}
         | credit.counts()
         | draws.counts()
+        | visits.counts
+        | visits_counts()
     )
     audit_record(
         actor=actor,
@@ -544,5 +523,6 @@ def demo_build(
         draws=draws.tasks,
         grades=credit.grades,
         reviews=credit.reviews,
+        visits=visits,
         key_enterprise={"name": e.name[e.key], "credit_code": e.credit_code[e.key]},
     )

@@ -1,8 +1,11 @@
 """`wurao demo`: refuses a non-empty database, resets on request, prints counts and accounts."""
 
+import datetime
+
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 
 from wurao.accounts.choices import Role
 from wurao.accounts.tests.factories import UserFactory
@@ -23,6 +26,7 @@ from wurao.demo.services import demo_reset
 from wurao.registry.models import Department, Enterprise, Street
 from wurao.registry.tests.factories import StreetFactory
 from wurao.sampling.models import ConflictOfInterest, DrawTask
+from wurao.visits.models import Visit, VisitRating, VisitRefusal, VisitRuleVersion
 
 pytestmark = pytest.mark.django_db
 
@@ -151,4 +155,44 @@ def test_reset_clears_the_credit_tables_too():
     ):  # fmt: skip
         assert not model.objects.exists(), model
     assert deleted["企业信用等级"] == deleted["企业（商事主体）"] > 0
+    assert audit_chain_first_broken() is None
+
+
+def _written_codes() -> list[str]:
+    """Codes of the visits the demo writes itself (not through the services): the history
+    and the key enterprise's visits of this year before the last ten days (draws' visits
+    aside: which enterprises a draw picks is the CSPRNG's)."""
+    earlier = timezone.localdate() - datetime.timedelta(days=10)
+    history = Visit.objects.filter(date__year__lte=2020)
+    this_year = Visit.objects.filter(
+        enterprise__name=data.KEY_ENTERPRISE_NAME,
+        date__year__gt=2020,
+        date__lt=earlier,
+        source_ref="",
+    )
+    return [v.code for v in (history | this_year).order_by("pk")]
+
+
+def test_reset_leaves_no_visit_behind_and_the_same_seed_gives_the_same_codes(capsys):
+    # given a demo with its visits, ratings, refusals, overrides and rules
+    call_command("demo", "--scale", SMALL, "--seed", "5")
+    first = _written_codes()
+    assert VisitRefusal.objects.exists() and Visit.objects.exclude(override_reason="").exists()
+    out = capsys.readouterr().out
+    assert "入企登记合计" in out and "今日有效的入企码" in out
+
+    # when it is reset (the justice bureau's account approved overrides: no matter)
+    demo_reset(actor="test")
+
+    # then no visit, rating, refusal, rule version or link between them is left
+    visit_tables = (
+        Visit, VisitRating, VisitRefusal, VisitRuleVersion, Visit.departments.through,
+        Visit.officers.through, Visit.items.through,
+    )  # fmt: skip
+    for model in visit_tables:
+        assert not model.objects.exists(), model
+
+    # and rebuilt with the same seed, the visits written in bulk carry the same codes
+    call_command("demo", "--scale", SMALL, "--seed", "5")
+    assert _written_codes() == first and len(first) > 75
     assert audit_chain_first_broken() is None

@@ -10,6 +10,7 @@ from wurao.demo import data
 from wurao.demo.credit_build import GRADES_AS_OF
 from wurao.demo.services import DemoError, demo_build, demo_existing_counts, demo_reset
 from wurao.sampling.choices import TaskStatus
+from wurao.visits.alerts import ALERT_LABELS
 
 COUNT_LABELS = {
     "streets": "街道",
@@ -32,6 +33,9 @@ COUNT_LABELS = {
     "coercive_2020": "  行政强制",
     "key_enterprise_actions": "福城重点企业2019年1—10月执法入企",
     "key_enterprise_other_visits": "福城重点企业2019年1—10月非执法入企",
+    "inspection_visits": "历史执法检查的入企登记",
+    "joint_inspection_visits": "  其中跨部门联合入企（共用一次登记）",
+    "rated_visits": "  企业评价",
     "alerts": "2019—2020年非现场监测预警",
     "alerted_enterprises": "  涉及企业",
     "awards": "表彰奖励（良好信用记录）",
@@ -44,6 +48,17 @@ COUNT_LABELS = {
     "draw_tasks": "双随机抽查任务（经抽查服务生成）",
     "draw_selected": "  抽中企业",
     "draw_results": "  已录入检查结果",
+    "visits": "入企登记合计（一个登记簿）",
+    "visits_inspection": "  执法检查",
+    "visits_non_enforcement": "  非执法入企",
+    "visits_now_year": "  本年度",
+    "visits_key_now_year": "    其中福城重点企业",
+    "visits_ratings": "入企评价",
+    "visits_key_rated_now": "  其中福城重点企业本年度的评价",
+    "visits_refusals": "被入企规则拒绝的登记",
+    "visits_overrides": "申请突破规则的登记",
+    "visits_pending_override": "  待第二人审批",
+    "visits_after_the_fact": "事后补登",
 }
 
 
@@ -116,6 +131,7 @@ class Command(BaseCommand):
         )
         out.write(f"数据口径来源：{data.STUDY_SOURCE}")
         self._report_credit(result)
+        self._report_visits(result)
         out.write("")
         out.write(
             "双随机抽查任务（抽取结果包可用 wurao draw_export 导出、wurao draw_verify 核验）："
@@ -162,3 +178,24 @@ class Command(BaseCommand):
                 f"  {_pad(kinds[review['kind']], 6)}{_pad(states[review['state']], 10)}"
                 f"{review['enterprise']}{owner}"
             )
+
+    def _report_visits(self, result) -> None:
+        now = result.visits
+        if now is None:
+            return
+        out = self.stdout
+        out.write("")
+        out.write(
+            f"入企登记（今天 {now.today}，第 {now.rules_version} 版入企规则由 sfj 发布；"
+            "以下经入企服务生成，各有审计事件）："
+        )
+        if now.key_code:
+            out.write(
+                f"  福城重点企业今日有效的入企码：{now.key_code}（qiye 在“我的入企”查看，"
+                f"任何人可在 /v/{now.key_code.replace('-', '')}/ 核验）"
+            )
+        for step in now.steps:
+            out.write(f"  {step}")
+        if now.alerts:
+            listed = "、".join(f"{ALERT_LABELS.get(k, k)} {n}" for k, n in now.alerts.items())
+            out.write(f"  {now.today.year}年预警（司法局 /visits/alerts/）：{listed}")
