@@ -42,6 +42,7 @@ from wurao.web.pagination import page_range, paginate
 
 JOBS = "planning_schedule_jobs"  # session: huey task id -> the run the user started
 JOBS_KEPT = 5
+JOB_STALE_SECONDS = 600  # no result by then: the worker is not running, or lost the job
 SHOWN = 50  # overlaps and duplicates listed on the page; the rest are counted
 VISITS_PER_PAGE = 100
 
@@ -136,8 +137,10 @@ def _job_resolve(request, task_id: str) -> dict | None:
             jobs[task_id] = job
             request.session[JOBS] = jobs
     job = dict(job, id=task_id)
+    job.setdefault("outcome", None)
     started = datetime.fromisoformat(job["started"])
     job["elapsed"] = int((timezone.now() - started).total_seconds())
+    job["stale"] = job.get("outcome") is None and job["elapsed"] > JOB_STALE_SECONDS
     return job
 
 
@@ -194,7 +197,11 @@ def _schedule_context(request, *, run_form=None) -> dict:
         "proposed": visits.filter(status=JointVisitStatus.PROPOSED).count(),
         "confirmed": visits.filter(status=JointVisitStatus.CONFIRMED).count(),
         "change_requests": visits.filter(change_requested=True).count(),
-        "run_form": run_form or ScheduleRunForm(initial={"seed": 0}),
+        # The next run starts from the last one's settings, so a rerun repeats it.
+        "run_form": run_form
+        or ScheduleRunForm(
+            initial={"seed": run.seed, "deterministic": run.deterministic} if run else {"seed": 0}
+        ),
         "job": _job_for_month(request, month),
         "time_limit": SCHEDULE_TIME_LIMIT,
     }

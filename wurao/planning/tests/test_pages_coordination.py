@@ -6,6 +6,7 @@ and declares its days."""
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from wurao.accounts.choices import Role
 from wurao.accounts.tests.factories import UserFactory
@@ -130,6 +131,32 @@ def test_the_jobs_status_reloads_the_page_once_done_and_is_only_the_starters(
     # then another coordinator cannot follow someone else's job
     client.force_login(UserFactory(role=Role.STREET, street=firm.street))
     assert client.get(f"/planning/schedule/jobs/{task_id}/").status_code == 404
+
+
+def test_a_running_job_is_polled_and_one_that_never_answers_is_said_so(client, street_user):
+    # given a job the worker has not answered yet (no result under its id)
+    client.force_login(street_user)
+    session = client.session
+    started = timezone.now() - datetime.timedelta(seconds=5)
+    session["planning_schedule_jobs"] = {
+        "not-done-yet": {"month": M, "started": started.isoformat()}
+    }
+    session.save()
+
+    # then the month polls it every 2 s, and no second run can be started meanwhile
+    page = client.get(SCHEDULE, {"month": M}).content.decode()
+    assert 'hx-get="/planning/schedule/jobs/not-done-yet/"' in page and "正在排期" in page
+    assert 'id="run-submit" disabled' in page
+    polled = client.get("/planning/schedule/jobs/not-done-yet/", headers={"HX-Request": "true"})
+    assert polled.status_code == 200 and 'hx-trigger="every 2s"' in polled.content.decode()
+
+    # when it is still unanswered after ten minutes, the page stops polling and says why
+    session = client.session
+    late = timezone.now() - datetime.timedelta(minutes=11)
+    session["planning_schedule_jobs"]["not-done-yet"]["started"] = late.isoformat()
+    session.save()
+    stale = client.get(SCHEDULE, {"month": M}).content.decode()
+    assert "后台任务可能没有运行" in stale and "hx-trigger" not in stale
 
 
 def test_an_inspection_the_scheduler_cannot_place_is_listed_with_its_reason(
