@@ -8,6 +8,7 @@ from wurao.planning.calendar import month_start
 from wurao.planning.choices import EntryStatus, JointVisitStatus
 from wurao.planning.models import (
     Campaign,
+    DepartmentCapacity,
     EnterpriseSlot,
     FormEntry,
     JointVisit,
@@ -204,6 +205,30 @@ def park_day_list(*, scope: Scope | None = None, public: bool = False) -> QueryS
     return qs
 
 
+def campaign_list_for(*, scope: Scope) -> QuerySet[Campaign]:
+    """Campaigns a user may manage or review: a department its own, the bureau all."""
+    qs = campaign_list().annotate(
+        planned=Count("entries", filter=~Q(entries__status=EntryStatus.WITHDRAWN))
+    )
+    if scope.department_id:
+        return qs.filter(department_id=scope.department_id)
+    return qs if scope.sees_all else qs.none()
+
+
+def plan_for(*, department_id: int, month: date) -> MonthlyPlan | None:
+    """A department's plan for the month, if one has been started."""
+    return (
+        MonthlyPlan.objects.select_related("department")
+        .filter(department_id=department_id, month=month_start(month))
+        .first()
+    )
+
+
+def department_capacity(*, department_id: int) -> DepartmentCapacity | None:
+    """The department's own capacity, or None when it uses the defaults."""
+    return DepartmentCapacity.objects.filter(department_id=department_id).first()
+
+
 def assignment_list(*, scope: Scope, month: date) -> QuerySet[PlannedInspection]:
     """A department's planned inspections of the month with the visit each was scheduled
     into and the departments it shares that visit with."""
@@ -248,3 +273,13 @@ def joint_visit_detail(*, scope: Scope, pk: int) -> JointVisit:
 
 def joint_visit_inspections(*, visit: JointVisit) -> QuerySet[PlannedInspection]:
     return visit.inspections.filter(status=EntryStatus.ACTIVE).select_related("plan__department")
+
+
+def entry_get(*, scope: Scope, pk: int) -> PlannedInspection:
+    """One planned inspection a department may act on (its own), or the bureau may read."""
+    qs = PlannedInspection.objects.select_related("plan__department", "enterprise", "joint_visit")
+    if scope.department_id:
+        qs = qs.filter(plan__department_id=scope.department_id)
+    elif not scope.sees_all:
+        qs = qs.none()
+    return qs.get(pk=pk)

@@ -112,7 +112,9 @@ def _entry_errors(
             )
     elif origin == PlanOrigin.RANDOM_TASK and draw_task is None:
         errors["draw_task"] = "双随机任务的检查须关联抽查任务"
-    if enterprise is not None and not errors.get("enterprise"):
+    if enterprise is None:
+        errors["enterprise"] = "请填写企业的统一社会信用代码（须为企业库中的企业）"
+    elif not errors.get("enterprise"):
         duplicate = PlannedInspection.objects.filter(
             plan__department=department,
             plan__month=first,
@@ -475,3 +477,43 @@ def schedule_run(
         },
     )
     return run
+
+
+@transaction.atomic
+def capacity_set(*, actor, department, teams: int, hours_per_team) -> DepartmentCapacity:
+    """A department's daily inspection capacity (teams × hours per team), which the scheduler
+    never exceeds. Set by the department's own admin."""
+    if not actor.is_superuser and (
+        actor.role != Role.DEPT_ADMIN or actor.department_id != department.pk
+    ):
+        raise PermissionDenied("只能由本部门管理员设置检查能力")
+    errors = {}
+    if teams is None or not (1 <= int(teams) <= 50):
+        errors["teams"] = "检查组数须在 1 到 50 之间"
+    try:
+        hours = Decimal(str(hours_per_team)) if hours_per_team is not None else None
+    except ArithmeticError:
+        hours = None
+    if hours is None or not (Decimal(1) <= hours <= Decimal(12)):
+        errors["hours_per_team"] = "每组每日工时须在 1 到 12 小时之间"
+    elif hours != hours.quantize(Decimal("0.1")):
+        errors["hours_per_team"] = "每组每日工时最多保留一位小数"
+    if errors:
+        raise ValidationError(errors)
+    capacity, _ = DepartmentCapacity.objects.get_or_create(department=department)
+    before = {"teams": capacity.teams, "hours_per_team": str(capacity.hours_per_team)}
+    capacity.teams = int(teams)
+    capacity.hours_per_team = hours
+    capacity.save(update_fields=["teams", "hours_per_team"])
+    audit_record(
+        actor=actor,
+        verb="plan.capacity_set",
+        obj=capacity,
+        payload={
+            "department": department.code,
+            "before": before,
+            "teams": capacity.teams,
+            "hours_per_team": str(hours),
+        },
+    )
+    return capacity

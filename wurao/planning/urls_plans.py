@@ -1,3 +1,22 @@
-from django.urls import path  # noqa: F401  (filled in by the pages)
+from django.urls import path, re_path
 
-urlpatterns: list = []
+from wurao.planning import views_plans as views
+
+app_name = "planning_plans"
+urlpatterns = [
+    path("plans/", views.plans, name="plans"),
+    path("plans/entries/new/", views.entry_add, name="entry-add"),
+    path("plans/entries/<int:pk>/withdraw/", views.entry_withdraw, name="entry-withdraw"),
+    path("plans/submit/", views.plan_submit, name="submit"),
+    path("plans/import/", views.plan_import, name="import"),
+    path("plans/import/confirm/", views.plan_import_confirm, name="import-confirm"),
+    re_path(
+        r"^plans/import/template\.(?P<fmt>csv|xlsx)$",
+        views.plan_import_template,
+        name="import-template",
+    ),
+    path("campaigns/", views.campaigns, name="campaigns"),
+    path("campaigns/new/", views.campaign_new, name="campaign-new"),
+    path("campaigns/<int:pk>/publish/", views.campaign_publish, name="campaign-publish"),
+    path("capacity/", views.capacity, name="capacity"),
+]
