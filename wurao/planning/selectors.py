@@ -14,6 +14,7 @@ from wurao.planning.models import (
     JointVisit,
     MonthlyPlan,
     ParkDay,
+    ParkDaySetting,
     PlannedInspection,
     ScheduleRun,
 )
@@ -283,3 +284,14 @@ def entry_get(*, scope: Scope, pk: int) -> PlannedInspection:
     elif not scope.sees_all:
         qs = qs.none()
     return qs.get(pk=pk)
+
+
+def park_day_setting_get(*, street_id: int) -> ParkDaySetting | None:
+    """The street's weekly joint park day, if it has set one."""
+    return ParkDaySetting.objects.filter(street_id=street_id).first()
+
+
+def park_day_public_get(*, code: str) -> ParkDay:
+    """One park day as published: its commitment from the start, its seed only once drawn
+    (the page decides what to show; DoesNotExist for an unknown code)."""
+    return park_day_list(public=True).get(code=code)
