@@ -204,6 +204,15 @@ class ScheduleRun(models.Model):
     """One run of the scheduler over a month's plans, with its figures."""
 
     month = models.DateField("计划月份")
+    # A street coordinator schedules its own street; the justice bureau the whole district.
+    street = models.ForeignKey(
+        "registry.Street",
+        verbose_name="街道",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="发起人",

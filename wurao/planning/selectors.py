@@ -138,8 +138,13 @@ def joint_visit_get(*, scope: Scope, pk: int) -> JointVisit:
     return joint_visit_list(scope=scope).get(pk=pk)
 
 
-def schedule_runs(*, month: date) -> QuerySet[ScheduleRun]:
-    return ScheduleRun.objects.filter(month=month_start(month)).select_related("created_by")
+def schedule_runs(*, month: date, scope: Scope | None = None) -> QuerySet[ScheduleRun]:
+    """The month's runs, newest first: a street coordinator sees its street's runs and the
+    district-wide ones."""
+    qs = ScheduleRun.objects.filter(month=month_start(month)).select_related("created_by", "street")
+    if scope is not None and scope.street_id:
+        qs = qs.filter(Q(street_id=scope.street_id) | Q(street=None))
+    return qs
 
 
 @dataclass(frozen=True)
@@ -238,9 +243,9 @@ def assignment_list(*, scope: Scope, month: date) -> QuerySet[PlannedInspection]
         .prefetch_related(
             Prefetch(
                 "joint_visit__inspections",
-                queryset=PlannedInspection.objects.filter(
-                    status=EntryStatus.ACTIVE
-                ).select_related("plan__department"),
+                queryset=PlannedInspection.objects.filter(status=EntryStatus.ACTIVE).select_related(
+                    "plan__department"
+                ),
                 to_attr="active_inspections",
             )
         )

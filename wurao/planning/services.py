@@ -361,9 +361,10 @@ def _size_limit(size_class: str) -> int:
 def schedule_run(
     *, actor, month: date, time_limit: float = 20.0, deterministic: bool = False, seed: int = 0
 ) -> ScheduleRun:
-    """Schedule the month's active planned inspections into visits. Visits already confirmed
-    stay as they are (their hours are taken from the capacity); every proposal not yet
-    confirmed is replaced."""
+    """Schedule the month's active planned inspections into visits: a street coordinator its
+    street's, the justice bureau the whole district's. Confirmed visits, and other streets'
+    proposals, stay as they are (their hours are taken from the departments' capacity); the
+    proposals not yet confirmed in the scheduled area are replaced."""
     if actor.role not in (Role.JUSTICE, Role.STREET) and not actor.is_superuser:
         raise PermissionDenied("排期由司法局或街道协调员发起")
     first = month_start(month)
@@ -371,16 +372,23 @@ def schedule_run(
     if not days:
         raise ValidationError({"month": "该月没有工作日"})
     index = {d: i for i, d in enumerate(days)}
-    JointVisit.objects.filter(month=first, status=JointVisitStatus.PROPOSED).delete()
-    confirmed_hours: dict[tuple[int, int], float] = {}
-    for e in PlannedInspection.objects.filter(
-        plan__month=first, joint_visit__status=JointVisitStatus.CONFIRMED
-    ).select_related("plan", "joint_visit"):
+    street = actor.street if actor.role == Role.STREET else None
+    in_area = {"enterprise__street": street} if street else {}
+    JointVisit.objects.filter(
+        month=first, status=JointVisitStatus.PROPOSED, **({"street": street} if street else {})
+    ).delete()
+    booked_hours: dict[tuple[int, int], float] = {}
+    for e in (
+        PlannedInspection.objects.filter(plan__month=first, status=EntryStatus.ACTIVE)
+        .exclude(joint_visit=None)
+        .exclude(joint_visit__status=JointVisitStatus.CANCELLED)
+        .select_related("plan", "joint_visit")
+    ):
         key = (e.plan.department_id, index.get(e.joint_visit.date, -1))
-        confirmed_hours[key] = confirmed_hours.get(key, 0.0) + float(e.hours)
+        booked_hours[key] = booked_hours.get(key, 0.0) + float(e.hours)
     entries = list(
         PlannedInspection.objects.filter(
-            plan__month=first, status=EntryStatus.ACTIVE, joint_visit__isnull=True
+            plan__month=first, status=EntryStatus.ACTIVE, joint_visit__isnull=True, **in_area
         ).select_related("plan", "enterprise")
     )
     tasks = []
@@ -401,7 +409,7 @@ def schedule_run(
     capacity = {d: capacity.get(d, default_capacity) for d in departments}
     capacity_on = {
         (d, day): capacity[d] - hours
-        for (d, day), hours in confirmed_hours.items()
+        for (d, day), hours in booked_hours.items()
         if d in capacity
     }
     enterprises = {e.enterprise_id: e.enterprise for e in entries}
@@ -428,6 +436,7 @@ def schedule_run(
     by_id = {e.pk: e for e in entries}
     run = ScheduleRun.objects.create(
         month=first,
+        street=street,
         created_by=_user(actor),
         seed=seed,
         deterministic=deterministic,
@@ -467,6 +476,7 @@ def schedule_run(
         obj=run,
         payload={
             "month": first.isoformat(),
+            "street": street.code if street else "",
             "planned": run.planned,
             "visits": run.visits,
             "lower_bound": bound,

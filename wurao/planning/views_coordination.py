@@ -165,7 +165,7 @@ def _schedule_context(request, *, run_form=None) -> dict:
     month = month_or_default(request.GET.get("month"))
     overlaps = selectors.overlaps(scope=scope, month=month)
     duplicates = selectors.duplicate_list(scope=scope, month=month)
-    run = selectors.schedule_runs(month=month).first()
+    run = selectors.schedule_runs(month=month, scope=base).first()
     unplaced, unplaced_elsewhere = selectors.run_unplaced(scope=scope, run=run) if run else ([], 0)
     visits = (
         selectors.joint_visit_list(scope=scope, month=month)

@@ -181,3 +181,23 @@ def test_a_park_day_draws_a_park_anyone_can_recompute(street, street_user):
         server_seed=bytes.fromhex(drawn.server_seed),
         external_entropy="骰子 6-2-5",
     )
+
+
+def test_a_street_run_leaves_other_streets_proposals_alone(city, street, street_user):
+    # given a proposal in another street, and a plan in ours
+    other_street = EnterpriseFactory().street
+    elsewhere = EnterpriseFactory(street=other_street)
+    ours = EnterpriseFactory(street=street)
+    _plan(city, "SCJG", elsewhere, 1, 12)
+    other_coordinator = UserFactory(role=Role.STREET, street=other_street)
+    services.schedule_run(actor=other_coordinator, month=MONTH, time_limit=5)
+    theirs = JointVisit.objects.get(enterprise=elsewhere)
+    _plan(city, "SCJG", ours, 1, 12)
+
+    # when our coordinator schedules the month
+    run = services.schedule_run(actor=street_user, month=MONTH, time_limit=5)
+
+    # then only our street's inspection was scheduled and theirs is untouched
+    assert run.street == street and run.planned == 1
+    assert JointVisit.objects.filter(pk=theirs.pk).exists()
+    assert JointVisit.objects.filter(enterprise=ours).count() == 1
