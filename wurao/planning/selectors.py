@@ -105,7 +105,8 @@ def joint_visit_list(
     *, scope: Scope, month: date | None = None, filters: dict | None = None
 ) -> QuerySet[JointVisit]:
     """Proposed and confirmed visits: a street coordinator those in its street, a
-    department those it takes part in, an enterprise its confirmed ones, the bureau all."""
+    department those it takes part in, an enterprise its own (it may ask to move a
+    proposal), the bureau all."""
     qs = JointVisit.objects.select_related("enterprise", "street", "visit").prefetch_related(
         Prefetch(
             "inspections",
