@@ -266,6 +266,9 @@ def form_results_record(*, actor, visit: JointVisit, department, results: list[d
     }
     if not own_items:
         raise ValidationError({"department": f"“{department.name}”没有参加本次入企"})
+    if FormEntry.objects.filter(joint_visit=visit, item_id__in=own_items).exists():
+        # Its action is already in the enterprise's file: a second entry would count twice.
+        raise ValidationError({"__all__": f"“{department.name}”已录入本次一表通查结果"})
     errors: dict[str, str] = {}
     by_item = {}
     for row in results:

@@ -201,3 +201,24 @@ def test_a_street_run_leaves_other_streets_proposals_alone(city, street, street_
     assert run.street == street and run.planned == 1
     assert JointVisit.objects.filter(pk=theirs.pk).exists()
     assert JointVisit.objects.filter(enterprise=ours).count() == 1
+
+
+def test_a_department_records_its_form_results_once(city, street, street_user):
+    enterprise = EnterpriseFactory(street=street)
+    _plan(city, "SCJG", enterprise, 1, 12)
+    services.schedule_run(actor=street_user, month=MONTH, time_limit=5)
+    confirmed = coordination.joint_visit_confirm(actor=street_user, visit=JointVisit.objects.get())
+    confirmed.visit.status = VisitStatus.COMPLETED
+    confirmed.visit.save()
+    department, admin, item = city["SCJG"]
+    results = [{"item": item, "result": ItemResult.PASS}]
+    coordination.form_results_record(
+        actor=admin, visit=confirmed, department=department, results=results
+    )
+
+    with pytest.raises(ValidationError, match="已录入"):
+        coordination.form_results_record(
+            actor=admin, visit=confirmed, department=department, results=results
+        )
+
+    assert EnforcementAction.objects.filter(visit=confirmed.visit).count() == 1
