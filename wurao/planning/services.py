@@ -236,6 +236,8 @@ def plans_lock(*, actor, month: date) -> int:
     """Lock every plan of the month (after the deadline; also the nightly job)."""
     plans = MonthlyPlan.objects.filter(month=month_start(month)).exclude(status=PlanStatus.LOCKED)
     ids = list(plans.values_list("pk", flat=True))
+    if not ids:
+        return 0
     plans.update(status=PlanStatus.LOCKED, locked_at=timezone.now())
     audit_record(
         actor=actor,
@@ -359,20 +361,28 @@ def _size_limit(size_class: str) -> int:
 
 @transaction.atomic
 def schedule_run(
-    *, actor, month: date, time_limit: float = 20.0, deterministic: bool = False, seed: int = 0
+    *,
+    actor,
+    month: date,
+    street=None,
+    time_limit: float = 20.0,
+    deterministic: bool = False,
+    seed: int = 0,
 ) -> ScheduleRun:
     """Schedule the month's active planned inspections into visits: a street coordinator its
     street's, the justice bureau the whole district's. Confirmed visits, and other streets'
     proposals, stay as they are (their hours are taken from the departments' capacity); the
     proposals not yet confirmed in the scheduled area are replaced."""
-    if actor.role not in (Role.JUSTICE, Role.STREET) and not actor.is_superuser:
+    user = _user(actor)
+    if user and user.role not in (Role.JUSTICE, Role.STREET) and not user.is_superuser:
         raise PermissionDenied("排期由司法局或街道协调员发起")
+    if user and user.role == Role.STREET:
+        street = user.street
     first = month_start(month)
     days = working_days(first)
     if not days:
         raise ValidationError({"month": "该月没有工作日"})
     index = {d: i for i, d in enumerate(days)}
-    street = actor.street if actor.role == Role.STREET else None
     in_area = {"enterprise__street": street} if street else {}
     JointVisit.objects.filter(
         month=first, status=JointVisitStatus.PROPOSED, **({"street": street} if street else {})
@@ -408,9 +418,7 @@ def schedule_run(
     default_capacity = float(settings.PLANNING_DEFAULT_TEAMS * settings.PLANNING_DEFAULT_TEAM_HOURS)
     capacity = {d: capacity.get(d, default_capacity) for d in departments}
     capacity_on = {
-        (d, day): capacity[d] - hours
-        for (d, day), hours in booked_hours.items()
-        if d in capacity
+        (d, day): capacity[d] - hours for (d, day), hours in booked_hours.items() if d in capacity
     }
     enterprises = {e.enterprise_id: e.enterprise for e in entries}
     blackout: dict[int, set[int]] = {}

@@ -6,9 +6,12 @@ from datetime import date
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from huey.contrib.djhuey import db_task
+from django.utils import timezone
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
 
 from wurao.planning import services
+from wurao.planning.calendar import next_month
 
 logger = logging.getLogger(__name__)
 
@@ -42,3 +45,12 @@ def schedule_run_job(user_id: int, month: str, deterministic: bool, seed: int) -
         logger.exception("schedule run for %s failed", month)
         return {"error": UNEXPECTED}
     return {"run": run.pk}
+
+
+@db_periodic_task(crontab(minute="10", hour="0"))
+def plans_lock_after_deadline() -> None:
+    """Each night: once next month's deadline has passed, its plans are locked; later
+    additions need a reason."""
+    upcoming = next_month(timezone.localdate())
+    if timezone.localdate() > services.plan_deadline(upcoming):
+        services.plans_lock(actor="scheduler", month=upcoming)

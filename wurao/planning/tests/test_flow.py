@@ -222,3 +222,43 @@ def test_a_department_records_its_form_results_once(city, street, street_user):
         )
 
     assert EnforcementAction.objects.filter(visit=confirmed.visit).count() == 1
+
+
+def test_the_command_schedules_a_street_and_prints_the_figures(city, street):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    enterprise = EnterpriseFactory(street=street)
+    _plan(city, "SCJG", enterprise, 1, 12)
+    _plan(city, "STHJ", enterprise, 3, 20)
+    out = StringIO()
+
+    call_command(
+        "joint_schedule",
+        "--month",
+        "2027-03",
+        "--street",
+        street.code,
+        "--deterministic",
+        "--time-limit",
+        "5",
+        stdout=out,
+    )
+
+    assert "计划检查 2，不合并需入企 2 次；下界 1，贪心 1，排期 1（差距 0.0%）" in out.getvalue()
+
+
+def test_plans_are_locked_after_the_deadline(city, street):
+    enterprise = EnterpriseFactory(street=street)
+    entry = _plan(city, "SCJG", enterprise, 1, 12)
+
+    locked = services.plans_lock(actor="scheduler", month=MONTH)
+
+    entry.plan.refresh_from_db()
+    assert locked == 1 and entry.plan.status == "locked"
+    another = EnterpriseFactory(street=street)
+    with pytest.raises(ValidationError) as late:
+        _plan(city, "SCJG", another, 1, 12)
+    assert "补报须说明理由" in late.value.message_dict["late_reason"][0]
+    assert _plan(city, "SCJG", another, 1, 12, late_reason="群众投诉后新增").late_reason
