@@ -143,7 +143,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "wurao.accounts.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -203,6 +203,10 @@ if not DEBUG:
 # publicity period after an approval before the record stops counting.
 CREDIT_REVIEW_WORKING_DAYS = env.int("CREDIT_REVIEW_WORKING_DAYS", default=15)
 CREDIT_PUBLICITY_DAYS = env.int("CREDIT_PUBLICITY_DAYS", default=7)
+
+# [visits] Each process keeps the visit rules in force this long (a new version clears the
+# publishing process's copy at once; other processes see it within this time).
+VISIT_RULES_CACHE_SECONDS = env.int("VISIT_RULES_CACHE_SECONDS", default=60)
 
 # [joint] Monthly plans are due by this day of the month before, then locked.
 PLAN_DEADLINE_DAY = env.int("PLAN_DEADLINE_DAY", default=25)

@@ -6,3 +6,6 @@ from config.settings import HUEY
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 HUEY = {**HUEY, "immediate": True}
 LANGUAGE_CODE = "zh-hans"
+
+# Tests publish and create rule versions freely: read them from the database every time.
+VISIT_RULES_CACHE_SECONDS = 0

@@ -27,7 +27,7 @@ def _lock_chain() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [0x5755_5241_4F])
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # inside the service's transaction: no savepoint needed
 def audit_record(
     *,
     actor: Any,

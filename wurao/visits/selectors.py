@@ -1,7 +1,9 @@
+import time
 from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
+from django.conf import settings
 from django.db.models import Avg, Count, Prefetch, QuerySet
 from django.utils import timezone
 
@@ -30,14 +32,33 @@ def rules_version_current(*, as_of: date | None = None) -> VisitRuleVersion | No
     return VisitRuleVersion.objects.filter(effective_from__lte=as_of).order_by("-version").first()
 
 
+_rules_cache: dict[date, tuple[float, visit_rules.VisitRules]] = {}
+
+
 def rules_current(*, as_of: date | None = None) -> visit_rules.VisitRules:
-    """The rules in force on a date; the built-in defaults until the bureau publishes any."""
+    """The rules in force on a date; the built-in defaults until the bureau publishes any.
+
+    Every registration reads them, and they change a few times a year: each process keeps
+    them for VISIT_RULES_CACHE_SECONDS (publishing clears this process's copy at once)."""
+    as_of = as_of or timezone.localdate()
+    ttl = settings.VISIT_RULES_CACHE_SECONDS
+    hit = _rules_cache.get(as_of)
+    if hit and time.monotonic() - hit[0] < ttl:
+        return hit[1]
     row = rules_version_current(as_of=as_of)
     if row is None:
-        return visit_rules.default_rules()
-    return visit_rules.rules_from_json(
-        row.rules, version=row.version, effective_from=row.effective_from
-    )
+        rules = visit_rules.default_rules()
+    else:
+        rules = visit_rules.rules_from_json(
+            row.rules, version=row.version, effective_from=row.effective_from
+        )
+    if ttl > 0:
+        _rules_cache[as_of] = (time.monotonic(), rules)
+    return rules
+
+
+def rules_cache_clear() -> None:
+    _rules_cache.clear()
 
 
 def rules_versions() -> QuerySet[VisitRuleVersion]:
@@ -46,11 +67,12 @@ def rules_versions() -> QuerySet[VisitRuleVersion]:
 
 def enterprise_grade(*, enterprise_id: int) -> tuple[str, dict | None]:
     """The enterprise's grade ("U" when not graded) and what the grade means in the credit
-    table in force ([grading]): the department cap and quiet period come from there."""
+    table that graded it ([grading]): the department cap and quiet period come from there."""
     grade = credit_selectors.enterprise_grade_get(enterprise_id=enterprise_id)
     if grade is None:
         return "U", None
-    return grade.grade, credit_selectors.grade_effects().get(grade.grade)
+    # What the grade means is what the table that gave it says (the grade records it).
+    return grade.grade, grade.table_version.table.get("effects", {}).get(grade.grade)
 
 
 def enterprise_limits(
@@ -63,7 +85,11 @@ def enterprise_limits(
 def matter_key(item) -> str:
     """What an item checks, whichever department's list names it: its legal basis. Two
     levels citing the same article check the same thing."""
-    return f"{item.law}{item.article}" if item.article else f"{item.law}·{item.name}"
+    return _matter(item.law, item.article, item.name)
+
+
+def _matter(law: str, article: str, name: str) -> str:
+    return f"{law}{article}" if article else f"{law}·{name}"
 
 
 def enterprise_history(
@@ -73,28 +99,46 @@ def enterprise_history(
     calendar year, the quiet period before it and the duplicate window on either side."""
     start = min(date(around.year, 1, 1), date.fromordinal(around.toordinal() - 366))
     end = date.fromordinal(around.toordinal() + 366)
-    qs = (
+    # Plain rows, not model instances: every registration reads this.
+    rows = list(
         Visit.objects.filter(
             enterprise_id=enterprise_id, date__gte=start, date__lte=end, status__in=COUNTED_STATUSES
         )
         .exclude(pk=exclude_pk)
-        .only("code", "date", "kind", "origin", "status")
-        .prefetch_related(Prefetch("departments", to_attr="department_list"), "items__department")
+        .values_list("pk", "code", "date", "kind", "origin", "status")
     )
-    past = []
+    if not rows:
+        return []
+    ids = [row[0] for row in rows]
+    departments: dict[int, set[int]] = {pk: set() for pk in ids}
+    for visit_id, department_id in Visit.departments.through.objects.filter(
+        visit_id__in=ids
+    ).values_list("visit_id", "department_id"):
+        departments[visit_id].add(department_id)
+    matters: dict[int, set[tuple[str, str]]] = {pk: set() for pk in ids}
+    for visit_id, law, article, name, level in Visit.items.through.objects.filter(
+        visit_id__in=ids
+    ).values_list(
+        "visit_id",
+        "inspectionitem__law",
+        "inspectionitem__article",
+        "inspectionitem__name",
+        "inspectionitem__department__level",
+    ):
+        matters[visit_id].add((_matter(law, article, name), level))
     today = timezone.localdate()
-    for v in qs:
-        departments = frozenset(d.pk for d in v.department_list)
+    past = []
+    for pk, code, day, kind, origin, status in rows:
         past.append(
             visit_rules.PastVisit(
-                code=v.code,
-                date=v.date,
-                departments=departments,
-                matters=frozenset((matter_key(i), i.department.level) for i in v.items.all()),
-                inspection=v.kind == VisitKind.INSPECTION,
-                joint=len(departments) > 1 or v.origin == "joint",
+                code=code,
+                date=day,
+                departments=frozenset(departments[pk]),
+                matters=frozenset(matters[pk]),
+                inspection=kind == VisitKind.INSPECTION,
+                joint=len(departments[pk]) > 1 or origin == "joint",
                 # Not started and not past its day: another department may still join it.
-                open=v.status == VisitStatus.REGISTERED and v.date >= today,
+                open=status == VisitStatus.REGISTERED and day >= today,
             )
         )
     return past

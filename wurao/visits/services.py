@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from wurao.accounts.choices import Role
@@ -121,11 +121,13 @@ def _check_fields(reg: Registration, rules: visit_rules.VisitRules, today: date)
     return errors
 
 
-def visit_check(*, reg: Registration, exclude_pk: int | None = None) -> list[visit_rules.Violation]:
+def visit_check(
+    *, reg: Registration, rules: visit_rules.VisitRules | None = None, exclude_pk: int | None = None
+) -> list[visit_rules.Violation]:
     """The rules a proposed inspection would break (none for non-enforcement visits)."""
     if reg.kind != VisitKind.INSPECTION:
         return []
-    rules = selectors.rules_current(as_of=reg.day)
+    rules = rules or selectors.rules_current(as_of=reg.day)
     grade, limits = selectors.enterprise_limits(enterprise_id=reg.enterprise.pk, rules=rules)
     departments = {reg.department: None} | {o.department: None for o in reg.officers}
     proposal = visit_rules.Proposal(
@@ -154,17 +156,18 @@ def visit_register(*, actor, reg: Registration) -> Visit:
     override reason: then it waits for a second approver and its code is not valid yet.
     With a client id, a retry returns the visit the first attempt created.
     """
-    if reg.client_id and (existing := Visit.objects.filter(client_id=reg.client_id).first()):
-        return existing
     today = timezone.localdate()
     rules = selectors.rules_current(as_of=reg.day)
     errors = _check_fields(reg, rules, today)
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        # One registration at a time per enterprise: two at once must not both pass a cap.
+        # One registration at a time per enterprise: two at once must not both pass a cap,
+        # and a retry waits for the first attempt and then finds its visit.
         type(reg.enterprise).objects.select_for_update().filter(pk=reg.enterprise.pk).first()
-        found = visit_check(reg=reg)
+        if reg.client_id and (existing := Visit.objects.filter(client_id=reg.client_id).first()):
+            return existing
+        found = visit_check(reg=reg, rules=rules)
         if not found or reg.override_reason.strip():
             return _visit_create(actor=actor, reg=reg, found=found, rules=rules, today=today)
     _refusal_record(actor=actor, reg=reg, found=found, rules=rules)
@@ -196,45 +199,46 @@ def _refusal_record(*, actor, reg: Registration, found, rules) -> None:
     )
 
 
-@transaction.atomic
 def _visit_create(*, actor, reg: Registration, found, rules, today: date) -> Visit:
+    """Inside visit_register's transaction, with the enterprise locked."""
     if found:
         status = VisitStatus.PENDING_OVERRIDE
     elif reg.day < today:
         status = VisitStatus.COMPLETED  # registered after the fact: it has happened
     else:
         status = VisitStatus.REGISTERED
-    try:
-        with transaction.atomic():
-            visit = Visit.objects.create(
-                client_id=reg.client_id,
-                enterprise=reg.enterprise,
-                kind=reg.kind,
-                origin=reg.origin if reg.kind == VisitKind.INSPECTION else "",
-                purpose=reg.purpose if reg.kind == VisitKind.NON_ENFORCEMENT else "",
-                department=reg.department,
-                date=reg.day,
-                note=reg.note.strip(),
-                approver=reg.approver.strip(),
-                approval_ref=reg.approval_ref.strip(),
-                approved_on=reg.approved_on,
-                status=status,
-                after_the_fact=reg.day < today,
-                late_reason=reg.late_reason.strip() if reg.day < today else "",
-                rule_version=rules.version,
-                violations=[v.as_json() for v in found],
-                override_reason=reg.override_reason.strip() if found else "",
-                registered_by=_actor_user(actor),
-            )
-    except IntegrityError:
-        # Two retries raced: the other one created it.
-        if reg.client_id and (existing := Visit.objects.filter(client_id=reg.client_id).first()):
-            return existing
-        raise
+    visit = Visit.objects.create(
+        client_id=reg.client_id,
+        enterprise=reg.enterprise,
+        kind=reg.kind,
+        origin=reg.origin if reg.kind == VisitKind.INSPECTION else "",
+        purpose=reg.purpose if reg.kind == VisitKind.NON_ENFORCEMENT else "",
+        department=reg.department,
+        date=reg.day,
+        note=reg.note.strip(),
+        approver=reg.approver.strip(),
+        approval_ref=reg.approval_ref.strip(),
+        approved_on=reg.approved_on,
+        status=status,
+        after_the_fact=reg.day < today,
+        late_reason=reg.late_reason.strip() if reg.day < today else "",
+        rule_version=rules.version,
+        violations=[v.as_json() for v in found],
+        override_reason=reg.override_reason.strip() if found else "",
+        registered_by=_actor_user(actor),
+    )
     departments = {reg.department} | {o.department for o in reg.officers}
-    visit.departments.set(departments)
-    visit.officers.set(reg.officers)
-    visit.items.set(reg.items)
+    # A new visit has no links yet: insert them without the look-ups `.set()` makes.
+    for field, targets in (
+        ("departments", departments),
+        ("officers", set(reg.officers)),
+        ("items", set(reg.items)),
+    ):
+        through = getattr(Visit, field).through
+        column = getattr(Visit, field).field.m2m_reverse_field_name()
+        through.objects.bulk_create(
+            [through(visit_id=visit.pk, **{f"{column}_id": t.pk}) for t in targets]
+        )
     audit_record(
         actor=actor,
         verb="visit.override_request" if found else "visit.register",
@@ -519,6 +523,7 @@ def visit_rules_publish(
         )
     if not note.strip():
         raise ValidationError({"note": "请填写修订说明"})
+    selectors.rules_cache_clear()
     row = VisitRuleVersion.objects.create(
         version=number,
         effective_from=effective_from,
@@ -606,7 +611,11 @@ def visit_register_joint(
     )
     history = selectors.enterprise_history(enterprise_id=enterprise.pk, around=day)
     found = visit_rules.violations(
-        rules, proposal, history, limits=limits, department_names={d.pk: d.name for d in departments}
+        rules,
+        proposal,
+        history,
+        limits=limits,
+        department_names={d.pk: d.name for d in departments},
     )
     if found:
         raise VisitRefused(found, rules)

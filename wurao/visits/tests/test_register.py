@@ -194,3 +194,25 @@ def test_an_inspection_needs_two_officers_and_listed_items(dept_admin, departmen
 
     assert "不得少于 2 人" in bad.value.message_dict["officers"][0]
     assert "不在入企部门公布的有效检查事项清单内" in bad.value.message_dict["items"][0]
+
+
+def test_rules_are_kept_per_process_and_a_new_version_is_seen_at_once(justice_user, settings):
+    # given rules cached in this process
+    settings.VISIT_RULES_CACHE_SECONDS = 60
+    from wurao.visits import selectors
+    from wurao.visits.rules import DEFAULT_RULES_JSON
+
+    selectors.rules_cache_clear()
+    assert selectors.rules_current().version == 0
+
+    # when the bureau publishes a stricter version in force today
+    services.visit_rules_publish(
+        actor=justice_user,
+        doc={**DEFAULT_RULES_JSON, "min_officers": 3},
+        effective_from=timezone.localdate(),
+        note="检查须三人",
+    )
+
+    # then the next registration is judged by it
+    assert selectors.rules_current().min_officers == 3
+    selectors.rules_cache_clear()
