@@ -1,6 +1,7 @@
 from django.urls import path
 
 from wurao.planning import views_coordination as views
+from wurao.planning import views_portal
 
 app_name = "planning_coordination"
 
@@ -15,8 +16,8 @@ urlpatterns = [
     path("visits/<int:pk>/merge/", views.visit_merge, name="visit-merge"),
     path("visits/<int:pk>/confirm/", views.visit_confirm, name="visit-confirm"),
     path("assignments/", views.assignments, name="assignments"),
-    path("mine/", views.portal_mine, name="portal"),
-    path("mine/<int:pk>/change/", views.portal_change, name="portal-change"),
-    path("slots/", views.slots, name="slots"),
-    path("slots/<int:pk>/delete/", views.slot_delete, name="slot-delete"),
+    path("mine/", views_portal.portal_mine, name="portal"),
+    path("mine/<int:pk>/change/", views_portal.portal_change, name="portal-change"),
+    path("slots/", views_portal.slots, name="slots"),
+    path("slots/<int:pk>/delete/", views_portal.slot_delete, name="slot-delete"),
 ]

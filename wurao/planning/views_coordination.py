@@ -1,10 +1,11 @@
-"""The street coordinator's month (排期统筹), one proposed or confirmed joint visit, the
-departments' assignments, and the enterprise's portal (its joint visits and its days).
+"""The street coordinator's month (排期统筹), one proposed or confirmed joint visit, and the
+departments' assignments; the enterprise's portal (its joint visits and its days) is in
+views_portal.
 
 Who may do what: a street coordinator sees and adjusts the visits in its street, the justice
 bureau all streets; a department sees the visits it takes part in, read-only; an enterprise
-its own, read-only, and asks for another slot. A visit outside a user's scope looks exactly
-like a missing one (404).
+its own, read-only (it asks for another slot in the portal). A visit outside a user's scope
+looks exactly like a missing one (404).
 """
 
 from datetime import datetime, timedelta
@@ -26,11 +27,9 @@ from wurao.planning import coordination, selectors, services
 from wurao.planning.calendar import month_start, next_month
 from wurao.planning.choices import JointVisitStatus
 from wurao.planning.forms_coordination import (
-    ChangeRequestForm,
     MergeForm,
     MoveForm,
     ScheduleRunForm,
-    SlotForm,
     SplitForm,
     month_or_default,
 )
@@ -77,12 +76,6 @@ def _department_scope(user) -> Scope:
     if user.role in (Role.DEPT_ADMIN, Role.INSPECTOR) and user.department_id:
         return Scope(department_id=user.department_id)
     raise PermissionDenied
-
-
-def _enterprise(user):
-    if user.role != Role.ENTERPRISE or not user.enterprise_id:
-        raise PermissionDenied
-    return user.enterprise
 
 
 def _visible_visit(user, pk: int) -> JointVisit:
@@ -450,116 +443,3 @@ def assignments(request):
         "department": request.user.department,
     }
     return render(request, "planning/assignments_list.html", context)
-
-
-# ---------------------------------------------------------------- the enterprise's portal
-
-
-def _portal_page(request, *, forms=None, status=200):
-    enterprise = _enterprise(request.user)
-    today = timezone.localdate()
-    visits = (
-        selectors.joint_visit_list(scope=Scope(enterprise_id=enterprise.pk))
-        .prefetch_related("inspections__items")
-        .order_by("date", "id")
-    )
-    forms = forms or {}
-    upcoming = []
-    for v in visits.filter(date__gte=today):
-        row = _visit_row(v)
-        if v.status == JointVisitStatus.PROPOSED:
-            row["change_form"] = forms.get(v.pk) or ChangeRequestForm(prefix=f"c{v.pk}")
-        upcoming.append(row)
-    past = [_visit_row(v) for v in visits.filter(date__lt=today).order_by("-date", "-id")[:20]]
-    context = {"enterprise": enterprise, "upcoming": upcoming, "past": past}
-    return render(request, "planning/portal_mine.html", context, status=status)
-
-
-@login_required
-def portal_mine(request):
-    return _portal_page(request)
-
-
-@login_required
-@require_POST
-def portal_change(request, pk: int):
-    enterprise = _enterprise(request.user)
-    try:
-        visit = selectors.joint_visit_get(scope=Scope(enterprise_id=enterprise.pk), pk=pk)
-    except JointVisit.DoesNotExist:
-        raise Http404 from None
-    form = ChangeRequestForm(request.POST, prefix=f"c{visit.pk}")
-    if form.is_valid():
-        try:
-            coordination.joint_visit_request_change(
-                actor=request.user,
-                visit=visit,
-                dates=form.dates(),
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as error:
-            form.add_service_error(error)
-        else:
-            messages.success(
-                request,
-                f"已向街道协调员申请改期（原定 {visit.date:%Y-%m-%d}），建议日期已记入预约；请等待协调员安排。",
-            )
-            return redirect("planning_coordination:portal")
-    return _portal_page(request, forms={visit.pk: form})
-
-
-def _slots_page(request, form=None):
-    enterprise = _enterprise(request.user)
-    tomorrow = timezone.localdate() + timedelta(days=1)
-    context = {
-        "enterprise": enterprise,
-        "slots": selectors.slot_list(enterprise_id=enterprise.pk, since=tomorrow),
-        "form": form or SlotForm(initial={"date": tomorrow}),
-        "tomorrow": tomorrow,
-    }
-    return render(request, "planning/portal_slots.html", context)
-
-
-@login_required
-def slots(request):
-    if request.method != "POST":
-        return _slots_page(request)
-    enterprise = _enterprise(request.user)
-    form = SlotForm(request.POST)
-    if form.is_valid():
-        try:
-            slot = coordination.slot_set(
-                actor=request.user,
-                enterprise=enterprise,
-                day=form.cleaned_data["date"],
-                kind=form.cleaned_data["kind"],
-                note=form.cleaned_data["note"],
-            )
-        except ValidationError as error:
-            form.add_service_error(error)
-        else:
-            messages.success(
-                request,
-                f"已申报 {slot.date:%Y-%m-%d}：{slot.get_kind_display()}。排期时将据此安排。",
-            )
-            return redirect("planning_coordination:slots")
-    return _slots_page(request, form)
-
-
-@login_required
-@require_POST
-def slot_delete(request, pk: int):
-    enterprise = _enterprise(request.user)
-    slot = selectors.slot_list(enterprise_id=enterprise.pk, since=timezone.localdate()).filter(
-        pk=pk
-    )
-    slot = slot.select_related("enterprise").first()
-    if slot is None:
-        raise Http404
-    try:
-        coordination.slot_delete(actor=request.user, slot=slot)
-    except ValidationError as error:
-        messages.error(request, "；".join(error.messages))
-    else:
-        messages.success(request, f"已撤回 {slot.date:%Y-%m-%d} 的申报。")
-    return redirect("planning_coordination:slots")

@@ -1,12 +1,14 @@
-"""Visits API (入企登记) for the inspectors' mobile client: register a visit, check in and out,
-record results, cancel; read the visits in scope; and, without signing in, check a visit code.
+"""Visits API (入企登记) for the inspectors' mobile client: read the visits in scope and
+register one; and the output serializers, input fields and look-ups the other visit APIs share.
+Checking in and out, results and cancelling are in apis_onsite; checking a visit code without
+signing in is in apis_public.
 
 Every write carries a `client_id` the client generates: a retry over a bad network gets the
 first answer back and never writes twice. A registration is found again by Visit.client_id,
-the other writes (and refused registrations) by their stored ClientRequest.
+the other writes (and refused registrations) by their stored ClientRequest (apis_onsite._once).
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
@@ -16,7 +18,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.generics import GenericAPIView
-from rest_framework.permissions import SAFE_METHODS, AllowAny, BasePermission, IsAuthenticated
+from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -24,19 +26,17 @@ from wurao.accounts.choices import Role
 from wurao.accounts.scope import Scope, scope_for
 from wurao.catalogue import selectors as catalogue_selectors
 from wurao.enforcement import selectors as enforcement_selectors
-from wurao.enforcement.choices import ActionKind, Finding, Severity
 from wurao.registry import selectors as registry_selectors
 from wurao.registry.credit_code import CreditCodeError, credit_code_normalise
 from wurao.visits import selectors, services
 from wurao.visits.choices import (
     CheckInMethod,
-    CodeState,
     VisitKind,
     VisitOrigin,
     VisitPurpose,
     VisitStatus,
 )
-from wurao.visits.models import ClientRequest, Visit, visit_code_normalise
+from wurao.visits.models import ClientRequest, Visit
 from wurao.web.api_fields import (
     BAD_QUERY,
     NOT_FOUND,
@@ -47,7 +47,6 @@ from wurao.web.api_fields import (
 )
 
 TAGS = ["visits 入企登记"]
-PUBLIC_TAGS = [*TAGS, "public 一公开"]
 VISIT_NOT_FOUND = "未找到该入企登记，或您无权查看"
 ACTION_LABELS = {
     "register": "登记入企",
@@ -63,9 +62,6 @@ BAD_BODY = OpenApiResponse(
     description='请求体无效：按字段给出中文说明，如 {"officers": ["执法证号 4403…不在执法人员库中"]}'
 )
 FORBIDDEN = OpenApiResponse(description="未登录，或不是有所属部门的执法人员、部门管理员")
-CLIENT_ID_REUSED = OpenApiResponse(
-    description="client_id 已用于另一项操作：每项新操作请生成新的 client_id"
-)
 
 
 class MayWriteVisits(BasePermission):
@@ -113,34 +109,6 @@ def _replay(row: ClientRequest, action: str) -> Response:
     if row.action != action:
         return _client_id_reused(row.action)
     return Response(row.response, status=row.status_code)
-
-
-def _once(request, *, client_id, action: str, write: Callable[[], tuple[int, dict]]) -> Response:
-    """Do `write` once per (user, client_id) and keep its answer in the same transaction; a
-    retry gets that answer back. A failed write stores nothing: it wrote nothing either."""
-    user = request.user
-    if row := _earlier(user, client_id):
-        return _replay(row, action)
-    if Visit.objects.filter(client_id=client_id).exists():
-        return _client_id_reused("register")
-    try:
-        with transaction.atomic():
-            status_code, body = write()
-            ClientRequest.objects.create(
-                user=user,
-                client_id=client_id,
-                action=action,
-                status_code=status_code,
-                response=body,
-            )
-    except (DjangoValidationError, IntegrityError) as error:
-        # A concurrent retry did it first (and this one found the visit already changed).
-        if row := _earlier(user, client_id):
-            return _replay(row, action)
-        if isinstance(error, DjangoValidationError):
-            raise _invalid(error) from None
-        raise
-    return Response(body, status=status_code)
 
 
 def _valid(serializer_class, request) -> dict:
@@ -604,280 +572,3 @@ class VisitDetailApi(APIView):
     def get(self, request, code: str):
         visit = _visit_for(request, code)
         return Response(_detail(request, _loaded(visit, scope=scope_for(request.user))))
-
-
-# Writes on a registered visit ---------------------------------------------------------------
-
-WRITE_RESPONSES = {
-    400: BAD_BODY,
-    403: FORBIDDEN,
-    404: NOT_FOUND,
-    409: CLIENT_ID_REUSED,
-}
-
-
-class VisitCheckInApi(APIView):
-    permission_classes = (IsAuthenticated, MayWriteVisits)
-
-    @extend_schema_serializer(component_name="VisitCheckInRequest")
-    class InputSerializer(serializers.Serializer):
-        client_id = _client_id_field()
-        method = _choice(CheckInMethod, "签到方式")
-        scanned = serializers.CharField(
-            max_length=300,
-            help_text="扫描企业码得到的内容，或输入的企业统一社会信用代码",
-            error_messages={
-                "required": "请扫描企业码或输入企业的统一社会信用代码",
-                "blank": "请扫描企业码或输入企业的统一社会信用代码",
-            },
-        )
-
-        def validate(self, attrs: dict) -> dict:
-            if attrs["method"] == CheckInMethod.CREDIT_CODE:
-                try:
-                    attrs["scanned"] = credit_code_normalise(attrs["scanned"])
-                except CreditCodeError as error:
-                    raise serializers.ValidationError({"scanned": error.message}) from None
-            return attrs
-
-    @extend_schema(
-        tags=TAGS,
-        summary="到达企业后签到（扫企业码或输入信用代码，须为登记的企业，且在入企当天）",
-        request=InputSerializer,
-        responses={200: VisitDetailOutputSerializer, **WRITE_RESPONSES},
-    )
-    def post(self, request, code: str):
-        data = _valid(self.InputSerializer, request)
-        visit = _visit_for(request, code)
-
-        def write():
-            done = services.visit_check_in(
-                actor=request.user, visit=visit, method=data["method"], scanned=data["scanned"]
-            )
-            return status.HTTP_200_OK, _detail(
-                request, _loaded(done, scope=scope_for(request.user))
-            )
-
-        return _once(
-            request, client_id=data["client_id"], action=f"check_in:{visit.code}", write=write
-        )
-
-
-class VisitCheckOutApi(APIView):
-    permission_classes = (IsAuthenticated, MayWriteVisits)
-
-    @extend_schema_serializer(component_name="VisitCheckOutRequest")
-    class InputSerializer(serializers.Serializer):
-        client_id = _client_id_field()
-
-    @extend_schema(
-        tags=TAGS,
-        summary="离开企业时签退",
-        request=InputSerializer,
-        responses={200: VisitDetailOutputSerializer, **WRITE_RESPONSES},
-    )
-    def post(self, request, code: str):
-        data = _valid(self.InputSerializer, request)
-        visit = _visit_for(request, code)
-
-        def write():
-            done = services.visit_check_out(actor=request.user, visit=visit)
-            return status.HTTP_200_OK, _detail(
-                request, _loaded(done, scope=scope_for(request.user))
-            )
-
-        return _once(
-            request, client_id=data["client_id"], action=f"check_out:{visit.code}", write=write
-        )
-
-
-class VisitResultApi(APIView):
-    permission_classes = (IsAuthenticated, MayWriteVisits)
-
-    @extend_schema_serializer(component_name="VisitResultRequest")
-    class InputSerializer(serializers.Serializer):
-        client_id = _client_id_field()
-        kind = _choice(ActionKind, "执法行为类别")
-        finding = _choice(Finding, "检查结果", required=False, allow_blank=True)
-        summary = _text("情况摘要", 5000)
-        severity = _choice(Severity, "情节档次", required=False, allow_null=True)
-        items = _codes("检查事项编码（不填为本部门在本次入企登记的事项）", '"YJ-001"')
-        officers = _codes("执法证号（不填为本部门在本次入企登记的人员）", '"44030900001"')
-
-    @extend_schema_serializer(component_name="VisitResult")
-    class OutputSerializer(serializers.Serializer):
-        id = serializers.IntegerField(help_text="执法行为编号（/api/actions/<id>/）")
-        visit = serializers.CharField(source="visit.code", help_text="入企码")
-        date = serializers.DateField()
-        kind = serializers.ChoiceField(choices=ActionKind.choices)
-        kind_display = serializers.CharField(source="get_kind_display")
-        finding = serializers.ChoiceField(choices=Finding.choices, allow_blank=True)
-        summary = serializers.CharField()
-        severity = serializers.ChoiceField(choices=Severity.choices, allow_null=True)
-        department = serializers.IntegerField(source="department_id")
-        department_name = serializers.CharField(source="department.name")
-        items = serializers.ListField(
-            child=serializers.CharField(), source="item_codes", help_text="检查事项编码"
-        )
-        officers = serializers.ListField(
-            child=serializers.CharField(), source="badges", help_text="执法证号"
-        )
-
-    @extend_schema(
-        tags=TAGS,
-        summary="录入本部门在本次入企的检查结果（成为企业档案中的一条执法行为，关联本次入企）",
-        request=InputSerializer,
-        responses={201: OutputSerializer, **WRITE_RESPONSES},
-    )
-    def post(self, request, code: str):
-        data = _valid(self.InputSerializer, request)
-        visit = _visit_for(request, code)
-        errors: dict[str, list[str]] = {}
-        items = _items_by_code(_unique(data.get("items", [])), errors)
-        officers = _officers_by_badge(_unique(data.get("officers", [])), errors)
-        if errors:
-            raise serializers.ValidationError(errors)
-
-        def write():
-            action = services.visit_result_record(
-                actor=request.user,
-                visit=visit,
-                department=request.user.department,
-                kind=data["kind"],
-                items=items,
-                officers=officers,
-                finding=data.get("finding", ""),
-                summary=data.get("summary", ""),
-                severity=data.get("severity"),
-            )
-            action.item_codes = [i.code for i in action.items.all()]
-            action.badges = [o.badge_no for o in action.officers.all()]
-            return status.HTTP_201_CREATED, self.OutputSerializer(action).data
-
-        return _once(
-            request, client_id=data["client_id"], action=f"results:{visit.code}", write=write
-        )
-
-
-class VisitCancelApi(APIView):
-    permission_classes = (IsAuthenticated, MayWriteVisits)
-
-    @extend_schema_serializer(component_name="VisitCancelRequest")
-    class InputSerializer(serializers.Serializer):
-        client_id = _client_id_field()
-        reason = serializers.CharField(
-            max_length=1000,
-            help_text="撤销理由",
-            error_messages={"required": "请说明撤销理由", "blank": "请说明撤销理由"},
-        )
-
-    @extend_schema(
-        tags=TAGS,
-        summary="撤销尚未开始的入企登记（入企码随即失效）",
-        request=InputSerializer,
-        responses={200: VisitDetailOutputSerializer, **WRITE_RESPONSES},
-    )
-    def post(self, request, code: str):
-        data = _valid(self.InputSerializer, request)
-        visit = _visit_for(request, code)
-
-        def write():
-            done = services.visit_cancel(actor=request.user, visit=visit, reason=data["reason"])
-            return status.HTTP_200_OK, _detail(
-                request, _loaded(done, scope=scope_for(request.user))
-            )
-
-        return _once(
-            request, client_id=data["client_id"], action=f"cancel:{visit.code}", write=write
-        )
-
-
-# Public verification ------------------------------------------------------------------------
-
-
-class PublicVisitApi(APIView):
-    """What the public verification page (/v/<code>/) shows, for scanning apps: an unknown
-    code is a plain 200 answer with state "unknown", never an error page."""
-
-    authentication_classes = ()
-    permission_classes = (AllowAny,)
-
-    @extend_schema_serializer(component_name="PublicVisit")
-    class OutputSerializer(serializers.Serializer):
-        state = serializers.ChoiceField(choices=CodeState.choices, help_text="入企码状态")
-        state_display = serializers.CharField(help_text="状态说明")
-        may_enter = serializers.BooleanField(
-            help_text="true：有效或检查进行中；其余状态下企业可以拒绝本次入企"
-        )
-        code = serializers.CharField(help_text="规范化后的入企码")
-        code_display = serializers.CharField(allow_null=True)
-        kind = serializers.ChoiceField(choices=VisitKind.choices, allow_null=True)
-        kind_display = serializers.CharField(allow_null=True)
-        origin = serializers.ChoiceField(
-            choices=VisitOrigin.choices, allow_blank=True, allow_null=True
-        )
-        origin_display = serializers.CharField(allow_null=True)
-        purpose = serializers.ChoiceField(
-            choices=VisitPurpose.choices, allow_blank=True, allow_null=True
-        )
-        purpose_display = serializers.CharField(allow_null=True)
-        date = serializers.DateField(allow_null=True, help_text="入企日期")
-        enterprise_name = serializers.CharField(allow_null=True, help_text="被检查企业")
-        department_name = serializers.CharField(allow_null=True, help_text="牵头单位")
-        departments = serializers.ListField(child=serializers.CharField(), help_text="入企单位")
-        officers = OfficerOutputSerializer(many=True)
-        items = ItemOutputSerializer(many=True)
-        approver = serializers.CharField(allow_null=True, help_text="审批人")
-        approval_ref = serializers.CharField(allow_null=True, help_text="审批文号")
-        approved_on = serializers.DateField(allow_null=True, help_text="审批日期")
-        after_the_fact = serializers.BooleanField(allow_null=True, help_text="事后补登")
-        checked_in_at = serializers.DateTimeField(allow_null=True)
-        checked_out_at = serializers.DateTimeField(allow_null=True)
-
-    @extend_schema(
-        tags=PUBLIC_TAGS,
-        summary="核验入企码（无需登录；查无此码也返回 200，state 为 unknown）",
-        responses={200: OutputSerializer},
-    )
-    def get(self, request, code: str):
-        check = selectors.visit_code_check(raw=code)
-        facts = {
-            "state": check.state,
-            "state_display": check.state.label,
-            "may_enter": check.may_enter,
-            "code": visit_code_normalise(code),
-            "departments": [],
-            "officers": [],
-            "items": [],
-        }
-        if visit := check.visit:
-            departments = sorted(visit.departments.all(), key=lambda d: d.pk != visit.department_id)
-            names = {d.pk: d.name for d in departments}
-            facts |= {
-                "code": visit.code,
-                "code_display": visit.code_display,
-                "kind": visit.kind,
-                "kind_display": visit.get_kind_display(),
-                "origin": visit.origin,
-                "origin_display": visit.get_origin_display(),
-                "purpose": visit.purpose,
-                "purpose_display": visit.get_purpose_display(),
-                "date": visit.date,
-                "enterprise_name": visit.enterprise.name,
-                "department_name": visit.department.name,
-                "departments": [d.name for d in departments],
-                "officers": _officer_facts(visit.officers.all(), day=visit.date, names=names),
-                "items": _item_facts(visit.items.all(), names=names),
-                "approver": visit.approver,
-                "approval_ref": visit.approval_ref,
-                "approved_on": visit.approved_on,
-                "after_the_fact": visit.after_the_fact,
-                "checked_in_at": visit.checked_in_at,
-                "checked_out_at": visit.checked_out_at,
-            }
-        return Response(self.OutputSerializer(_nulls(facts, self.OutputSerializer)).data)
-
-
-def _nulls(facts: dict, serializer_class) -> dict:
-    """Every field of the answer present: null where an unknown code has nothing to say."""
-    return {name: facts.get(name) for name in serializer_class().fields} | facts

@@ -1,0 +1,258 @@
+"""Visits API (入企登记), the writes on a registered visit: check in on arrival, check out on
+leaving, record the results, cancel a visit not yet begun. Each runs once per client_id (_once):
+a retry gets the first answer back."""
+
+from collections.abc import Callable
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError, transaction
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer
+from rest_framework import serializers, status
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from wurao.accounts.scope import scope_for
+from wurao.enforcement.choices import ActionKind, Finding, Severity
+from wurao.registry.credit_code import CreditCodeError, credit_code_normalise
+from wurao.visits import services
+from wurao.visits.apis import (
+    BAD_BODY,
+    FORBIDDEN,
+    TAGS,
+    MayWriteVisits,
+    VisitDetailOutputSerializer,
+    _choice,
+    _client_id_field,
+    _client_id_reused,
+    _codes,
+    _detail,
+    _earlier,
+    _invalid,
+    _items_by_code,
+    _loaded,
+    _officers_by_badge,
+    _replay,
+    _text,
+    _unique,
+    _valid,
+    _visit_for,
+)
+from wurao.visits.choices import CheckInMethod
+from wurao.visits.models import ClientRequest, Visit
+from wurao.web.api_fields import NOT_FOUND
+
+CLIENT_ID_REUSED = OpenApiResponse(
+    description="client_id 已用于另一项操作：每项新操作请生成新的 client_id"
+)
+
+WRITE_RESPONSES = {
+    400: BAD_BODY,
+    403: FORBIDDEN,
+    404: NOT_FOUND,
+    409: CLIENT_ID_REUSED,
+}
+
+
+def _once(request, *, client_id, action: str, write: Callable[[], tuple[int, dict]]) -> Response:
+    """Do `write` once per (user, client_id) and keep its answer in the same transaction; a
+    retry gets that answer back. A failed write stores nothing: it wrote nothing either."""
+    user = request.user
+    if row := _earlier(user, client_id):
+        return _replay(row, action)
+    if Visit.objects.filter(client_id=client_id).exists():
+        return _client_id_reused("register")
+    try:
+        with transaction.atomic():
+            status_code, body = write()
+            ClientRequest.objects.create(
+                user=user,
+                client_id=client_id,
+                action=action,
+                status_code=status_code,
+                response=body,
+            )
+    except (DjangoValidationError, IntegrityError) as error:
+        # A concurrent retry did it first (and this one found the visit already changed).
+        if row := _earlier(user, client_id):
+            return _replay(row, action)
+        if isinstance(error, DjangoValidationError):
+            raise _invalid(error) from None
+        raise
+    return Response(body, status=status_code)
+
+
+class VisitCheckInApi(APIView):
+    permission_classes = (IsAuthenticated, MayWriteVisits)
+
+    @extend_schema_serializer(component_name="VisitCheckInRequest")
+    class InputSerializer(serializers.Serializer):
+        client_id = _client_id_field()
+        method = _choice(CheckInMethod, "签到方式")
+        scanned = serializers.CharField(
+            max_length=300,
+            help_text="扫描企业码得到的内容，或输入的企业统一社会信用代码",
+            error_messages={
+                "required": "请扫描企业码或输入企业的统一社会信用代码",
+                "blank": "请扫描企业码或输入企业的统一社会信用代码",
+            },
+        )
+
+        def validate(self, attrs: dict) -> dict:
+            if attrs["method"] == CheckInMethod.CREDIT_CODE:
+                try:
+                    attrs["scanned"] = credit_code_normalise(attrs["scanned"])
+                except CreditCodeError as error:
+                    raise serializers.ValidationError({"scanned": error.message}) from None
+            return attrs
+
+    @extend_schema(
+        tags=TAGS,
+        summary="到达企业后签到（扫企业码或输入信用代码，须为登记的企业，且在入企当天）",
+        request=InputSerializer,
+        responses={200: VisitDetailOutputSerializer, **WRITE_RESPONSES},
+    )
+    def post(self, request, code: str):
+        data = _valid(self.InputSerializer, request)
+        visit = _visit_for(request, code)
+
+        def write():
+            done = services.visit_check_in(
+                actor=request.user, visit=visit, method=data["method"], scanned=data["scanned"]
+            )
+            return status.HTTP_200_OK, _detail(
+                request, _loaded(done, scope=scope_for(request.user))
+            )
+
+        return _once(
+            request, client_id=data["client_id"], action=f"check_in:{visit.code}", write=write
+        )
+
+
+class VisitCheckOutApi(APIView):
+    permission_classes = (IsAuthenticated, MayWriteVisits)
+
+    @extend_schema_serializer(component_name="VisitCheckOutRequest")
+    class InputSerializer(serializers.Serializer):
+        client_id = _client_id_field()
+
+    @extend_schema(
+        tags=TAGS,
+        summary="离开企业时签退",
+        request=InputSerializer,
+        responses={200: VisitDetailOutputSerializer, **WRITE_RESPONSES},
+    )
+    def post(self, request, code: str):
+        data = _valid(self.InputSerializer, request)
+        visit = _visit_for(request, code)
+
+        def write():
+            done = services.visit_check_out(actor=request.user, visit=visit)
+            return status.HTTP_200_OK, _detail(
+                request, _loaded(done, scope=scope_for(request.user))
+            )
+
+        return _once(
+            request, client_id=data["client_id"], action=f"check_out:{visit.code}", write=write
+        )
+
+
+class VisitResultApi(APIView):
+    permission_classes = (IsAuthenticated, MayWriteVisits)
+
+    @extend_schema_serializer(component_name="VisitResultRequest")
+    class InputSerializer(serializers.Serializer):
+        client_id = _client_id_field()
+        kind = _choice(ActionKind, "执法行为类别")
+        finding = _choice(Finding, "检查结果", required=False, allow_blank=True)
+        summary = _text("情况摘要", 5000)
+        severity = _choice(Severity, "情节档次", required=False, allow_null=True)
+        items = _codes("检查事项编码（不填为本部门在本次入企登记的事项）", '"YJ-001"')
+        officers = _codes("执法证号（不填为本部门在本次入企登记的人员）", '"44030900001"')
+
+    @extend_schema_serializer(component_name="VisitResult")
+    class OutputSerializer(serializers.Serializer):
+        id = serializers.IntegerField(help_text="执法行为编号（/api/actions/<id>/）")
+        visit = serializers.CharField(source="visit.code", help_text="入企码")
+        date = serializers.DateField()
+        kind = serializers.ChoiceField(choices=ActionKind.choices)
+        kind_display = serializers.CharField(source="get_kind_display")
+        finding = serializers.ChoiceField(choices=Finding.choices, allow_blank=True)
+        summary = serializers.CharField()
+        severity = serializers.ChoiceField(choices=Severity.choices, allow_null=True)
+        department = serializers.IntegerField(source="department_id")
+        department_name = serializers.CharField(source="department.name")
+        items = serializers.ListField(
+            child=serializers.CharField(), source="item_codes", help_text="检查事项编码"
+        )
+        officers = serializers.ListField(
+            child=serializers.CharField(), source="badges", help_text="执法证号"
+        )
+
+    @extend_schema(
+        tags=TAGS,
+        summary="录入本部门在本次入企的检查结果（成为企业档案中的一条执法行为，关联本次入企）",
+        request=InputSerializer,
+        responses={201: OutputSerializer, **WRITE_RESPONSES},
+    )
+    def post(self, request, code: str):
+        data = _valid(self.InputSerializer, request)
+        visit = _visit_for(request, code)
+        errors: dict[str, list[str]] = {}
+        items = _items_by_code(_unique(data.get("items", [])), errors)
+        officers = _officers_by_badge(_unique(data.get("officers", [])), errors)
+        if errors:
+            raise serializers.ValidationError(errors)
+
+        def write():
+            action = services.visit_result_record(
+                actor=request.user,
+                visit=visit,
+                department=request.user.department,
+                kind=data["kind"],
+                items=items,
+                officers=officers,
+                finding=data.get("finding", ""),
+                summary=data.get("summary", ""),
+                severity=data.get("severity"),
+            )
+            action.item_codes = [i.code for i in action.items.all()]
+            action.badges = [o.badge_no for o in action.officers.all()]
+            return status.HTTP_201_CREATED, self.OutputSerializer(action).data
+
+        return _once(
+            request, client_id=data["client_id"], action=f"results:{visit.code}", write=write
+        )
+
+
+class VisitCancelApi(APIView):
+    permission_classes = (IsAuthenticated, MayWriteVisits)
+
+    @extend_schema_serializer(component_name="VisitCancelRequest")
+    class InputSerializer(serializers.Serializer):
+        client_id = _client_id_field()
+        reason = serializers.CharField(
+            max_length=1000,
+            help_text="撤销理由",
+            error_messages={"required": "请说明撤销理由", "blank": "请说明撤销理由"},
+        )
+
+    @extend_schema(
+        tags=TAGS,
+        summary="撤销尚未开始的入企登记（入企码随即失效）",
+        request=InputSerializer,
+        responses={200: VisitDetailOutputSerializer, **WRITE_RESPONSES},
+    )
+    def post(self, request, code: str):
+        data = _valid(self.InputSerializer, request)
+        visit = _visit_for(request, code)
+
+        def write():
+            done = services.visit_cancel(actor=request.user, visit=visit, reason=data["reason"])
+            return status.HTTP_200_OK, _detail(
+                request, _loaded(done, scope=scope_for(request.user))
+            )
+
+        return _once(
+            request, client_id=data["client_id"], action=f"cancel:{visit.code}", write=write
+        )
