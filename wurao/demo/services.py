@@ -10,7 +10,10 @@ the credit grading's points table, its handful of objections and repairs and the
 (wurao.demo.credit_build), while its alerts, awards and commitments are bulk rows. Likewise
 the history's visits are bulk rows (wurao.demo.visits_load), while the visit rules and the
 visits of the last days and the days ahead go through the visit services
-(wurao.demo.visits_now).
+(wurao.demo.visits_now). Next month's inspection plans are mostly bulk rows too, while the
+campaign, capacities, scripted plans, lock, duplicate check, scheduler run, the street's
+confirmations, the forms' results and the park days' settings and commitments go through the
+planning services (wurao.demo.planning_month).
 """
 
 import time
@@ -56,10 +59,30 @@ from wurao.demo.loader import (
     silent_progress,
     tune_for_bulk_load,
 )
+from wurao.demo.planning_cast import PlanningResult
+from wurao.demo.planning_month import demo_planning
 from wurao.demo.visits_load import history_visits_load
-from wurao.demo.visits_now import NowResult, demo_rules_publish, demo_visits_now, visits_counts
+from wurao.demo.visits_now import (
+    NowResult,
+    alerts_count,
+    demo_rules_publish,
+    demo_visits_now,
+    visits_counts,
+)
 from wurao.demo.visits_year import SPARE_CODES
 from wurao.enforcement.models import EnforcementAction
+from wurao.planning.models import (
+    Campaign,
+    DepartmentCapacity,
+    EnterpriseSlot,
+    FormEntry,
+    JointVisit,
+    MonthlyPlan,
+    ParkDay,
+    ParkDaySetting,
+    PlannedInspection,
+    ScheduleRun,
+)
 from wurao.registry.choices import EnterpriseStatus
 from wurao.registry.models import (
     Community,
@@ -104,6 +127,7 @@ class DemoResult:
     grades: dict[str, Any] = field(default_factory=dict)
     reviews: list[dict[str, Any]] = field(default_factory=list)
     visits: NowResult | None = None
+    planning: PlanningResult | None = None
     password: str = data.DEMO_PASSWORD
 
 
@@ -114,6 +138,19 @@ def _through(model: type[Model], name: str) -> type[Model]:
 def _demo_models() -> list[type[Model]]:
     """Every table the demo fills, in an order that deletes children first."""
     return [
+        # Planning first: its rows point at visits, draw tasks, items and enterprises.
+        FormEntry,
+        _through(PlannedInspection, "items"),
+        PlannedInspection,
+        JointVisit,
+        ScheduleRun,
+        EnterpriseSlot,
+        MonthlyPlan,
+        DepartmentCapacity,
+        Campaign,
+        _through(ParkDay, "departments"),
+        ParkDay,
+        ParkDaySetting,
         GradeChange,
         EnterpriseGrade,
         CreditObjection,
@@ -170,6 +207,10 @@ MAIN_MODELS = (
     MonitoringAlert,
     CreditCommitment,
     EnterpriseGrade,
+    MonthlyPlan,
+    PlannedInspection,
+    JointVisit,
+    ParkDay,
 )
 
 
@@ -498,6 +539,9 @@ def demo_build(
     demo_rules_publish(actor=actor)
     draws = demo_draws_build(actor=actor, seed=seed)
     visits = demo_visits_now(actor=actor, key_id=district.entities.key + 1, codes=spare_codes)
+    planning = demo_planning(actor=actor, district=district, seed=seed)
+    # The joint visits count in the year's alerts too.
+    visits.alerts = alerts_count(visits.today)
     counts = (
         district.counts()
         | district.credit.counts()
@@ -506,6 +550,7 @@ def demo_build(
         | draws.counts()
         | visits.counts
         | visits_counts()
+        | planning.counts
     )
     audit_record(
         actor=actor,
@@ -524,5 +569,6 @@ def demo_build(
         grades=credit.grades,
         reviews=credit.reviews,
         visits=visits,
+        planning=planning,
         key_enterprise={"name": e.name[e.key], "credit_code": e.credit_code[e.key]},
     )

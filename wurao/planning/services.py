@@ -469,15 +469,27 @@ def schedule_run(
             for u in result.unplaced
         ],
     )
-    for (enterprise_id, day), task_ids in scheduler.group_visits(problem, result.day_of).items():
-        visit = JointVisit.objects.create(
-            run=run,
-            month=first,
-            enterprise_id=enterprise_id,
-            street_id=enterprises[enterprise_id].street_id,
-            date=days[day],
-        )
-        PlannedInspection.objects.filter(pk__in=task_ids).update(joint_visit=visit)
+    # In bulk: a district's month is thousands of visits, two queries each otherwise.
+    groups = list(scheduler.group_visits(problem, result.day_of).items())
+    visits = JointVisit.objects.bulk_create(
+        [
+            JointVisit(
+                run=run,
+                month=first,
+                enterprise_id=enterprise_id,
+                street_id=enterprises[enterprise_id].street_id,
+                date=days[day],
+            )
+            for (enterprise_id, day), _ in groups
+        ],
+        batch_size=500,
+    )
+    placed = []
+    for visit, (_, task_ids) in zip(visits, groups, strict=True):
+        for task_id in task_ids:
+            by_id[task_id].joint_visit = visit
+            placed.append(by_id[task_id])
+    PlannedInspection.objects.bulk_update(placed, ["joint_visit"], batch_size=500)
     audit_record(
         actor=actor,
         verb="schedule.run",

@@ -67,9 +67,9 @@ def test_the_database_holds_what_the_seed_generates(built_demo):
         list(Enterprise.objects.order_by("id").values_list("credit_code", flat=True))
         == again.entities.credit_code
     )
-    # what the services made (draw tasks, grades, reviews, today's visits) is counted from
-    # the database
-    made = ("draw_", "grades", "objections", "repairs", "reviews_", "visits")
+    # what the services made (draw tasks, grades, reviews, today's visits, plans, park days)
+    # is counted from the database
+    made = ("draw_", "grades", "objections", "repairs", "reviews_", "visits", "planning_", "park_")
     assert built_demo.counts == again.counts() | again.credit.counts() | {"accounts": 5} | {
         key: value for key, value in built_demo.counts.items() if key.startswith(made)
     }

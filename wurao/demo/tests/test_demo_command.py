@@ -23,6 +23,18 @@ from wurao.credit.models import (
 )
 from wurao.demo import data
 from wurao.demo.services import demo_reset
+from wurao.planning.models import (
+    Campaign,
+    DepartmentCapacity,
+    EnterpriseSlot,
+    FormEntry,
+    JointVisit,
+    MonthlyPlan,
+    ParkDay,
+    ParkDaySetting,
+    PlannedInspection,
+    ScheduleRun,
+)
 from wurao.registry.models import Department, Enterprise, Street
 from wurao.registry.tests.factories import StreetFactory
 from wurao.sampling.models import ConflictOfInterest, DrawTask
@@ -68,6 +80,11 @@ def test_demo_prints_the_counts_and_the_accounts_with_their_password(capsys):
         line = next(line for line in out.splitlines() if line.strip().startswith(str(grade.label)))
         assert f"{count:,}" in line and "%" in line
     assert "信用异议和修复" in out and f"{data.KEY_ENTERPRISE_NAME}（重点企业）" in out
+    # and next month's plans with the scheduler's figures
+    run = ScheduleRun.objects.get()
+    assert f"计划与联合检查（{run.month:%Y年%m月}" in out
+    assert f"下界 {run.lower_bound:,}，贪心 {run.greedy_visits:,}，排期 {run.visits:,}" in out
+    assert "联合整园执法日：已抽取 12，已承诺待抽取 3" in out
 
 
 def test_demo_with_reset_replaces_the_district_and_keeps_the_audit_chain(capsys):
@@ -195,4 +212,24 @@ def test_reset_leaves_no_visit_behind_and_the_same_seed_gives_the_same_codes(cap
     # and rebuilt with the same seed, the visits written in bulk carry the same codes
     call_command("demo", "--scale", SMALL, "--seed", "5")
     assert _written_codes() == first and len(first) > 75
+    assert audit_chain_first_broken() is None
+
+
+def test_reset_leaves_no_planning_row_behind():
+    # given a demo with next month's plans, the schedule, confirmed visits, forms and park days
+    call_command("demo", "--scale", SMALL, "--seed", "7")
+    assert JointVisit.objects.filter(status="confirmed").exists() and FormEntry.objects.exists()
+
+    # when it is reset
+    deleted = demo_reset(actor="test")
+
+    # then no plan, visit proposal, form line, capacity, campaign, slot or park day is left
+    planning_tables = (
+        MonthlyPlan, PlannedInspection, PlannedInspection.items.through, ScheduleRun, JointVisit,
+        FormEntry, DepartmentCapacity, Campaign, EnterpriseSlot, ParkDaySetting, ParkDay,
+        ParkDay.departments.through,
+    )  # fmt: skip
+    for model in planning_tables:
+        assert not model.objects.exists(), model
+    assert deleted["计划检查"] > 0 and deleted["联合整园执法日"] == 15
     assert audit_chain_first_broken() is None

@@ -132,6 +132,7 @@ class Command(BaseCommand):
         out.write(f"数据口径来源：{data.STUDY_SOURCE}")
         self._report_credit(result)
         self._report_visits(result)
+        self._report_planning(result)
         out.write("")
         out.write(
             "双随机抽查任务（抽取结果包可用 wurao draw_export 导出、wurao draw_verify 核验）："
@@ -199,3 +200,40 @@ class Command(BaseCommand):
         if now.alerts:
             listed = "、".join(f"{ALERT_LABELS.get(k, k)} {n}" for k, n in now.alerts.items())
             out.write(f"  {now.today.year}年预警（司法局 /visits/alerts/）：{listed}")
+
+    def _report_planning(self, result) -> None:
+        plan = result.planning
+        if plan is None:
+            return
+        out, c, run = self.stdout, plan.counts, plan.run
+        out.write("")
+        out.write(
+            f"计划与联合检查（{plan.month:%Y年%m月}；以下经计划、排期、协调和整园执法服务生成，"
+            "各有审计事件，大批计划检查批量写入）："
+        )
+        out.write(
+            f"  月度计划 {c['planning_plans']} 份（已锁定 {c['planning_plans_locked']}），"
+            f"计划检查 {c['planning_entries']:,} 条，涉及企业 {c['planning_enterprises']:,} 家，"
+            f"其中 {c['planning_overlaps']:,} 家有两个以上部门计划"
+        )
+        out.write(
+            f"  专项检查“{plan.campaign}” {c['planning_campaign']} 条，双随机任务 "
+            f"{c['planning_random_task']} 条，整改复查 {c['planning_follow_up']} 条；"
+            f"锁定后补报 {c['planning_late']} 条；跨层级重复 {c['planning_duplicates']} 条（待撤回）"
+        )
+        out.write(
+            f"  排期：计划检查 {run['planned']:,}，不合并需入企 {run['separate_visits']:,} 次；"
+            f"下界 {run['lower_bound']:,}，贪心 {run['greedy_visits']:,}，排期 {run['visits']:,}"
+            f"（差距 {100 * run['gap']:.1f}%，{run['method']}，未能安排 {run['unplaced']}）"
+        )
+        out.write(
+            f"  联合入企：已确认 {c['planning_confirmed']}，待确认 {c['planning_proposed']:,}，"
+            f"企业申请改期 {c['planning_change_requests']}；近几周已完成 {c['planning_forms_filled']} 次，"
+            f"一表通查 {c['planning_form_lines']} 项结果（不符合 {c['planning_form_fail_lines']} 项）"
+        )
+        out.write(
+            f"  联合整园执法日：已抽取 {c['park_days_drawn']}，已承诺待抽取 "
+            f"{c['park_days_committed']}（公示：/public/planning/park-days/）"
+        )
+        for step in plan.steps:
+            out.write(f"  {step}")
