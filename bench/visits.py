@@ -1,8 +1,8 @@
 """Register visits through the API at 100 requests a second with 1,000,000 visits stored.
 
     .venv/bin/python -m bench.visits --json [--visits 1000000] [--scale 1] [--rps 100]
-                                            [--users 100] [--duration 60] [--warmup 10]
-                                            [--workers 4] [--pg-options "-c ..."]
+                                            [--users 20] [--duration 60] [--warmup 10]
+                                            [--workers 2] [--pg-options "-c ..."]
                                             [--reuse-db] [--keep-db] [--profile 300]
 
 Target (issue 6 [visits]): with 1,000,000 visits stored in PostgreSQL, registration with all
@@ -768,8 +768,10 @@ def load_run(
         "--headless",
         "--users",
         str(users),
+        # Start the users over one period of theirs, so that their requests arrive evenly
+        # spread, not in a burst of all users at once every period.
         "--spawn-rate",
-        str(users),
+        str(max(1.0, rps)),
         "--run-time",
         f"{warmup + duration}s",
         "--host",
@@ -1065,10 +1067,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scale", type=float, default=1.0, help="demo district scale")
     parser.add_argument("--seed", type=int, default=2022)
     parser.add_argument("--rps", type=float, default=100)
-    parser.add_argument("--users", type=int, default=100, help="locust users sharing --rps")
+    parser.add_argument("--users", type=int, default=20, help="locust users sharing --rps")
     parser.add_argument("--duration", type=int, default=60, help="measured seconds")
     parser.add_argument("--warmup", type=int, default=10, help="seconds discarded first")
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers")
     parser.add_argument(
         "--pg-options",
         default="",

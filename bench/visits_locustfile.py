@@ -78,7 +78,9 @@ class Registrar(FastHttpUser):
         with self.client.post(
             ENDPOINT,
             json=body,
-            headers={"Authorization": f"Token {account['token']}"},
+            # gunicorn sync workers close every connection: say so, or the client waits on a
+            # kept-alive socket the server has already given up.
+            headers={"Authorization": f"Token {account['token']}", "Connection": "close"},
             name=ENDPOINT,
             catch_response=True,
         ) as response:
