@@ -54,7 +54,9 @@ def generate(
         for department in rng.sample(range(departments), planned[e]):
             width = rng.randint(5, min(20, days))
             start = rng.randint(0, days - width)
-            tasks.append(Task(len(tasks), e, department, start, start + width - 1, rng.choice(HOURS)))
+            tasks.append(
+                Task(len(tasks), e, department, start, start + width - 1, rng.choice(HOURS))
+            )
     demand = [0.0] * departments
     for t in tasks:
         demand[t.department] += t.hours
