@@ -41,7 +41,7 @@ def campaign_list(request):
 
 @require_GET
 def park_day_list(request):
-    page = paginate(request, selectors.park_day_list(public=True))
+    page = paginate(request, selectors.park_day_list())
     return render(
         request,
         "planning/public_parkday_list.html",

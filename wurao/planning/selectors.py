@@ -205,7 +205,9 @@ def campaign_list(*, published_only: bool = False) -> QuerySet[Campaign]:
     return qs.exclude(published_at=None) if published_only else qs
 
 
-def park_day_list(*, scope: Scope | None = None, public: bool = False) -> QuerySet[ParkDay]:
+def park_day_list(*, scope: Scope | None = None) -> QuerySet[ParkDay]:
+    """Park days, newest first: a street coordinator its street's; everyone else (and the
+    public pages) all streets'."""
     qs = ParkDay.objects.select_related("street", "park").prefetch_related("departments")
     if scope is not None and scope.street_id:
         qs = qs.filter(street_id=scope.street_id)
@@ -300,4 +302,4 @@ def park_day_setting_get(*, street_id: int) -> ParkDaySetting | None:
 def park_day_public_get(*, code: str) -> ParkDay:
     """One park day as published: its commitment from the start, its seed only once drawn
     (the page decides what to show; DoesNotExist for an unknown code)."""
-    return park_day_list(public=True).get(code=code)
+    return park_day_list().get(code=code)
