@@ -4,7 +4,6 @@ selector, and puts the service's refusals at the fields they are about."""
 import re
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -13,39 +12,17 @@ from wurao.credit.points import DECAY_LABELS, FORMAT, INDICATORS, PointsTableErr
 from wurao.credit.points_json import table_from_dict
 from wurao.credit.services import EVIDENCE_MAX_BYTES
 from wurao.imports.cells import INDUSTRY_SECTIONS
-from wurao.web.forms import BootstrapFormMixin
+from wurao.web.forms import BootstrapFormMixin, ServiceFormMixin
 
 GRADES = [g.value for g in Grade]
 
 
-class FormMixin(BootstrapFormMixin):
-    """Bootstrap classes, and a service's ValidationError placed at the field it names."""
-
-    # A service names some errors by a concept the form spells differently.
-    error_fields: dict[str, str] = {}
+class FormMixin(ServiceFormMixin):
+    """The shared service-error form, and errors about a whole section (thresholds, effects)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            if isinstance(field.widget, forms.RadioSelect):
-                field.widget.attrs["class"] = "form-check-input"
         self.section_errors: dict[str, list[str]] = {}
-
-    def add_error(self, field, error) -> None:
-        super().add_error(field, error)
-        for name in self.errors:
-            if name in self.fields and not isinstance(self.fields[name].widget, forms.RadioSelect):
-                widget = self.fields[name].widget
-                if "is-invalid" not in widget.attrs.get("class", ""):
-                    widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
-
-    def add_service_error(self, error: ValidationError) -> None:
-        if not hasattr(error, "error_dict"):
-            self.add_error(None, error.messages)
-            return
-        for name, messages in error.message_dict.items():
-            target = self.error_fields.get(name, name)
-            self.add_error(target if target in self.fields else None, messages)
 
 
 def _textarea(rows: int, placeholder: str = "") -> forms.Textarea:

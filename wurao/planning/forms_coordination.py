@@ -6,13 +6,12 @@ import re
 from datetime import date
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from wurao.planning.calendar import month_start, next_month
 from wurao.planning.choices import SlotKind
-from wurao.web.forms import BootstrapFormMixin
+from wurao.web.forms import ServiceFormMixin
 
 MONTH_RE = re.compile(r"^(\d{4})-(\d{1,2})$")
 
@@ -40,21 +39,7 @@ def _date_input() -> forms.DateInput:
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class ServiceErrorsMixin(BootstrapFormMixin):
-    """A service's ValidationError placed at the field it names, the rest above the form."""
-
-    error_fields: dict[str, str] = {}
-
-    def add_service_error(self, error: ValidationError) -> None:
-        if not hasattr(error, "error_dict"):
-            self.add_error(None, error.messages)
-            return
-        for name, messages in error.message_dict.items():
-            target = self.error_fields.get(name, name)
-            self.add_error(target if target in self.fields else None, messages)
-
-
-class ScheduleRunForm(ServiceErrorsMixin, forms.Form):
+class ScheduleRunForm(ServiceFormMixin, forms.Form):
     deterministic = forms.BooleanField(
         label=_("确定性求解"),
         required=False,
@@ -68,11 +53,11 @@ class ScheduleRunForm(ServiceErrorsMixin, forms.Form):
         return self.cleaned_data.get("seed") or 0
 
 
-class MoveForm(ServiceErrorsMixin, forms.Form):
+class MoveForm(ServiceFormMixin, forms.Form):
     date = forms.DateField(label=_("改到日期"), widget=_date_input())
 
 
-class SplitForm(ServiceErrorsMixin, forms.Form):
+class SplitForm(ServiceFormMixin, forms.Form):
     error_fields = {"entries": "entries"}
 
     entries = forms.ModelMultipleChoiceField(
@@ -89,7 +74,7 @@ class SplitForm(ServiceErrorsMixin, forms.Form):
         self.fields["entries"].widget.attrs["class"] = "form-check-input"
 
 
-class MergeForm(ServiceErrorsMixin, forms.Form):
+class MergeForm(ServiceFormMixin, forms.Form):
     other = forms.ModelChoiceField(
         label=_("并入本次的另一次入企"), queryset=None, empty_label=_("请选择")
     )
@@ -103,7 +88,7 @@ class MergeForm(ServiceErrorsMixin, forms.Form):
         )
 
 
-class ChangeRequestForm(ServiceErrorsMixin, forms.Form):
+class ChangeRequestForm(ServiceFormMixin, forms.Form):
     error_fields = {"dates": "date1"}
 
     date1 = forms.DateField(label=_("建议日期一"), widget=_date_input())
@@ -119,7 +104,7 @@ class ChangeRequestForm(ServiceErrorsMixin, forms.Form):
         return [d for k in ("date1", "date2", "date3") if (d := self.cleaned_data.get(k))]
 
 
-class SlotForm(ServiceErrorsMixin, forms.Form):
+class SlotForm(ServiceFormMixin, forms.Form):
     date = forms.DateField(label=_("日期"), widget=_date_input())
     kind = forms.ChoiceField(label=_("类别"), choices=SlotKind.choices)
     note = forms.CharField(

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wurao.planning.calendar import month_start, next_month
 from wurao.planning.choices import PlanOrigin
-from wurao.web.forms import BootstrapFormMixin
+from wurao.web.forms import ServiceFormMixin
 
 MONTH_PATTERN = re.compile(r"(\d{4})-(\d{1,2})")
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -32,38 +32,6 @@ def month_parse(text: str | None) -> date | None:
 def month_default() -> date:
     """Plans are filed for the month ahead."""
     return next_month(timezone.localdate())
-
-
-class FormMixin(BootstrapFormMixin):
-    """Bootstrap classes, and a service's ValidationError placed at the field it names."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            if isinstance(field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
-                field.widget.attrs["class"] = "form-check-input"
-
-    def add_error(self, field, error) -> None:
-        super().add_error(field, error)
-        for name in self.errors:
-            if name not in self.fields:
-                continue
-            widget = self.fields[name].widget
-            if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
-                continue
-            if "is-invalid" not in widget.attrs.get("class", ""):
-                widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
-
-    def add_service_error(self, error: ValidationError, *, keep_own: bool = False) -> None:
-        """Place a service's refusal at its fields; with keep_own, a field the form already
-        found wrong keeps its own message only."""
-        if not hasattr(error, "error_dict"):
-            self.add_error(None, error.messages)
-            return
-        for name, messages in error.message_dict.items():
-            if keep_own and name in self.errors:
-                continue
-            self.add_error(name if name in self.fields else None, messages)
 
 
 def _date_input() -> forms.DateInput:
@@ -106,7 +74,7 @@ class CampaignChoiceField(forms.ModelChoiceField):
 # ---------------------------------------------------------------- the plan
 
 
-class EntryForm(FormMixin, forms.Form):
+class EntryForm(ServiceFormMixin, forms.Form):
     """One planned inspection: enterprise, items from the department's own catalogue (清单之外
     无事项), the window, the hours and where it comes from."""
 
@@ -221,7 +189,7 @@ class EntryForm(FormMixin, forms.Form):
         }
 
 
-class WithdrawForm(FormMixin, forms.Form):
+class WithdrawForm(ServiceFormMixin, forms.Form):
     reason = forms.CharField(
         label=_("撤回理由"),
         max_length=300,
@@ -233,7 +201,7 @@ class WithdrawForm(FormMixin, forms.Form):
 # ---------------------------------------------------------------- campaigns
 
 
-class CampaignForm(FormMixin, forms.Form):
+class CampaignForm(ServiceFormMixin, forms.Form):
     """专项检查: registered with its approval record, then published before it is planned
     (国办发〔2024〕54号)."""
 
@@ -275,7 +243,7 @@ class CampaignForm(FormMixin, forms.Form):
 # ---------------------------------------------------------------- capacity
 
 
-class CapacityForm(FormMixin, forms.Form):
+class CapacityForm(ServiceFormMixin, forms.Form):
     teams = forms.IntegerField(
         label=_("检查组数"),
         error_messages={"required": _("请填写检查组数"), "invalid": _("检查组数应为整数")},
@@ -299,7 +267,7 @@ class CapacityForm(FormMixin, forms.Form):
 # ---------------------------------------------------------------- import
 
 
-class PlanImportForm(FormMixin, forms.Form):
+class PlanImportForm(ServiceFormMixin, forms.Form):
     month = MonthField(label=_("计划月份"), error_messages={"required": _("请选择计划月份")})
     file = forms.FileField(
         label=_("文件"),

@@ -3,7 +3,6 @@
 import datetime
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from wurao.catalogue import selectors as catalogue_selectors
@@ -19,49 +18,26 @@ from wurao.sampling.choices import (
     TaskStatus,
 )
 from wurao.sampling.services import LAWFUL_TEAM_SIZE, ParticipantSpec
-from wurao.web.forms import BootstrapFormMixin
+from wurao.web.forms import BootstrapFormMixin, ServiceFormMixin
 
 GRADE_LABELS = {"A": "A 级", "B": "B 级", "C": "C 级", "D": "D 级", "U": "未评级"}
 
 
-class FormMixin(BootstrapFormMixin):
-    """Bootstrap classes, checkbox groups included, and service errors placed at their field."""
+class FormMixin(ServiceFormMixin):
+    """The shared service-error form, and errors a service names by a group of fields (the
+    scope, the weights), shown at that group."""
 
-    # A service names some errors by a concept the form spells differently.
-    error_fields: dict[str, str] = {}
-    # ... and some by a group of fields (the scope, the weights), shown at that group.
     sections: frozenset[str] = frozenset()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            if isinstance(field.widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
-                field.widget.attrs["class"] = "form-check-input"
         self.section_errors: dict[str, list[str]] = {}
 
-    def add_error(self, field, error) -> None:
-        super().add_error(field, error)
-        # Bootstrap draws the field in red; add_error may name several fields in a dict.
-        for name in self.errors:
-            if name in self.fields and not isinstance(
-                self.fields[name].widget, forms.CheckboxSelectMultiple | forms.RadioSelect
-            ):
-                widget = self.fields[name].widget
-                if "is-invalid" not in widget.attrs.get("class", ""):
-                    widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
-
-    def add_service_error(self, error: ValidationError) -> None:
-        if not hasattr(error, "error_dict"):
-            self.add_error(None, error.messages)
-            return
-        for name, messages in error.message_dict.items():
-            target = self.error_fields.get(name, name)
-            if target in self.fields:
-                self.add_error(target, messages)
-            elif target in self.sections:
-                self.section_errors.setdefault(target, []).extend(messages)
-            else:
-                self.add_error(None, messages)
+    def service_error_place(self, target: str, messages: list[str]) -> None:
+        if target not in self.fields and target in self.sections:
+            self.section_errors.setdefault(target, []).extend(messages)
+        else:
+            super().service_error_place(target, messages)
 
 
 class DrawTaskFilterForm(BootstrapFormMixin, forms.Form):

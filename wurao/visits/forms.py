@@ -10,39 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from wurao.enforcement.choices import ActionKind, Finding, Severity
 from wurao.visits.choices import CheckInMethod, VisitKind, VisitOrigin, VisitPurpose, VisitStatus
 from wurao.visits.services import Registration
-from wurao.web.forms import BootstrapFormMixin
-
-
-class FormMixin(BootstrapFormMixin):
-    """Bootstrap classes, and a service's ValidationError placed at the field it names."""
-
-    # A service names some errors by a concept the form spells differently.
-    error_fields: dict[str, str] = {}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            if isinstance(field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
-                field.widget.attrs["class"] = "form-check-input"
-
-    def add_error(self, field, error) -> None:
-        super().add_error(field, error)
-        for name in self.errors:
-            if name not in self.fields:
-                continue
-            widget = self.fields[name].widget
-            if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
-                continue
-            if "is-invalid" not in widget.attrs.get("class", ""):
-                widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
-
-    def add_service_error(self, error: ValidationError) -> None:
-        if not hasattr(error, "error_dict"):
-            self.add_error(None, error.messages)
-            return
-        for name, messages in error.message_dict.items():
-            target = self.error_fields.get(name, name)
-            self.add_error(target if target in self.fields else None, messages)
+from wurao.web.forms import BootstrapFormMixin, ServiceFormMixin
 
 
 def _textarea(rows: int, placeholder: str = "") -> forms.Textarea:
@@ -99,7 +67,7 @@ class VisitFilterForm(BootstrapFormMixin, forms.Form):
 # ---------------------------------------------------------------- registration
 
 
-class RegistrationForm(FormMixin, forms.Form):
+class RegistrationForm(ServiceFormMixin, forms.Form):
     """登记入企: what an officer fills in before entering an enterprise (or, urgently, after)."""
 
     error_fields = {"enterprise": "enterprise", "approved_on": "approved_on"}
@@ -256,7 +224,7 @@ class RegistrationForm(FormMixin, forms.Form):
 # ---------------------------------------------------------------- one visit
 
 
-class CheckInForm(FormMixin, forms.Form):
+class CheckInForm(ServiceFormMixin, forms.Form):
     method = forms.ChoiceField(
         label=_("签到方式"),
         choices=CheckInMethod.choices,
@@ -273,7 +241,7 @@ class CheckInForm(FormMixin, forms.Form):
     )
 
 
-class CancelForm(FormMixin, forms.Form):
+class CancelForm(ServiceFormMixin, forms.Form):
     reason = forms.CharField(
         label=_("撤销理由"),
         max_length=2000,
@@ -282,7 +250,7 @@ class CancelForm(FormMixin, forms.Form):
     )
 
 
-class ResultForm(FormMixin, forms.Form):
+class ResultForm(ServiceFormMixin, forms.Form):
     """One department's result of the visit: an enforcement action in the enterprise's file."""
 
     kind = forms.ChoiceField(
@@ -319,7 +287,7 @@ class ResultForm(FormMixin, forms.Form):
         return data
 
 
-class OverrideDecideForm(FormMixin, forms.Form):
+class OverrideDecideForm(ServiceFormMixin, forms.Form):
     decision = forms.ChoiceField(
         label=_("审批结论"),
         choices=[("approve", _("批准")), ("reject", _("不批准"))],
