@@ -8,6 +8,7 @@ first answer back and never writes twice. A registration is found again by Visit
 the other writes (and refused registrations) by their stored ClientRequest (apis_onsite._once).
 """
 
+import contextlib
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -549,17 +550,15 @@ class VisitListApi(GenericAPIView):
                 ],
             }
         ).data
-        try:
-            with transaction.atomic():
-                ClientRequest.objects.create(
-                    user=user,
-                    client_id=client_id,
-                    action="register",
-                    status_code=status.HTTP_409_CONFLICT,
-                    response=body,
-                )
-        except IntegrityError:
-            pass  # a concurrent retry stored the same refusal
+        # A concurrent retry may have stored the same refusal first: then it stands.
+        with contextlib.suppress(IntegrityError), transaction.atomic():
+            ClientRequest.objects.create(
+                user=user,
+                client_id=client_id,
+                action="register",
+                status_code=status.HTTP_409_CONFLICT,
+                response=body,
+            )
         return Response(body, status=status.HTTP_409_CONFLICT)
 
 
