@@ -7,7 +7,10 @@ class InspectionItem(models.Model):
     """检查事项: a published item a department may inspect. 清单之外无事项."""
 
     department = models.ForeignKey(
-        "registry.Department", verbose_name="实施部门", on_delete=models.PROTECT, related_name="items"
+        "registry.Department",
+        verbose_name="实施部门",
+        on_delete=models.PROTECT,
+        related_name="items",
     )
     code = models.CharField("事项编码", max_length=40, unique=True)
     name = models.CharField("事项名称", max_length=200)
@@ -20,7 +23,9 @@ class InspectionItem(models.Model):
         "适用行业门类", default=list, blank=True, help_text="GB/T 4754 门类字母；空表示不限"
     )
     check_points = models.TextField("检查要点", blank=True)
-    kind = models.CharField("事项类别", max_length=10, choices=ItemKind.choices, default=ItemKind.GENERAL)
+    kind = models.CharField(
+        "事项类别", max_length=10, choices=ItemKind.choices, default=ItemKind.GENERAL
+    )
     active = models.BooleanField("有效", default=True)
 
     class Meta:

@@ -12,7 +12,9 @@ def item_list(*, filters: dict | None = None) -> QuerySet[InspectionItem]:
     if kind := filters.get("kind"):
         qs = qs.filter(kind=kind)
     if q := filters.get("q"):
-        qs = qs.filter(name__contains=q) | qs.filter(code__startswith=q) | qs.filter(law__contains=q)
+        qs = (
+            qs.filter(name__contains=q) | qs.filter(code__startswith=q) | qs.filter(law__contains=q)
+        )
     if filters.get("active_only", True):
         qs = qs.filter(active=True)
     return qs

@@ -36,7 +36,8 @@ def credit_code_normalise(value: str) -> str:
     except InvalidChecksum:
         expected = uscc.calc_check_digit(compact)
         raise CreditCodeError(
-            "credit_code_checksum", f"统一社会信用代码校验码错误：末位应为 {expected}，实为 {compact[-1]}：{raw}"
+            "credit_code_checksum",
+            f"统一社会信用代码校验码错误：末位应为 {expected}，实为 {compact[-1]}：{raw}",
         ) from None
     return compact
 

@@ -4,14 +4,15 @@ from datetime import date
 
 import numpy as np
 from django.conf import settings
-from django.db.models import Avg, Count, Prefetch, QuerySet
+from django.db.models import Avg, Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Value
 from django.utils import timezone
 
 from wurao.accounts.scope import Scope
 from wurao.catalogue import selectors as catalogue_selectors
-from wurao.credit import selectors as credit_selectors
+from wurao.credit.models import EnterpriseGrade
 from wurao.enforcement import selectors as enforcement_selectors
 from wurao.registry import selectors as registry_selectors
+from wurao.registry.models import Enterprise
 from wurao.visits import alerts as visit_alerts
 from wurao.visits import rules as visit_rules
 from wurao.visits.choices import CodeState, VisitKind, VisitStatus
@@ -68,11 +69,47 @@ def rules_versions() -> QuerySet[VisitRuleVersion]:
 def enterprise_grade(*, enterprise_id: int) -> tuple[str, dict | None]:
     """The enterprise's grade ("U" when not graded) and what the grade means in the credit
     table that graded it ([grading]): the department cap and quiet period come from there."""
-    grade = credit_selectors.enterprise_grade_get(enterprise_id=enterprise_id)
+    row = (
+        EnterpriseGrade.objects.filter(enterprise_id=enterprise_id)
+        .values_list("grade", "table_version__table__effects")
+        .first()
+    )
+    return _standing(*row) if row else ("U", None)
+
+
+def _standing(grade: str | None, effects: dict | None) -> tuple[str, dict | None]:
+    # What the grade means is what the table that gave it says (the grade records it).
     if grade is None:
         return "U", None
-    # What the grade means is what the table that gave it says (the grade records it).
-    return grade.grade, grade.table_version.table.get("effects", {}).get(grade.grade)
+    return grade, (effects or {}).get(grade)
+
+
+@dataclass(frozen=True)
+class Locked:
+    """What a registration learns while it holds the enterprise's row lock."""
+
+    existing_visit_id: int | None  # the visit registered earlier under the same client id
+    grade: str
+    grade_effect: dict | None
+
+
+def enterprise_lock(*, enterprise_id: int, client_id=None) -> Locked:
+    """Lock the enterprise's row until the transaction ends (registrations for one enterprise
+    are judged one at a time) and read, in the same statement, its grade and the visit an
+    earlier attempt with this client id registered. Call inside a transaction."""
+    earlier = Visit.objects.filter(client_id=client_id).values("pk")[:1]
+    graded = EnterpriseGrade.objects.filter(enterprise=OuterRef("pk"))
+    existing, grade, effects = (
+        Enterprise.objects.select_for_update()
+        .filter(pk=enterprise_id)
+        .values_list(
+            Subquery(earlier) if client_id else Value(None, IntegerField()),
+            Subquery(graded.values("grade")),
+            Subquery(graded.values("table_version__table__effects")),
+        )
+        .get()
+    )
+    return Locked(existing, *_standing(grade, effects))
 
 
 def enterprise_limits(
@@ -99,36 +136,41 @@ def enterprise_history(
     calendar year, the quiet period before it and the duplicate window on either side."""
     start = min(date(around.year, 1, 1), date.fromordinal(around.toordinal() - 366))
     end = date.fromordinal(around.toordinal() + 366)
-    # Plain rows, not model instances: every registration reads this.
-    rows = list(
+    # One statement of plain rows (a visit's row once per department × item; an enterprise
+    # has a few visits a year), not model instances: every registration reads this.
+    rows = (
         Visit.objects.filter(
             enterprise_id=enterprise_id, date__gte=start, date__lte=end, status__in=COUNTED_STATUSES
         )
         .exclude(pk=exclude_pk)
-        .values_list("pk", "code", "date", "kind", "origin", "status")
+        .values_list(
+            "pk",
+            "code",
+            "date",
+            "kind",
+            "origin",
+            "status",
+            "departments",
+            "items__law",
+            "items__article",
+            "items__name",
+            "items__department__level",
+        )
     )
-    if not rows:
-        return []
-    ids = [row[0] for row in rows]
-    departments: dict[int, set[int]] = {pk: set() for pk in ids}
-    for visit_id, department_id in Visit.departments.through.objects.filter(
-        visit_id__in=ids
-    ).values_list("visit_id", "department_id"):
-        departments[visit_id].add(department_id)
-    matters: dict[int, set[tuple[str, str]]] = {pk: set() for pk in ids}
-    for visit_id, law, article, name, level in Visit.items.through.objects.filter(
-        visit_id__in=ids
-    ).values_list(
-        "visit_id",
-        "inspectionitem__law",
-        "inspectionitem__article",
-        "inspectionitem__name",
-        "inspectionitem__department__level",
-    ):
-        matters[visit_id].add((_matter(law, article, name), level))
+    visits: dict[int, tuple] = {}
+    departments: dict[int, set[int]] = {}
+    matters: dict[int, set[tuple[str, str]]] = {}
+    for pk, code, day, kind, origin, status, department, law, article, name, level in rows:
+        if pk not in visits:
+            visits[pk] = (code, day, kind, origin, status)
+            departments[pk], matters[pk] = set(), set()
+        if department is not None:
+            departments[pk].add(department)
+        if law is not None:
+            matters[pk].add((_matter(law, article, name), level))
     today = timezone.localdate()
     past = []
-    for pk, code, day, kind, origin, status in rows:
+    for pk, (code, day, kind, origin, status) in visits.items():
         past.append(
             visit_rules.PastVisit(
                 code=code,

@@ -122,13 +122,18 @@ def _check_fields(reg: Registration, rules: visit_rules.VisitRules, today: date)
 
 
 def visit_check(
-    *, reg: Registration, rules: visit_rules.VisitRules | None = None, exclude_pk: int | None = None
+    *,
+    reg: Registration,
+    rules: visit_rules.VisitRules | None = None,
+    exclude_pk: int | None = None,
+    standing: tuple[str, dict | None] | None = None,
 ) -> list[visit_rules.Violation]:
-    """The rules a proposed inspection would break (none for non-enforcement visits)."""
+    """The rules a proposed inspection would break (none for non-enforcement visits).
+    `standing` is the enterprise's grade and its effect when the caller has read them."""
     if reg.kind != VisitKind.INSPECTION:
         return []
     rules = rules or selectors.rules_current(as_of=reg.day)
-    grade, limits = selectors.enterprise_limits(enterprise_id=reg.enterprise.pk, rules=rules)
+    grade, effect = standing or selectors.enterprise_grade(enterprise_id=reg.enterprise.pk)
     departments = {reg.department: None} | {o.department: None for o in reg.officers}
     proposal = visit_rules.Proposal(
         date=reg.day,
@@ -144,7 +149,7 @@ def visit_check(
         rules,
         proposal,
         history,
-        limits=limits,
+        limits=rules.grade_limits(grade, effect),
         department_names={d.pk: d.name for d in departments},
     )
 
@@ -164,10 +169,10 @@ def visit_register(*, actor, reg: Registration) -> Visit:
     with transaction.atomic():
         # One registration at a time per enterprise: two at once must not both pass a cap,
         # and a retry waits for the first attempt and then finds its visit.
-        type(reg.enterprise).objects.select_for_update().filter(pk=reg.enterprise.pk).first()
-        if reg.client_id and (existing := Visit.objects.filter(client_id=reg.client_id).first()):
-            return existing
-        found = visit_check(reg=reg, rules=rules)
+        locked = selectors.enterprise_lock(enterprise_id=reg.enterprise.pk, client_id=reg.client_id)
+        if locked.existing_visit_id:
+            return Visit.objects.get(pk=locked.existing_visit_id)
+        found = visit_check(reg=reg, rules=rules, standing=(locked.grade, locked.grade_effect))
         if not found or reg.override_reason.strip():
             return _visit_create(actor=actor, reg=reg, found=found, rules=rules, today=today)
     _refusal_record(actor=actor, reg=reg, found=found, rules=rules)

@@ -26,7 +26,9 @@ PDF = b"%PDF-1.4\n%demo evidence\n"
 
 @pytest.fixture
 def penalty(enterprise, department):
-    return EnforcementActionFactory(enterprise=enterprise, department=department, kind=ActionKind.PENALTY)
+    return EnforcementActionFactory(
+        enterprise=enterprise, department=department, kind=ActionKind.PENALTY
+    )
 
 
 def test_fifteen_working_days_skip_weekends():
@@ -34,7 +36,9 @@ def test_fifteen_working_days_skip_weekends():
     assert working_days_after(datetime.date(2026, 11, 27), 15) == datetime.date(2026, 12, 18)
 
 
-def test_an_objection_goes_to_the_department_of_the_record_with_a_deadline(enterprise_user, enterprise, penalty):
+def test_an_objection_goes_to_the_department_of_the_record_with_a_deadline(
+    enterprise_user, enterprise, penalty
+):
     objection = objection_file(
         actor=enterprise_user,
         enterprise=enterprise,
@@ -50,7 +54,9 @@ def test_an_objection_goes_to_the_department_of_the_record_with_a_deadline(enter
     assert AuditEvent.objects.filter(verb="credit_objection.file").count() == 1
 
 
-def test_an_enterprise_cannot_object_to_another_enterprises_record(enterprise_user, enterprise, department):
+def test_an_enterprise_cannot_object_to_another_enterprises_record(
+    enterprise_user, enterprise, department
+):
     other = EnforcementActionFactory(enterprise=EnterpriseFactory(), department=department)
 
     with pytest.raises(ValidationError) as refused:
@@ -81,7 +87,9 @@ def test_the_department_approves_with_reasons_and_the_effect_waits_for_publicity
         record_id=penalty.pk, reason="罚款已缴清并完成整改",
     )  # fmt: skip
 
-    decided = review_decide(actor=dept_admin, request=repair, approve=True, reason="经核查已整改到位，同意修复")
+    decided = review_decide(
+        actor=dept_admin, request=repair, approve=True, reason="经核查已整改到位，同意修复"
+    )
 
     assert decided.status == ReviewStatus.APPROVED
     assert decided.effective_from == datetime.date.today() + datetime.timedelta(days=7)
@@ -99,14 +107,21 @@ def test_a_decision_needs_reasons(enterprise_user, dept_admin, enterprise, penal
         review_decide(actor=dept_admin, request=objection, approve=False, reason=" ")
 
 
-def test_a_commitment_is_signed_then_found_broken_with_reasons(enterprise_user, dept_admin, enterprise, department):
+def test_a_commitment_is_signed_then_found_broken_with_reasons(
+    enterprise_user, dept_admin, enterprise, department
+):
     item = CommitmentItem.objects.create(
-        department=department, code="YJ-CN-01", title="安全生产主体责任承诺", text="本企业承诺落实安全生产主体责任"
+        department=department,
+        code="YJ-CN-01",
+        title="安全生产主体责任承诺",
+        text="本企业承诺落实安全生产主体责任",
     )
     commitment = commitment_sign(actor=enterprise_user, enterprise=enterprise, item=item)
 
     with pytest.raises(ValidationError, match="事实和理由"):
         commitment_decide(actor=dept_admin, commitment=commitment, fulfilled=False)
-    broken = commitment_decide(actor=dept_admin, commitment=commitment, fulfilled=False, note="复查发现未整改")
+    broken = commitment_decide(
+        actor=dept_admin, commitment=commitment, fulfilled=False, note="复查发现未整改"
+    )
 
     assert broken.status == CommitmentStatus.BREACHED
