@@ -20,11 +20,12 @@ rule checks at 100 requests/s from a load generator on loopback, p95 < 50 ms, no
    a few cancelled, rejected or waiting for an override. Then bench accounts (an inspector and
    a department administrator in each of `--departments` departments) with API tokens, and
    ANALYZE.
-2. Server: gunicorn serving config.wsgi, `--workers` sync workers, DEBUG off, persistent
+2. Server: gunicorn with the production settings (config/gunicorn.conf.py: sync workers, the
+   app preloaded and its objects frozen out of the collector), `--workers` of them, DEBUG off, persistent
    database connections (conn_max_age=600 in DATABASE_URL; `--pg-options` adds libpq options
    to the server's connections, e.g. "-c synchronous_commit=off", for experiments).
 3. Load: locust headless (bench/visits_locustfile.py) on loopback, `--rps` requests a second in
-   total (`--users` users with constant_throughput), `--warmup` seconds discarded, then
+   total (`--users` users, each sending at random times: Poisson arrivals), `--warmup` seconds discarded, then
    `--duration` seconds measured. Each request registers an inspection (POST /api/visits/,
    token of a random bench account, a fresh client_id) at a random enterprise: half drawn
    uniformly from the active ones, half in proportion to their stored visits (so the rules
@@ -613,22 +614,15 @@ def server(
     database_url: str, workers: int, port: int, scratch: Path, pg_options: str = ""
 ) -> Iterator[subprocess.Popen]:
     env = os.environ | _env(_server_url(database_url, 600, pg_options))
+    env |= {"WEB_CONCURRENCY": str(workers), "BIND": f"127.0.0.1:{port}"}
     env["JOBS_URL"] = f"sqlite:///{scratch / 'jobs.sqlite3'}"  # not the project's queue
     log = open(scratch / "gunicorn.log", "w")  # noqa: SIM115
     proc = subprocess.Popen(
         [
             str(VENV_BIN / "gunicorn"),
+            "--config",
+            str(ROOT / "config" / "gunicorn.conf.py"),
             "config.wsgi",
-            "--workers",
-            str(workers),
-            "--worker-class",
-            "sync",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--backlog",
-            "2048",
-            "--timeout",
-            "60",
         ],
         cwd=ROOT,
         env=env,

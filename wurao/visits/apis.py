@@ -184,9 +184,9 @@ def _officers_by_badge(badges: list[str], errors: dict) -> tuple:
     the other departments' officers too, and badges are public (an enterprise looks them up)."""
     found = {
         o.badge_no: o
-        for o in registry_selectors.inspector_list(scope=Scope(sees_all=True)).filter(
-            badge_no__in=badges
-        )
+        for o in registry_selectors.inspector_list(scope=Scope(sees_all=True))
+        .filter(badge_no__in=badges)
+        .order_by()
     }
     if unknown := [b for b in badges if b not in found]:
         errors["officers"] = [f"执法证号 {'、'.join(unknown)} 不在执法人员库中"]
@@ -201,6 +201,7 @@ def _items_by_code(codes: list[str], errors: dict) -> tuple:
         for i in catalogue_selectors.item_list(filters={"active_only": False})
         .prefetch_related(None)
         .filter(code__in=codes)
+        .order_by()
     }
     if unknown := [c for c in codes if c not in found]:
         errors["items"] = [

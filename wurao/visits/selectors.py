@@ -143,6 +143,7 @@ def enterprise_history(
             enterprise_id=enterprise_id, date__gte=start, date__lte=end, status__in=COUNTED_STATUSES
         )
         .exclude(pk=exclude_pk)
+        .order_by()
         .values_list(
             "pk",
             "code",
