@@ -1,10 +1,12 @@
+import json
 import time
 from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
 from django.conf import settings
-from django.db.models import Avg, Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Value
+from django.db import connection
+from django.db.models import Avg, Count, Prefetch, QuerySet
 from django.utils import timezone
 
 from wurao.accounts.scope import Scope
@@ -12,7 +14,6 @@ from wurao.catalogue import selectors as catalogue_selectors
 from wurao.credit.models import EnterpriseGrade
 from wurao.enforcement import selectors as enforcement_selectors
 from wurao.registry import selectors as registry_selectors
-from wurao.registry.models import Enterprise
 from wurao.visits import alerts as visit_alerts
 from wurao.visits import rules as visit_rules
 from wurao.visits.choices import CodeState, VisitKind, VisitStatus
@@ -93,23 +94,44 @@ class Locked:
     grade_effect: dict | None
 
 
+# The two statements every registration runs while it holds the enterprise's lock are
+# written out in SQL: building them with the ORM cost 2.3 ms of CPU a registration (the
+# lock's three subqueries 1.4 ms), more than the rest of its reads together; as SQL they
+# cost 0.2 ms. Both run on SQLite and PostgreSQL; the tests of the rules run them on both.
+
+
+def _json(value) -> dict | None:
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def _day(value) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(value)  # SQLite: text
+
+
 def enterprise_lock(*, enterprise_id: int, client_id=None) -> Locked:
     """Lock the enterprise's row until the transaction ends (registrations for one enterprise
-    are judged one at a time) and read, in the same statement, its grade and the visit an
-    earlier attempt with this client id registered. Call inside a transaction."""
-    earlier = Visit.objects.filter(client_id=client_id).values("pk")[:1]
-    graded = EnterpriseGrade.objects.filter(enterprise=OuterRef("pk"))
-    existing, grade, effects = (
-        Enterprise.objects.select_for_update()
-        .filter(pk=enterprise_id)
-        .values_list(
-            Subquery(earlier) if client_id else Value(None, IntegerField()),
-            Subquery(graded.values("grade")),
-            Subquery(graded.values("table_version__table__effects")),
+    are judged one at a time) and read, in the same statement, its grade with what the table
+    that gave it says the grade means, and the visit an earlier attempt with this client id
+    registered. Call inside a transaction."""
+    if connection.vendor == "postgresql":
+        effect, lock = """t."table" -> 'effects' ->> g.grade""", "FOR UPDATE OF e"
+    else:  # SQLite: a transaction holds the whole database (BEGIN IMMEDIATE)
+        effect, lock = """json_extract(t."table", '$.effects.' || g.grade)""", ""
+    client = Visit._meta.get_field("client_id").get_db_prep_value(client_id, connection)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            SELECT (SELECT v.id FROM visits_visit v WHERE v.client_id = %s), g.grade, {effect}
+            FROM registry_enterprise e
+            LEFT JOIN credit_enterprisegrade g ON g.enterprise_id = e.id
+            LEFT JOIN credit_pointstableversion t ON t.id = g.table_version_id
+            WHERE e.id = %s
+            {lock}
+            """,
+            [client, enterprise_id],
         )
-        .get()
-    )
-    return Locked(existing, *_standing(grade, effects))
+        existing, grade, effect_json = cursor.fetchone()
+    return Locked(existing, grade or "U", _json(effect_json) if grade else None)
 
 
 def enterprise_limits(
@@ -137,33 +159,35 @@ def enterprise_history(
     start = min(date(around.year, 1, 1), date.fromordinal(around.toordinal() - 366))
     end = date.fromordinal(around.toordinal() + 366)
     # One statement of plain rows (a visit's row once per department × item; an enterprise
-    # has a few visits a year), not model instances: every registration reads this.
-    rows = (
-        Visit.objects.filter(
-            enterprise_id=enterprise_id, date__gte=start, date__lte=end, status__in=COUNTED_STATUSES
+    # has a few visits a year), in SQL (see enterprise_lock).
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT v.id, v.code, v.date, v.kind, v.origin, v.status, vd.department_id,
+                   i.law, i.article, i.name, d.level
+            FROM visits_visit v
+            LEFT JOIN visits_visit_departments vd ON vd.visit_id = v.id
+            LEFT JOIN visits_visit_items vi ON vi.visit_id = v.id
+            LEFT JOIN catalogue_inspectionitem i ON i.id = vi.inspectionitem_id
+            LEFT JOIN registry_department d ON d.id = i.department_id
+            WHERE v.enterprise_id = %s AND v.date >= %s AND v.date <= %s
+              AND v.status IN (%s, %s, %s) AND v.id <> %s
+            """,
+            [
+                enterprise_id,
+                connection.ops.adapt_datefield_value(start),
+                connection.ops.adapt_datefield_value(end),
+                *map(str, COUNTED_STATUSES),
+                exclude_pk or 0,
+            ],
         )
-        .exclude(pk=exclude_pk)
-        .order_by()
-        .values_list(
-            "pk",
-            "code",
-            "date",
-            "kind",
-            "origin",
-            "status",
-            "departments",
-            "items__law",
-            "items__article",
-            "items__name",
-            "items__department__level",
-        )
-    )
+        rows = cursor.fetchall()
     visits: dict[int, tuple] = {}
     departments: dict[int, set[int]] = {}
     matters: dict[int, set[tuple[str, str]]] = {}
     for pk, code, day, kind, origin, status, department, law, article, name, level in rows:
         if pk not in visits:
-            visits[pk] = (code, day, kind, origin, status)
+            visits[pk] = (code, _day(day), kind, origin, status)
             departments[pk], matters[pk] = set(), set()
         if department is not None:
             departments[pk].add(department)
