@@ -20,13 +20,13 @@ rule checks at 100 requests/s from a load generator on loopback, p95 < 50 ms, no
    a few cancelled, rejected or waiting for an override. Then bench accounts (an inspector and
    a department administrator in each of `--departments` departments) with API tokens, and
    ANALYZE.
-2. Server: gunicorn with the production settings (config/gunicorn.conf.py: sync workers, the
-   app preloaded and its objects frozen out of the collector), `--workers` of them, DEBUG off, persistent
-   database connections (conn_max_age=600 in DATABASE_URL; `--pg-options` adds libpq options
+2. Server: gunicorn with the production settings (config/gunicorn.conf.py: sync workers,
+   the app preloaded and its objects frozen out of the collector), `--workers` of them,
+   DEBUG off, persistent database connections (conn_max_age=600 in DATABASE_URL; `--pg-options` adds libpq options
    to the server's connections, e.g. "-c synchronous_commit=off", for experiments).
-3. Load: locust headless (bench/visits_locustfile.py) on loopback, `--rps` requests a second in
-   total (`--users` users, each sending at random times: Poisson arrivals), `--warmup` seconds discarded, then
-   `--duration` seconds measured. Each request registers an inspection (POST /api/visits/,
+3. Load: locust headless (bench/visits_locustfile.py) on loopback, `--rps` requests a second
+   in total (`--users` users, each sending at random times of its own: Poisson arrivals),
+   `--warmup` seconds discarded, then `--duration` seconds measured. Each request registers an inspection (POST /api/visits/,
    token of a random bench account, a fresh client_id) at a random enterprise: half drawn
    uniformly from the active ones, half in proportion to their stored visits (so the rules
    have history to look at); mostly plan inspections, some random draws, campaigns,
@@ -935,10 +935,10 @@ def profile_run(fix: dict[str, Any], n: int, seed: int) -> dict[str, Any]:
         (register_api, "_registration", "enterprise, officers, items look-ups"),
         (services, "_check_fields", "field checks"),
         (selectors, "rules_current", "rules in force (VisitRuleVersion)"),
-        (selectors, "enterprise_limits", "grade and limits (credit)"),
+        (selectors, "enterprise_lock", "enterprise lock + earlier visit + grade (one statement)"),
         (services, "visit_check", "visit_check (the rest of it)"),
-        (services, "visit_register", "visit_register (the rest of it: client_id check)"),
-        (selectors, "enterprise_history", "history query (visits + prefetches)"),
+        (services, "visit_register", "visit_register (the rest of it: BEGIN, COMMIT)"),
+        (selectors, "enterprise_history", "history (one statement)"),
         (visit_rules, "violations", "rules engine (pure)"),
         (services, "_refusal_record", "refusal insert"),
         (services, "audit_record", "audit events (chain lock, last event, insert)"),
