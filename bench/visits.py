@@ -22,13 +22,14 @@ rule checks at 100 requests/s from a load generator on loopback, p95 < 50 ms, no
    ANALYZE.
 2. Server: gunicorn with the production settings (config/gunicorn.conf.py: sync workers,
    the app preloaded and its objects frozen out of the collector), `--workers` of them,
-   DEBUG off, persistent database connections (conn_max_age=600 in DATABASE_URL; `--pg-options` adds libpq options
-   to the server's connections, e.g. "-c synchronous_commit=off", for experiments).
+   DEBUG off, persistent database connections (conn_max_age=600 in DATABASE_URL;
+   `--pg-options` adds libpq options to the server's connections, e.g.
+   "-c synchronous_commit=off", for experiments).
 3. Load: locust headless (bench/visits_locustfile.py) on loopback, `--rps` requests a second
    in total (`--users` users, each sending at random times of its own: Poisson arrivals),
-   `--warmup` seconds discarded, then `--duration` seconds measured. Each request registers an inspection (POST /api/visits/,
-   token of a random bench account, a fresh client_id) at a random enterprise: half drawn
-   uniformly from the active ones, half in proportion to their stored visits (so the rules
+   `--warmup` seconds discarded, then `--duration` seconds measured. Each request registers
+   an inspection (POST /api/visits/, token of a random bench account, a fresh client_id)
+   at a random enterprise: half drawn uniformly from the active ones, half in proportion to their stored visits (so the rules
    have history to look at); mostly plan inspections, some random draws, campaigns,
    complaints, re-checks. 201 is created, 409 refused by the rules (expected, counted apart),
    anything else an error (5xx, connection errors, other 4xx). Latencies are locust's, per
