@@ -31,9 +31,9 @@ rule checks at 100 requests/s from a load generator on loopback, p95 < 50 ms, no
    an inspection (POST /api/visits/, token of a random bench account, a fresh client_id)
    at a random enterprise: half drawn uniformly from the active ones, half in proportion
    to their stored visits (so the rules have history to look at); mostly plan inspections,
-   some random draws, campaigns, complaints, re-checks. 201 is created, 409 refused by the rules (expected, counted apart),
-   anything else an error (5xx, connection errors, other 4xx). Latencies are locust's, per
-   request, exact percentiles. Measured over the same window: CPU time of the gunicorn
+   some random draws, campaigns, complaints, re-checks. 201 is created, 409 refused by the
+   rules (expected, counted apart), anything else an error (5xx, connection errors, other
+   4xx). Latencies are locust's, per request, exact percentiles. Measured over the same window: CPU time of the gunicorn
    workers and of their PostgreSQL backends per request, the cores the server, locust and
    the whole machine used (others' jobs included), and what the backends were doing
    (sampled 5 times a second: idle, running, or the wait event, e.g. Lock:advisory for the
