@@ -33,11 +33,11 @@ rule checks at 100 requests/s from a load generator on loopback, p95 < 50 ms, no
    to their stored visits (so the rules have history to look at); mostly plan inspections,
    some random draws, campaigns, complaints, re-checks. 201 is created, 409 refused by the
    rules (expected, counted apart), anything else an error (5xx, connection errors, other
-   4xx). Latencies are locust's, per request, exact percentiles. Measured over the same window: CPU time of the gunicorn
-   workers and of their PostgreSQL backends per request, the cores the server, locust and
-   the whole machine used (others' jobs included), and what the backends were doing
-   (sampled 5 times a second: idle, running, or the wait event, e.g. Lock:advisory for the
-   audit chain's lock, IO:WALSync for commits).
+   4xx). Latencies are locust's, per request, exact percentiles. Measured over the same
+   window: CPU time of the gunicorn workers and of their PostgreSQL backends per request,
+   the cores the server, locust and the whole machine used (others' jobs included), and
+   what the backends were doing (sampled 5 times a second: idle, running, or the wait
+   event, e.g. Lock:advisory for the audit chain's lock, IO:WALSync for commits).
 4. `--profile N`: N registrations in this process (Django test client, same database, no
    server): this process's CPU and its backend's per registration, every query timed (by
    shape: verb and tables; and the sequence of one created and one refused registration),
