@@ -77,3 +77,26 @@ def action_record(
         },
     )
     return action
+
+
+@transaction.atomic
+def action_correct(*, actor, action: EnforcementAction, finding: str, summary: str, reason: str):
+    """Correct what an action found (a result entered wrongly), keeping what it said before
+    and why it changed in the audit log; the record itself stays the same action."""
+    if not reason.strip():
+        raise ValidationError({"reason": "请说明更正的理由"})
+    action = EnforcementAction.objects.select_for_update().get(pk=action.pk)
+    before = {"finding": action.finding, "summary": action.summary}
+    action.finding, action.summary = finding, summary
+    action.save(update_fields=["finding", "summary"])
+    audit_record(
+        actor=actor,
+        verb="enforcement_action.correct",
+        obj=action,
+        payload={
+            "before": before,
+            "after": {"finding": finding, "summary": summary},
+            "reason": reason.strip(),
+        },
+    )
+    return action

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from wurao.accounts.choices import Role
 from wurao.audit.services import audit_record
+from wurao.enforcement import services as enforcement_services
 from wurao.enforcement.choices import ActionKind, Finding
 from wurao.planning.calendar import working_days
 from wurao.planning.choices import EntryStatus, ItemResult, JointVisitStatus, SlotKind
@@ -249,11 +250,9 @@ def joint_visit_request_change(
     return visit
 
 
-@transaction.atomic
-def form_results_record(*, actor, visit: JointVisit, department, results: list[dict]):
-    """One department's lines of the consolidated form — per item: result, finding,
-    rectification and deadline — and its enforcement action in the enterprise's file."""
-    visit = _lock(visit)
+def _form_rows(actor, visit: JointVisit, department, results: list[dict]) -> tuple[dict, dict]:
+    """The department's own items on the form and the results given for them, checked:
+    every item once, a result for each, and what must be put right where an item fails."""
     if visit.status != JointVisitStatus.CONFIRMED or visit.visit is None:
         raise ValidationError({"__all__": "入企确认后才能录入一表通查结果"})
     if not (actor.is_superuser or actor.department_id == department.pk):
@@ -266,9 +265,6 @@ def form_results_record(*, actor, visit: JointVisit, department, results: list[d
     }
     if not own_items:
         raise ValidationError({"department": f"“{department.name}”没有参加本次入企"})
-    if FormEntry.objects.filter(joint_visit=visit, item_id__in=own_items).exists():
-        # Its action is already in the enterprise's file: a second entry would count twice.
-        raise ValidationError({"__all__": f"“{department.name}”已录入本次一表通查结果"})
     errors: dict[str, str] = {}
     by_item = {}
     for row in results:
@@ -286,27 +282,50 @@ def form_results_record(*, actor, visit: JointVisit, department, results: list[d
         errors["results"] = f"请录入全部检查事项的结果：{'、'.join(missing)}"
     if errors:
         raise ValidationError(errors)
-    for pk, row in by_item.items():
-        FormEntry.objects.update_or_create(
-            joint_visit=visit,
-            item_id=pk,
-            defaults={
-                "result": row["result"],
-                "finding": (row.get("finding") or "").strip(),
-                "rectification": (row.get("rectification") or "").strip(),
-                "rectify_by": row.get("rectify_by"),
-                "recorded_by": _user(actor),
-            },
-        )
+    return own_items, by_item
+
+
+def _entry_fields(row: dict) -> dict:
+    return {
+        "result": row["result"],
+        "finding": (row.get("finding") or "").strip(),
+        "rectification": (row.get("rectification") or "").strip(),
+        "rectify_by": row.get("rectify_by"),
+    }
+
+
+def _form_finding(own_items: dict, by_item: dict) -> tuple[str, str]:
+    """What the department's enforcement action says the visit found."""
     failed = [own_items[pk].name for pk, row in by_item.items() if row["result"] == ItemResult.FAIL]
+    if failed:
+        return Finding.PROBLEMS, "一表通查：不符合 " + "、".join(failed)
+    return Finding.CLEAN, "一表通查：所查事项均符合"
+
+
+@transaction.atomic
+def form_results_record(*, actor, visit: JointVisit, department, results: list[dict]):
+    """One department's lines of the consolidated form — per item: result, finding,
+    rectification and deadline — and its enforcement action in the enterprise's file."""
+    visit = _lock(visit)
+    own_items, by_item = _form_rows(actor, visit, department, results)
+    if FormEntry.objects.filter(joint_visit=visit, item_id__in=own_items).exists():
+        # Its action is already in the enterprise's file: a second entry would count twice.
+        raise ValidationError(
+            {"__all__": f"“{department.name}”已录入本次一表通查结果；如有错误，请更正"}
+        )
+    FormEntry.objects.bulk_create(
+        FormEntry(joint_visit=visit, item_id=pk, recorded_by=_user(actor), **_entry_fields(row))
+        for pk, row in by_item.items()
+    )
+    finding, summary = _form_finding(own_items, by_item)
     action = visit_services.visit_result_record(
         actor=actor,
         visit=visit.visit,
         department=department,
         kind=ActionKind.INSPECTION,
         items=list(own_items.values()),
-        finding=Finding.PROBLEMS if failed else Finding.CLEAN,
-        summary=("一表通查：不符合 " + "、".join(failed)) if failed else "一表通查：所查事项均符合",
+        finding=finding,
+        summary=summary,
     )
     audit_record(
         actor=actor,
@@ -318,6 +337,59 @@ def form_results_record(*, actor, visit: JointVisit, department, results: list[d
         },
     )
     return action
+
+
+@transaction.atomic
+def form_results_correct(
+    *, actor, visit: JointVisit, department, results: list[dict], reason: str
+) -> list[FormEntry]:
+    """Correct a department's results entered wrongly, with the reason: its lines change,
+    and so does what its enforcement action found; the visit still counts once. The audit
+    event keeps the lines as they were."""
+    visit = _lock(visit)
+    own_items, by_item = _form_rows(actor, visit, department, results)
+    entries = {
+        e.item_id: e for e in FormEntry.objects.filter(joint_visit=visit, item_id__in=own_items)
+    }
+    if len(entries) < len(own_items):
+        raise ValidationError({"__all__": f"“{department.name}”尚未录入结果，请直接录入"})
+    if not reason.strip():
+        raise ValidationError({"reason": "请说明更正的理由，如“误将第 2 项选为不符合”"})
+    changed = {
+        pk: fields
+        for pk, row in by_item.items()
+        if (fields := _entry_fields(row)) != {f: getattr(entries[pk], f) for f in fields}
+    }
+    if not changed:
+        raise ValidationError({"__all__": "与已录入的结果相同，没有需要更正的内容"})
+    before = {str(pk): entries[pk].get_result_display() for pk in changed}
+    now = timezone.now()
+    for pk, fields in changed.items():
+        entry = entries[pk]
+        for name, value in fields.items():
+            setattr(entry, name, value)
+        entry.corrected_at, entry.correction_reason = now, reason.strip()
+        entry.recorded_by = _user(actor)
+        entry.save()
+    action = visit.visit.actions.filter(department=department).order_by("pk").first()
+    finding, summary = _form_finding(own_items, by_item)
+    if action is not None and (action.finding, action.summary) != (finding, summary):
+        enforcement_services.action_correct(
+            actor=actor, action=action, finding=finding, summary=summary, reason=reason
+        )
+    audit_record(
+        actor=actor,
+        verb="joint_form.correct",
+        obj=visit,
+        payload={
+            "department": department.code,
+            "items": sorted(own_items[pk].code for pk in changed),
+            "before": before,
+            "after": {str(pk): entries[pk].get_result_display() for pk in changed},
+            "reason": reason.strip(),
+        },
+    )
+    return [entries[pk] for pk in changed]
 
 
 # ---------------------------------------------------------------- the enterprise's days

@@ -125,6 +125,15 @@ class ResultsForm:
                 self.non_row_errors.extend(texts)
 
 
+class CorrectionReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("更正理由"),
+        max_length=500,
+        error_messages={"required": _("请说明更正的理由，如“误将第 2 项选为不符合”")},
+        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+    )
+
+
 def _initial(entry) -> dict:
     if entry is None:
         return {}

@@ -321,6 +321,8 @@ class FormEntry(models.Model):
     finding = models.TextField("检查情况", blank=True)
     rectification = models.TextField("整改要求", blank=True)
     rectify_by = models.DateField("整改期限", null=True, blank=True)
+    corrected_at = models.DateTimeField("更正时间", null=True, blank=True)
+    correction_reason = models.TextField("更正理由", blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="录入人",

@@ -6,6 +6,11 @@ app_name = "planning_forms"
 urlpatterns = [
     path("forms/<int:pk>/", views_forms.form_detail, name="form"),
     path("forms/<int:pk>/results/", views_forms.form_results, name="form-results"),
+    path(
+        "forms/<int:pk>/results/correct/",
+        views_forms.form_results_correct,
+        name="form-results-correct",
+    ),
     path("forms/<int:pk>/pdf/", views_forms.form_pdf, name="form-pdf"),
     path("forms/<int:pk>/xlsx/", views_forms.form_xlsx, name="form-xlsx"),
     path("park-days/", views_forms.park_day_list, name="park-day-list"),

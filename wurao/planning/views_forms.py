@@ -24,6 +24,7 @@ from wurao.accounts.scope import scope_for
 from wurao.planning import coordination, exports, park_days, selectors
 from wurao.planning.choices import JointVisitStatus, ParkDayStatus
 from wurao.planning.forms_results import (
+    CorrectionReasonForm,
     ObserverFormSet,
     ParkDayDrawForm,
     ParkDayForm,
@@ -70,26 +71,34 @@ def _own_lines(user, form: selectors.ConsolidatedForm) -> list:
     return [(n, line) for n, line in enumerate(form.lines, start=1) if line.department == name]
 
 
-def _results_state(user, visit: JointVisit, own_lines) -> tuple[bool, str]:
-    """Whether this user may enter results now, and if not, why (shown to department users)."""
+ENTER, CORRECT = "enter", "correct"
+
+
+def _results_state(user, visit: JointVisit, own_lines) -> tuple[str, str]:
+    """What this user may do with the department's results now (ENTER, CORRECT or nothing)
+    and a note on it for department users."""
     if not own_lines:
-        return False, ""
+        return "", ""
     if visit.status != JointVisitStatus.CONFIRMED or visit.visit is None:
-        return False, _("入企经街道确认后，才能录入本部门的检查结果。")
-    if visit.visit.status not in RESULTS_OPEN:
-        return False, _("执法人员在入企码页面签到、开始检查后，才能录入检查结果。")
+        return "", _("入企经街道确认后，才能录入本部门的检查结果。")
     if all(line.entry for _n, line in own_lines):
-        return False, _("本部门的检查结果已录入，并已记入企业执法档案。")
-    return True, ""
+        return CORRECT, _(
+            "本部门的检查结果已录入，并已记入企业执法档案；如有错误，可在下方说明理由后更正。"
+        )
+    if visit.visit.status not in RESULTS_OPEN:
+        return "", _("执法人员在入企码页面签到、开始检查后，才能录入检查结果。")
+    return ENTER, ""
 
 
-def _form_context(request, visit: JointVisit, *, results_form=None) -> dict:
+def _form_context(request, visit: JointVisit, *, results_form=None, reason_form=None) -> dict:
     form = selectors.consolidated_form(visit=visit)
     verify_url = _verify_url(request, visit)
     own_lines = _own_lines(request.user, form)
-    may_enter, why_not = _results_state(request.user, visit, own_lines)
-    if may_enter and results_form is None:
+    mode, note = _results_state(request.user, visit, own_lines)
+    if mode and results_form is None:
         results_form = ResultsForm(rows=own_lines, visit_date=visit.date)
+    if mode == CORRECT and reason_form is None:
+        reason_form = CorrectionReasonForm()
     return {
         "visit": visit,
         "form": form,
@@ -98,8 +107,10 @@ def _form_context(request, visit: JointVisit, *, results_form=None) -> dict:
         "verify_url": verify_url,
         "qr_svg": _qr_svg(verify_url),
         "confirmed": visit.status == JointVisitStatus.CONFIRMED,
-        "results_form": results_form if may_enter else None,
-        "results_note": why_not,
+        "results_mode": mode,
+        "results_form": results_form if mode else None,
+        "reason_form": reason_form if mode == CORRECT else None,
+        "results_note": note,
         "own_department": request.user.department.name if own_lines else "",
     }
 
@@ -111,40 +122,72 @@ def form_detail(request, pk: int):
     return render(request, "planning/form_detail.html", _form_context(request, visit))
 
 
-@login_required
-@require_POST
-def form_results(request, pk: int):
+def _results_post(request, pk: int, mode: str):
+    """The department's results sent from the form page: entered (ENTER) or corrected with a
+    reason (CORRECT); refused ones come back beside the rows they name."""
     visit = _visible_visit(request.user, pk)
-    form = selectors.consolidated_form(visit=visit)
-    own_lines = _own_lines(request.user, form)
-    may_enter, why_not = _results_state(request.user, visit, own_lines)
-    if not may_enter:
+    own_lines = _own_lines(request.user, selectors.consolidated_form(visit=visit))
+    allowed, note = _results_state(request.user, visit, own_lines)
+    if allowed != mode:
         if not own_lines:
             raise PermissionDenied(_("只有参加本次入企的部门可以录入检查结果"))
-        messages.error(request, why_not)
+        messages.error(request, note or _("本部门的检查结果尚未录入，请先录入。"))
         return redirect("planning_forms:form", pk=visit.pk)
+    department = request.user.department
     results = ResultsForm(request.POST, rows=own_lines, visit_date=visit.date)
-    if results.is_valid():
+    reason = CorrectionReasonForm(request.POST) if mode == CORRECT else None
+    valid = results.is_valid()
+    if reason is not None:
+        valid = reason.is_valid() and valid
+    if valid:
         try:
-            coordination.form_results_record(
-                actor=request.user,
-                visit=visit,
-                department=request.user.department,
-                results=results.results(),
-            )
+            if mode == ENTER:
+                coordination.form_results_record(
+                    actor=request.user,
+                    visit=visit,
+                    department=department,
+                    results=results.results(),
+                )
+                done = _(
+                    "已录入%(department)s的检查结果，并记入企业执法档案（本次联合入企计为一次）。"
+                ) % {"department": department.name}
+            else:
+                changed = coordination.form_results_correct(
+                    actor=request.user,
+                    visit=visit,
+                    department=department,
+                    results=results.results(),
+                    reason=reason.cleaned_data["reason"],
+                )
+                done = _("已更正%(department)s的 %(n)s 项检查结果，企业执法档案随之更新。") % {
+                    "department": department.name,
+                    "n": len(changed),
+                }
         except ValidationError as error:
+            if reason is not None and hasattr(error, "error_dict") and "reason" in error.error_dict:
+                reason.add_error("reason", error.error_dict.pop("reason"))
             results.add_service_error(error)
         else:
-            messages.success(
-                request,
-                _("已录入%(department)s的检查结果，并记入企业执法档案（本次联合入企计为一次）。")
-                % {"department": request.user.department.name},
-            )
+            messages.success(request, done)
             return redirect("planning_forms:form", pk=visit.pk)
     visit.refresh_from_db()
     return render(
-        request, "planning/form_detail.html", _form_context(request, visit, results_form=results)
+        request,
+        "planning/form_detail.html",
+        _form_context(request, visit, results_form=results, reason_form=reason),
     )
+
+
+@login_required
+@require_POST
+def form_results(request, pk: int):
+    return _results_post(request, pk, ENTER)
+
+
+@login_required
+@require_POST
+def form_results_correct(request, pk: int):
+    return _results_post(request, pk, CORRECT)
 
 
 def _filename(visit: JointVisit, ext: str) -> str:

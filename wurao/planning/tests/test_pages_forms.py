@@ -10,6 +10,7 @@ import pytest
 
 from wurao.accounts.choices import Role
 from wurao.accounts.tests.factories import UserFactory
+from wurao.audit.models import AuditEvent
 from wurao.catalogue.tests.factories import InspectionItemFactory
 from wurao.enforcement.models import EnforcementAction
 from wurao.planning import coordination, services
@@ -284,6 +285,102 @@ def test_results_land_in_the_form_and_the_enterprise_file_once(client, joint):
     assert action.visit == joint.visit.visit and action.department == joint.market.department
     entry = FormEntry.objects.get()
     assert (entry.result, entry.rectify_by.isoformat()) == (ItemResult.FAIL, deadline)
+
+
+# ---------------------------------------------------------------- corrections
+
+
+def _entered(client, joint, result=ItemResult.FAIL):
+    """The market department's result entered through the page (a failing item by default)."""
+    client.force_login(joint.market.admin)
+    deadline = (joint.visit.date + datetime.timedelta(days=15)).isoformat()
+    fail = result == ItemResult.FAIL
+    client.post(
+        form_url(joint, "results/"),
+        _row(
+            joint.market.item,
+            result,
+            finding="压力容器超期未检" if fail else "",
+            rectification="十五日内完成定期检验" if fail else "",
+            rectify_by=deadline if fail else "",
+        ),
+    )
+    return EnforcementAction.objects.get()
+
+
+def test_a_result_entered_wrongly_is_corrected_with_its_reason(client, joint):
+    # given the market department entered "不符合" by mistake
+    action = _entered(client, joint)
+    assert action.finding == "problems"
+
+    # when it corrects the item to "符合" and says why
+    response = client.post(
+        form_url(joint, "results/correct/"),
+        {**_row(joint.market.item, ItemResult.PASS), "reason": "误选为不符合，现场核查为合格"},
+        follow=True,
+    )
+
+    # then the form, the enterprise's file and the audit log all say so, and the visit still
+    # has one action from the department
+    page = response.content.decode()
+    assert "已更正区市场监督管理局的 1 项检查结果" in page
+    assert 'data-result="pass"' in page and "更正：误选为不符合，现场核查为合格" in page
+    entry = FormEntry.objects.get()
+    assert (entry.result, entry.rectification, entry.rectify_by) == (ItemResult.PASS, "", None)
+    action.refresh_from_db()
+    assert (action.finding, action.summary) == ("clean", "一表通查：所查事项均符合")
+    assert EnforcementAction.objects.count() == 1
+    event = AuditEvent.objects.filter(verb="joint_form.correct").get()
+    assert event.payload["before"] == {str(joint.market.item.pk): "不符合"}
+    assert event.payload["after"] == {str(joint.market.item.pk): "符合"}
+    assert event.payload["reason"] == "误选为不符合，现场核查为合格"
+    assert AuditEvent.objects.filter(verb="enforcement_action.correct").count() == 1
+
+
+def test_a_correction_needs_a_reason_and_a_change(client, joint):
+    _entered(client, joint, ItemResult.PASS)
+
+    without_reason = client.post(
+        form_url(joint, "results/correct/"), _row(joint.market.item, ItemResult.PASS)
+    ).content.decode()
+    unchanged = client.post(
+        form_url(joint, "results/correct/"),
+        {**_row(joint.market.item, ItemResult.PASS), "reason": "复核"},
+    ).content.decode()
+
+    assert "请说明更正的理由" in without_reason
+    assert "与已录入的结果相同，没有需要更正的内容" in unchanged
+    assert FormEntry.objects.get().corrected_at is None
+    assert not AuditEvent.objects.filter(verb="joint_form.correct").exists()
+
+
+def test_nothing_to_correct_before_results_are_entered(client, joint):
+    client.force_login(joint.market.admin)
+
+    page = client.get(form_url(joint)).content.decode()
+    response = client.post(
+        form_url(joint, "results/correct/"),
+        {**_row(joint.market.item, ItemResult.PASS), "reason": "更正"},
+        follow=True,
+    )
+
+    assert 'id="correct"' not in page
+    assert "尚未录入，请先录入" in response.content.decode()
+    assert not FormEntry.objects.exists()
+
+
+def test_another_department_cannot_correct_our_results(client, joint):
+    _entered(client, joint)
+    client.force_login(joint.environment.admin)
+
+    response = client.post(
+        form_url(joint, "results/correct/"),
+        {**_row(joint.market.item, ItemResult.PASS), "reason": "代为更正"},
+        follow=True,
+    )
+
+    assert FormEntry.objects.get().result == ItemResult.FAIL
+    assert "尚未录入" in response.content.decode()  # its own lines are still empty
 
 
 def test_only_departments_on_the_visit_may_post_results(client, joint, street):
