@@ -427,3 +427,20 @@ def test_a_department_enters_its_results_in_the_browser(page, live_server, stree
     assert "十日内设置排放口标识并提交监测报告" in page.inner_text("#form-table")
     if os.environ.get("WURAO_SCREENSHOTS"):
         page.screenshot(path=str(SCREENSHOTS / "joint-form.png"), full_page=True)
+
+    # when the department finds it marked the wrong result and corrects it with a reason
+    page.click("#correct summary")
+    page.check(f"{prefix}-result_0")
+    page.fill(f"{prefix}-rectification", "")
+    page.fill(f"{prefix}-rectify_by", "")
+    page.click("#correct-submit")
+    page.wait_for_selector("#correct-errors, #correct [data-field='reason']")
+    assert "请说明更正的理由" in page.inner_text("#correct")
+    page.fill("#id_reason", "排放口标识已设置，现场误判")
+    page.click("#correct-submit")
+
+    # then the table shows the corrected result with its date and reason
+    page.wait_for_selector(".form-line[data-result='pass']")
+    assert "更正：排放口标识已设置，现场误判" in page.inner_text("#form-table")
+    if os.environ.get("WURAO_SCREENSHOTS"):
+        page.screenshot(path=str(SCREENSHOTS / "joint-form-corrected.png"), full_page=True)
