@@ -379,6 +379,19 @@ def test_a_bad_filter_is_named_in_chinese(justice_user):
     assert response.json()["year"] == ["请输入有效的年份，如 2020"]
 
 
+def _action_on(visit) -> EnforcementAction:
+    """An inspection recorded on the visit by its lead department."""
+    return EnforcementAction.objects.create(
+        enterprise=visit.enterprise,
+        department=visit.department,
+        department_level=visit.department.level,
+        date=visit.date,
+        kind="inspection",
+        origin="plan",
+        visit=visit,
+    )
+
+
 def test_the_detail_shows_officers_items_approval_and_actions(
     department, enterprise, inspector, item
 ):
@@ -389,15 +402,7 @@ def test_the_detail_shows_officers_items_approval_and_actions(
     visit = VisitFactory(
         enterprise=enterprise, department=department, officers=[officer], items=[item]
     )
-    action = EnforcementAction.objects.create(
-        enterprise=enterprise,
-        department=department,
-        department_level=department.level,
-        date=visit.date,
-        kind="inspection",
-        origin="plan",
-        visit=visit,
-    )
+    action = _action_on(visit)
 
     # when the inspector opens it by its code, typed with a dash and in lower case
     response = client_for(inspector).get(f"/api/visits/{visit.code_display.lower()}/")
@@ -442,15 +447,7 @@ def test_the_detail_answer_is_what_its_documented_serializer_gives(
         override_reason="群众举报线索紧急",
         override_decided_at=timezone.now(),
     )
-    EnforcementAction.objects.create(
-        enterprise=enterprise,
-        department=department,
-        department_level=department.level,
-        date=visit.date,
-        kind="inspection",
-        origin="plan",
-        visit=visit,
-    )
+    _action_on(visit)
     request = rf.get("/api/visits/")
     loaded = apis._loaded(visit, scope=scope_for(inspector))
 
