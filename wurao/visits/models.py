@@ -56,8 +56,14 @@ class Visit(models.Model):
     code = models.CharField("入企码", max_length=CODE_LENGTH, unique=True, default=visit_code_new)
     # A mobile client's id for the registration: a retry never creates a second visit.
     client_id = models.UUIDField("客户端编号", null=True, blank=True, unique=True)
+    # No single-column indexes on enterprise and department: the (enterprise, date) and
+    # (department, date) indexes below serve those look-ups, and each insert kept two more.
     enterprise = models.ForeignKey(
-        "registry.Enterprise", verbose_name="企业", on_delete=models.PROTECT, related_name="visits"
+        "registry.Enterprise",
+        verbose_name="企业",
+        on_delete=models.PROTECT,
+        related_name="visits",
+        db_index=False,
     )
     kind = models.CharField("类别", max_length=16, choices=VisitKind.choices)
     origin = models.CharField("检查来源", max_length=20, choices=VisitOrigin.choices, blank=True)
@@ -69,6 +75,7 @@ class Visit(models.Model):
         verbose_name="牵头单位",
         on_delete=models.PROTECT,
         related_name="led_visits",
+        db_index=False,
     )
     # Every department on site: one for most visits, several for a joint visit.
     departments = models.ManyToManyField(
