@@ -7,10 +7,10 @@ from datetime import date, timedelta
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy as _
 
 from wurao.planning.choices import ItemResult, ObserverRole
-from wurao.planning.park_days import WEEKDAYS
 
 DATE_INVALID = _("请填写日期，如 2027-03-31")
 

@@ -15,6 +15,7 @@ from django.db.models import Case, Value, When
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.utils.dates import WEEKDAYS  # 星期一… in Chinese, Monday… in English
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -274,7 +275,7 @@ def _park_day_list_page(request, *, setting_form=None, status=200):
     context = {
         "street": street,
         "setting": setting,
-        "weekday_label": park_days.WEEKDAYS[setting.weekday] if setting else "",
+        "weekday_label": WEEKDAYS[setting.weekday] if setting else "",
         "setting_form": setting_form,
         "page_obj": page,
         "page_range": page_range(page),
@@ -306,8 +307,8 @@ def park_day_setting(request):
         return _park_day_list_page(request, setting_form=form)
     messages.success(
         request,
-        _("已设定%(street)s每周%(weekday)s为联合整园执法日。")
-        % {"street": target.name, "weekday": park_days.WEEKDAYS[form.cleaned_data["weekday"]]},
+        _("已设定%(street)s每%(weekday)s为联合整园执法日。")
+        % {"street": target.name, "weekday": WEEKDAYS[form.cleaned_data["weekday"]]},
     )
     return redirect("planning_forms:park-day-list")
 
@@ -389,7 +390,7 @@ def _new_page(request, form, formset, street, setting):
         "formset": formset,
         "street": street,
         "setting": setting,
-        "weekday_label": park_days.WEEKDAYS[setting.weekday] if setting else "",
+        "weekday_label": WEEKDAYS[setting.weekday] if setting else "",
         "candidates": list(registry_selectors.park_list().filter(street=street))
         if street
         else None,

@@ -60,7 +60,9 @@ def test_the_coordinator_sets_the_weekly_day(coordinator, street):
     response = coordinator.post(f"{LIST}setting/", {"weekday": WEDNESDAY}, follow=True)
 
     assert ParkDaySetting.objects.get(street=street).weekday == WEDNESDAY
-    assert "每周三为联合整园执法日" in response.content.decode()
+    page = response.content.decode()
+    assert "已设定福城街道每星期三为联合整园执法日" in page
+    assert "本街道每星期三为联合整园执法日" in page
 
 
 def test_a_weekend_day_is_refused_with_the_field_named(coordinator, street):
