@@ -8,6 +8,7 @@ template asks for "Noto Sans CJK SC" first, and WeasyPrint embeds the glyphs it 
 import io
 from dataclasses import dataclass
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
@@ -95,6 +96,20 @@ def result_text(line: FormLine) -> str:
     return line.entry.get_result_display() if line.entry else ""
 
 
+def finding_text(line: FormLine) -> str:
+    """What was found, and when and why it was corrected if it was."""
+    entry = line.entry
+    if entry is None:
+        return ""
+    if entry.corrected_at is None:
+        return entry.finding
+    note = _("%(day)s 更正：%(reason)s") % {
+        "day": timezone.localtime(entry.corrected_at).date().isoformat(),
+        "reason": entry.correction_reason,
+    }
+    return f"{entry.finding}\n{note}".strip()
+
+
 def form_xlsx(form: ConsolidatedForm, *, verify_url: str) -> bytes:
     """One sheet: the title, the header block, the table of items with results, and the
     signature lines — the same content as the printed form."""
@@ -153,7 +168,7 @@ def form_xlsx(form: ConsolidatedForm, *, verify_url: str) -> bytes:
                 line.item.legal_basis,
                 line.item.check_points,
                 result_text(line),
-                entry.finding if entry else "",
+                finding_text(line),
                 entry.rectification if entry else "",
                 entry.rectify_by.isoformat() if entry and entry.rectify_by else "",
             ]

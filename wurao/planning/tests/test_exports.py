@@ -171,6 +171,27 @@ def test_the_workbook_has_the_header_items_results_and_rectification(client, rec
     assert sheet.cell(row=cells.index(list(failing)) + 1, column=8).alignment.wrap_text
 
 
+def test_the_workbook_shows_a_corrected_result_with_its_date_and_reason(client, recorded):
+    # given the environment department corrects its failing item to compliant
+    coordination.form_results_correct(
+        actor=recorded.environment.admin,
+        visit=recorded.visit,
+        department=recorded.environment.department,
+        results=[
+            {"item": recorded.environment.item, "result": ItemResult.PASS, "finding": "已补办"}
+        ],
+        reason="排污登记早已办理，现场未能出示",
+    )
+    client.force_login(recorded.market.admin)
+
+    sheet = load_workbook(io.BytesIO(client.get(form_url(recorded, "xlsx/")).content)).active
+    line = next(row for row in sheet.iter_rows(values_only=True) if row[2] == "排污许可执行情况")
+
+    # then the line has the new result, and its finding says when and why it changed
+    assert line[5] == "符合" and line[7] is None
+    assert line[6].startswith("已补办\n") and "更正：排污登记早已办理，现场未能出示" in line[6]
+
+
 def test_the_workbook_lists_the_officers(client, recorded):
     client.force_login(recorded.market.admin)
 
