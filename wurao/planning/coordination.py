@@ -294,6 +294,15 @@ def _entry_fields(row: dict) -> dict:
     }
 
 
+def _entry_json(entry: FormEntry) -> dict:
+    return {
+        "result": entry.get_result_display(),
+        "finding": entry.finding,
+        "rectification": entry.rectification,
+        "rectify_by": entry.rectify_by.isoformat() if entry.rectify_by else None,
+    }
+
+
 def _form_finding(own_items: dict, by_item: dict) -> tuple[str, str]:
     """What the department's enforcement action says the visit found."""
     failed = [own_items[pk].name for pk, row in by_item.items() if row["result"] == ItemResult.FAIL]
@@ -362,7 +371,7 @@ def form_results_correct(
     }
     if not changed:
         raise ValidationError({"__all__": "与已录入的结果相同，没有需要更正的内容"})
-    before = {str(pk): entries[pk].get_result_display() for pk in changed}
+    before = {str(pk): _entry_json(entries[pk]) for pk in changed}
     now = timezone.now()
     for pk, fields in changed.items():
         entry = entries[pk]
@@ -385,7 +394,7 @@ def form_results_correct(
             "department": department.code,
             "items": sorted(own_items[pk].code for pk in changed),
             "before": before,
-            "after": {str(pk): entries[pk].get_result_display() for pk in changed},
+            "after": {str(pk): _entry_json(entries[pk]) for pk in changed},
             "reason": reason.strip(),
         },
     )

@@ -331,8 +331,9 @@ def test_a_result_entered_wrongly_is_corrected_with_its_reason(client, joint):
     assert (action.finding, action.summary) == ("clean", "一表通查：所查事项均符合")
     assert EnforcementAction.objects.count() == 1
     event = AuditEvent.objects.filter(verb="joint_form.correct").get()
-    assert event.payload["before"] == {str(joint.market.item.pk): "不符合"}
-    assert event.payload["after"] == {str(joint.market.item.pk): "符合"}
+    before, after = (event.payload[k][str(joint.market.item.pk)] for k in ("before", "after"))
+    assert before["result"] == "不符合" and before["rectification"] == "十五日内完成定期检验"
+    assert after == {"result": "符合", "finding": "", "rectification": "", "rectify_by": None}
     assert event.payload["reason"] == "误选为不符合，现场核查为合格"
     assert AuditEvent.objects.filter(verb="enforcement_action.correct").count() == 1
 
