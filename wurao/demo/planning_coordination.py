@@ -329,6 +329,33 @@ def demo_past_forms(
         log(
             f"{registered.code_display} {day} {enterprise.name}：联合检查已完成，一表通查结果已录入"
         )
+        if spec is PAST_VISITS[0]:
+            _correction(scene, visit)
+            log(f"{registered.code_display}：消防救援大队更正了一项检查情况（少记一具灭火器）")
+
+
+def _correction(scene: PlanningScene, visit: JointVisit) -> None:
+    """The fire brigade's line said two extinguishers; the officers' notes say three."""
+    department = scene.departments["XFJY"]
+    rows = [
+        {
+            "item": entry.item,
+            "result": entry.result,
+            "finding": entry.finding.replace("两具灭火器", "三具灭火器"),
+            "rectification": entry.rectification,
+            "rectify_by": entry.rectify_by,
+        }
+        for entry in FormEntry.objects.filter(
+            joint_visit=visit, item__department=department
+        ).select_related("item")
+    ]
+    coordination.form_results_correct(
+        actor=scene.filer("XFJY"),
+        visit=visit,
+        department=department,
+        results=rows,
+        reason="核对现场记录：压力不足的灭火器为三具，录入时少记一具",
+    )
 
 
 def demo_key_form(scene: PlanningScene, result: PlanningResult) -> None:

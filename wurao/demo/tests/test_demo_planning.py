@@ -269,6 +269,16 @@ def test_a_joint_visit_of_the_last_weeks_has_its_form_filled_with_a_failing_line
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
 
 
+def test_the_fire_brigade_corrected_one_line_of_a_past_form(built_demo, client):
+    corrected = FormEntry.objects.get(corrected_at__isnull=False)
+
+    assert "三具灭火器" in corrected.finding and "少记一具" in corrected.correction_reason
+    assert corrected.item.department.code == "XFJY"
+    client.force_login(_user("sfj"))
+    page = client.get(f"/planning/forms/{corrected.joint_visit_id}/").content.decode()
+    assert "更正：核对现场记录" in page
+
+
 # ---------------------------------------------------------------- park days
 
 
