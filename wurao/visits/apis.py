@@ -430,6 +430,11 @@ def _detail(request, visit: Visit) -> dict:
     }
 
 
+def _detail_loaded(request, visit: Visit) -> dict:
+    """The detail of a visit read from the database, with what the requester may see."""
+    return _detail(request, _loaded(visit, scope=scope_for(request.user)))
+
+
 def _visit_for(request, code: str) -> Visit:
     try:
         return selectors.visit_get(scope=scope_for(request.user), code=code)
@@ -562,7 +567,7 @@ class VisitListApi(GenericAPIView):
             return _client_id_reused("register")
         if visit.registered_at < started:
             # visit_register returned the visit the first attempt created.
-            return Response(_detail(request, _loaded(visit, scope=scope_for(user))))
+            return Response(_detail_loaded(request, visit))
         departments = dict.fromkeys([reg.department, *(o.department for o in reg.officers)])
         visit = _with_lists(visit, departments=departments, officers=reg.officers, items=reg.items)
         return Response(_detail(request, visit), status=status.HTTP_201_CREATED)
@@ -637,4 +642,4 @@ class VisitDetailApi(APIView):
     )
     def get(self, request, code: str):
         visit = _visit_for(request, code)
-        return Response(_detail(request, _loaded(visit, scope=scope_for(request.user))))
+        return Response(_detail_loaded(request, visit))

@@ -12,7 +12,6 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from wurao.accounts.scope import scope_for
 from wurao.enforcement.choices import ActionKind, Finding, Severity
 from wurao.registry.credit_code import CreditCodeError, credit_code_normalise
 from wurao.visits import services
@@ -26,11 +25,10 @@ from wurao.visits.apis import (
     _client_id_field,
     _client_id_reused,
     _codes,
-    _detail,
+    _detail_loaded,
     _earlier,
     _invalid,
     _items_by_code,
-    _loaded,
     _officers_by_badge,
     _replay,
     _text,
@@ -120,9 +118,7 @@ class VisitCheckInApi(APIView):
             done = services.visit_check_in(
                 actor=request.user, visit=visit, method=data["method"], scanned=data["scanned"]
             )
-            return status.HTTP_200_OK, _detail(
-                request, _loaded(done, scope=scope_for(request.user))
-            )
+            return status.HTTP_200_OK, _detail_loaded(request, done)
 
         return _once(
             request, client_id=data["client_id"], action=f"check_in:{visit.code}", write=write
@@ -148,9 +144,7 @@ class VisitCheckOutApi(APIView):
 
         def write():
             done = services.visit_check_out(actor=request.user, visit=visit)
-            return status.HTTP_200_OK, _detail(
-                request, _loaded(done, scope=scope_for(request.user))
-            )
+            return status.HTTP_200_OK, _detail_loaded(request, done)
 
         return _once(
             request, client_id=data["client_id"], action=f"check_out:{visit.code}", write=write
@@ -249,9 +243,7 @@ class VisitCancelApi(APIView):
 
         def write():
             done = services.visit_cancel(actor=request.user, visit=visit, reason=data["reason"])
-            return status.HTTP_200_OK, _detail(
-                request, _loaded(done, scope=scope_for(request.user))
-            )
+            return status.HTTP_200_OK, _detail_loaded(request, done)
 
         return _once(
             request, client_id=data["client_id"], action=f"cancel:{visit.code}", write=write

@@ -14,6 +14,7 @@ from wurao.catalogue.tests.factories import InspectionItemFactory
 from wurao.enforcement.choices import ActionKind, Finding
 from wurao.enforcement.models import EnforcementAction
 from wurao.registry.choices import Level
+from wurao.registry.credit_code import credit_code_complete
 from wurao.registry.tests.factories import (
     DepartmentFactory,
     EnterpriseFactory,
@@ -211,11 +212,12 @@ def test_missing_fields_are_named_beside_the_fields_in_chinese(
 def test_an_unknown_credit_code_is_refused_at_the_enterprise_field(
     admin_client, officers, item, today, enterprise
 ):
-    data = _form(enterprise, officers, [item], today, enterprise="91440300MA5XXXXXXX")
+    unknown = credit_code_complete("91440300MA5DQ7R2L")  # well formed, in nobody's registry
+    data = _form(enterprise, officers, [item], today, enterprise=unknown)
 
     body = admin_client.post(NEW, data).content.decode()
 
-    assert "找不到“91440300MA5XXXXXXX”" in body
+    assert f"找不到“{unknown}”" in body
     assert not Visit.objects.exists()
 
 
