@@ -53,8 +53,10 @@ def _streams(pdf: bytes) -> list[bytes]:
     out = []
     for match in re.finditer(rb"stream\r?\n", pdf):
         end = pdf.find(b"endstream", match.end())
+        # The stream's last compressed byte may itself be CR or LF, so the end-of-line before
+        # "endstream" is not stripped: the decompressor leaves whatever follows the data unused.
         try:
-            out.append(zlib.decompress(pdf[match.end() : end].rstrip(b"\r\n")))
+            out.append(zlib.decompressobj().decompress(pdf[match.end() : end]))
         except zlib.error:
             continue
     return out
