@@ -118,6 +118,34 @@ def test_each_code_state_says_plainly_what_the_enterprise_may_do(
     assert sentence in _sentence(page)
 
 
+@pytest.mark.parametrize(
+    ("status", "decided", "said"),
+    [
+        (VisitStatus.PENDING_OVERRIDE, False, "突破规则的申请尚待第二审批人审批"),
+        (VisitStatus.REGISTERED, True, "已说明理由并经第二审批人批准"),
+        (VisitStatus.REJECTED, True, "突破规则的申请未获第二审批人批准"),
+    ],
+)
+def test_an_override_is_described_as_its_second_approver_decided(client, status, decided, said):
+    # given a registration over the department cap whose override is pending, approved or refused
+    _visit(
+        status=status,
+        violations=[
+            {"rule": "department_cap", "label": "本部门年度检查上限", "message": "", "visits": []}
+        ],
+        override_reason="群众反映强烈",
+        override_decided_at=timezone.now() if decided else None,
+    )
+
+    # when its code is checked
+    approval = re.search(
+        r'id="visit-override">(.*?)</p>', client.get("/v/ABCDEFGH/").content.decode()
+    )
+
+    # then the approval card says what the second approver did, and names the rule broken
+    assert said in approval.group(1) and "本部门年度检查上限" in approval.group(1)
+
+
 def test_an_unknown_code_says_the_enterprise_may_refuse_and_looks_the_same_for_any_code(client):
     # given a registered visit, and two codes that are not it
     _visit()
