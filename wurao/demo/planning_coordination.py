@@ -2,16 +2,17 @@
 proposals, and the joint visits of the last weeks with their consolidated forms filled in.
 
 Next month, through the coordination services as `fucheng`: the key enterprise's joint visit
-and several others confirmed (each registered as one Visit, judged by the visit rules; a refusal
-is logged and the proposal left for the coordinator), one proposal moved to another day, and the
-key enterprise (`qiye`) asking to move its other proposal, waiting for the coordinator.
+(its departments then name their officers, the lead with its approval) and several others
+confirmed (each registered as one Visit, judged by the visit rules; a refusal is logged and
+the proposal left for the coordinator), one proposal moved to another day, and the key
+enterprise (`qiye`) asking to move its other proposal, waiting for the coordinator.
 
 The last weeks: three 福城 enterprises each received two departments together. Their plans and
-proposals are rows (the scheduler plans forward, never into the past); the visits are confirmed
-through `joint_visit_confirm`, carried out (officers, check-in and check-out written as history,
-like wurao.demo.visits_year) and each department's results entered through
-`form_results_record`, some items failing with a rectification and a deadline — so the form,
-its PDF and XLSX and the enterprise's file show a finished joint visit.
+proposals are rows (the scheduler plans forward, never into the past); the visits are
+confirmed through `joint_visit_confirm`, carried out (officers, approval, check-in and
+check-out written as history, like wurao.demo.visits_year) and each department's results
+entered through `form_results_record`, some items failing with a rectification and a
+deadline — so the form, its PDF and XLSX and the enterprise's file show a finished joint visit.
 """
 
 import datetime
@@ -31,6 +32,7 @@ from wurao.planning.models import FormEntry, JointVisit, MonthlyPlan, PlannedIns
 from wurao.registry.models import Enterprise
 from wurao.visits.choices import CheckInMethod, VisitOrigin, VisitStatus
 from wurao.visits.models import Visit
+from wurao.visits.services import visit_staff
 
 CONFIRMED_SHOWCASE = 4  # of the other 福城 enterprises' proposals; the next one is moved
 
@@ -138,6 +140,23 @@ def _confirm(actor: Any, visit: JointVisit, log) -> bool:
     return True
 
 
+def _staff(scene: PlanningScene, visit: JointVisit, log) -> None:
+    """Each department names its officers for the confirmed visit, the lead with its approval;
+    the other confirmed visits wait for theirs (their code says so until then)."""
+    officers = Scene(scene.actor, scene.key.pk, scene.today)
+    registered = visit.visit
+    for department in registered.departments.order_by("pk"):
+        lead = department.pk == registered.department_id
+        visit_staff(
+            actor=scene.filer(department.code),
+            visit=registered,
+            department=department,
+            officers=officers.officers(department),
+            **(officers.approval(department, registered.date) if lead else {}),
+        )
+    log(f"{registered.code_display} 各部门已指派执法人员，牵头单位已填写审批")
+
+
 def _move(actor: Any, visit: JointVisit, scene: PlanningScene, log) -> bool:
     """Move the proposal to the first other day every rule allows."""
     entries = list(visit.inspections.filter(status=EntryStatus.ACTIVE))
@@ -191,7 +210,9 @@ def demo_coordinate(
     together = [v for v in key_visits if "SZ-STHJ" in _departments(v)]
     asked = [v for v in key_visits if "SZ-SCJG" in _departments(v) and v not in together]
     for visit in together[:1]:
-        confirmed += _confirm(fucheng, visit, log)
+        if _confirm(fucheng, visit, log):
+            confirmed += 1
+            _staff(scene, visit, log)
     for visit in asked[:1]:
         changes += _request_change(scene, visit, log)
 
@@ -251,6 +272,7 @@ def _carry_out(scene: PlanningScene, officers: Scene, visit: JointVisit) -> Visi
     for department in registered.departments.all():
         registered.officers.add(*officers.officers(department))
     Visit.objects.filter(pk=registered.pk).update(
+        **officers.approval(registered.department, visit.date),
         status=VisitStatus.COMPLETED,
         registered_at=_at(workday(visit.date - datetime.timedelta(days=4), -1), 16),
         checked_in_at=_at(visit.date, 9, 20),

@@ -161,12 +161,13 @@ class Scene:
         self, department: Department, day: datetime.date, *, urgent: bool = False
     ) -> dict[str, Any]:
         """The head of department's approval: two working days ahead, or by telephone on the
-        day when it was urgent."""
+        day when it was urgent; never after today (approval comes before registration)."""
         number = 3 * day.timetuple().tm_yday + department.pk % 3
+        ahead = day if urgent else workday(day - datetime.timedelta(days=2), -1)
         return {
             "approver": approver_title(department.name),
             "approval_ref": approval_ref(approval_prefix(department), day.year, number),
-            "approved_on": day if urgent else workday(day - datetime.timedelta(days=2), -1),
+            "approved_on": min(ahead, self.today),
         }
 
 

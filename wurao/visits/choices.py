@@ -65,4 +65,5 @@ class CodeState(models.TextChoices):
     EXPIRED = "expired", _("已过期")
     CANCELLED = "cancelled", _("已撤销")
     PENDING = "pending", _("尚未获批")
+    INCOMPLETE = "incomplete", _("尚未备齐执法人员或审批")
     UNKNOWN = "unknown", _("查无此码")

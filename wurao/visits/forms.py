@@ -224,6 +224,34 @@ class RegistrationForm(ServiceFormMixin, forms.Form):
 # ---------------------------------------------------------------- one visit
 
 
+class StaffForm(ServiceFormMixin, forms.Form):
+    """A department names its officers for an inspection not carried out yet; the lead
+    department also fills in the approval when the visit has none (a joint visit the street
+    confirmed from the plans)."""
+
+    officers = OfficerChoiceField(
+        label=_("本部门执法人员（不少于两人）"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    approver = forms.CharField(label=_("审批人"), required=False, max_length=50)
+    approval_ref = forms.CharField(label=_("审批文号"), required=False, max_length=60)
+    approved_on = forms.DateField(
+        label=_("审批日期"),
+        required=False,
+        widget=_date_input(),
+        error_messages={"invalid": _("审批日期格式应为 年-月-日")},
+    )
+
+    def __init__(self, *args, officers, approving: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["officers"].queryset = officers
+        if not approving:
+            for name in ("approver", "approval_ref", "approved_on"):
+                del self.fields[name]
+
+
 class CheckInForm(ServiceFormMixin, forms.Form):
     method = forms.ChoiceField(
         label=_("签到方式"),

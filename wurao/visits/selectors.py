@@ -1,5 +1,6 @@
 import json
 import time
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
@@ -253,6 +254,26 @@ def override_queue(*, scope: Scope) -> QuerySet[Visit]:
     )
 
 
+def visit_unready(visit: Visit) -> list[str]:
+    """What an inspection still lacks before the officers may check in: the approval, and at
+    least `min_officers` officers from every department on it. A joint visit the street
+    confirmed from the plans starts with neither; each department names its officers later.
+    Reads the visit's departments and officers (prefetch them for a list)."""
+    if visit.kind != VisitKind.INSPECTION:
+        return []
+    missing = []
+    if not visit.approver:
+        missing.append(f"尚无行政检查审批：由牵头单位{visit.department.name}填写")
+    least = rules_current(as_of=visit.date).min_officers
+    sent = Counter(o.department_id for o in visit.officers.all())
+    missing += [
+        f"{d.name}尚未指派执法人员（至少 {least} 人）"
+        for d in visit.departments.all()
+        if sent[d.pk] < least
+    ]
+    return missing
+
+
 @dataclass(frozen=True)
 class CodeCheck:
     """What anyone who enters or scans a code is told (public, no login)."""
@@ -291,6 +312,8 @@ def visit_code_check(*, raw: str, today: date | None = None) -> CodeCheck:
         state = CodeState.NOT_YET
     elif visit.date < today:
         state = CodeState.EXPIRED
+    elif visit_unready(visit):
+        state = CodeState.INCOMPLETE
     else:
         state = CodeState.VALID
     return CodeCheck(state, visit)

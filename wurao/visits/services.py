@@ -4,6 +4,7 @@ The rules (rules.py) judge a registration; a refusal names each rule it breaks a
 origins that are exempt, and an override needs a reason and a second approver.
 """
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
 from uuid import UUID
@@ -100,25 +101,37 @@ def _check_fields(reg: Registration, rules: visit_rules.VisitRules, today: date)
     foreign = [i.code for i in reg.items if not i.active or i.department_id not in departments]
     if foreign:
         errors["items"] = f"检查事项 {'、'.join(foreign)} 不在入企部门公布的有效检查事项清单内"
+    officers = _officer_error(reg.officers, departments, day=reg.day, rules=rules)
+    if officers:
+        errors["officers"] = officers
+    errors.update(_approval_errors(reg.approver, reg.approval_ref, reg.approved_on, today))
+    return errors
+
+
+def _officer_error(officers, departments, *, day: date, rules) -> str:
+    """What is wrong with the officers sent: each must be on duty with a certificate valid on
+    the day, and every department on site must send at least `min_officers`."""
     problems = []
-    for o in reg.officers:
+    for o in officers:
         if not o.active:
             problems.append(f"{o.name}（{o.badge_no}）不在岗")
-        elif o.certificate_valid_until and o.certificate_valid_until < reg.day:
+        elif o.certificate_valid_until and o.certificate_valid_until < day:
             problems.append(f"{o.name}（{o.badge_no}）的执法证 {o.certificate_valid_until} 已到期")
-    per_department: dict[int, int] = {}
-    for o in reg.officers:
-        per_department[o.department_id] = per_department.get(o.department_id, 0) + 1
-    short = [d for d in departments if per_department.get(d, 0) < rules.min_officers]
     if problems:
-        errors["officers"] = "；".join(problems)
-    elif short:
-        errors["officers"] = f"每个检查部门的执法人员不得少于 {rules.min_officers} 人"
-    if not (reg.approver.strip() and reg.approval_ref.strip() and reg.approved_on):
-        errors["approver"] = "行政检查须经部门负责人审批：请填写审批人、审批文号和审批日期"
-    elif reg.approved_on > max(reg.day, today):
-        errors["approved_on"] = "审批日期不能晚于入企日期"
-    return errors
+        return "；".join(problems)
+    per_department = Counter(o.department_id for o in officers)
+    if any(per_department[d] < rules.min_officers for d in departments):
+        return f"每个检查部门的执法人员不得少于 {rules.min_officers} 人"
+    return ""
+
+
+def _approval_errors(approver: str, approval_ref: str, approved_on, today: date) -> dict:
+    """行政检查审批: who approved, under which reference, on which day (not after today)."""
+    if not (approver.strip() and approval_ref.strip() and approved_on):
+        return {"approver": "行政检查须经部门负责人审批：请填写审批人、审批文号和审批日期"}
+    if approved_on > today:
+        return {"approved_on": f"审批日期 {approved_on} 晚于今天：须先审批，再登记"}
+    return {}
 
 
 def visit_check(
@@ -374,6 +387,54 @@ def visit_join(*, actor, visit: Visit, department, officers=(), items=()) -> Vis
 
 
 @transaction.atomic
+def visit_staff(
+    *, actor, visit: Visit, department, officers, approver="", approval_ref="", approved_on=None
+) -> Visit:
+    """A department on an inspection not carried out yet names its officers (replacing any it
+    named before); the lead department also records the approval if the visit has none. This
+    is how a joint visit the street confirmed from the plans gets ready for check-in."""
+    if not _acts_for(actor, department):
+        raise PermissionDenied(f"只有“{department.name}”的人员可以为该部门指派执法人员")
+    visit = _lock(visit)
+    today = timezone.localdate()
+    if visit.status != VisitStatus.REGISTERED or visit.kind != VisitKind.INSPECTION:
+        raise ValidationError({"__all__": "只能为尚未开始的执法检查指派执法人员"})
+    if visit.date < today:
+        raise ValidationError({"__all__": f"该入企登记的日期 {visit.date} 已过，不能再指派"})
+    if not visit.departments.filter(pk=department.pk).exists():
+        raise ValidationError({"__all__": f"{department.name}不是本次入企的入企单位"})
+    officers = list(officers)
+    rules = selectors.rules_current(as_of=visit.date)
+    errors = {}
+    foreign = [f"{o.name}（{o.badge_no}）" for o in officers if o.department_id != department.pk]
+    if foreign:
+        errors["officers"] = f"{'、'.join(foreign)} 不是{department.name}的执法人员"
+    else:
+        problem = _officer_error(officers, {department.pk}, day=visit.date, rules=rules)
+        if problem:
+            errors["officers"] = problem
+    approving = department.pk == visit.department_id and not visit.approver
+    if approving:
+        errors.update(_approval_errors(approver, approval_ref, approved_on, today))
+    if errors:
+        raise ValidationError(errors)
+    visit.officers.remove(*visit.officers.filter(department=department))
+    visit.officers.add(*officers)
+    payload = {
+        "code": visit.code,
+        "department": department.code,
+        "officers": sorted(o.badge_no for o in officers),
+    }
+    if approving:
+        visit.approver, visit.approval_ref, visit.approved_on = approver, approval_ref, approved_on
+        visit.save(update_fields=["approver", "approval_ref", "approved_on"])
+        payload |= {"approver": approver, "approval_ref": approval_ref}
+        payload["approved_on"] = approved_on.isoformat()
+    audit_record(actor=actor, verb="visit.staff", obj=visit, payload=payload)
+    return visit
+
+
+@transaction.atomic
 def visit_check_in(*, actor, visit: Visit, method: str, scanned: str) -> Visit:
     """On arrival: the officer scans the enterprise's code or types its credit code; it must
     be the enterprise the visit was registered for, on the registered day."""
@@ -385,6 +446,9 @@ def visit_check_in(*, actor, visit: Visit, method: str, scanned: str) -> Visit:
         raise ValidationError({"__all__": f"该入企当前为“{visit.get_status_display()}”，不能签到"})
     if visit.date != timezone.localdate():
         raise ValidationError({"__all__": f"该入企登记的日期是 {visit.date}，只能在当天签到"})
+    missing = selectors.visit_unready(visit)
+    if missing:
+        raise ValidationError({"__all__": [f"签到前须备齐：{m}" for m in missing]})
     # A scanned code may carry the enterprise page's URL, with or without a final slash.
     scanned_code = (scanned or "").strip().upper().rstrip("/").rsplit("/", 1)[-1]
     if scanned_code != visit.enterprise.credit_code:

@@ -17,6 +17,7 @@ urlpatterns = [
     path("overrides/", views.override_queue, name="override-queue"),
     re_path(rf"^{CODE}/$", views.visit_detail, name="detail"),
     re_path(rf"^{CODE}/join/$", views.visit_join, name="join"),
+    re_path(rf"^{CODE}/officers/$", views.visit_staff, name="staff"),
     re_path(rf"^{CODE}/check-in/$", views.visit_check_in, name="check-in"),
     re_path(rf"^{CODE}/check-out/$", views.visit_check_out, name="check-out"),
     re_path(rf"^{CODE}/results/$", views.visit_result, name="result"),

@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
@@ -27,6 +28,7 @@ from wurao.visits.forms import (
     OverrideDecideForm,
     RegistrationForm,
     ResultForm,
+    StaffForm,
     VisitFilterForm,
 )
 from wurao.visits.models import Visit
@@ -241,17 +243,39 @@ def _qr_svg(request, visit: Visit) -> tuple[str, str]:
     return url, mark_safe(segno.make(url).svg_inline(scale=4))  # noqa: S308
 
 
+def _staff_form(request, visit: Visit, data=None) -> StaffForm | None:
+    """The department's officers (and the lead's approval) for an inspection not begun yet."""
+    user = request.user
+    if not (
+        _takes_part(user, visit)
+        and visit.kind == VisitKind.INSPECTION
+        and visit.status == VisitStatus.REGISTERED
+        and visit.date >= timezone.localdate()
+    ):
+        return None
+    own = [o.pk for o in visit.officers.all() if o.department_id == user.department_id]
+    return StaffForm(
+        data,
+        officers=selectors.registration_officers(department_id=user.department_id),
+        approving=user.department_id == visit.department_id and not visit.approver,
+        initial={"officers": own},
+    )
+
+
 def _detail_context(request, visit: Visit, **forms) -> dict:
     user = request.user
     takes_part = _takes_part(user, visit)
     inspection = visit.kind == VisitKind.INSPECTION
     status = visit.status
     verify_url, qr = _qr_svg(request, visit)
+    unready = selectors.visit_unready(visit) if status == VisitStatus.REGISTERED else []
     return {
         "visit": visit,
         "verify_url": verify_url,
         "qr_svg": qr,
         "takes_part": takes_part,
+        "unready": unready,
+        "staff_form": forms.get("staff") or _staff_form(request, visit),
         "check_in_form": forms.get("check_in") or CheckInForm()
         if takes_part and status == VisitStatus.REGISTERED
         else None,
@@ -284,6 +308,33 @@ def visit_detail(request, code: str):
 def _must_take_part(request, visit: Visit) -> None:
     if not _takes_part(request.user, visit):
         raise PermissionDenied
+
+
+@login_required
+@require_POST
+def visit_staff(request, code: str):
+    visit = _visible_visit(request.user, code)
+    form = _staff_form(request, visit, request.POST)
+    if form is None:
+        raise PermissionDenied
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.visit_staff(
+                actor=request.user,
+                visit=visit,
+                department=request.user.department,
+                officers=list(data["officers"]),
+                approver=data.get("approver", ""),
+                approval_ref=data.get("approval_ref", ""),
+                approved_on=data.get("approved_on"),
+            )
+        except ValidationError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, f"已保存{request.user.department.name}的执法人员。")
+            return redirect("visits:detail", code=visit.code)
+    return _detail_page(request, visit, staff=form)
 
 
 @login_required

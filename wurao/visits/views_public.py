@@ -30,6 +30,7 @@ STATE_TONES = {
     CodeState.EXPIRED: "refuse",
     CodeState.CANCELLED: "refuse",
     CodeState.PENDING: "refuse",
+    CodeState.INCOMPLETE: "refuse",
     CodeState.UNKNOWN: "refuse",
 }
 
@@ -53,6 +54,8 @@ def state_sentence(check: selectors.CodeCheck) -> str:
         }
     if check.state == CodeState.CANCELLED:
         return _("该入企码已撤销或未获批准，企业有权拒绝检查。")
+    if check.state == CodeState.INCOMPLETE:
+        return _("该入企登记尚未备齐执法人员或行政检查审批，今天还不能入企检查，企业有权拒绝检查。")
     if check.state == CodeState.PENDING:
         return _("该入企登记超出入企规则，尚未经第二审批人批准，企业有权拒绝检查。")
     return _("该入企码无效，企业有权拒绝检查。请核对输入的入企码是否正确。")

@@ -4,14 +4,15 @@ import factory
 from factory.django import DjangoModelFactory
 
 from wurao.registry.choices import Level
-from wurao.registry.tests.factories import DepartmentFactory, EnterpriseFactory
+from wurao.registry.tests.factories import DepartmentFactory, EnterpriseFactory, InspectorFactory
 from wurao.visits.choices import VisitKind, VisitOrigin, VisitPurpose, VisitStatus
 from wurao.visits.models import Visit
 
 
 class VisitFactory(DjangoModelFactory):
     """A registered inspection visit stored directly (no rule checks): for setting the scene.
-    `departments` defaults to the lead department; pass `departments=[...]` for a joint visit."""
+    `departments` defaults to the lead department; pass `departments=[...]` for a joint visit.
+    An inspection gets two new officers per department unless `officers=[...]` is passed."""
 
     class Meta:
         model = Visit
@@ -39,7 +40,16 @@ class VisitFactory(DjangoModelFactory):
 
     @factory.post_generation
     def officers(self, create, extracted, **kwargs):
-        if create and extracted:
+        """Two officers of each department on an inspection unless told (as registered)."""
+        if not create:
+            return
+        if extracted is None and self.kind == VisitKind.INSPECTION:
+            extracted = [
+                o
+                for d in self.departments.all()
+                for o in InspectorFactory.create_batch(2, department=d)
+            ]
+        if extracted:
             self.officers.set(extracted)
 
 

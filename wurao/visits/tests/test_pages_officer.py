@@ -491,6 +491,51 @@ def test_a_result_with_problems_needs_a_summary_and_a_penalty_a_severity(
     assert not EnforcementAction.objects.exists()
 
 
+def test_a_department_names_its_officers_and_the_approval_for_a_confirmed_joint_visit(
+    admin_client, enterprise, department, officers, today
+):
+    # given a joint visit today, as the street confirmed it: our department leads, no one named
+    market = DepartmentFactory(name="区市场监管局")
+    visit = VisitFactory(
+        enterprise=enterprise,
+        department=department,
+        departments=[department, market],
+        origin=VisitOrigin.JOINT,
+        date=today,
+        status=VisitStatus.REGISTERED,
+        officers=InspectorFactory.create_batch(2, department=market),
+        approver="",
+        approval_ref="",
+        approved_on=None,
+    )
+    page = reverse("visits:detail", args=[visit.code])
+    staff = reverse("visits:staff", args=[visit.code])
+
+    # then its page asks for our officers and the approval, and offers no check-in yet
+    body = admin_client.get(page).content.decode()
+    assert 'id="unready"' in body and 'id="check-in-submit"' not in body
+    assert f"{department.name}尚未指派执法人员" in body and 'name="approval_ref"' in body
+
+    # when one officer is sent without the approval, each missing field is named
+    body = admin_client.post(staff, {"officers": [officers[0].pk]}).content.decode()
+    assert 'data-field="officers"' in body and "不得少于 2 人" in body
+    assert 'data-field="approver"' in body and "部门负责人审批" in body
+
+    # when both officers and the approval are sent, the visit is ready for check-in
+    body = admin_client.post(
+        staff,
+        {
+            "officers": [o.pk for o in officers],
+            "approver": "张科长",
+            "approval_ref": "龙应急审〔2026〕31号",
+            "approved_on": today.isoformat(),
+        },
+        follow=True,
+    ).content.decode()
+    assert "已保存" in body and 'id="check-in-submit"' in body and 'id="unready"' not in body
+    assert "李明" in body and "龙应急审〔2026〕31号" in body
+
+
 def test_a_visit_is_cancelled_with_a_reason(admin_client, registered):
     url = reverse("visits:cancel", args=[registered.code])
 

@@ -146,6 +146,29 @@ def test_an_override_is_described_as_its_second_approver_decided(client, status,
     assert said in approval.group(1) and "本部门年度检查上限" in approval.group(1)
 
 
+def test_a_joint_visit_without_its_officers_or_approval_may_be_refused(client):
+    # given a joint visit today as the street confirmed it: no approval, no officers named
+    department = DepartmentFactory(name="区应急管理局")
+    VisitFactory(
+        code="ABCDEFGH",
+        department=department,
+        departments=[department, DepartmentFactory(name="区市场监管局")],
+        date=_today(),
+        status=VisitStatus.REGISTERED,
+        officers=[],
+        approver="",
+        approval_ref="",
+        approved_on=None,
+    )
+
+    # when its code is checked
+    page = client.get("/v/ABCDEFGH/").content.decode()
+
+    # then the enterprise is told it may refuse, and why
+    assert 'data-state="incomplete"' in page
+    assert "尚未备齐执法人员或行政检查审批" in _sentence(page) and REFUSE in _sentence(page)
+
+
 def test_an_unknown_code_says_the_enterprise_may_refuse_and_looks_the_same_for_any_code(client):
     # given a registered visit, and two codes that are not it
     _visit()

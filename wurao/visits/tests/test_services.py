@@ -463,6 +463,138 @@ def test_only_a_department_own_people_join_in_its_name(visit, street_team, dept_
         )
 
 
+# --- staffing a joint visit the street confirmed ----------------------------------------------
+
+
+@pytest.fixture
+def confirmed(enterprise, department, street_team):
+    """A joint visit tomorrow as the street confirms it from the plans: no officers, no approval."""
+    return VisitFactory(
+        enterprise=enterprise,
+        department=department,
+        departments=[department, street_team],
+        origin=VisitOrigin.JOINT,
+        date=_today() + datetime.timedelta(days=1),
+        status=S.REGISTERED,
+        officers=[],
+        approver="",
+        approval_ref="",
+        approved_on=None,
+    )
+
+
+def _staff(visit, department, actor, **approval):
+    officers = InspectorFactory.create_batch(2, department=department)
+    services.visit_staff(
+        actor=actor, visit=visit, department=department, officers=officers, **approval
+    )
+    return officers
+
+
+def test_a_confirmed_joint_visit_is_not_ready_until_each_department_names_officers(
+    confirmed, department, street_team, dept_admin
+):
+    lead_approval = {
+        "approver": "张科长",
+        "approval_ref": "龙应急审〔2026〕30号",
+        "approved_on": _today(),
+    }
+
+    # before: the code tells the enterprise the visit lacks its officers and its approval
+    tomorrow = confirmed.date
+    unready = selectors.visit_unready(confirmed)
+    assert any("审批" in m for m in unready) and any(street_team.name in m for m in unready)
+    assert (
+        selectors.visit_code_check(raw=confirmed.code, today=tomorrow).state == CodeState.INCOMPLETE
+    )
+
+    # the lead names its officers with the approval, the street team its own
+    ours = _staff(confirmed, department, dept_admin, **lead_approval)
+    team_admin = UserFactory(role=Role.DEPT_ADMIN, department=street_team)
+    theirs = _staff(confirmed, street_team, team_admin)
+
+    confirmed.refresh_from_db()
+    assert set(confirmed.officers.all()) == set(ours) | set(theirs)
+    assert (confirmed.approver, confirmed.approved_on) == ("张科长", _today())
+    assert selectors.visit_unready(confirmed) == []
+    assert selectors.visit_code_check(raw=confirmed.code, today=tomorrow).state == CodeState.VALID
+    events = AuditEvent.objects.filter(verb="visit.staff", object_id=str(confirmed.pk))
+    assert events.count() == 2
+    assert events.order_by("pk").first().payload["approval_ref"] == "龙应急审〔2026〕30号"
+
+
+def test_naming_officers_again_replaces_only_the_department_own(
+    confirmed, department, street_team, justice_user
+):
+    approval = {"approver": "张科长", "approval_ref": "审〔2026〕1号", "approved_on": _today()}
+    _staff(confirmed, department, justice_user, **approval)
+    theirs = _staff(confirmed, street_team, justice_user)
+
+    again = _staff(confirmed, department, justice_user)
+
+    assert set(confirmed.officers.all()) == set(again) | set(theirs)
+
+
+def test_staffing_is_refused_naming_the_field(confirmed, department, street_team, justice_user):
+    lone = InspectorFactory(department=department)
+    stranger = InspectorFactory(department=street_team)
+
+    with pytest.raises(ValidationError) as too_few:
+        services.visit_staff(
+            actor=justice_user, visit=confirmed, department=department, officers=[lone]
+        )
+    with pytest.raises(ValidationError) as foreign:
+        services.visit_staff(
+            actor=justice_user,
+            visit=confirmed,
+            department=department,
+            officers=[lone, stranger],
+            approver="张科长",
+            approval_ref="审〔2026〕1号",
+            approved_on=_today() + datetime.timedelta(days=1),
+        )
+
+    # too few officers, and the lead's approval missing
+    assert set(too_few.value.message_dict) == {"officers", "approver"}
+    # an officer of another department, and an approval dated after today
+    assert (
+        f"{stranger.name}（{stranger.badge_no}） 不是{department.name}"
+        in (foreign.value.message_dict["officers"][0])
+    )
+    assert "晚于今天" in foreign.value.message_dict["approved_on"][0]
+    assert (
+        not confirmed.officers.exists()
+        and not AuditEvent.objects.filter(verb="visit.staff").exists()
+    )
+
+
+def test_only_a_department_on_the_visit_names_officers_in_its_own_name(
+    confirmed, department, dept_admin, other_admin
+):
+    outsider = other_admin.department
+    with pytest.raises(PermissionDenied):
+        _staff(confirmed, department, other_admin)
+    with pytest.raises(ValidationError, match="不是本次入企的入企单位"):
+        _staff(confirmed, outsider, other_admin)
+
+
+def test_a_visit_lacking_officers_or_approval_cannot_check_in(confirmed, enterprise, justice_user):
+    Visit.objects.filter(pk=confirmed.pk).update(date=_today())
+    confirmed.refresh_from_db()
+
+    with pytest.raises(ValidationError, match="签到前须备齐") as refused:
+        services.visit_check_in(
+            actor=justice_user,
+            visit=confirmed,
+            method=CheckInMethod.CREDIT_CODE,
+            scanned=enterprise.credit_code,
+        )
+
+    assert len(refused.value.messages) == 3  # the approval, and each department's officers
+    confirmed.refresh_from_db()
+    assert confirmed.status == S.REGISTERED
+
+
 # --- rating -----------------------------------------------------------------------------------
 
 
@@ -687,8 +819,10 @@ def test_officers_must_be_on_duty_with_a_valid_certificate(dept_admin, departmen
 def test_an_inspection_needs_the_department_head_approval(dept_admin, department, enterprise):
     reg = _reg(enterprise, department)
     unapproved = services.Registration(**{**reg.__dict__, "approver": "", "approval_ref": ""})
+    # approved on a day still to come, though before the visit: approval comes first
+    ahead = _reg(enterprise, department, day=_today() + datetime.timedelta(days=10))
     late_approval = services.Registration(
-        **{**reg.__dict__, "approved_on": _today() + datetime.timedelta(days=5)}
+        **{**ahead.__dict__, "approved_on": _today() + datetime.timedelta(days=5)}
     )
 
     with pytest.raises(ValidationError) as missing:
