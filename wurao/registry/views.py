@@ -56,13 +56,21 @@ def enterprise_detail(request, pk: int):
 
 
 def timeline_counts(timeline) -> dict:
-    """The file's totals by year and by visiting organisation, enforcement and not, busiest first."""
+    """The file's visits by year and by visiting organisation, enforcement and not, busiest
+    first. A joint visit is one visit for the enterprise (the several departments' actions on it
+    count once) and one visit for each organisation on it, as on the enterprise's own page."""
     by_year: dict[int, Counter] = {}
     by_organisation: dict[str, Counter] = {}
+    seen, seen_by_organisation = set(), set()
     for entry in timeline:
         column = "enforcement" if entry.is_enforcement else "other"
-        by_year.setdefault(entry.date.year, Counter())[column] += 1
-        by_organisation.setdefault(entry.organisation, Counter())[column] += 1
+        visit = entry.visit_code or ("action" if entry.is_action else "visit", entry.pk)
+        if visit not in seen:
+            seen.add(visit)
+            by_year.setdefault(entry.date.year, Counter())[column] += 1
+        if (entry.organisation, visit) not in seen_by_organisation:
+            seen_by_organisation.add((entry.organisation, visit))
+            by_organisation.setdefault(entry.organisation, Counter())[column] += 1
 
     def rows(groups: dict, key: str) -> list[dict]:
         return [
@@ -70,14 +78,15 @@ def timeline_counts(timeline) -> dict:
             for name, c in groups.items()
         ]
 
-    enforcement = sum(1 for e in timeline if e.is_enforcement)
+    years = rows(by_year, "year")
     return {
-        "by_year": sorted(rows(by_year, "year"), key=lambda r: r["year"], reverse=True),
+        "by_year": sorted(years, key=lambda r: r["year"], reverse=True),
         "by_organisation": sorted(
             rows(by_organisation, "organisation"), key=lambda r: (-r["total"], r["organisation"])
         ),
-        "total_enforcement": enforcement,
-        "total_other": len(timeline) - enforcement,
+        "total_visits": sum(r["total"] for r in years),
+        "total_enforcement": sum(r["enforcement"] for r in years),
+        "total_other": sum(r["other"] for r in years),
     }
 
 

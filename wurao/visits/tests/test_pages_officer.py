@@ -3,6 +3,7 @@ named beside the fields, refusals naming the rule, the override path with a seco
 check-in by credit code, check-out and results that land in the enterprise's file."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -13,6 +14,7 @@ from wurao.accounts.tests.factories import UserFactory
 from wurao.catalogue.tests.factories import InspectionItemFactory
 from wurao.enforcement.choices import ActionKind, Finding
 from wurao.enforcement.models import EnforcementAction
+from wurao.enforcement.tests.factories import EnforcementActionFactory
 from wurao.registry.choices import Level
 from wurao.registry.credit_code import credit_code_complete
 from wurao.registry.tests.factories import (
@@ -573,3 +575,36 @@ def test_the_enterprise_file_shows_each_visit_with_code_origin_and_rating(
     assert f"入企码 {visit.code}" in body
     assert reverse("visits:detail", args=[visit.code]) in body
     assert "投诉举报" in body and "评价 4/5" in body
+
+
+def test_the_enterprise_file_counts_a_joint_visit_once_and_once_for_each_department(
+    client, justice_user, enterprise, department
+):
+    # given in 2020 a joint visit of two departments, each recording its action on it,
+    # and an action of the study's time taken without a registered visit
+    market = DepartmentFactory(name="区市场监管局")
+    joint = VisitFactory(
+        enterprise=enterprise, department=department, departments=[department, market]
+    )
+    for each in (department, market):
+        EnforcementActionFactory(
+            enterprise=enterprise, department=each, visit=joint, date=joint.date
+        )
+    EnforcementActionFactory(enterprise=enterprise, department=market, date=joint.date)
+    client.force_login(justice_user)
+
+    # when the justice bureau opens the enterprise's file
+    body = client.get(f"/registry/enterprises/{enterprise.pk}/").content.decode()
+
+    # then the year shows two visits; each department shows the joint visit once
+    year = re.search(r'id="counts-by-year">.*?<tbody>(.*?)</tbody>', body, re.S).group(1)
+    assert _cells(year) == [["2020", "2", "0", "2"]]
+    units = re.search(r'id="counts-by-organisation">.*?<tbody>(.*?)</tbody>', body, re.S).group(1)
+    assert _cells(units) == [["区市场监管局", "2", "0", "2"], [department.name, "1", "0", "1"]]
+
+
+def _cells(tbody: str) -> list[list[str]]:
+    return [
+        re.findall(r"<td[^>]*>(.*?)</td>", row)
+        for row in re.findall(r"<tr>(.*?)</tr>", tbody, re.S)
+    ]
