@@ -315,6 +315,19 @@ class ResultForm(ServiceFormMixin, forms.Form):
         return data
 
 
+class ResultCorrectForm(ServiceFormMixin, forms.Form):
+    """A department corrects its result on the visit: the new finding and summary, and why."""
+
+    finding = ResultForm.base_fields["finding"]
+    summary = ResultForm.base_fields["summary"]
+    reason = forms.CharField(
+        label=_("更正理由"),
+        max_length=2000,
+        error_messages={"required": _("请说明更正的理由")},
+        widget=_textarea(2, _("如：录入时选错结果")),
+    )
+
+
 class OverrideDecideForm(ServiceFormMixin, forms.Form):
     decision = forms.ChoiceField(
         label=_("审批结论"),

@@ -15,8 +15,8 @@ from django.utils import timezone
 
 from wurao.accounts.choices import Role
 from wurao.audit.services import audit_record
-from wurao.enforcement.choices import Origin
-from wurao.enforcement.services import action_record
+from wurao.enforcement.choices import Finding, Origin
+from wurao.enforcement.services import action_correct, action_record
 from wurao.visits import rules as visit_rules
 from wurao.visits import selectors
 from wurao.visits.choices import (
@@ -507,6 +507,16 @@ def visit_result_record(
         raise ValidationError({"__all__": "签到后才能录入检查结果"})
     if not visit.departments.filter(pk=department.pk).exists():
         raise ValidationError({"department": f"“{department.name}”没有参加本次入企"})
+    # One result of each kind per department: a penalty may follow the inspection on the same
+    # visit, a second, different inspection result may not (it would contradict the first).
+    earlier = visit.actions.filter(department=department, kind=kind).first()
+    if earlier is not None:
+        raise ValidationError(
+            {
+                "kind": f"{department.name}已录入本次入企的{earlier.get_kind_display()}结果"
+                f"（{earlier.get_finding_display() or '已录入'}），不能再录一次；录错的请更正该执法记录"
+            }
+        )
     origin = visit.origin if visit.origin in Origin.values else Origin.OTHER
     return action_record(
         actor=actor,
@@ -521,6 +531,23 @@ def visit_result_record(
         summary=summary,
         severity=severity,
         visit=visit,
+    )
+
+
+@transaction.atomic
+def visit_result_correct(*, actor, visit: Visit, action, finding: str, summary: str, reason: str):
+    """A department corrects the result it entered on the visit, with a reason: the action
+    stays one record, the audit log keeps what it said before."""
+    if action.visit_id != visit.pk:
+        raise ValidationError({"__all__": "该执法记录不属于本次入企"})
+    if not _acts_for(actor, action.department):
+        raise PermissionDenied(f"只有“{action.department.name}”的人员可以更正该部门的检查结果")
+    if finding == Finding.PROBLEMS and not summary.strip():
+        raise ValidationError({"summary": "发现问题时请写明问题摘要"})
+    if (finding, summary.strip()) == (action.finding, action.summary):
+        raise ValidationError({"__all__": "结果和摘要都没有改动，无需更正"})
+    return action_correct(
+        actor=actor, action=action, finding=finding, summary=summary.strip(), reason=reason
     )
 
 

@@ -21,6 +21,11 @@ urlpatterns = [
     re_path(rf"^{CODE}/check-in/$", views.visit_check_in, name="check-in"),
     re_path(rf"^{CODE}/check-out/$", views.visit_check_out, name="check-out"),
     re_path(rf"^{CODE}/results/$", views.visit_result, name="result"),
+    re_path(
+        rf"^{CODE}/results/(?P<pk>[0-9]+)/correct/$",
+        views.visit_result_correct,
+        name="result-correct",
+    ),
     re_path(rf"^{CODE}/cancel/$", views.visit_cancel, name="cancel"),
     re_path(rf"^{CODE}/override/$", views.override_decide, name="override-decide"),
 ]

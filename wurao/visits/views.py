@@ -27,6 +27,7 @@ from wurao.visits.forms import (
     CheckInForm,
     OverrideDecideForm,
     RegistrationForm,
+    ResultCorrectForm,
     ResultForm,
     StaffForm,
     VisitFilterForm,
@@ -159,6 +160,12 @@ def visit_new(request):
             request,
             f"已提交突破规则的入企申请（入企码 {visit.code_display}），"
             "须由部门负责人或司法局第二人审批；审批前入企码显示为“尚未获批”。",
+        )
+    elif visit.status == VisitStatus.COMPLETED:
+        messages.success(
+            request,
+            f"已事后补登入企，入企码 {visit.code_display}，记为已完成；请录入检查结果。"
+            "本次补登列入司法局的“事后补登”预警。",
         )
     else:
         messages.success(
@@ -293,7 +300,24 @@ def _detail_context(request, visit: Visit, **forms) -> dict:
         if status == VisitStatus.PENDING_OVERRIDE and _may_decide(user, visit)
         else None,
         "errors": forms.get("errors") or [],
+        "results": [
+            (action, _correct_form(user, takes_part, action, forms.get("correct")))
+            for action in visit.actions.all()
+        ],
     }
+
+
+def _correct_form(user, takes_part: bool, action, posted) -> ResultCorrectForm | None:
+    """The correction form under a result, for the department that entered it."""
+    if not (takes_part and action.department_id == user.department_id):
+        return None
+    if posted is not None and posted.action_pk == action.pk:
+        return posted
+    form = ResultCorrectForm(
+        initial={"finding": action.finding, "summary": action.summary}, prefix=f"a{action.pk}"
+    )
+    form.action_pk = action.pk
+    return form
 
 
 def _detail_page(request, visit: Visit, **forms):
@@ -368,7 +392,10 @@ def visit_check_out(request, code: str):
         services.visit_check_out(actor=request.user, visit=visit)
     except ValidationError as error:
         return _detail_page(request, visit, errors=error.messages)
-    messages.success(request, "已签退：本次入企结束，请录入检查结果。")
+    if visit.actions.filter(department=request.user.department_id).exists():
+        messages.success(request, "已签退：本次入企结束。")
+    else:
+        messages.success(request, "已签退：本次入企结束，请录入本部门的检查结果。")
     return redirect("visits:detail", code=visit.code)
 
 
@@ -398,6 +425,31 @@ def visit_result(request, code: str):
             )
             return redirect("visits:detail", code=visit.code)
     return _detail_page(request, visit, result=form)
+
+
+@login_required
+@require_POST
+def visit_result_correct(request, code: str, pk: str):
+    visit = _visible_visit(request.user, code)
+    _must_take_part(request, visit)
+    action = next((a for a in visit.actions.all() if a.pk == int(pk)), None)
+    if action is None or action.department_id != request.user.department_id:
+        raise Http404
+    form = ResultCorrectForm(request.POST, prefix=f"a{pk}")
+    form.action_pk = action.pk
+    if form.is_valid():
+        try:
+            services.visit_result_correct(
+                actor=request.user, visit=visit, action=action, **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(
+                request, f"已更正{action.department.name}的检查结果，原结果和理由记入审计日志。"
+            )
+            return redirect("visits:detail", code=visit.code)
+    return _detail_page(request, visit, correct=form)
 
 
 @login_required

@@ -242,11 +242,14 @@ def test_a_past_date_asks_for_the_reason_of_the_late_registration(
     body = admin_client.post(NEW, _form(enterprise, officers, [item], past)).content.decode()
     assert 'data-field="late_reason"' in body and "事后补登" in body
 
-    # with it the visit is registered after the fact
-    admin_client.post(
-        NEW, _form(enterprise, officers, [item], past, late_reason="夜间突发险情，紧急处置")
-    )
+    # with it the visit is registered after the fact, already completed: results are next
+    body = admin_client.post(
+        NEW,
+        _form(enterprise, officers, [item], past, late_reason="夜间突发险情，紧急处置"),
+        follow=True,
+    ).content.decode()
     assert Visit.objects.get(enterprise=enterprise).after_the_fact
+    assert "已事后补登入企" in body and "出示二维码" not in body
 
 
 def test_a_non_enforcement_visit_needs_a_purpose_and_a_note(admin_client, enterprise, today):
@@ -536,6 +539,44 @@ def test_a_department_names_its_officers_and_the_approval_for_a_confirmed_joint_
     ).content.decode()
     assert "已保存" in body and 'id="check-in-submit"' in body and 'id="unready"' not in body
     assert "李明" in body and "龙应急审〔2026〕31号" in body
+
+
+def test_a_department_corrects_its_result_on_the_visit_page_with_a_reason(
+    admin_client, registered, enterprise
+):
+    # given the department's result, entered with the wrong finding
+    code = registered.code
+    admin_client.post(
+        reverse("visits:check-in", args=[code]),
+        {"method": "credit_code", "scanned": enterprise.credit_code},
+    )
+    admin_client.post(
+        reverse("visits:result", args=[code]),
+        {"kind": ActionKind.INSPECTION, "finding": Finding.PROBLEMS, "summary": "消防通道堵塞"},
+    )
+    action = EnforcementAction.objects.get(visit=registered)
+    url = reverse("visits:result-correct", args=[code, action.pk])
+    prefix = f"a{action.pk}-"
+
+    # a second inspection result is refused at the kind, naming the first
+    body = admin_client.post(
+        reverse("visits:result", args=[code]),
+        {"kind": ActionKind.INSPECTION, "finding": Finding.CLEAN},
+    ).content.decode()
+    assert 'data-field="kind"' in body and "不能再录一次" in body
+
+    # a correction without a reason is refused at the reason
+    body = admin_client.post(url, {prefix + "finding": Finding.CLEAN}).content.decode()
+    assert f'id="correct-{action.pk}" open' in body and "请说明更正的理由" in body
+
+    # with the reason, the action takes the new finding; still one action
+    body = admin_client.post(
+        url, {prefix + "finding": Finding.CLEAN, prefix + "reason": "录入时选错结果"}, follow=True
+    ).content.decode()
+    assert "已更正" in body
+    action.refresh_from_db()
+    assert action.finding == Finding.CLEAN
+    assert EnforcementAction.objects.filter(visit=registered).count() == 1
 
 
 def test_a_visit_is_cancelled_with_a_reason(admin_client, registered):

@@ -257,6 +257,70 @@ def test_results_become_an_enforcement_action_linked_to_the_visit(visit, inspect
     assert _audited("enforcement_action.record", action)
 
 
+def test_a_second_result_of_the_same_kind_is_refused_and_a_correction_replaces_it(
+    visit, inspector, department, other_admin
+):
+    # given the department's inspection result: a problem found
+    _started(visit, inspector)
+    first = services.visit_result_record(
+        actor=inspector,
+        visit=visit,
+        department=department,
+        kind=ActionKind.INSPECTION,
+        finding=Finding.PROBLEMS,
+        summary="消防通道堵塞",
+    )
+
+    # a second inspection result would contradict it: refused, naming the first
+    with pytest.raises(ValidationError, match="已录入本次入企的行政检查结果（发现问题）"):
+        services.visit_result_record(
+            actor=inspector,
+            visit=visit,
+            department=department,
+            kind=ActionKind.INSPECTION,
+            finding=Finding.CLEAN,
+        )
+    # a penalty on the same visit is another kind of result, and is kept
+    services.visit_result_record(
+        actor=inspector, visit=visit, department=department, kind=ActionKind.PENALTY, severity=1
+    )
+
+    # another department may not correct it; an unchanged correction is refused
+    with pytest.raises(PermissionDenied):
+        services.visit_result_correct(
+            actor=other_admin,
+            visit=visit,
+            action=first,
+            finding=Finding.CLEAN,
+            summary="",
+            reason="x",
+        )
+    with pytest.raises(ValidationError, match="没有改动"):
+        services.visit_result_correct(
+            actor=inspector,
+            visit=visit,
+            action=first,
+            finding=Finding.PROBLEMS,
+            summary="消防通道堵塞",
+            reason="复核",
+        )
+
+    # the department corrects it with a reason: still one inspection action, audited
+    services.visit_result_correct(
+        actor=inspector,
+        visit=visit,
+        action=first,
+        finding=Finding.CLEAN,
+        summary="",
+        reason="录入时选错结果",
+    )
+    first.refresh_from_db()
+    assert first.finding == Finding.CLEAN
+    assert visit.actions.filter(kind=ActionKind.INSPECTION).count() == 1
+    event = AuditEvent.objects.get(verb="enforcement_action.correct", object_id=str(first.pk))
+    assert event.payload["before"]["finding"] == Finding.PROBLEMS
+
+
 def test_a_joint_visit_keeps_each_department_result_and_counts_once(enterprise, department):
     # given a joint visit by two departments, checked in
     market = DepartmentFactory(name="区市场监管局")
