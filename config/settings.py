@@ -215,6 +215,9 @@ CREDIT_PUBLICITY_DAYS = env.int("CREDIT_PUBLICITY_DAYS", default=7)
 # [visits] Each process keeps the visit rules in force this long (a new version clears the
 # publishing process's copy at once; other processes see it within this time).
 VISIT_RULES_CACHE_SECONDS = env.int("VISIT_RULES_CACHE_SECONDS", default=60)
+# An enterprise rates a finished visit within this many days of it (the portal asks for
+# ratings of recent visits only, not of years past).
+VISIT_RATING_DAYS = env.int("VISIT_RATING_DAYS", default=90)
 
 # [joint] Monthly plans are due by this day of the month before, then locked.
 PLAN_DEADLINE_DAY = env.int("PLAN_DEADLINE_DAY", default=25)

@@ -14,6 +14,7 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.utils import timezone
 
 from wurao.accounts.models import User
@@ -269,12 +270,24 @@ def _scripted(scene: Scene, result: NowResult) -> None:
 
 
 def _ratings(scene: Scene, rated: list[tuple[Visit, tuple[int, tuple[str, ...], str]]]) -> int:
+    """The key enterprise's ratings: those of visits the service still takes (recent ones)
+    through it as `qiye`, older ones written as history, a few days after their visit."""
     qiye = scene.users.get("qiye")
     if qiye is None:
         return 0
+    since = scene.today - datetime.timedelta(days=settings.VISIT_RATING_DAYS)
     for visit, (score, tags, comment) in rated:
         visit.refresh_from_db()
-        visit_rate(actor=qiye, visit=visit, score=score, tags=tags, comment=comment)
+        if visit.date >= since:
+            visit_rate(actor=qiye, visit=visit, score=score, tags=tags, comment=comment)
+            continue
+        VisitRating.objects.create(
+            visit=visit,
+            score=score,
+            tags=sorted(set(tags)),
+            comment=comment,
+            rated_on=visit.date + datetime.timedelta(days=2),
+        )
     return len(rated)
 
 

@@ -198,7 +198,7 @@ def violations(
             found.append(
                 Violation(
                     RuleCode.DUPLICATE,
-                    f"同一检查事项已由另一层级于 {v.date} 检查（入企码 {v.code}）："
+                    f"同一检查事项已由另一层级于 {v.date} 检查（入企码 {v.code[:4]}-{v.code[4:]}）："
                     f"{'；'.join(clash)}。同一事项经一级执法机构检查的，原则上不重复检查",
                     (v.code,),
                     joinable=v.code if v.open else "",

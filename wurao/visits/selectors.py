@@ -2,7 +2,7 @@ import json
 import time
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import numpy as np
 from django.conf import settings
@@ -429,8 +429,13 @@ def override_list(*, scope: Scope, year: int | None = None) -> QuerySet[Visit]:
 
 
 def visits_pending_rating(*, enterprise_id: int) -> QuerySet[Visit]:
+    """Finished visits the enterprise has not rated and may still rate (VISIT_RATING_DAYS)."""
+    since = timezone.localdate() - timedelta(days=settings.VISIT_RATING_DAYS)
     return Visit.objects.filter(
-        enterprise_id=enterprise_id, status=VisitStatus.COMPLETED, rating__isnull=True
+        enterprise_id=enterprise_id,
+        status=VisitStatus.COMPLETED,
+        rating__isnull=True,
+        date__gte=since,
     )
 
 

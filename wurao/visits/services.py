@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from uuid import UUID
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -579,6 +580,11 @@ def visit_rate(*, actor, visit: Visit, score: int, tags=(), comment: str = "") -
         raise PermissionDenied("只有被检查企业可以评价本次入企")
     if visit.status != VisitStatus.COMPLETED:
         raise ValidationError({"__all__": "入企结束后才能评价"})
+    days = settings.VISIT_RATING_DAYS
+    if visit.date < timezone.localdate() - timedelta(days=days):
+        raise ValidationError(
+            {"__all__": f"只能评价 {days} 日内结束的入企（本次入企是 {visit.date}）"}
+        )
     if not (isinstance(score, int) and not isinstance(score, bool) and 1 <= score <= 5):
         raise ValidationError({"score": "评分须为 1 到 5 分"})
     if isinstance(tags, str):

@@ -10,6 +10,7 @@ department's rating aggregate, and only over enough ratings (k-anonymity).
 import datetime
 from collections import Counter
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -106,6 +107,8 @@ def _portal_context(request, scope, *, rating_form=None) -> dict:
         "rating_form": rating_form,
         "pending_total": selectors.visits_pending_rating(enterprise_id=enterprise_id).count(),
         "tag_choices": RatingTag.choices,
+        "rating_days": settings.VISIT_RATING_DAYS,
+        "rating_since": timezone.localdate() - datetime.timedelta(days=settings.VISIT_RATING_DAYS),
         "rating_min_count": selectors.rules_current().rating_min_count,
     }
 

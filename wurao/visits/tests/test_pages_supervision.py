@@ -66,7 +66,7 @@ def test_only_an_enterprise_has_a_visit_portal(client, dept_admin):
 
 def test_the_enterprise_rates_a_finished_visit_once(client, enterprise_user, enterprise):
     # given a finished visit, not rated yet
-    visit = VisitFactory(enterprise=enterprise, date=_this_year(1, 5))
+    visit = VisitFactory(enterprise=enterprise, date=timezone.localdate())
     client.force_login(enterprise_user)
     assert f'data-code="{visit.code}"' in client.get("/visits/mine/").content.decode()
 
@@ -92,7 +92,7 @@ def test_the_enterprise_rates_a_finished_visit_once(client, enterprise_user, ent
 
 
 def test_a_rating_without_stars_asks_for_them(client, enterprise_user, enterprise):
-    visit = VisitFactory(enterprise=enterprise, date=_this_year(1, 5))
+    visit = VisitFactory(enterprise=enterprise, date=timezone.localdate())
     client.force_login(enterprise_user)
 
     page = client.post("/visits/mine/", {"code": visit.code}).content.decode()

@@ -307,7 +307,7 @@ def test_the_same_matter_by_another_level_within_the_window_is_a_duplicate():
     [found] = violations(RULES, _proposal(matters=[SAFETY]), [street], limits=LOOSE)
 
     assert found.rule == RuleCode.DUPLICATE
-    assert "安全生产法第六十五条" in found.message and "STRT0001" in found.message
+    assert "安全生产法第六十五条" in found.message and "STRT-0001" in found.message
     assert found.joinable == ""  # it has been carried out: nothing to join
 
 

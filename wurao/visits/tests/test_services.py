@@ -693,6 +693,20 @@ def test_the_enterprise_rates_a_finished_visit_once_and_no_user_is_stored(done, 
         services.visit_rate(actor=enterprise_user, visit=done, score=5)
 
 
+def test_a_visit_finished_long_ago_is_no_longer_rated(enterprise, department, enterprise_user):
+    old = VisitFactory(
+        enterprise=enterprise, department=department, date=_today() - datetime.timedelta(days=91)
+    )
+    recent = VisitFactory(
+        enterprise=enterprise, department=department, date=_today() - datetime.timedelta(days=90)
+    )
+
+    with pytest.raises(ValidationError, match="只能评价 90 日内结束的入企"):
+        services.visit_rate(actor=enterprise_user, visit=old, score=4)
+
+    assert list(selectors.visits_pending_rating(enterprise_id=enterprise.pk)) == [recent]
+
+
 def test_only_the_visited_enterprise_may_rate(done, dept_admin, justice_user):
     stranger = UserFactory(role=Role.ENTERPRISE, enterprise=EnterpriseFactory())
 
