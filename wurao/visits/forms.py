@@ -200,24 +200,29 @@ class RegistrationForm(ServiceFormMixin, forms.Form):
     def wants_override(self) -> bool:
         return bool(self.data.get("override"))
 
-    def registration(self) -> Registration:
+    def registration(self) -> Registration | None:
+        """The registration the form describes; on an invalid form, what of it is valid (the
+        day taken as today when it is missing), so that the service names the other fields'
+        errors too and the officer sees them all at once. None without a kind."""
         data = self.cleaned_data
+        if "kind" not in data:
+            return None
         inspection = data["kind"] == VisitKind.INSPECTION
         return Registration(
             enterprise=self.enterprise_obj,
             kind=data["kind"],
             department=self.department,
-            day=data["day"],
-            origin=data["origin"] if inspection else "",
-            purpose="" if inspection else data["purpose"],
-            officers=tuple(data["officers"]),
-            items=tuple(data["items"]) if inspection else (),
-            note=data["note"],
-            approver=data["approver"] if inspection else "",
-            approval_ref=data["approval_ref"] if inspection else "",
-            approved_on=data["approved_on"] if inspection else None,
-            late_reason=data["late_reason"],
-            override_reason=data["override_reason"] if self.wants_override else "",
+            day=data.get("day") or timezone.localdate(),
+            origin=data.get("origin", "") if inspection else "",
+            purpose="" if inspection else data.get("purpose", ""),
+            officers=tuple(data.get("officers") or ()),
+            items=tuple(data.get("items") or ()) if inspection else (),
+            note=data.get("note", ""),
+            approver=data.get("approver", "") if inspection else "",
+            approval_ref=data.get("approval_ref", "") if inspection else "",
+            approved_on=data.get("approved_on") if inspection else None,
+            late_reason=data.get("late_reason", ""),
+            override_reason=data.get("override_reason", "") if self.wants_override else "",
         )
 
 

@@ -109,6 +109,11 @@ def _check_fields(reg: Registration, rules: visit_rules.VisitRules, today: date)
     return errors
 
 
+def registration_errors(reg: Registration) -> dict:
+    """What is wrong with the registration's fields, by field (the rules not yet applied)."""
+    return _check_fields(reg, selectors.rules_current(as_of=reg.day), timezone.localdate())
+
+
 def _officer_error(officers, departments, *, day: date, rules) -> str:
     """What is wrong with the officers sent: each must be on duty with a certificate valid on
     the day, and every department on site must send at least `min_officers`."""

@@ -140,6 +140,10 @@ def visit_new(request):
         return _form_page(request, _registration_form(request))
     form = _registration_form(request, request.POST)
     if not form.is_valid():
+        partial = form.registration()
+        errors = services.registration_errors(partial) if partial else {}
+        if errors:
+            form.add_service_error(ValidationError(errors), keep_own=True)
         return _form_page(request, form)
     reg = form.registration()
     if form.wants_override and not reg.override_reason.strip():

@@ -194,21 +194,20 @@ def test_missing_fields_are_named_beside_the_fields_in_chinese(
     data = _form(enterprise, officers[:1], [], today, enterprise="", approver="", approval_ref="")
     response = admin_client.post(NEW, data)
 
-    # then the form comes back with each problem at its field and nothing is stored
+    # then the form comes back with every problem at its field at once, and nothing is stored
     body = response.content.decode()
     assert response.status_code == 200
     assert 'data-field="enterprise"' in body and "请选择企业" in body
-    assert not Visit.objects.exists()
-
-    # and once the enterprise is given, the service's own checks land at their fields
-    response = admin_client.post(
-        NEW, _form(enterprise, officers[:1], [], today, approver="", approval_ref="")
-    )
-    body = response.content.decode()
     assert 'data-field="items"' in body and "清单之外无事项" in body
     assert 'data-field="officers"' in body and "不得少于 2 人" in body
     assert 'data-field="approver"' in body and "部门负责人审批" in body
     assert not Visit.objects.exists()
+
+    # and an empty form names the enterprise, the day, the origin, the items, the officers and
+    # the approval in one answer
+    body = admin_client.post(NEW, {"kind": VisitKind.INSPECTION}).content.decode()
+    for field in ("enterprise", "day", "origin", "items", "officers", "approver"):
+        assert f'data-field="{field}"' in body, field
 
 
 def test_an_unknown_credit_code_is_refused_at_the_enterprise_field(
