@@ -234,7 +234,10 @@ def alert_summary(view: selectors.AlertView, rules) -> str:
             f"（预警线：{rules.high_frequency_days} 日内超过 {rules.high_frequency_visits} 次）"
         )
     if alert.kind == visit_alerts.AlertKind.REPEAT_ITEM:
-        return f"“{view.item_name}”在 {rules.duplicate_window_days} 日内被检查 {alert.count} 次"
+        return (
+            f"“{view.item_name}”被检查 {alert.count} 次，"
+            f"相邻两次相隔不超过 {rules.duplicate_window_days} 日"
+        )
     if alert.kind == visit_alerts.AlertKind.NON_ENFORCEMENT_SHARE:
         return (
             f"{alert.count} 次入企中非执法入企占 {round(100 * (alert.share or 0), 1)}%"
@@ -254,19 +257,25 @@ def alerts(request):
     if form.is_valid():
         date_from = form.cleaned_data["date_from"] or date_from
         date_to = form.cleaned_data["date_to"] or date_to
+    # A wrong period is shown as typed, with its error, and nothing is looked up for it.
+    invalid = form.is_bound and not form.is_valid()
     kind = request.GET.get("kind", "")
     if kind not in visit_alerts.AlertKind.__members__.values():
         kind = ""
-    found = selectors.visit_alerts_list(scope=scope, date_from=date_from, date_to=date_to)
+    found = (
+        []
+        if invalid
+        else selectors.visit_alerts_list(scope=scope, date_from=date_from, date_to=date_to)
+    )
     counts = Counter(view.alert.kind for view in found)
     shown = [view for view in found if not kind or view.alert.kind == kind]
     page = Paginator(shown, 50).get_page(request.GET.get("page"))
     ids = {pk for view in page for pk in view.alert.visit_ids}
     visits = {
-        pk: (code, day)
-        for pk, code, day in selectors.visit_list(scope=scope)
+        v.pk: v
+        for v in selectors.visit_list(scope=scope)
         .filter(pk__in=ids)
-        .values_list("pk", "code", "date")
+        .select_related("department")
     }
     rules_in_force = selectors.rules_current(as_of=date_to)
     rows = [
@@ -274,7 +283,8 @@ def alerts(request):
             "view": view,
             "summary": alert_summary(view, rules_in_force),
             "visits": sorted(
-                (visits[pk] for pk in view.alert.visit_ids if pk in visits), key=lambda v: v[1]
+                (visits[pk] for pk in view.alert.visit_ids if pk in visits),
+                key=lambda v: (v.date, v.code),
             ),
         }
         for view in page
@@ -285,6 +295,7 @@ def alerts(request):
     ]
     context = {
         "form": form,
+        "invalid": invalid,
         "date_from": date_from,
         "date_to": date_to,
         "kind": kind,

@@ -310,14 +310,23 @@ def test_alerts_outside_the_period_are_not_shown(client, justice_user):
     assert "所选期间没有预警" in page
 
 
-def test_a_reversed_period_is_refused_by_field(client, justice_user):
+def test_a_reversed_period_is_refused_by_field_and_shown_as_typed(client, justice_user):
+    # given alerts in the default year
+    enterprise = EnterpriseFactory(name="深圳市高频测试有限公司")
+    for day in (1, 3, 6, 10):
+        VisitFactory(enterprise=enterprise, date=datetime.date(2020, 6, day))
     client.force_login(justice_user)
 
+    # when the period is typed backwards
     page = client.get(
         "/visits/alerts/", {"date_from": "2020-07-01", "date_to": "2020-01-01"}
     ).content.decode()
 
+    # then the error is at the field, the dates stay as typed, and no alert of another
+    # period is shown as if it were the answer
     assert 'data-field="date_to"' in page and "截止日期不能早于起始日期" in page
+    assert 'value="2020-07-01"' in page and 'value="2020-01-01"' in page
+    assert "深圳市高频测试有限公司" not in page and "日期有误" in page
 
 
 # ---------------------------------------------------------------- refusals and overrides
@@ -416,7 +425,8 @@ def test_the_bureau_drills_down_from_an_alert_to_its_visits(page, live_server, j
     row.locator("summary").click()
 
     # then it sees each visit's code, linking to the visit
-    assert row.locator(".drill-codes a").count() == 9
+    assert row.locator(".drill-visits a").count() == 9
+    assert row.locator(".drill-visits li.drill-other").count() == 4  # the union visits, marked
     assert page.locator('#kind-tabs a[data-kind="repeat_item"] .badge').inner_text() == "1"
     if os.environ.get("WURAO_SCREENSHOTS"):
         Path("docs/screenshots").mkdir(parents=True, exist_ok=True)
