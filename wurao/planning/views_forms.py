@@ -61,7 +61,7 @@ def _verify_url(request, visit: JointVisit) -> str:
 
 def _qr_svg(url: str) -> str:
     # segno escapes what it writes; the URL is built from the stored code only.
-    return mark_safe(segno.make(url, error="m").svg_inline(scale=3, border=2)) if url else ""  # noqa: S308
+    return mark_safe(segno.make_qr(url, error="m").svg_inline(scale=3, border=2)) if url else ""  # noqa: S308
 
 
 def _own_lines(user, form: selectors.ConsolidatedForm) -> list:

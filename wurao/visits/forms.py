@@ -258,11 +258,13 @@ class StaffForm(ServiceFormMixin, forms.Form):
 
 
 class CheckInForm(ServiceFormMixin, forms.Form):
+    # Set by the page's scanner (visits/scan.js): "scan" once the camera has read the code,
+    # back to "credit_code" as soon as the officer types in the field.
     method = forms.ChoiceField(
         label=_("签到方式"),
         choices=CheckInMethod.choices,
         initial=CheckInMethod.CREDIT_CODE,
-        widget=forms.RadioSelect,
+        widget=forms.HiddenInput,
     )
     scanned = forms.CharField(
         label=_("企业统一社会信用代码"),

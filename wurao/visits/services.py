@@ -4,6 +4,7 @@ The rules (rules.py) judge a registration; a refusal names each rule it breaks a
 origins that are exempt, and an override needs a reason and a second approver.
 """
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -13,6 +14,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from stdnum.cn import uscc
 
 from wurao.accounts.choices import Role
 from wurao.audit.services import audit_record
@@ -440,6 +442,21 @@ def visit_staff(
     return visit
 
 
+# The characters of GB 32100 (no I, O, S, V, Z), 18 of them standing alone.
+_CREDIT_CODE_IN_TEXT = re.compile(r"(?<![0-9A-Z])[0-9A-HJ-NP-RTUW-Y]{18}(?![0-9A-Z])")
+
+
+def credit_code_read(scanned: str) -> str:
+    """The credit code in what was scanned or typed: the code itself, the enterprise's code on
+    the portal, or a licence QR's address that carries it (the first valid code in the text).
+    Without one, the last part of the text, for the refusal to show what was read."""
+    text = (scanned or "").strip().upper()
+    for candidate in _CREDIT_CODE_IN_TEXT.findall(text):
+        if uscc.is_valid(candidate):
+            return candidate
+    return text.rstrip("/").rsplit("/", 1)[-1]
+
+
 @transaction.atomic
 def visit_check_in(*, actor, visit: Visit, method: str, scanned: str) -> Visit:
     """On arrival: the officer scans the enterprise's code or types its credit code; it must
@@ -455,8 +472,7 @@ def visit_check_in(*, actor, visit: Visit, method: str, scanned: str) -> Visit:
     missing = selectors.visit_unready(visit)
     if missing:
         raise ValidationError({"__all__": [f"签到前须备齐：{m}" for m in missing]})
-    # A scanned code may carry the enterprise page's URL, with or without a final slash.
-    scanned_code = (scanned or "").strip().upper().rstrip("/").rsplit("/", 1)[-1]
+    scanned_code = credit_code_read(scanned)
     if scanned_code != visit.enterprise.credit_code:
         raise ValidationError(
             {

@@ -128,5 +128,5 @@ def code_qr(request, code: str):
         raise Http404
     url = request.build_absolute_uri(reverse("visits_public:code-check", kwargs={"code": code}))
     buffer = io.BytesIO()
-    segno.make(url, error="m").save(buffer, kind="svg", scale=8, border=2, xmldecl=False)
+    segno.make_qr(url, error="m").save(buffer, kind="svg", scale=8, border=2, xmldecl=False)
     return HttpResponse(buffer.getvalue(), content_type="image/svg+xml")

@@ -10,6 +10,7 @@ department's rating aggregate, and only over enough ratings (k-anonymity).
 import datetime
 from collections import Counter
 
+import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,6 +21,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from wurao.accounts.choices import Role
 from wurao.accounts.scope import scope_for
@@ -67,6 +69,12 @@ def _rating_id(code: str) -> str:
     return f"id_{''.join(ch for ch in code if ch.isalnum())}_%s"
 
 
+def _enterprise_qr(credit_code: str) -> str:
+    """The enterprise's code: its credit code as a QR code, which officers scan to check in."""
+    # segno escapes what it writes; the text is the stored credit code only.
+    return mark_safe(segno.make_qr(credit_code, error="m").svg_inline(scale=5))  # noqa: S308
+
+
 def _portal_context(request, scope, *, rating_form=None) -> dict:
     enterprise_id = scope.enterprise_id
     years = [d.year for d in selectors.visit_list(scope=scope).dates("date", "year", order="DESC")]
@@ -107,6 +115,8 @@ def _portal_context(request, scope, *, rating_form=None) -> dict:
         "rating_form": rating_form,
         "pending_total": selectors.visits_pending_rating(enterprise_id=enterprise_id).count(),
         "tag_choices": RatingTag.choices,
+        "enterprise_qr": _enterprise_qr(request.user.enterprise.credit_code),
+        "credit_code": request.user.enterprise.credit_code,
         "rating_days": settings.VISIT_RATING_DAYS,
         "rating_since": timezone.localdate() - datetime.timedelta(days=settings.VISIT_RATING_DAYS),
         "rating_min_count": selectors.rules_current().rating_min_count,
@@ -273,9 +283,7 @@ def alerts(request):
     ids = {pk for view in page for pk in view.alert.visit_ids}
     visits = {
         v.pk: v
-        for v in selectors.visit_list(scope=scope)
-        .filter(pk__in=ids)
-        .select_related("department")
+        for v in selectors.visit_list(scope=scope).filter(pk__in=ids).select_related("department")
     }
     rules_in_force = selectors.rules_current(as_of=date_to)
     rows = [

@@ -6,15 +6,18 @@ WURAO_SCREENSHOTS=1 also writes the registration page and the refusal into docs/
 """
 
 import datetime
+import io
 import os
 from pathlib import Path
 
 import pytest
 from django.utils import timezone
+from PIL import Image
 
-from conftest import login
+from conftest import CHROMIUM_ARGS, login
 from wurao.catalogue.tests.factories import InspectionItemFactory
 from wurao.registry.tests.factories import InspectorFactory
+from wurao.visits.choices import CheckInMethod, VisitStatus
 from wurao.visits.models import Visit
 from wurao.visits.tests.factories import VisitFactory
 
@@ -122,3 +125,71 @@ def test_register_verify_and_refuse_on_a_phone(browser, live_server, dept_admin,
         _shoot(page, "visits-refused.png")
     finally:
         officer.close()
+
+
+def _camera_film(path: Path, picture: bytes) -> Path:
+    """A YUV4MPEG2 file for Chromium's fake camera: the picture held up to the lens, in the
+    middle of a white 640×480 frame (4:2:0), repeated."""
+    frame = Image.new("RGB", (640, 480), "white")
+    held = Image.open(io.BytesIO(picture)).convert("RGB")
+    held.thumbnail((440, 440))
+    frame.paste(held, ((640 - held.width) // 2, (480 - held.height) // 2))
+    y, cb, cr = frame.convert("YCbCr").split()
+    planes = y.tobytes() + cb.resize((320, 240)).tobytes() + cr.resize((320, 240)).tobytes()
+    path.write_bytes(b"YUV4MPEG2 W640 H480 F10:1 Ip A1:1 C420jpeg\n" + (b"FRAME\n" + planes) * 3)
+    return path
+
+
+def test_an_officer_checks_in_by_scanning_the_code_the_enterprise_shows(
+    browser, live_server, dept_admin, enterprise, enterprise_user, tmp_path
+):
+    # given today's registered inspection, and the enterprise's code as its portal shows it
+    visit = VisitFactory(
+        enterprise=enterprise,
+        department=dept_admin.department,
+        date=timezone.localdate(),
+        status=VisitStatus.REGISTERED,
+    )
+    desk = _phone(browser)
+    try:
+        portal = desk.new_page()
+        login(portal, live_server, enterprise_user.username)
+        portal.goto(f"{live_server.url}/visits/mine/")
+        shown = portal.locator("#enterprise-code svg").screenshot()
+    finally:
+        desk.close()
+
+    # and an officer's phone whose camera sees it
+    film = _camera_film(tmp_path / "camera.y4m", shown)
+    camera = browser.browser_type.launch(
+        executable_path="/usr/bin/chromium",
+        args=[
+            *CHROMIUM_ARGS,
+            "--use-fake-ui-for-media-stream",
+            "--use-fake-device-for-media-stream",
+            f"--use-file-for-fake-video-capture={film}",
+        ],
+    )
+    try:
+        phone = _phone(camera)
+        phone.grant_permissions(["camera"], origin=live_server.url)
+        page = phone.new_page()
+        login(page, live_server, dept_admin.username)
+        page.goto(f"{live_server.url}/visits/{visit.code}/")
+
+        # when the officer taps 扫企业码 and holds the phone to the code
+        page.click("#scan-start")
+
+        # then the credit code is read into the field, and checking in records a scan
+        page.wait_for_function(
+            "code => document.querySelector('#id_scanned').value === code",
+            arg=enterprise.credit_code,
+        )
+        assert "已扫码识别" in page.inner_text("[data-scan-status]")
+        page.click("#check-in-submit")
+        page.wait_for_selector("#check-out-submit")
+    finally:
+        camera.close()
+    visit.refresh_from_db()
+    assert visit.status == VisitStatus.IN_PROGRESS
+    assert visit.check_in_method == CheckInMethod.SCAN

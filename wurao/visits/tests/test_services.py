@@ -111,6 +111,17 @@ def test_check_in_by_scanning_the_enterprise_code_reads_the_url(
     assert checked.status == S.IN_PROGRESS
 
 
+def test_the_credit_code_is_read_from_whatever_the_scan_or_the_officer_gave(enterprise):
+    code = enterprise.credit_code
+
+    assert services.credit_code_read(f"  {code.lower()} ") == code
+    assert services.credit_code_read(f"https://www.gsxt.gov.cn/?uniscid={code}&x=1") == code
+    assert services.credit_code_read(f"统一社会信用代码：{code}") == code
+    # not a valid code: what was read is kept for the refusal to show
+    assert services.credit_code_read("https://example.com/e/ABC123/") == "ABC123"
+    assert services.credit_code_read(code[:-1] + ("0" if code[-1] != "0" else "1")) != code
+
+
 def test_check_in_at_the_wrong_enterprise_is_refused_and_changes_nothing(visit, inspector):
     elsewhere = EnterpriseFactory()
 
