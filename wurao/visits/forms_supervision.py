@@ -16,6 +16,15 @@ LIMIT_KEYS = ("department_cap", "total_cap", "quiet_days")
 WHOLE_FIELDS = {key: label for key, (_low, _high, label) in visit_rules._WHOLE_FIELDS.items()}
 
 
+def _whole(label: str, *, required: bool = True) -> forms.IntegerField:
+    """A whole-number field whose messages name it (the error shows beside it, and in lists)."""
+    return forms.IntegerField(
+        label=label,
+        required=required,
+        error_messages={"invalid": f"{label}须为整数", "required": f"请填写{label}"},
+    )
+
+
 def _checkboxes(choices) -> forms.MultipleChoiceField:
     return forms.MultipleChoiceField(
         choices=choices,
@@ -79,15 +88,20 @@ class RulesForm(ServiceErrorsMixin, BootstrapFormMixin, forms.Form):
         required=False,
         help_text="每月不安排现场检查的日期，用逗号分隔，例如：1, 15；留空表示不设",
     )
-    duplicate_window_days = forms.IntegerField(label=WHOLE_FIELDS["duplicate_window_days"])
-    late_registration_days = forms.IntegerField(label=WHOLE_FIELDS["late_registration_days"])
-    min_officers = forms.IntegerField(label=WHOLE_FIELDS["min_officers"])
-    high_frequency_visits = forms.IntegerField(label=WHOLE_FIELDS["high_frequency_visits"])
-    high_frequency_days = forms.IntegerField(label=WHOLE_FIELDS["high_frequency_days"])
+    duplicate_window_days = _whole(WHOLE_FIELDS["duplicate_window_days"])
+    late_registration_days = _whole(WHOLE_FIELDS["late_registration_days"])
+    min_officers = _whole(WHOLE_FIELDS["min_officers"])
+    high_frequency_visits = _whole(WHOLE_FIELDS["high_frequency_visits"])
+    high_frequency_days = _whole(WHOLE_FIELDS["high_frequency_days"])
     non_enforcement_share = forms.FloatField(
-        label="非执法入企占比预警线", help_text="0 与 1 之间，例如 0.4 即 40%"
+        label="非执法入企占比预警线",
+        help_text="0 与 1 之间，例如 0.4 即 40%",
+        error_messages={
+            "invalid": "非执法入企占比预警线须为 0 与 1 之间的数，例如 0.4",
+            "required": "请填写非执法入企占比预警线",
+        },
     )
-    rating_min_count = forms.IntegerField(label=WHOLE_FIELDS["rating_min_count"])
+    rating_min_count = _whole(WHOLE_FIELDS["rating_min_count"])
     effective_from = forms.DateField(
         label="生效日期",
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -100,16 +114,16 @@ class RulesForm(ServiceErrorsMixin, BootstrapFormMixin, forms.Form):
         help_text="为什么修订、依据哪份文件",
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, latest=None, **kwargs):
+        """`latest` is the last version published: the new one may not take effect before it."""
         super().__init__(*args, **kwargs)
+        self.latest = latest
         self.fields["exempt_origins"].label = "免于频次限制的检查来源"
         self.fields["exempt_grades"].label = "免于频次限制的信用等级"
         for grade, label in GRADE_LABELS.items():
             for key in LIMIT_KEYS:
                 name = f"limit_{grade}_{key}"
-                field = forms.IntegerField(
-                    label=f"{label} {self.LIMIT_LABELS[key]}", required=key == "quiet_days"
-                )
+                field = _whole(f"{label}{self.LIMIT_LABELS[key]}", required=key == "quiet_days")
                 field.widget.attrs.update(
                     {"class": "form-control form-control-sm", "inputmode": "numeric"}
                 )
@@ -159,35 +173,51 @@ class RulesForm(ServiceErrorsMixin, BootstrapFormMixin, forms.Form):
         return _quiet_days_parse(self.cleaned_data["monthly_quiet_days"])
 
     def doc(self) -> dict:
-        """The rules document the service publishes, from the cleaned fields."""
-        data = self.cleaned_data
+        """The rules document the service publishes, from the cleaned fields. A field that
+        did not parse takes the default's value, so that the engine can judge the others."""
+        data, default = self.cleaned_data, visit_rules.DEFAULT_RULES_JSON
         return {
             "limits": {
-                grade: {key: data.get(f"limit_{grade}_{key}") for key in LIMIT_KEYS}
+                grade: {
+                    key: data.get(f"limit_{grade}_{key}", default["limits"][grade][key])
+                    for key in LIMIT_KEYS
+                }
                 for grade in GRADE_LABELS
             },
-            "limits_from_credit_table": data["limits_from_credit_table"],
-            "exempt_origins": [o for o in visit_rules.ORIGINS if o in data["exempt_origins"]],
-            "exempt_grades": [g for g in visit_rules.GRADES if g in data["exempt_grades"]],
-            "monthly_quiet_days": data["monthly_quiet_days"],
-            **{key: data[key] for key in WHOLE_FIELDS},
-            "non_enforcement_share": data["non_enforcement_share"],
+            "limits_from_credit_table": data.get("limits_from_credit_table", False),
+            "exempt_origins": [
+                o for o in visit_rules.ORIGINS if o in data.get("exempt_origins", ())
+            ],
+            "exempt_grades": [g for g in visit_rules.GRADES if g in data.get("exempt_grades", ())],
+            "monthly_quiet_days": data.get("monthly_quiet_days", []),
+            **{key: data.get(key, default[key]) for key in WHOLE_FIELDS},
+            "non_enforcement_share": data.get(
+                "non_enforcement_share", default["non_enforcement_share"]
+            ),
         }
 
     def clean(self):
         cleaned = super().clean()
-        # The engine judges the whole document at once, so every mistake shows in one go.
-        if not self.errors:
-            try:
-                visit_rules.rules_from_json(
-                    self.doc(), version=0, effective_from=cleaned["effective_from"]
-                )
-            except visit_rules.RulesError as error:
-                for path, message in error.problems:
-                    field = self.field_for(path)
-                    # The engine speaks of the JSON document; here a cap is a blank field.
-                    message = message.replace("或 null 表示", "或留空表示")
-                    self.add_error(field if field in self.fields else None, message)
+        # The engine judges the whole document at once, so every mistake shows in one go,
+        # beside those the fields found themselves.
+        try:
+            visit_rules.rules_from_json(
+                self.doc(), version=0, effective_from=cleaned.get("effective_from")
+            )
+        except visit_rules.RulesError as error:
+            for path, message in error.problems:
+                field = self.field_for(path)
+                if field in self.errors:
+                    continue
+                # The engine speaks of the JSON document; here a cap is a blank field.
+                message = message.replace("或 null 表示", "或留空表示")
+                self.add_error(field if field in self.fields else None, message)
+        day = cleaned.get("effective_from")
+        if self.latest and day and day < self.latest.effective_from:
+            self.add_error(
+                "effective_from",
+                f"生效日期不能早于第 {self.latest.version} 版（{self.latest.effective_from}）",
+            )
         if not (cleaned.get("note") or "").strip():
             self.add_error("note", "请填写修订说明")
         return cleaned

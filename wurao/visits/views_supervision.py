@@ -199,7 +199,7 @@ def rules(request):
     current = selectors.rules_version_current()
     latest_doc = versions[0].rules if versions else visit_rules.DEFAULT_RULES_JSON
     if request.method == "POST":
-        form = RulesForm(request.POST)
+        form = RulesForm(request.POST, latest=versions[0] if versions else None)
         if form.is_valid():
             try:
                 row = services.visit_rules_publish(

@@ -257,6 +257,24 @@ def test_rules_with_mistakes_are_refused_field_by_field(client, justice_user):
     assert not VisitRuleVersion.objects.exists()
 
 
+def test_mistakes_of_every_kind_are_named_in_one_answer(client, justice_user):
+    # given a version in force
+    client.force_login(justice_user)
+    client.post("/visits/rules/", _rules_post())
+
+    # when the next one has a word for a number, a number out of range and an early date
+    page = client.post(
+        "/visits/rules/",
+        _rules_post(min_officers="两人", high_frequency_days="0", effective_from="2020-01-01"),
+    ).content.decode()
+
+    # then all three are named at once, each at its field
+    assert 'data-field="min_officers">检查最少执法人员数须为整数' in page
+    assert 'data-field="high_frequency_days">高频预警的期间（日）须为 1 到 366 的整数' in page
+    assert 'data-field="effective_from">生效日期不能早于第 1 版' in page
+    assert VisitRuleVersion.objects.count() == 1
+
+
 def test_a_version_cannot_take_effect_before_the_one_in_force(client, justice_user):
     client.force_login(justice_user)
     client.post("/visits/rules/", _rules_post())
