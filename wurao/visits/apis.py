@@ -51,6 +51,7 @@ TAGS = ["visits 入企登记"]
 VISIT_NOT_FOUND = "未找到该入企登记，或您无权查看"
 ACTION_LABELS = {
     "register": "登记入企",
+    "officers": "指派执法人员",
     "check_in": "签到",
     "check_out": "签退",
     "results": "录入检查结果",

@@ -27,6 +27,7 @@ from wurao.visits.apis import (
     _codes,
     _detail_loaded,
     _earlier,
+    _input_date,
     _invalid,
     _items_by_code,
     _officers_by_badge,
@@ -78,6 +79,52 @@ def _once(request, *, client_id, action: str, write: Callable[[], tuple[int, dic
             raise _invalid(error) from None
         raise
     return Response(body, status=status_code)
+
+
+class VisitOfficersApi(APIView):
+    permission_classes = (IsAuthenticated, MayWriteVisits)
+
+    @extend_schema_serializer(component_name="VisitOfficersRequest")
+    class InputSerializer(serializers.Serializer):
+        client_id = _client_id_field()
+        officers = _codes("本部门参加本次入企的执法证号（不少于两人）", '"44030900001"')
+        approver = _text("审批人（本部门是牵头单位且尚无审批时必填）", 50)
+        approval_ref = _text("审批文号（同上）", 60)
+        approved_on = _input_date("审批日期（同上）", required=False)
+
+    @extend_schema(
+        tags=TAGS,
+        summary="为尚未开始的入企指派本部门执法人员（牵头单位同时填写行政检查审批）",
+        description=(
+            "街道确认的联合检查登记时没有执法人员和审批：每个部门各自指派本部门的执法人员，"
+            "再次提交会替换本部门原来的人员；牵头单位在尚无审批时须同时填写审批。备齐之前不能签到。"
+        ),
+        request=InputSerializer,
+        responses={200: VisitDetailOutputSerializer, **WRITE_RESPONSES},
+    )
+    def post(self, request, code: str):
+        data = _valid(self.InputSerializer, request)
+        visit = _visit_for(request, code)
+        errors: dict[str, list[str]] = {}
+        officers = _officers_by_badge(_unique(data.get("officers", [])), errors)
+        if errors:
+            raise serializers.ValidationError(errors)
+
+        def write():
+            done = services.visit_staff(
+                actor=request.user,
+                visit=visit,
+                department=request.user.department,
+                officers=officers,
+                approver=data.get("approver", ""),
+                approval_ref=data.get("approval_ref", ""),
+                approved_on=data.get("approved_on"),
+            )
+            return status.HTTP_200_OK, _detail_loaded(request, done)
+
+        return _once(
+            request, client_id=data["client_id"], action=f"officers:{visit.code}", write=write
+        )
 
 
 class VisitCheckInApi(APIView):

@@ -6,6 +6,11 @@ urlpatterns = [
     path("visits/", apis.VisitListApi.as_view(), name="api-visit-list"),
     path("visits/<str:code>/", apis.VisitDetailApi.as_view(), name="api-visit-detail"),
     path(
+        "visits/<str:code>/officers/",
+        apis_onsite.VisitOfficersApi.as_view(),
+        name="api-visit-officers",
+    ),
+    path(
         "visits/<str:code>/check-in/",
         apis_onsite.VisitCheckInApi.as_view(),
         name="api-visit-check-in",

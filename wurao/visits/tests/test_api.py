@@ -503,6 +503,57 @@ def test_check_in_by_credit_code_and_a_retry_is_answered_once(today_visit, inspe
     assert AuditEvent.objects.filter(verb="visit.check_in").count() == 1
 
 
+def test_a_department_names_its_officers_for_a_confirmed_joint_visit_then_checks_in(
+    department, enterprise, officers, inspector
+):
+    # given a joint visit today as the street confirmed it: no officers, no approval
+    joint = VisitFactory(
+        enterprise=enterprise,
+        department=department,
+        date=timezone.localdate(),
+        status=VisitStatus.REGISTERED,
+        origin="joint",
+        officers=[],
+        approver="",
+        approval_ref="",
+        approved_on=None,
+    )
+    client = token_client(inspector)
+    check_in = {"client_id": str(uuid.uuid4()), "method": "scan", "scanned": enterprise.credit_code}
+
+    # check-in waits for the officers and the approval
+    refused = client.post(f"/api/visits/{joint.code}/check-in/", check_in, format="json")
+    assert refused.status_code == 400
+    assert "签到前须备齐" in refused.json()["non_field_errors"][0]
+
+    # an unknown badge and a missing approval are named by field
+    bad = client.post(
+        f"/api/visits/{joint.code}/officers/",
+        {"client_id": str(uuid.uuid4()), "officers": ["00000000000"]},
+        format="json",
+    )
+    assert bad.status_code == 400 and "不在执法人员库中" in bad.json()["officers"][0]
+
+    # the department names its two officers with the approval: a retry is answered once
+    body = {
+        "client_id": str(uuid.uuid4()),
+        "officers": [o.badge_no for o in officers],
+        "approver": "张科长",
+        "approval_ref": "龙应急审〔2026〕40号",
+        "approved_on": timezone.localdate().isoformat(),
+    }
+    first = client.post(f"/api/visits/{joint.code}/officers/", body, format="json")
+    retry = client.post(f"/api/visits/{joint.code}/officers/", body, format="json")
+    assert first.status_code == 200 and retry.json() == first.json()
+    assert {o["badge_no"] for o in first.json()["officers"]} == {o.badge_no for o in officers}
+    assert AuditEvent.objects.filter(verb="visit.staff").count() == 1
+
+    # and now the check-in goes through
+    check_in["client_id"] = str(uuid.uuid4())
+    done = client.post(f"/api/visits/{joint.code}/check-in/", check_in, format="json")
+    assert done.status_code == 200 and done.json()["status"] == "in_progress"
+
+
 def test_check_in_at_the_wrong_enterprise_is_refused(today_visit, inspector, street):
     neighbour = EnterpriseFactory(street=street)
     body = {"client_id": str(uuid.uuid4()), "method": "scan", "scanned": neighbour.credit_code}
