@@ -96,43 +96,47 @@ def high_frequency(rows: VisitRows, *, visits: int, days: int) -> list[Alert]:
 
 
 def repeat_items(rows: VisitRows, *, window_days: int) -> list[Alert]:
-    """The same item inspected on the same enterprise on two visits within `window_days`."""
-    if len(rows.item_visit) == 0:
+    """The same item inspected on the same enterprise on two visits within `window_days`: one
+    alert per (enterprise, item), naming only the visits close to another one."""
+    if len(rows.item_visit) == 0 or len(rows.visit) == 0:
         return []
-    index = {int(v): i for i, v in enumerate(rows.visit.tolist())}
-    pos = np.array([index.get(int(v), -1) for v in rows.item_visit.tolist()], dtype=np.int64)
-    keep = pos >= 0
-    pos, item = pos[keep], rows.item[keep]
-    keep = rows.inspection[pos].astype(bool)
-    pos, item = pos[keep], item[keep]
+    # Each (visit, item) pair's row, by binary search over the visit ids.
+    by_id = np.argsort(rows.visit, kind="stable")
+    at = np.minimum(np.searchsorted(rows.visit[by_id], rows.item_visit), len(by_id) - 1)
+    known = rows.visit[by_id][at] == rows.item_visit
+    pos, item = by_id[at[known]], rows.item[known]
+    inspection = rows.inspection[pos].astype(bool)
+    pos, item = pos[inspection], item[inspection]
     ent, day, ids = rows.enterprise[pos], rows.day[pos], rows.visit[pos]
     order = np.lexsort((ids, day, item, ent))
     ent, item, day, ids = ent[order], item[order], day[order], ids[order]
+    if len(ent) < 2:
+        return []
+    # Neighbours in that order are the same item on the same enterprise, days apart.
+    same = (ent[1:] == ent[:-1]) & (item[1:] == item[:-1])
+    close = same & (np.diff(day) <= window_days)
+    picked = np.zeros(len(ent), dtype=bool)
+    picked[:-1] |= close
+    picked[1:] |= close
+    rows_picked = np.flatnonzero(picked)
+    if len(rows_picked) == 0:
+        return []
+    group = np.concatenate(([0], np.cumsum(~same)))[rows_picked]
     alerts = []
-    start = 0
-    n = len(ent)
-    while start < n:
-        end = start + 1
-        while end < n and ent[end] == ent[start] and item[end] == item[start]:
-            end += 1
-        group_days, group_ids = day[start:end], ids[start:end]
-        gaps = np.diff(group_days)
-        if len(gaps) and (gaps <= window_days).any():
-            close = np.flatnonzero(gaps <= window_days)
-            picked = sorted({j for c in close.tolist() for j in (c, c + 1)})
-            # The period shown is that of the repeated visits, not of every visit of the item.
-            alerts.append(
-                Alert(
-                    AlertKind.REPEAT_ITEM,
-                    int(ent[start]),
-                    _day(group_days[picked[0]]),
-                    _day(group_days[picked[-1]]),
-                    len(picked),
-                    tuple(sorted(int(group_ids[j]) for j in picked)),
-                    item_id=int(item[start]),
-                )
+    for chunk in np.split(rows_picked, np.flatnonzero(np.diff(group)) + 1):
+        first, last = int(chunk[0]), int(chunk[-1])
+        # The period shown is that of the repeated visits, not of every visit of the item.
+        alerts.append(
+            Alert(
+                AlertKind.REPEAT_ITEM,
+                int(ent[first]),
+                _day(day[first]),
+                _day(day[last]),
+                len(chunk),
+                tuple(sorted(int(v) for v in ids[chunk])),
+                item_id=int(item[first]),
             )
-        start = end
+        )
     return alerts
 
 
@@ -144,9 +148,14 @@ def non_enforcement_share(rows: VisitRows, *, threshold: float) -> list[Alert]:
     total = np.bincount(inverse)
     other = np.bincount(inverse, weights=(~rows.inspection.astype(bool)).astype(np.int64))
     share = other / total
+    flagged = np.flatnonzero((total >= SHARE_MIN_VISITS) & (share > threshold))
+    # Each flagged enterprise's rows: a slice of the rows ordered by enterprise.
+    by_enterprise = np.argsort(inverse, kind="stable")
+    starts = np.searchsorted(inverse[by_enterprise], flagged, side="left")
+    ends = np.searchsorted(inverse[by_enterprise], flagged, side="right")
     alerts = []
-    for g in np.flatnonzero((total >= SHARE_MIN_VISITS) & (share > threshold)).tolist():
-        mine = inverse == g
+    for g, start, end in zip(flagged.tolist(), starts.tolist(), ends.tolist(), strict=True):
+        mine = by_enterprise[start:end]
         alerts.append(
             Alert(
                 AlertKind.NON_ENFORCEMENT_SHARE,

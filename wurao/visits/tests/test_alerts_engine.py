@@ -241,6 +241,46 @@ def test_each_repeated_item_is_its_own_alert():
     assert [a.item_id for a in repeat_items(rows, window_days=90)] == [5, 6]
 
 
+def _repeats_brute_force(visits, items, *, window):
+    """For each (enterprise, item): the visits within `window` days of another inspection
+    of the same item, by comparing every pair."""
+    by_id = {v[0]: v for v in visits}
+    found: dict[tuple[int, int], set[int]] = {}
+    pairs = [(by_id[pk], item) for pk, item in items if pk in by_id and by_id[pk][3]]
+    for (a, item), (b, other) in ((x, y) for x in pairs for y in pairs):
+        if a[0] != b[0] and item == other and a[1] == b[1] and abs((a[2] - b[2]).days) <= window:
+            found.setdefault((a[1], item), set()).add(a[0])
+    return found
+
+
+@st.composite
+def _visits_with_items(draw):
+    visits = draw(_visit_lists())
+    items = [
+        (pk, item) for pk, *_ in visits for item in draw(st.sets(st.integers(1, 3), max_size=2))
+    ]
+    strays = draw(st.lists(st.tuples(st.integers(20_000, 20_010), st.integers(1, 3)), max_size=3))
+    return visits, items + list(dict.fromkeys(strays))
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=_visits_with_items(), window=st.integers(0, 60))
+def test_repeat_items_agree_with_comparing_every_pair(data, window):
+    visits, items = data
+
+    alerts = repeat_items(_rows(visits, items), window_days=window)
+
+    expected = _repeats_brute_force(visits, items, window=window)
+    assert {(a.enterprise_id, a.item_id): set(a.visit_ids) for a in alerts} == expected
+    days = {v[0]: v[2] for v in visits}
+    for a in alerts:
+        assert a.count == len(a.visit_ids)
+        assert (a.first_day, a.last_day) == (
+            min(days[v] for v in a.visit_ids),
+            max(days[v] for v in a.visit_ids),
+        )
+
+
 # --- the non-enforcement share ----------------------------------------------------------------
 
 
@@ -282,6 +322,20 @@ def test_the_study_key_enterprise_is_flagged():
     alerts = non_enforcement_share(_rows(at_the_line + one_more), threshold=0.4)
 
     assert [(a.enterprise_id, a.share) for a in alerts] == [(2, 0.408)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(visits=_visit_lists(), threshold=st.sampled_from([0.0, 0.25, 0.4, 0.5, 0.9]))
+def test_the_share_agrees_with_counting_each_enterprise(visits, threshold):
+    alerts = non_enforcement_share(_rows(visits), threshold=threshold)
+
+    expected = {}
+    for enterprise in {v[1] for v in visits}:
+        mine = [v for v in visits if v[1] == enterprise]
+        other = sum(1 for v in mine if not v[3])
+        if len(mine) >= SHARE_MIN_VISITS and other / len(mine) > threshold:
+            expected[enterprise] = tuple(sorted(v[0] for v in mine))
+    assert {a.enterprise_id: a.visit_ids for a in alerts} == expected
 
 
 # --- after the fact ---------------------------------------------------------------------------
