@@ -334,6 +334,12 @@ class ResultCorrectForm(ServiceFormMixin, forms.Form):
         widget=_textarea(2, _("如：录入时选错结果")),
     )
 
+    def clean(self):
+        data = super().clean()
+        if data.get("finding") == Finding.PROBLEMS and not (data.get("summary") or "").strip():
+            self.add_error("summary", _("发现问题时请写明问题摘要"))
+        return data
+
 
 class OverrideDecideForm(ServiceFormMixin, forms.Form):
     decision = forms.ChoiceField(

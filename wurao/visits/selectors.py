@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import numpy as np
 from django.conf import settings
 from django.db import connection
-from django.db.models import Avg, Count, Prefetch, QuerySet
+from django.db.models import Avg, Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from wurao.accounts.scope import Scope
@@ -649,10 +649,14 @@ def registration_items(*, department_id: int):
     return catalogue_selectors.item_list(filters={"department": department_id}).order_by("code")
 
 
-def registration_officers(*, department_id: int):
-    """A department's inspectors on duty, who may be sent on a visit."""
-    return (
-        registry_selectors.inspector_list(scope=Scope(department_id=department_id))
-        .filter(active=True)
-        .order_by("badge_no")
+def registration_officers(*, department_id: int, valid_on: date | None = None):
+    """A department's inspectors on duty, who may be sent on a visit; with `valid_on`, only
+    those whose certificate is valid that day (or has no recorded end)."""
+    qs = registry_selectors.inspector_list(scope=Scope(department_id=department_id)).filter(
+        active=True
     )
+    if valid_on:
+        qs = qs.filter(
+            Q(certificate_valid_until__isnull=True) | Q(certificate_valid_until__gte=valid_on)
+        )
+    return qs.order_by("badge_no")

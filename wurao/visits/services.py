@@ -124,22 +124,33 @@ def _officer_error(officers, departments, *, day: date, rules) -> str:
         if not o.active:
             problems.append(f"{o.name}（{o.badge_no}）不在岗")
         elif o.certificate_valid_until and o.certificate_valid_until < day:
-            problems.append(f"{o.name}（{o.badge_no}）的执法证 {o.certificate_valid_until} 已到期")
-    if problems:
-        return "；".join(problems)
-    per_department = Counter(o.department_id for o in officers)
-    if any(per_department[d] < rules.min_officers for d in departments):
-        return f"每个检查部门的执法人员不得少于 {rules.min_officers} 人"
-    return ""
+            problems.append(
+                f"{o.name}（{o.badge_no}）的执法证有效期至 {o.certificate_valid_until}，"
+                f"早于入企日期 {day}"
+            )
+    fit = Counter(
+        o.department_id
+        for o in officers
+        if o.active and not (o.certificate_valid_until and o.certificate_valid_until < day)
+    )
+    if any(fit[d] < rules.min_officers for d in departments):
+        problems.append(f"每个检查部门的执法人员不得少于 {rules.min_officers} 人")
+    return "；".join(problems)
 
 
 def _approval_errors(approver: str, approval_ref: str, approved_on, today: date) -> dict:
-    """行政检查审批: who approved, under which reference, on which day (not after today)."""
-    if not (approver.strip() and approval_ref.strip() and approved_on):
-        return {"approver": "行政检查须经部门负责人审批：请填写审批人、审批文号和审批日期"}
-    if approved_on > today:
-        return {"approved_on": f"审批日期 {approved_on} 晚于今天：须先审批，再登记"}
-    return {}
+    """行政检查审批: who approved, under which reference, on which day (not after today);
+    each missing or wrong part at its own field."""
+    errors = {}
+    if not approver.strip():
+        errors["approver"] = "行政检查须经部门负责人审批：请填写审批人"
+    if not approval_ref.strip():
+        errors["approval_ref"] = "请填写审批文号"
+    if not approved_on:
+        errors["approved_on"] = "请填写审批日期"
+    elif approved_on > today:
+        errors["approved_on"] = f"审批日期 {approved_on} 晚于今天：须先审批，再登记"
+    return errors
 
 
 def visit_check(
@@ -399,8 +410,8 @@ def visit_staff(
     *, actor, visit: Visit, department, officers, approver="", approval_ref="", approved_on=None
 ) -> Visit:
     """A department on an inspection not carried out yet names its officers (replacing any it
-    named before); the lead department also records the approval if the visit has none. This
-    is how a joint visit the street confirmed from the plans gets ready for check-in."""
+    named before); the lead department also records the approval, or amends it. This is how a
+    joint visit the street confirmed from the plans gets ready for check-in."""
     if not _acts_for(actor, department):
         raise PermissionDenied(f"只有“{department.name}”的人员可以为该部门指派执法人员")
     visit = _lock(visit)
@@ -421,9 +432,12 @@ def visit_staff(
         problem = _officer_error(officers, {department.pk}, day=visit.date, rules=rules)
         if problem:
             errors["officers"] = problem
-    approving = department.pk == visit.department_id and not visit.approver
+    # The lead department's approval is the visit's: it may fill it in, or amend it.
+    approving = department.pk == visit.department_id
     if approving:
         errors.update(_approval_errors(approver, approval_ref, approved_on, today))
+    elif approver or approval_ref or approved_on:
+        errors["approver"] = f"审批由牵头单位{visit.department.name}填写"
     if errors:
         raise ValidationError(errors)
     visit.officers.remove(*visit.officers.filter(department=department))
@@ -575,8 +589,12 @@ def visit_result_correct(*, actor, visit: Visit, action, finding: str, summary: 
 
 @transaction.atomic
 def visit_cancel(*, actor, visit: Visit, reason: str) -> Visit:
+    """Cancel a visit not begun, with a reason. A joint visit is the lead department's to
+    cancel (or the justice bureau's): another department on it cannot call it off for all."""
     visit = _lock(visit)
     _must_take_part(actor, visit)
+    if visit.departments.count() > 1 and not _acts_for(actor, visit.department):
+        raise PermissionDenied(f"联合检查只能由牵头单位{visit.department.name}撤销")
     if visit.status not in (VisitStatus.REGISTERED, VisitStatus.PENDING_OVERRIDE):
         raise ValidationError({"__all__": "只能撤销尚未开始的入企登记"})
     if not reason.strip():

@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
@@ -254,6 +255,13 @@ def _qr_svg(request, visit: Visit) -> tuple[str, str]:
     return url, mark_safe(segno.make_qr(url).svg_inline(scale=4))  # noqa: S308
 
 
+def _joint_form_id(visit: Visit) -> int | None:
+    """The planned joint visit whose consolidated form this visit carries out, if any
+    (its source is "joint:<id>")."""
+    kind, _, ref = visit.source_ref.partition(":")
+    return int(ref) if kind == "joint" and ref.isdigit() else None
+
+
 def _staff_form(request, visit: Visit, data=None) -> StaffForm | None:
     """The department's officers (and the lead's approval) for an inspection not begun yet."""
     user = request.user
@@ -267,9 +275,16 @@ def _staff_form(request, visit: Visit, data=None) -> StaffForm | None:
     own = [o.pk for o in visit.officers.all() if o.department_id == user.department_id]
     return StaffForm(
         data,
-        officers=selectors.registration_officers(department_id=user.department_id),
-        approving=user.department_id == visit.department_id and not visit.approver,
-        initial={"officers": own},
+        officers=selectors.registration_officers(
+            department_id=user.department_id, valid_on=visit.date
+        ),
+        approving=user.department_id == visit.department_id,
+        initial={
+            "officers": own,
+            "approver": visit.approver,
+            "approval_ref": visit.approval_ref,
+            "approved_on": visit.approved_on,
+        },
     )
 
 
@@ -291,14 +306,23 @@ def _detail_context(request, visit: Visit, **forms) -> dict:
         if takes_part and status == VisitStatus.REGISTERED
         else None,
         "may_check_out": takes_part and status == VisitStatus.IN_PROGRESS,
+        # A joint visit the street confirmed from the plans has its consolidated form
+        # (一表通查): the departments record their results there, item by item.
+        "form_url": reverse("planning_forms:form", args=[joint_form])
+        if (joint_form := _joint_form_id(visit))
+        else "",
         "result_form": forms.get("result") or ResultForm()
         if takes_part
         and inspection
+        and not joint_form
         and status in (VisitStatus.IN_PROGRESS, VisitStatus.COMPLETED)
         and user.department.is_enforcement
         else None,
         "cancel_form": forms.get("cancel") or CancelForm()
-        if takes_part and status in (VisitStatus.REGISTERED, VisitStatus.PENDING_OVERRIDE)
+        if takes_part
+        and status in (VisitStatus.REGISTERED, VisitStatus.PENDING_OVERRIDE)
+        # A joint visit is the lead department's to cancel.
+        and (len(visit.departments.all()) == 1 or user.department_id == visit.department_id)
         else None,
         "decide_form": forms.get("decide") or OverrideDecideForm()
         if status == VisitStatus.PENDING_OVERRIDE and _may_decide(user, visit)

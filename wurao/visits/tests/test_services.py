@@ -605,9 +605,16 @@ def test_naming_officers_again_replaces_only_the_department_own(
     _staff(confirmed, department, justice_user, **approval)
     theirs = _staff(confirmed, street_team, justice_user)
 
-    again = _staff(confirmed, department, justice_user)
+    amended = {**approval, "approval_ref": "审〔2026〕2号"}
+    again = _staff(confirmed, department, justice_user, **amended)
 
+    # the lead's officers are replaced, the other department's kept, the approval amended
     assert set(confirmed.officers.all()) == set(again) | set(theirs)
+    confirmed.refresh_from_db()
+    assert confirmed.approval_ref == "审〔2026〕2号"
+    # another department does not fill in the approval
+    with pytest.raises(ValidationError, match="审批由牵头单位"):
+        _staff(confirmed, street_team, justice_user, **approval)
 
 
 def test_staffing_is_refused_naming_the_field(confirmed, department, street_team, justice_user):
@@ -629,8 +636,13 @@ def test_staffing_is_refused_naming_the_field(confirmed, department, street_team
             approved_on=_today() + datetime.timedelta(days=1),
         )
 
-    # too few officers, and the lead's approval missing
-    assert set(too_few.value.message_dict) == {"officers", "approver"}
+    # too few officers, and each part of the lead's approval missing
+    assert set(too_few.value.message_dict) == {
+        "officers",
+        "approver",
+        "approval_ref",
+        "approved_on",
+    }
     # an officer of another department, and an approval dated after today
     assert (
         f"{stranger.name}（{stranger.badge_no}） 不是{department.name}"
@@ -902,7 +914,14 @@ def test_officers_must_be_on_duty_with_a_valid_certificate(dept_admin, departmen
         )
 
     message = refused.value.message_dict["officers"][0]
-    assert "李四" in message and "已到期" in message and "王五" in message and "不在岗" in message
+    assert (
+        "李四" in message
+        and "早于入企日期" in message
+        and "王五" in message
+        and "不在岗" in message
+    )
+    # and neither counts towards the two officers a department must send
+    assert "不得少于 2 人" in message
 
 
 def test_an_inspection_needs_the_department_head_approval(dept_admin, department, enterprise):
