@@ -287,6 +287,18 @@ def test_results_land_in_the_form_and_the_enterprise_file_once(client, joint):
     assert (entry.result, entry.rectify_by.isoformat()) == (ItemResult.FAIL, deadline)
 
 
+def test_the_visit_page_sends_the_departments_to_the_form_for_their_results(client, joint):
+    # given the checked-in visit of a confirmed joint visit, opened by the market department
+    client.force_login(joint.market.admin)
+
+    # when it opens the visit's page
+    page = client.get(f"/visits/{joint.visit.visit.code}/").content.decode()
+
+    # then results are taken item by item on the consolidated form, not by the plain result form
+    assert f'href="/planning/forms/{joint.visit.pk}/"' in page and 'id="joint-form-link"' in page
+    assert 'id="result-form"' not in page
+
+
 # ---------------------------------------------------------------- corrections
 
 

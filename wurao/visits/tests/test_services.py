@@ -438,6 +438,19 @@ def test_a_visit_that_has_started_cannot_be_cancelled(visit, inspector, dept_adm
         services.visit_cancel(actor=dept_admin, visit=visit, reason="弄错了")
 
 
+def test_only_the_lead_department_cancels_a_joint_visit(confirmed, street_team, dept_admin):
+    team_admin = UserFactory(role=Role.DEPT_ADMIN, department=street_team)
+
+    with pytest.raises(PermissionDenied, match="只能由牵头单位"):
+        services.visit_cancel(actor=team_admin, visit=confirmed, reason="人手不足")
+    confirmed.refresh_from_db()
+    assert confirmed.status == S.REGISTERED
+
+    services.visit_cancel(actor=dept_admin, visit=confirmed, reason="企业停产")
+    confirmed.refresh_from_db()
+    assert confirmed.status == S.CANCELLED
+
+
 def test_another_department_cannot_cancel_a_visit(visit, other_admin):
     with pytest.raises(PermissionDenied):
         services.visit_cancel(actor=other_admin, visit=visit, reason="不想让他们去")
