@@ -1,6 +1,7 @@
 """Registry pages (两库): enterprises and their files, inspectors, departments, streets."""
 
 from collections import Counter
+from itertools import groupby
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -58,11 +59,14 @@ def enterprise_detail(request, pk: int):
 def timeline_counts(timeline) -> dict:
     """The file's visits by year and by visiting organisation, enforcement and not, busiest
     first. A joint visit is one visit for the enterprise (the several departments' actions on it
-    count once) and one visit for each organisation on it, as on the enterprise's own page."""
+    count once) and one visit for each organisation on it, as on the enterprise's own page.
+    A registration still waiting for its override to be approved is listed, not counted."""
     by_year: dict[int, Counter] = {}
     by_organisation: dict[str, Counter] = {}
     seen, seen_by_organisation = set(), set()
     for entry in timeline:
+        if not entry.counted:
+            continue
         column = "enforcement" if entry.is_enforcement else "other"
         visit = entry.visit_code or ("action" if entry.is_action else "visit", entry.pk)
         if visit not in seen:
@@ -79,7 +83,13 @@ def timeline_counts(timeline) -> dict:
         ]
 
     years = rows(by_year, "year")
+    visits_in = {r["year"]: r["total"] for r in years}
     return {
+        # The timeline by year, newest first, each headed by its number of visits.
+        "timeline_years": [
+            {"year": year, "visits": visits_in.get(year, 0), "entries": list(entries)}
+            for year, entries in groupby(timeline, key=lambda e: e.date.year)
+        ],
         "by_year": sorted(years, key=lambda r: r["year"], reverse=True),
         "by_organisation": sorted(
             rows(by_organisation, "organisation"), key=lambda r: (-r["total"], r["organisation"])

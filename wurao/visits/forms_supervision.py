@@ -209,8 +209,11 @@ class RulesForm(ServiceErrorsMixin, BootstrapFormMixin, forms.Form):
                 field = self.field_for(path)
                 if field in self.errors:
                     continue
-                # The engine speaks of the JSON document; here a cap is a blank field.
+                # The engine speaks of the JSON document; here a cap is a blank field, and a
+                # message that does not say what it is about gets the field's name.
                 message = message.replace("或 null 表示", "或留空表示")
+                if message.startswith("须为") and field in self.fields:
+                    message = f"{self.fields[field].label}{message}"
                 self.add_error(field if field in self.fields else None, message)
         day = cleaned.get("effective_from")
         if self.latest and day and day < self.latest.effective_from:

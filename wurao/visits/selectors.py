@@ -451,6 +451,7 @@ class TimelineEntry:
     visit_origin: str = ""
     rating: int | None = None
     is_action: bool = False  # pk is an EnforcementAction's (else a Visit's)
+    counted: bool = True  # False for a registration still waiting for its override
 
 
 def enterprise_timeline(*, scope: Scope, enterprise_id: int) -> list[TimelineEntry]:
@@ -509,6 +510,7 @@ def enterprise_timeline(*, scope: Scope, enterprise_id: int) -> list[TimelineEnt
                 visit_code=v.code,
                 visit_origin=v.get_origin_display() if enforcement else v.get_purpose_display(),
                 rating=rating_of(v),
+                counted=v.status != VisitStatus.PENDING_OVERRIDE,
             )
         )
     return sorted(entries, key=lambda e: (e.date, e.is_enforcement, e.pk), reverse=True)

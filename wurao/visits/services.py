@@ -487,6 +487,14 @@ def visit_check_in(*, actor, visit: Visit, method: str, scanned: str) -> Visit:
     if missing:
         raise ValidationError({"__all__": [f"签到前须备齐：{m}" for m in missing]})
     scanned_code = credit_code_read(scanned)
+    if not uscc.is_valid(scanned_code):
+        shown = (scanned or "").strip()[:60]
+        raise ValidationError(
+            {
+                "scanned": f"“{shown}”中没有有效的统一社会信用代码：请扫描企业出示的企业码，"
+                "或输入营业执照上的 18 位信用代码"
+            }
+        )
     if scanned_code != visit.enterprise.credit_code:
         raise ValidationError(
             {

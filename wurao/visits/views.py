@@ -252,7 +252,7 @@ def visit_join(request, code: str):
 def _qr_svg(request, visit: Visit) -> tuple[str, str]:
     url = request.build_absolute_uri(f"/v/{visit.code}/")
     # segno escapes what it writes; the URL is built from the stored code only.
-    return url, mark_safe(segno.make_qr(url).svg_inline(scale=4))  # noqa: S308
+    return url, mark_safe(segno.make_qr(url).svg_inline(scale=4, omitsize=True))  # noqa: S308
 
 
 def _joint_form_id(visit: Visit) -> int | None:

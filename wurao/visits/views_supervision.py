@@ -72,7 +72,7 @@ def _rating_id(code: str) -> str:
 def _enterprise_qr(credit_code: str) -> str:
     """The enterprise's code: its credit code as a QR code, which officers scan to check in."""
     # segno escapes what it writes; the text is the stored credit code only.
-    return mark_safe(segno.make_qr(credit_code, error="m").svg_inline(scale=5))  # noqa: S308
+    return mark_safe(segno.make_qr(credit_code, error="m").svg_inline(scale=5, omitsize=True))  # noqa: S308
 
 
 def _portal_context(request, scope, *, rating_form=None) -> dict:

@@ -631,6 +631,8 @@ def test_the_enterprise_file_counts_a_joint_visit_once_and_once_for_each_departm
             enterprise=enterprise, department=each, visit=joint, date=joint.date
         )
     EnforcementActionFactory(enterprise=enterprise, department=market, date=joint.date)
+    # a registration waiting for its override is listed but not counted
+    VisitFactory(enterprise=enterprise, department=market, status=VisitStatus.PENDING_OVERRIDE)
     client.force_login(justice_user)
 
     # when the justice bureau opens the enterprise's file
@@ -641,6 +643,8 @@ def test_the_enterprise_file_counts_a_joint_visit_once_and_once_for_each_departm
     assert _cells(year) == [["2020", "2", "0", "2"]]
     units = re.search(r'id="counts-by-organisation">.*?<tbody>(.*?)</tbody>', body, re.S).group(1)
     assert _cells(units) == [["区市场监管局", "2", "0", "2"], [department.name, "1", "0", "1"]]
+    # and the timeline's year heading gives the same number
+    assert "2020 年 · 2 次" in body
 
 
 def _cells(tbody: str) -> list[list[str]]:

@@ -249,10 +249,13 @@ def test_rules_with_mistakes_are_refused_field_by_field(client, justice_user):
 
     page = response.content.decode()
     assert response.status_code == 400
-    assert 'data-field="limit_A_department_cap">须为不小于 0 的整数，或留空表示不设上限' in page
+    assert (
+        'data-field="limit_A_department_cap">A 级单个部门年度检查上限须为不小于 0 的整数，或留空表示不设上限'
+        in page
+    )
     assert 'data-field="high_frequency_days">高频预警的期间（日）须为 1 到 366 的整数' in page
     assert 'data-field="non_enforcement_share">非执法入企占比预警线须在 0 与 1 之间' in page
-    assert 'data-field="monthly_quiet_days">须为 1 到 31 的日期' in page
+    assert 'data-field="monthly_quiet_days">每月企业安静日须为 1 到 31 的日期' in page
     assert 'data-field="note">请填写修订说明' in page
     assert not VisitRuleVersion.objects.exists()
 

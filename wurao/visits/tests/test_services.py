@@ -122,6 +122,17 @@ def test_the_credit_code_is_read_from_whatever_the_scan_or_the_officer_gave(ente
     assert services.credit_code_read(code[:-1] + ("0" if code[-1] != "0" else "1")) != code
 
 
+def test_check_in_with_no_credit_code_in_what_was_scanned_says_so(visit, inspector):
+    with pytest.raises(ValidationError, match="中没有有效的统一社会信用代码") as refused:
+        services.visit_check_in(
+            actor=inspector, visit=visit, method=CheckInMethod.SCAN, scanned="hello world"
+        )
+
+    assert "scanned" in refused.value.message_dict
+    visit.refresh_from_db()
+    assert visit.status == S.REGISTERED
+
+
 def test_check_in_at_the_wrong_enterprise_is_refused_and_changes_nothing(visit, inspector):
     elsewhere = EnterpriseFactory()
 
