@@ -15,6 +15,10 @@ class Origin(models.TextChoices):
     REFERRAL = "referral", _("转办移送")
     HIGHER_ORDER = "higher_order", _("上级交办")
     CAMPAIGN = "campaign", _("专项行动")
+    # Taken on a registered visit of these origins (the visit registry's own list).
+    JOINT = "joint", _("联合检查")
+    RECHECK = "recheck", _("整改复查")
+    ENTERPRISE_REQUEST = "enterprise_request", _("企业申请")
     OTHER = "other", _("其他")
 
 

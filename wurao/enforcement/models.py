@@ -21,7 +21,7 @@ class EnforcementAction(models.Model):
     department_level = models.CharField("执法层级", max_length=10, choices=Level.choices)
     date = models.DateField("日期")
     kind = models.CharField("类别", max_length=12, choices=ActionKind.choices)
-    origin = models.CharField("来源", max_length=16, choices=Origin.choices)
+    origin = models.CharField("来源", max_length=20, choices=Origin.choices)
     items = models.ManyToManyField(
         "catalogue.InspectionItem", verbose_name="检查事项", blank=True, related_name="actions"
     )

@@ -48,7 +48,7 @@ def action_detail(request, pk: int):
     actions = selectors.action_list(scope=scope)
     try:
         action = (
-            actions.select_related("created_by")
+            actions.select_related("created_by", "visit")
             .prefetch_related("items__department", "officers")
             .get(pk=pk)
         )

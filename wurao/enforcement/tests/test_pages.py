@@ -14,6 +14,7 @@ from wurao.registry.tests.factories import (
     InspectorFactory,
     StreetFactory,
 )
+from wurao.visits.tests.factories import VisitFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -166,3 +167,24 @@ def test_action_list_of_one_enterprise_names_it(client, justice_user, enterprise
     ).content.decode()
 
     assert f"执法记录 · {enterprise.name}" in page
+
+
+def test_an_action_taken_on_a_visit_shows_its_finding_origin_and_visit_code(client, justice_user):
+    # given an inspection recorded on a joint visit, which found problems
+    visit = VisitFactory(origin="joint")
+    action = EnforcementActionFactory(
+        enterprise=visit.enterprise,
+        department=visit.department,
+        visit=visit,
+        origin="joint",
+        finding="problems",
+        summary="消防通道堵塞",
+    )
+    client.force_login(justice_user)
+
+    # when the justice bureau opens it
+    page = client.get(f"/enforcement/actions/{action.pk}/").content.decode()
+
+    # then it reads as a joint visit's finding, with the code to check the visit by
+    assert "联合检查" in page and "发现问题" in page
+    assert f'href="/v/{visit.code}/"' in page and visit.code_display in page

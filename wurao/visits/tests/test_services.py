@@ -374,7 +374,7 @@ def test_a_joint_visit_keeps_each_department_result_and_counts_once(enterprise, 
     # then the file has two actions on one visit, each with its own items; the year counts one visit
     assert set(EnforcementAction.objects.filter(visit=joint)) == {first, second}
     assert list(first.items.all()) == [items[0]] and list(second.items.all()) == [items[1]]
-    assert first.origin == "other"  # a joint visit's actions: origin not in [skeleton]'s list
+    assert first.origin == "joint"  # the visit's origin, as the enforcement record has it
     counts = selectors.enterprise_counts(enterprise_id=enterprise.pk, year=_today().year)
     assert counts.inspections == 1
     assert {(c.department, c.used) for c in counts.by_department} == {
