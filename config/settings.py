@@ -159,6 +159,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "wurao.web.api_fields.api_exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "wurao 无扰 API",

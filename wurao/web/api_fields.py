@@ -5,7 +5,8 @@ so an API client learns which parameter is wrong and how to fix it.
 """
 
 from drf_spectacular.utils import OpenApiResponse
-from rest_framework import serializers
+from rest_framework import exceptions, serializers
+from rest_framework.views import exception_handler
 
 BAD_QUERY = OpenApiResponse(
     description='查询参数无效：按参数名给出中文说明，如 {"year": ["请输入有效的年份，如 2020"]}'
@@ -55,3 +56,13 @@ def date_filter(help_text: str) -> serializers.DateField:
         help_text=help_text,
         error_messages={"invalid": DATE_ERROR},
     )
+
+
+def api_exception_handler(exc, context):
+    """DRF's handler, with a body that is not JSON explained in Chinese: the parser's own
+    message is English whatever the client's language."""
+    if isinstance(exc, exceptions.ParseError):
+        exc = exceptions.ParseError(
+            "请求体不是有效的 JSON：请检查引号、逗号和括号，并以 Content-Type: application/json 发送"
+        )
+    return exception_handler(exc, context)

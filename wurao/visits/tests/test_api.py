@@ -554,6 +554,17 @@ def test_a_department_names_its_officers_for_a_confirmed_joint_visit_then_checks
     assert done.status_code == 200 and done.json()["status"] == "in_progress"
 
 
+def test_a_body_that_is_not_json_is_explained_in_chinese(today_visit, inspector):
+    response = token_client(inspector).post(
+        f"/api/visits/{today_visit.code}/check-in/",
+        "{client_id: 1,",
+        content_type="application/json",
+    )
+
+    assert response.status_code == 400
+    assert "请求体不是有效的 JSON" in response.json()["detail"]
+
+
 def test_check_in_at_the_wrong_enterprise_is_refused(today_visit, inspector, street):
     neighbour = EnterpriseFactory(street=street)
     body = {"client_id": str(uuid.uuid4()), "method": "scan", "scanned": neighbour.credit_code}
