@@ -231,8 +231,8 @@ class RegistrationForm(ServiceFormMixin, forms.Form):
 
 class StaffForm(ServiceFormMixin, forms.Form):
     """A department names its officers for an inspection not carried out yet; the lead
-    department also fills in the approval when the visit has none (a joint visit the street
-    confirmed from the plans)."""
+    department also fills in or amends the approval (a joint visit the street confirmed from
+    the plans starts without either)."""
 
     officers = OfficerChoiceField(
         label=_("本部门执法人员（不少于两人）"),
@@ -240,14 +240,9 @@ class StaffForm(ServiceFormMixin, forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    approver = forms.CharField(label=_("审批人"), required=False, max_length=50)
-    approval_ref = forms.CharField(label=_("审批文号"), required=False, max_length=60)
-    approved_on = forms.DateField(
-        label=_("审批日期"),
-        required=False,
-        widget=_date_input(),
-        error_messages={"invalid": _("审批日期格式应为 年-月-日")},
-    )
+    approver = RegistrationForm.base_fields["approver"]
+    approval_ref = RegistrationForm.base_fields["approval_ref"]
+    approved_on = RegistrationForm.base_fields["approved_on"]
 
     def __init__(self, *args, officers, approving: bool, **kwargs):
         super().__init__(*args, **kwargs)
