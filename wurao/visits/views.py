@@ -11,6 +11,7 @@ import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -90,6 +91,15 @@ def visit_list(request):
     scope = _officer_scope(request.user)
     form = VisitFilterForm(request.GET or None)
     page = paginate(request, selectors.visit_list(scope=scope, filters=form.filters()))
+    # Upcoming inspections still waiting for this department's officers (or approval) say so.
+    waiting = [
+        v
+        for v in page.object_list
+        if v.status == VisitStatus.REGISTERED and v.kind == VisitKind.INSPECTION
+    ]
+    prefetch_related_objects(waiting, "departments", "officers")
+    for visit in waiting:
+        visit.unready = _takes_part(request.user, visit) and bool(selectors.visit_unready(visit))
     context = {
         "form": form,
         "page_obj": page,

@@ -515,7 +515,9 @@ def test_a_department_names_its_officers_and_the_approval_for_a_confirmed_joint_
     page = reverse("visits:detail", args=[visit.code])
     staff = reverse("visits:staff", args=[visit.code])
 
-    # then its page asks for our officers and the approval, and offers no check-in yet
+    # then the list marks it, and its page asks for our officers and the approval, and offers
+    # no check-in yet
+    assert 'data-unready="1"' in admin_client.get("/visits/").content.decode()
     body = admin_client.get(page).content.decode()
     assert 'id="unready"' in body and 'id="check-in-submit"' not in body
     assert f"{department.name}尚未指派执法人员" in body and 'name="approval_ref"' in body
@@ -537,6 +539,7 @@ def test_a_department_names_its_officers_and_the_approval_for_a_confirmed_joint_
         follow=True,
     ).content.decode()
     assert "已保存" in body and 'id="check-in-submit"' in body and 'id="unready"' not in body
+    assert 'data-unready="1"' not in admin_client.get("/visits/").content.decode()
     assert "李明" in body and "龙应急审〔2026〕31号" in body
 
 
