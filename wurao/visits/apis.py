@@ -9,6 +9,8 @@ the other writes (and refused registrations) by their stored ClientRequest (apis
 """
 
 import contextlib
+import hashlib
+import json
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -103,19 +105,37 @@ def _client_id_reused(row_action: str) -> Response:
     )
 
 
-def _earlier(user, client_id) -> tuple[str, int, dict] | None:
-    """What an earlier request with this client id did and answered (action, status, body)."""
+def _request_digest(request) -> str:
+    """The request body without its client_id, as a SHA-256 of canonical JSON."""
+    body = {k: v for k, v in request.data.items() if k != "client_id"}
+    text = json.dumps(body, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _earlier(user, client_id) -> tuple[str, int, dict, str] | None:
+    """What an earlier request with this client id did and answered (action, status, body,
+    the digest of its request)."""
     return (
         ClientRequest.objects.filter(user=user, client_id=client_id)
-        .values_list("action", "status_code", "response")
+        .values_list("action", "status_code", "response", "request_digest")
         .first()
     )
 
 
-def _replay(row: tuple[str, int, dict], action: str) -> Response:
-    done, status_code, body = row
+def _replay(row: tuple[str, int, dict, str], action: str, digest: str) -> Response:
+    """The first answer again, for a retry: the same action with the same body. The same id
+    on another body is a client's mistake, and doing nothing silently would lose that write."""
+    done, status_code, body, first_digest = row
     if done != action:
         return _client_id_reused(done)
+    if first_digest and first_digest != digest:
+        return Response(
+            {
+                "detail": "该 client_id 已用于内容不同的同一操作：重试须发送与第一次相同的内容；"
+                "新的操作请生成新的 client_id"
+            },
+            status=status.HTTP_409_CONFLICT,
+        )
     return Response(body, status=status_code)
 
 
@@ -554,14 +574,15 @@ class VisitListApi(GenericAPIView):
     def post(self, request):
         data = _valid(self.InputSerializer, request)
         user = request.user
+        digest = _request_digest(request)
         if row := _earlier(user, data["client_id"]):
-            return _replay(row, "register")
+            return _replay(row, "register", digest)
         reg = self._registration(data, department=user.department)
         started = timezone.now()
         try:
             visit = services.visit_register(actor=user, reg=reg)
         except services.VisitRefused as refused:
-            return self._refused(user, data["client_id"], refused)
+            return self._refused(user, data["client_id"], refused, digest)
         except DjangoValidationError as error:
             raise _invalid(error) from None
         if visit.registered_by_id != user.pk:
@@ -609,7 +630,7 @@ class VisitListApi(GenericAPIView):
         )
 
     @staticmethod
-    def _refused(user, client_id, refused: services.VisitRefused) -> Response:
+    def _refused(user, client_id, refused: services.VisitRefused, digest: str) -> Response:
         """The refusal, kept under the client id: a retry gets it back instead of being
         counted as a second refused attempt."""
         body = RefusedOutputSerializer(
@@ -631,6 +652,7 @@ class VisitListApi(GenericAPIView):
                 action="register",
                 status_code=status.HTTP_409_CONFLICT,
                 response=body,
+                request_digest=digest,
             )
         return Response(body, status=status.HTTP_409_CONFLICT)
 

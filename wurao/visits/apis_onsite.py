@@ -32,6 +32,7 @@ from wurao.visits.apis import (
     _items_by_code,
     _officers_by_badge,
     _replay,
+    _request_digest,
     _text,
     _unique,
     _valid,
@@ -57,8 +58,9 @@ def _once(request, *, client_id, action: str, write: Callable[[], tuple[int, dic
     """Do `write` once per (user, client_id) and keep its answer in the same transaction; a
     retry gets that answer back. A failed write stores nothing: it wrote nothing either."""
     user = request.user
+    digest = _request_digest(request)
     if row := _earlier(user, client_id):
-        return _replay(row, action)
+        return _replay(row, action, digest)
     if Visit.objects.filter(client_id=client_id).exists():
         return _client_id_reused("register")
     try:
@@ -70,11 +72,12 @@ def _once(request, *, client_id, action: str, write: Callable[[], tuple[int, dic
                 action=action,
                 status_code=status_code,
                 response=body,
+                request_digest=digest,
             )
     except (DjangoValidationError, IntegrityError) as error:
         # A concurrent retry did it first (and this one found the visit already changed).
         if row := _earlier(user, client_id):
-            return _replay(row, action)
+            return _replay(row, action, digest)
         if isinstance(error, DjangoValidationError):
             raise _invalid(error) from None
         raise

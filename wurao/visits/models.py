@@ -214,6 +214,8 @@ class ClientRequest(models.Model):
     action = models.CharField(max_length=30)
     status_code = models.PositiveSmallIntegerField()
     response = models.JSONField()
+    # SHA-256 of the request body without its client_id: a retry must send the same body.
+    request_digest = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

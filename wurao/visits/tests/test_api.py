@@ -554,6 +554,27 @@ def test_a_department_names_its_officers_for_a_confirmed_joint_visit_then_checks
     assert done.status_code == 200 and done.json()["status"] == "in_progress"
 
 
+def test_a_client_id_reused_on_another_body_is_refused_not_silently_dropped(
+    today_visit, inspector, enterprise
+):
+    # given a cancellation sent by the mobile client, and retried with the same body
+    client = token_client(inspector)
+    url = f"/api/visits/{today_visit.code}/cancel/"
+    body = {"client_id": str(uuid.uuid4()), "reason": "企业停产"}
+    first = client.post(url, body, format="json")
+    retry = client.post(url, {"reason": "企业停产", "client_id": body["client_id"]}, format="json")
+
+    # when the same client id comes with another body
+    other = client.post(url, {**body, "reason": "天气原因"}, format="json")
+
+    # then the retry (keys in any order) gets the first answer, the other body a 409
+    assert first.status_code == 200 and retry.json() == first.json()
+    assert other.status_code == 409 and "内容不同" in other.json()["detail"]
+    today_visit.refresh_from_db()
+    assert today_visit.cancel_reason == "企业停产"
+    assert AuditEvent.objects.filter(verb="visit.cancel").count() == 1
+
+
 def test_a_body_that_is_not_json_is_explained_in_chinese(today_visit, inspector):
     response = token_client(inspector).post(
         f"/api/visits/{today_visit.code}/check-in/",
