@@ -119,7 +119,7 @@ def registration_errors(reg: Registration) -> dict:
 def _officer_error(officers, departments, *, day: date, rules) -> str:
     """What is wrong with the officers sent: each must be on duty with a certificate valid on
     the day, and every department on site must send at least `min_officers`."""
-    problems = []
+    problems, fit = [], Counter()
     for o in officers:
         if not o.active:
             problems.append(f"{o.name}（{o.badge_no}）不在岗")
@@ -128,11 +128,8 @@ def _officer_error(officers, departments, *, day: date, rules) -> str:
                 f"{o.name}（{o.badge_no}）的执法证有效期至 {o.certificate_valid_until}，"
                 f"早于入企日期 {day}"
             )
-    fit = Counter(
-        o.department_id
-        for o in officers
-        if o.active and not (o.certificate_valid_until and o.certificate_valid_until < day)
-    )
+        else:
+            fit[o.department_id] += 1
     if any(fit[d] < rules.min_officers for d in departments):
         problems.append(f"每个检查部门的执法人员不得少于 {rules.min_officers} 人")
     return "；".join(problems)
@@ -450,8 +447,11 @@ def visit_staff(
     if approving:
         visit.approver, visit.approval_ref, visit.approved_on = approver, approval_ref, approved_on
         visit.save(update_fields=["approver", "approval_ref", "approved_on"])
-        payload |= {"approver": approver, "approval_ref": approval_ref}
-        payload["approved_on"] = approved_on.isoformat()
+        payload |= {
+            "approver": approver,
+            "approval_ref": approval_ref,
+            "approved_on": approved_on.isoformat(),
+        }
     audit_record(actor=actor, verb="visit.staff", obj=visit, payload=payload)
     return visit
 

@@ -305,6 +305,9 @@ def _detail_context(request, visit: Visit, **forms) -> dict:
     status = visit.status
     verify_url, qr = _qr_svg(request, visit)
     unready = selectors.visit_unready(visit) if status == VisitStatus.REGISTERED else []
+    # A joint visit the street confirmed from the plans has its consolidated form (一表通查):
+    # the departments record their results there, item by item.
+    joint_form = _joint_form_id(visit)
     return {
         "visit": visit,
         "verify_url": verify_url,
@@ -316,11 +319,7 @@ def _detail_context(request, visit: Visit, **forms) -> dict:
         if takes_part and status == VisitStatus.REGISTERED
         else None,
         "may_check_out": takes_part and status == VisitStatus.IN_PROGRESS,
-        # A joint visit the street confirmed from the plans has its consolidated form
-        # (一表通查): the departments record their results there, item by item.
-        "form_url": reverse("planning_forms:form", args=[joint_form])
-        if (joint_form := _joint_form_id(visit))
-        else "",
+        "form_url": reverse("planning_forms:form", args=[joint_form]) if joint_form else "",
         "result_form": forms.get("result") or ResultForm()
         if takes_part
         and inspection
