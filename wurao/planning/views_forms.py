@@ -7,7 +7,6 @@ on the visit enters results, only its own items, and only once its officers have
 (the visit is in progress or over). A proposal not yet confirmed shows as 待确认, without results.
 """
 
-import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,7 +15,6 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.dates import WEEKDAYS  # 星期一… in Chinese, Monday… in English
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -39,6 +37,7 @@ from wurao.planning.public_views import observer_rows
 from wurao.registry import selectors as registry_selectors
 from wurao.visits.choices import VisitStatus
 from wurao.web.pagination import page_range, paginate
+from wurao.web.qr import qr_svg
 
 RESULTS_OPEN = (VisitStatus.IN_PROGRESS, VisitStatus.COMPLETED)
 
@@ -57,11 +56,6 @@ def _visible_visit(user, pk: int) -> JointVisit:
 
 def _verify_url(request, visit: JointVisit) -> str:
     return request.build_absolute_uri(f"/v/{visit.visit.code}/") if visit.visit else ""
-
-
-def _qr_svg(url: str) -> str:
-    # segno escapes what it writes; the URL is built from the stored code only.
-    return mark_safe(segno.make_qr(url, error="m").svg_inline(scale=3, border=2)) if url else ""  # noqa: S308
 
 
 def _own_lines(user, form: selectors.ConsolidatedForm) -> list:
@@ -106,7 +100,7 @@ def _form_context(request, visit: JointVisit, *, results_form=None, reason_form=
         "groups": exports.form_groups(form),
         "header_rows": exports.header_rows(exports.form_header(form, verify_url=verify_url)),
         "verify_url": verify_url,
-        "qr_svg": _qr_svg(verify_url),
+        "qr_svg": qr_svg(verify_url, scale=3, border=2, sized=True) if verify_url else "",
         "confirmed": visit.status == JointVisitStatus.CONFIRMED,
         "results_mode": mode,
         "results_form": results_form if mode else None,

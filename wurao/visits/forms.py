@@ -280,6 +280,11 @@ class CancelForm(ServiceFormMixin, forms.Form):
     )
 
 
+def _problems_need_a_summary(form, data: dict) -> None:
+    if data.get("finding") == Finding.PROBLEMS and not (data.get("summary") or "").strip():
+        form.add_error("summary", _("发现问题时请写明问题摘要"))
+
+
 class ResultForm(ServiceFormMixin, forms.Form):
     """One department's result of the visit: an enforcement action in the enterprise's file."""
 
@@ -312,8 +317,7 @@ class ResultForm(ServiceFormMixin, forms.Form):
             "severity"
         ):
             self.add_error("severity", _("行政处罚和行政强制须选择情节档次"))
-        if data.get("finding") == Finding.PROBLEMS and not (data.get("summary") or "").strip():
-            self.add_error("summary", _("发现问题时请写明问题摘要"))
+        _problems_need_a_summary(self, data)
         return data
 
 
@@ -331,8 +335,7 @@ class ResultCorrectForm(ServiceFormMixin, forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("finding") == Finding.PROBLEMS and not (data.get("summary") or "").strip():
-            self.add_error("summary", _("发现问题时请写明问题摘要"))
+        _problems_need_a_summary(self, data)
         return data
 
 

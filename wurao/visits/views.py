@@ -7,7 +7,6 @@ justice bureau sees all. The lead department's admin (or the justice bureau) dec
 never the person who registered. A visit outside a user's scope looks exactly like a missing one.
 """
 
-import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,7 +15,6 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
 from wurao.accounts.choices import Role
@@ -36,6 +34,7 @@ from wurao.visits.forms import (
 )
 from wurao.visits.models import Visit
 from wurao.web.pagination import page_range, paginate
+from wurao.web.qr import qr_svg
 from wurao.web.rendering import render_page_or_partial
 
 ENTERPRISE_MATCHES = 8
@@ -261,8 +260,7 @@ def visit_join(request, code: str):
 
 def _qr_svg(request, visit: Visit) -> tuple[str, str]:
     url = request.build_absolute_uri(f"/v/{visit.code}/")
-    # segno escapes what it writes; the URL is built from the stored code only.
-    return url, mark_safe(segno.make_qr(url).svg_inline(scale=4, omitsize=True))  # noqa: S308
+    return url, qr_svg(url, scale=4)
 
 
 def _joint_form_id(visit: Visit) -> int | None:

@@ -10,7 +10,6 @@ department's rating aggregate, and only over enough ratings (k-anonymity).
 import datetime
 from collections import Counter
 
-import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -21,7 +20,6 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 
 from wurao.accounts.choices import Role
 from wurao.accounts.scope import scope_for
@@ -32,6 +30,7 @@ from wurao.visits.choices import RatingTag, VisitOrigin, VisitStatus
 from wurao.visits.forms_supervision import GRADE_LABELS, PeriodForm, RatingForm, RulesForm
 from wurao.visits.models import Visit
 from wurao.web.pagination import page_range, paginate
+from wurao.web.qr import qr_svg
 
 PENDING_RATINGS_SHOWN = 10
 TAG_LABELS = dict(RatingTag.choices)
@@ -67,12 +66,6 @@ def _default_year(scope) -> int:
 def _rating_id(code: str) -> str:
     """Several rating forms share the page: each its own element ids."""
     return f"id_{''.join(ch for ch in code if ch.isalnum())}_%s"
-
-
-def _enterprise_qr(credit_code: str) -> str:
-    """The enterprise's code: its credit code as a QR code, which officers scan to check in."""
-    # segno escapes what it writes; the text is the stored credit code only.
-    return mark_safe(segno.make_qr(credit_code, error="m").svg_inline(scale=5, omitsize=True))  # noqa: S308
 
 
 def _portal_context(request, scope, *, rating_form=None) -> dict:
@@ -115,7 +108,8 @@ def _portal_context(request, scope, *, rating_form=None) -> dict:
         "rating_form": rating_form,
         "pending_total": selectors.visits_pending_rating(enterprise_id=enterprise_id).count(),
         "tag_choices": RatingTag.choices,
-        "enterprise_qr": _enterprise_qr(request.user.enterprise.credit_code),
+        # The enterprise's own code, which officers scan to check in: its credit code.
+        "enterprise_qr": qr_svg(request.user.enterprise.credit_code, scale=5),
         "credit_code": request.user.enterprise.credit_code,
         "rating_days": settings.VISIT_RATING_DAYS,
         "rating_since": timezone.localdate() - datetime.timedelta(days=settings.VISIT_RATING_DAYS),
