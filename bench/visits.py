@@ -932,8 +932,11 @@ def profile_run(fix: dict[str, Any], n: int, seed: int) -> dict[str, Any]:
     targets = [
         (TokenAuthentication, "authenticate", "token authentication"),
         (apis, "_valid", "input validation (DRF serializer)"),
-        (apis, "_earlier", "client_id look-up (ClientRequest)"),
-        (register_api, "_registration", "enterprise, officers, items look-ups"),
+        (
+            selectors,
+            "registration_lookup",
+            "client id, enterprise, officers, items (one statement)",
+        ),
         (services, "_check_fields", "field checks"),
         (selectors, "rules_current", "rules in force (VisitRuleVersion)"),
         (selectors, "enterprise_lock", "enterprise lock + earlier visit + grade (one statement)"),

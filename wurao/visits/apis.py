@@ -200,30 +200,33 @@ def _unique(values: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(v.strip() for v in values if v.strip()))
 
 
-def _officers_by_badge(badges: list[str], errors: dict) -> tuple:
-    """Officers in the order given, in one query. Any department's: a joint visit lists
-    the other departments' officers too, and badges are public (an enterprise looks them up)."""
-    found = {
-        o.badge_no: o
-        for o in registry_selectors.inspector_list(scope=Scope(sees_all=True))
-        .filter(badge_no__in=badges)
-        .order_by()
-    }
+def _officers_by_badge(badges: list[str], errors: dict, found: dict | None = None) -> tuple:
+    """Officers in the order given, in one query (none when `found` has them by badge). Any
+    department's: a joint visit lists the other departments' officers too, and badges are
+    public (an enterprise looks them up)."""
+    if found is None:
+        found = {
+            o.badge_no: o
+            for o in registry_selectors.inspector_list(scope=Scope(sees_all=True))
+            .filter(badge_no__in=badges)
+            .order_by()
+        }
     if unknown := [b for b in badges if b not in found]:
         errors["officers"] = [f"执法证号 {'、'.join(unknown)} 不在执法人员库中"]
     return tuple(found[b] for b in badges if b in found)
 
 
-def _items_by_code(codes: list[str], errors: dict) -> tuple:
-    """Catalogue items in the order given, in one query; withdrawn ones too, so that the
-    service can say they are no longer on the list."""
-    found = {
-        i.code: i
-        for i in catalogue_selectors.item_list(filters={"active_only": False})
-        .prefetch_related(None)
-        .filter(code__in=codes)
-        .order_by()
-    }
+def _items_by_code(codes: list[str], errors: dict, found: dict | None = None) -> tuple:
+    """Catalogue items in the order given, in one query (none when `found` has them by code);
+    withdrawn ones too, so that the service can say they are no longer on the list."""
+    if found is None:
+        found = {
+            i.code: i
+            for i in catalogue_selectors.item_list(filters={"active_only": False})
+            .prefetch_related(None)
+            .filter(code__in=codes)
+            .order_by()
+        }
     if unknown := [c for c in codes if c not in found]:
         errors["items"] = [
             f"检查事项编码 {'、'.join(unknown)} 不在检查事项清单中（清单之外无事项）"
@@ -575,9 +578,30 @@ class VisitListApi(GenericAPIView):
         data = _valid(self.InputSerializer, request)
         user = request.user
         digest = _request_digest(request)
-        if row := _earlier(user, data["client_id"]):
-            return _replay(row, "register", digest)
-        reg = self._registration(data, department=user.department)
+        badges, item_codes = _unique(data.get("officers", [])), _unique(data.get("items", []))
+        found = selectors.registration_lookup(
+            user_id=user.pk,
+            client_id=data["client_id"],
+            credit_code=data["enterprise"],
+            badges=badges,
+            item_codes=item_codes,
+        )
+        if found.earlier_request_id:
+            return _replay(_earlier(user, data["client_id"]), "register", digest)
+        errors: dict[str, list[str]] = {}
+        if found.enterprise is None:
+            errors["enterprise"] = [f"统一社会信用代码 {data['enterprise']} 不在企业库中"]
+        officers = _officers_by_badge(badges, errors, found.officers)
+        items = _items_by_code(item_codes, errors, found.items)
+        if errors:
+            raise serializers.ValidationError(errors)
+        reg = self._registration(
+            data,
+            enterprise=found.enterprise,
+            officers=officers,
+            items=items,
+            department=user.department,
+        )
         started = timezone.now()
         try:
             visit = services.visit_register(actor=user, reg=reg)
@@ -595,22 +619,9 @@ class VisitListApi(GenericAPIView):
         return Response(_detail(request, visit), status=status.HTTP_201_CREATED)
 
     @staticmethod
-    def _registration(data: dict, *, department) -> services.Registration:
-        """The registration with the enterprise, officers and items looked up (one query each);
-        every unknown code is named at once."""
-        errors: dict[str, list[str]] = {}
-        enterprise = (
-            registry_selectors.enterprise_list(scope=Scope(sees_all=True))
-            .select_related(None)
-            .filter(credit_code=data["enterprise"])
-            .first()
-        )
-        if enterprise is None:
-            errors["enterprise"] = [f"统一社会信用代码 {data['enterprise']} 不在企业库中"]
-        officers = _officers_by_badge(_unique(data.get("officers", [])), errors)
-        items = _items_by_code(_unique(data.get("items", [])), errors)
-        if errors:
-            raise serializers.ValidationError(errors)
+    def _registration(
+        data: dict, *, enterprise, officers, items, department
+    ) -> services.Registration:
         return services.Registration(
             enterprise=enterprise,
             kind=data["kind"],
