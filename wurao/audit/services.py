@@ -18,13 +18,20 @@ def _actor_label(actor: Any) -> str:
     return actor.get_username()
 
 
-def _lock_chain() -> None:
-    # Two writers must never chain to the same previous event. On PostgreSQL a
-    # transaction-scoped advisory lock serialises appends; SQLite already
-    # serialises writers (transactions start IMMEDIATE, see settings).
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
+def _chain_end() -> tuple[int, str]:
+    """The last event's seq and hash (0 and GENESIS for an empty log), read once no other
+    writer can append: two writers must never chain to the same previous event. On
+    PostgreSQL a transaction-scoped advisory lock serialises appends; SQLite already
+    serialises writers (transactions start IMMEDIATE, see settings). In SQL: every write
+    appends, and the ORM took longer to build this read than the database to run it."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [0x5755_5241_4F])
+        cursor.execute(
+            f"SELECT seq, hash FROM {AuditEvent._meta.db_table} ORDER BY seq DESC LIMIT 1"
+        )
+        row = cursor.fetchone()
+    return (row[0], row[1]) if row else (0, GENESIS)
 
 
 @transaction.atomic(savepoint=False)  # inside the service's transaction: no savepoint needed
@@ -38,10 +45,8 @@ def audit_record(
     payload: dict[str, Any] | None = None,
 ) -> AuditEvent:
     """Append one event to the chain. Call inside the service's own transaction."""
-    _lock_chain()
-    last = AuditEvent.objects.order_by("-seq").only("seq", "hash").first()
-    seq = (last.seq + 1) if last else 1
-    prev_hash = last.hash if last else GENESIS
+    last_seq, prev_hash = _chain_end()
+    seq = last_seq + 1
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
