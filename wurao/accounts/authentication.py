@@ -1,17 +1,47 @@
+from functools import cache
+
+from django.db import connection
 from rest_framework import authentication, exceptions
+
+from wurao.accounts.models import User
+from wurao.registry.models import Department
+from wurao.web import rawsql
+
+
+@cache
+def _statement(token, vendor: str) -> str:
+    """The token, its user and the user's department (null columns when it has none)."""
+    return f"""
+        SELECT {rawsql.columns(token, "t")}, {rawsql.columns(User, "u")},
+               {rawsql.columns(Department, "d")}
+        FROM {token._meta.db_table} t
+        JOIN {User._meta.db_table} u ON u.id = t.{token._meta.get_field("user").column}
+        LEFT JOIN {Department._meta.db_table} d
+          ON d.id = u.{User._meta.get_field("department").column}
+        WHERE t.{token._meta.pk.column} = %s
+        """
 
 
 class TokenAuthentication(authentication.TokenAuthentication):
-    """DRF's token authentication, loading the user's department with the token: an
-    inspector's every write names it, and a mobile client sends many requests. (Scopes need
-    only the street's and enterprise's ids, which the user row holds.)"""
+    """DRF's token authentication, reading the token, its user and the user's department in
+    one statement: an inspector's every write names the department, and a mobile client sends
+    many requests (the ORM took longer to build this statement than the database to run it).
+    Scopes need only the street's and enterprise's ids, which the user row holds."""
 
     def authenticate_credentials(self, key):
-        model = self.get_model()
-        try:
-            token = model.objects.select_related("user__department").get(key=key)
-        except model.DoesNotExist:
-            raise exceptions.AuthenticationFailed("令牌无效") from None
-        if not token.user.is_active:
+        token_model = self.get_model()
+        with connection.cursor() as cursor:
+            cursor.execute(_statement(token_model, connection.vendor), [key])
+            row = cursor.fetchone()
+        if row is None:
+            raise exceptions.AuthenticationFailed("令牌无效")
+        user_at = rawsql.width(token_model)
+        department_at = user_at + rawsql.width(User)
+        token = rawsql.from_row(token_model, row[:user_at])
+        user = rawsql.from_row(User, row[user_at:department_at])
+        if user.department_id is not None:
+            user.department = rawsql.from_row(Department, row[department_at:])
+        token.user = user
+        if not user.is_active:
             raise exceptions.AuthenticationFailed("账号已停用")
-        return token.user, token
+        return user, token

@@ -28,6 +28,7 @@ from wurao.visits.models import (
     VisitRuleVersion,
     visit_code_normalise,
 )
+from wurao.web import rawsql
 
 # Visits that happened or will happen: what caps, quiet periods and statistics count.
 COUNTED_STATUSES = (VisitStatus.REGISTERED, VisitStatus.IN_PROGRESS, VisitStatus.COMPLETED)
@@ -116,13 +117,6 @@ class RegistrationLookup:
 _DEPARTMENT_COLUMNS = ("id", "code", "name", "level", "is_enforcement")
 
 
-def _loaded(model, values: dict):
-    """An instance of `model` as read from the database with these columns (by attname); the
-    others are deferred and load on access."""
-    names = [f.attname for f in model._meta.concrete_fields if f.attname in values]
-    return model.from_db(connection.alias, names, [values[n] for n in names])
-
-
 def registration_lookup(
     *, user_id: int, client_id, credit_code: str, badges: list[str], item_codes: list[str]
 ) -> RegistrationLookup:
@@ -170,8 +164,10 @@ def registration_lookup(
         if d not in departments:
             columns = {c: row[f"d_{c}"] for c in _DEPARTMENT_COLUMNS}
             columns["is_enforcement"] = bool(columns["is_enforcement"])  # SQLite: 0 or 1
-            departments[d] = _loaded(Department, columns)
-        instance = _loaded(model, values | {"department_id": d, "active": bool(row["active"])})
+            departments[d] = rawsql.loaded(Department, columns)
+        instance = rawsql.loaded(
+            model, values | {"department_id": d, "active": bool(row["active"])}
+        )
         instance.department = departments[d]
         return instance
 
@@ -180,7 +176,7 @@ def registration_lookup(
         if kind == "c":
             earlier = row["id"]
         elif kind == "e":
-            enterprise = _loaded(Enterprise, row)
+            enterprise = rawsql.loaded(Enterprise, row)
         elif kind == "o":
             valid_until = row["certificate_valid_until"]
             officers[row["badge_no"]] = with_department(

@@ -6,9 +6,10 @@ The auth URLs are mounted here through a test URLconf until config/urls.py inclu
 import pytest
 from django.core.cache import cache
 from django.urls import include, path
-from rest_framework.test import APIClient
+from rest_framework.test import APIClient, APIRequestFactory
 
 from config.urls import api_patterns
+from wurao.accounts.authentication import TokenAuthentication
 from wurao.accounts.choices import Role
 from wurao.accounts.tests.factories import UserFactory
 from wurao.registry.tests.factories import EnterpriseFactory
@@ -126,3 +127,44 @@ def test_a_browser_session_works_too(dept_admin, department):
         "street": None,
         "enterprise": None,
     }
+
+
+def test_a_token_of_a_deactivated_account_is_refused(dept_admin):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token_for('yj_admin').json()['token']}")
+    dept_admin.is_active = False
+    dept_admin.save(update_fields=["is_active"])
+
+    response = client.get("/api/auth/me/")
+
+    assert response.status_code in (401, 403)
+    assert response.json()["detail"] == "账号已停用"
+
+
+def test_a_token_reads_its_user_and_department_in_one_statement(
+    dept_admin, department, django_assert_num_queries
+):
+    key = token_for("yj_admin").json()["token"]
+    request = APIRequestFactory().get("/", HTTP_AUTHORIZATION=f"Token {key}")
+
+    with django_assert_num_queries(1):
+        user, token = TokenAuthentication().authenticate(request)
+        assert (user.pk, user.role, user.department.name) == (
+            dept_admin.pk,
+            Role.DEPT_ADMIN,
+            department.name,
+        )
+        assert token.key == key and token.user is user
+    # Values read the ORM's way on both databases: an aware join date, a real boolean.
+    assert user.date_joined == dept_admin.date_joined and user.is_active is True
+
+
+def test_a_token_of_a_user_without_a_department_needs_no_second_statement(
+    justice_user, django_assert_num_queries
+):
+    key = token_for("sfj").json()["token"]
+    request = APIRequestFactory().get("/", HTTP_AUTHORIZATION=f"Token {key}")
+
+    with django_assert_num_queries(1):
+        user, _ = TokenAuthentication().authenticate(request)
+        assert user.department is None and user.get_username() == "sfj"

@@ -1,0 +1,51 @@
+"""Model instances from rows read in plain SQL, for the few statements on a hot path that are
+written out by hand (the ORM can take longer to build a small statement than the database
+takes to run it; see docs/decisions/0002). The columns come from the models' own metadata, so
+these statements follow the schema; values are converted as the ORM converts them.
+"""
+
+from functools import cache
+
+from django.db import connection
+from django.db.models import Model
+from django.db.models.expressions import Col
+
+
+def loaded(model: type[Model], values: dict) -> Model:
+    """An instance as if read from the database with these columns (by attname, values
+    already Python's); the model's other fields are deferred and load when first read."""
+    names = [f.attname for f in model._meta.concrete_fields if f.attname in values]
+    return model.from_db(connection.alias, names, [values[n] for n in names])
+
+
+def columns(model: type[Model], alias: str) -> str:
+    """Every concrete column of the model, for a SELECT list: `alias.col, alias.col, ...`."""
+    quote = connection.ops.quote_name
+    return ", ".join(f"{alias}.{quote(f.column)}" for f in model._meta.concrete_fields)
+
+
+@cache
+def _converters(model: type[Model], vendor: str) -> list[tuple[int, Col, list]]:
+    """For each column needing it, what the ORM would apply to the value the driver gives."""
+    found = []
+    for index, field in enumerate(model._meta.concrete_fields):
+        col = Col(model._meta.db_table, field)
+        applied = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
+        if applied:
+            found.append((index, col, applied))
+    return found
+
+
+def from_row(model: type[Model], row) -> Model:
+    """An instance from the values of `columns(model, ...)`, in their order."""
+    values = list(row)
+    for index, col, applied in _converters(model, connection.vendor):
+        for converter in applied:
+            values[index] = converter(values[index], col, connection)
+    names = [f.attname for f in model._meta.concrete_fields]
+    return model.from_db(connection.alias, names, values)
+
+
+def width(model: type[Model]) -> int:
+    """How many values `columns(model, ...)` selects."""
+    return len(model._meta.concrete_fields)
