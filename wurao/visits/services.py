@@ -204,12 +204,12 @@ def visit_register(*, actor, reg: Registration) -> Visit:
         found = visit_check(reg=reg, rules=rules, standing=(locked.grade, locked.grade_effect))
         if not found or reg.override_reason.strip():
             return _visit_create(actor=actor, reg=reg, found=found, rules=rules, today=today)
-    _refusal_record(actor=actor, reg=reg, found=found, rules=rules)
+        _refusal_record(actor=actor, reg=reg, found=found, rules=rules)
     raise VisitRefused(found, rules)
 
 
-@transaction.atomic
 def _refusal_record(*, actor, reg: Registration, found, rules) -> None:
+    """Inside visit_register's transaction, which judged it (one commit for the refusal)."""
     refusal = VisitRefusal.objects.create(
         enterprise=reg.enterprise,
         department=reg.department,

@@ -232,6 +232,24 @@ def test_bad_fields_get_chinese_messages_naming_them(inspector, enterprise, offi
     assert "client_id" in errors["client_id"][0]
 
 
+def test_one_request_s_bad_fields_never_carry_over_to_the_next(
+    inspector, enterprise, officers, item
+):
+    # The registration's input fields are copied for each request (see its serializer).
+    client = client_for(inspector)
+    bad = _body(enterprise, officers, [item], kind="visit")
+    bad |= {"items": ["X" * 41], "officers": "44030900001"}
+
+    first = client.post("/api/visits/", bad, format="json")
+    good = client.post("/api/visits/", _body(enterprise, officers, [item]), format="json")
+    again = client.post("/api/visits/", bad | {"client_id": str(uuid.uuid4())}, format="json")
+
+    assert first.status_code == again.status_code == 400
+    assert set(first.json()) == {"kind", "items", "officers"}
+    assert first.json() == again.json()
+    assert good.status_code == 201
+
+
 def test_the_service_rules_come_back_as_field_errors(inspector, enterprise, officers, item):
     # given one officer only and no approval
     body = _body(enterprise, officers[:1], [item], approver="", approval_ref="")
