@@ -8,14 +8,12 @@ first answer back and never writes twice. A registration is found again by Visit
 the other writes (and refused registrations) by their stored ClientRequest (apis_onsite._once).
 """
 
-import contextlib
 import copy
 import hashlib
 import json
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError, transaction
 from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer
@@ -612,10 +610,15 @@ class VisitListApi(GenericAPIView):
             department=user.department,
         )
         started = timezone.now()
+        answers = []
+
+        def keep(refused: services.VisitRefused) -> None:
+            answers.append(self._refusal_kept(user, data["client_id"], refused, digest))
+
         try:
-            visit = services.visit_register(actor=user, reg=reg)
-        except services.VisitRefused as refused:
-            return self._refused(user, data["client_id"], refused, digest)
+            visit = services.visit_register(actor=user, reg=reg, on_refusal=keep)
+        except services.VisitRefused:
+            return Response(answers[0], status=status.HTTP_409_CONFLICT)
         except DjangoValidationError as error:
             raise _invalid(error) from None
         if visit.registered_by_id != user.pk:
@@ -650,31 +653,38 @@ class VisitListApi(GenericAPIView):
         )
 
     @staticmethod
-    def _refused(user, client_id, refused: services.VisitRefused, digest: str) -> Response:
-        """The refusal, kept under the client id: a retry gets it back instead of being
-        counted as a second refused attempt."""
-        body = RefusedOutputSerializer(
-            {
-                "detail": "登记未通过入企规则：" + "；".join(refused.messages),
-                "violations": [v.as_json() for v in refused.violations],
-                "exempt_origins": [
-                    {"origin": o.value, "label": o.label}
-                    for o in VisitOrigin
-                    if o.label in refused.exempt
-                ],
-            }
-        ).data
-        # A concurrent retry may have stored the same refusal first: then it stands.
-        with contextlib.suppress(IntegrityError), transaction.atomic():
-            ClientRequest.objects.create(
-                user=user,
-                client_id=client_id,
-                action="register",
-                status_code=status.HTTP_409_CONFLICT,
-                response=body,
-                request_digest=digest,
-            )
-        return Response(body, status=status.HTTP_409_CONFLICT)
+    def _refusal_kept(user, client_id, refused: services.VisitRefused, digest: str) -> dict:
+        """The refusal's answer (what RefusedOutputSerializer gives, built directly as the
+        detail is), kept under the client id in the refusal's transaction: a retry gets it
+        back instead of being counted as a second refused attempt."""
+        keys = ViolationOutputSerializer._declared_fields
+        body = {
+            "detail": "登记未通过入企规则：" + "；".join(refused.messages),
+            "violations": [
+                {k: found[k] for k in keys} for found in (v.as_json() for v in refused.violations)
+            ],
+            "exempt_origins": [
+                {"origin": o.value, "label": str(o.label)}
+                for o in VisitOrigin
+                if o.label in refused.exempt
+            ],
+        }
+        # A concurrent retry (waiting on the enterprise's lock) may store the same refusal
+        # first: then it stands.
+        ClientRequest.objects.bulk_create(
+            [
+                ClientRequest(
+                    user=user,
+                    client_id=client_id,
+                    action="register",
+                    status_code=status.HTTP_409_CONFLICT,
+                    response=body,
+                    request_digest=digest,
+                )
+            ],
+            ignore_conflicts=True,
+        )
+        return body
 
 
 class VisitDetailApi(APIView):

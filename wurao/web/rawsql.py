@@ -49,3 +49,26 @@ def from_row(model: type[Model], row) -> Model:
 def width(model: type[Model]) -> int:
     """How many values `columns(model, ...)` selects."""
     return len(model._meta.concrete_fields)
+
+
+def insert_statement(instance: Model) -> tuple[str, list]:
+    """INSERT ... RETURNING the key, for a new instance, with the values `save()` would write
+    (defaults and auto_now_add filled in on the instance as `save()` fills them). Model
+    signals are not sent: for models without receivers."""
+    meta = instance._meta
+    fields = [f for f in meta.concrete_fields if f is not meta.auto_field]
+    values = [f.get_db_prep_save(f.pre_save(instance, True), connection) for f in fields]
+    quote = connection.ops.quote_name
+    return (
+        f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)})"
+        f" VALUES ({', '.join(['%s'] * len(fields))}) RETURNING {quote(meta.pk.column)}",
+        values,
+    )
+
+
+def inserted(instance: Model, pk) -> Model:
+    """The instance, now saved under `pk` (after `insert_statement`)."""
+    instance.pk = pk
+    instance._state.adding = False
+    instance._state.db = connection.alias
+    return instance

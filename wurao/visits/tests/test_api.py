@@ -26,7 +26,7 @@ from wurao.registry.tests.factories import (
     StreetFactory,
 )
 from wurao.visits.choices import VisitStatus
-from wurao.visits.models import Visit, VisitRefusal
+from wurao.visits.models import ClientRequest, Visit, VisitRefusal
 from wurao.visits.tests.factories import NonEnforcementVisitFactory, VisitFactory
 
 pytestmark = pytest.mark.django_db
@@ -167,6 +167,24 @@ def test_a_registration_that_breaks_a_rule_is_refused_naming_the_rule(
     assert retry.json() == refused
     assert VisitRefusal.objects.count() == 1
     assert Visit.objects.filter(client_id=body["client_id"]).count() == 0
+    # and the refusal, its audit event and the kept answer were written together
+    kept = ClientRequest.objects.get(client_id=body["client_id"])
+    assert kept.response == refused and kept.status_code == 409
+    assert AuditEvent.objects.filter(verb="visit.refuse").count() == 1
+
+
+def test_the_refusal_answer_is_what_its_documented_serializer_gives(
+    inspector, department, enterprise, officers, item
+):
+    from wurao.visits.apis import RefusedOutputSerializer
+
+    _two_visits_this_year(enterprise, department)
+    body = _body(enterprise, officers, [item])
+
+    refused = client_for(inspector).post("/api/visits/", body, format="json").json()
+
+    assert refused == RefusedOutputSerializer(refused).data
+    assert set(refused["violations"][0]) == {"rule", "label", "message", "visits", "joinable"}
 
 
 def test_a_complaint_is_registered_despite_the_cap(
