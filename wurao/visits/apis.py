@@ -14,6 +14,7 @@ import json
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
 from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer
@@ -586,41 +587,45 @@ class VisitListApi(GenericAPIView):
         user = request.user
         digest = _request_digest(request)
         badges, item_codes = _unique(data.get("officers", [])), _unique(data.get("items", []))
-        found = selectors.registration_lookup(
-            user_id=user.pk,
-            client_id=data["client_id"],
-            credit_code=data["enterprise"],
-            badges=badges,
-            item_codes=item_codes,
-        )
-        if found.earlier_request_id:
-            return _replay(_earlier(user, data["client_id"]), "register", digest)
-        errors: dict[str, list[str]] = {}
-        if found.enterprise is None:
-            errors["enterprise"] = [f"统一社会信用代码 {data['enterprise']} 不在企业库中"]
-        officers = _officers_by_badge(badges, errors, found.officers)
-        items = _items_by_code(item_codes, errors, found.items)
-        if errors:
-            raise serializers.ValidationError(errors)
-        reg = self._registration(
-            data,
-            enterprise=found.enterprise,
-            officers=officers,
-            items=items,
-            department=user.department,
-        )
-        started = timezone.now()
-        answers = []
+        # One transaction from the look-up, which locks the enterprise, to the answer kept.
+        with transaction.atomic():
+            found = selectors.registration_lookup(
+                user_id=user.pk,
+                client_id=data["client_id"],
+                credit_code=data["enterprise"],
+                badges=badges,
+                item_codes=item_codes,
+            )
+            if found.earlier_request_id:
+                return _replay(_earlier(user, data["client_id"]), "register", digest)
+            errors: dict[str, list[str]] = {}
+            if found.enterprise is None:
+                errors["enterprise"] = [f"统一社会信用代码 {data['enterprise']} 不在企业库中"]
+            officers = _officers_by_badge(badges, errors, found.officers)
+            items = _items_by_code(item_codes, errors, found.items)
+            if errors:
+                raise serializers.ValidationError(errors)
+            reg = self._registration(
+                data,
+                enterprise=found.enterprise,
+                officers=officers,
+                items=items,
+                department=user.department,
+            )
+            started = timezone.now()
+            answers = []
 
-        def keep(refused: services.VisitRefused) -> None:
-            answers.append(self._refusal_kept(user, data["client_id"], refused, digest))
+            def keep(refused: services.VisitRefused) -> None:
+                answers.append(self._refusal_kept(user, data["client_id"], refused, digest))
 
-        try:
-            visit = services.visit_register(actor=user, reg=reg, on_refusal=keep)
-        except services.VisitRefused:
-            return Response(answers[0], status=status.HTTP_409_CONFLICT)
-        except DjangoValidationError as error:
-            raise _invalid(error) from None
+            try:
+                visit = services.visit_register(
+                    actor=user, reg=reg, locked=found.locked, on_refusal=keep
+                )
+            except services.VisitRefused:
+                return Response(answers[0], status=status.HTTP_409_CONFLICT)
+            except DjangoValidationError as error:
+                raise _invalid(error) from None
         if visit.registered_by_id != user.pk:
             return _client_id_reused("register")
         if visit.registered_at < started:

@@ -105,11 +105,13 @@ class Locked:
 @dataclass(frozen=True)
 class RegistrationLookup:
     """What a registration names, found by its codes: whether this user already sent this
-    client id (the ClientRequest's id), the enterprise, and the officers and items by code
-    (a code not found is missing from the dict)."""
+    client id (the ClientRequest's id), the enterprise (locked, with its grade and any visit
+    registered under the client id), and the officers and items by code (a code not found is
+    missing from the dict)."""
 
     earlier_request_id: int | None
     enterprise: Enterprise | None
+    locked: Locked | None  # what enterprise_lock reads (None for an unknown enterprise)
     officers: dict[str, Inspector]
     items: dict[str, InspectionItem]
 
@@ -120,28 +122,40 @@ _DEPARTMENT_COLUMNS = ("id", "code", "name", "level", "is_enforcement")
 def registration_lookup(
     *, user_id: int, client_id, credit_code: str, badges: list[str], item_codes: list[str]
 ) -> RegistrationLookup:
-    """Everything a registration from the API looks up before it starts, in one statement
-    (see the note above): four look-ups, one row each for what was found, as JSON. Officers
-    and items come with their department; any department's, and withdrawn items too, so
-    that the checks can say what is wrong with them. Fields not read here load on access."""
+    """Everything a registration from the API reads before it judges, in one statement (see
+    the note above): four look-ups, one row each for what was found, as JSON; the enterprise
+    locked as `enterprise_lock` locks it, with what that reads. Call inside the transaction
+    that registers. Officers and items come with their department; any department's, and
+    withdrawn items too, so that the checks can say what is wrong with them. Fields not read
+    here load on access."""
     if connection.vendor == "postgresql":
         obj, codes = "json_build_object", "= ANY(%s::text[])"
         as_text = "::text"  # JSON as text from both databases
+        effect, lock = """t."table" -> 'effects' ->> g.grade""", "FOR UPDATE"
         badge_param, item_param = list(badges), list(item_codes)
-    else:
+    else:  # SQLite: the transaction holds the whole database (BEGIN IMMEDIATE)
         obj, codes = "json_object", "IN (SELECT value FROM json_each(%s))"
         as_text = ""
+        effect, lock = """json_extract(t."table", '$.effects.' || g.grade)""", ""
         badge_param, item_param = json.dumps(badges), json.dumps(item_codes)
     department = ", ".join(f"'d_{c}', d.{c}" for c in _DEPARTMENT_COLUMNS)
     client = ClientRequest._meta.get_field("client_id").get_db_prep_value(client_id, connection)
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
+            WITH e AS (
+                SELECT id, credit_code, name FROM registry_enterprise WHERE credit_code = %s
+                {lock}
+            )
             SELECT 'c', {obj}('id', r.id){as_text} FROM visits_clientrequest r
             WHERE r.user_id = %s AND r.client_id = %s
             UNION ALL
-            SELECT 'e', {obj}('id', e.id, 'credit_code', e.credit_code, 'name', e.name){as_text}
-            FROM registry_enterprise e WHERE e.credit_code = %s
+            SELECT 'e', {obj}('id', e.id, 'credit_code', e.credit_code, 'name', e.name,
+                'visit', (SELECT v.id FROM visits_visit v WHERE v.client_id = %s),
+                'grade', g.grade, 'effect', {effect}){as_text}
+            FROM e
+            LEFT JOIN credit_enterprisegrade g ON g.enterprise_id = e.id
+            LEFT JOIN credit_pointstableversion t ON t.id = g.table_version_id
             UNION ALL
             SELECT 'o', {obj}('id', o.id, 'badge_no', o.badge_no, 'name', o.name,
                 'certificate_valid_until', o.certificate_valid_until, 'active', o.active,
@@ -154,7 +168,7 @@ def registration_lookup(
             FROM catalogue_inspectionitem i JOIN registry_department d ON d.id = i.department_id
             WHERE i.code {codes}
             """,
-            [user_id, client, credit_code, badge_param, item_param],
+            [credit_code, user_id, client, client, badge_param, item_param],
         )
         rows = [(kind, json.loads(text)) for kind, text in cursor.fetchall()]
     departments: dict[int, Department] = {}
@@ -171,11 +185,17 @@ def registration_lookup(
         instance.department = departments[d]
         return instance
 
-    earlier, enterprise, officers, items = None, None, {}, {}
+    earlier, enterprise, locked, officers, items = None, None, None, {}, {}
     for kind, row in rows:
         if kind == "c":
             earlier = row["id"]
         elif kind == "e":
+            effect = row.pop("effect")  # JSON text, or (SQLite) already nested
+            locked = Locked(
+                row.pop("visit"),
+                row.pop("grade") or "U",
+                json.loads(effect) if isinstance(effect, str) else effect,
+            )
             enterprise = rawsql.loaded(Enterprise, row)
         elif kind == "o":
             valid_until = row["certificate_valid_until"]
@@ -192,7 +212,7 @@ def registration_lookup(
             items[row["code"]] = with_department(
                 InspectionItem, row, **{c: row[c] for c in columns}
             )
-    return RegistrationLookup(earlier, enterprise, officers, items)
+    return RegistrationLookup(earlier, enterprise, locked, officers, items)
 
 
 def _day(value) -> date:

@@ -184,7 +184,9 @@ def visit_check(
     )
 
 
-def visit_register(*, actor, reg: Registration, on_refusal=None) -> Visit:
+def visit_register(
+    *, actor, reg: Registration, locked: selectors.Locked | None = None, on_refusal=None
+) -> Visit:
     """Register a visit before entering (or, urgently, after it, with a reason).
 
     A registration that breaks a rule is refused (`VisitRefused`) unless it carries an
@@ -192,16 +194,21 @@ def visit_register(*, actor, reg: Registration, on_refusal=None) -> Visit:
     The refusal is recorded; `on_refusal(refused)` is called in the same transaction (the
     API keeps its answer for retries there: one commit for all of it).
     With a client id, a retry returns the visit the first attempt created.
+    `locked`: the caller's transaction already holds the enterprise's lock and read this
+    with it (selectors.registration_lookup); otherwise the lock is taken here.
     """
     today = timezone.localdate()
     rules = selectors.rules_current(as_of=reg.day)
     errors = _check_fields(reg, rules, today)
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic():
+    # Within a caller's transaction, no savepoint: nothing here is meant to be undone alone.
+    with transaction.atomic(savepoint=False):
         # One registration at a time per enterprise: two at once must not both pass a cap,
         # and a retry waits for the first attempt and then finds its visit.
-        locked = selectors.enterprise_lock(enterprise_id=reg.enterprise.pk, client_id=reg.client_id)
+        locked = locked or selectors.enterprise_lock(
+            enterprise_id=reg.enterprise.pk, client_id=reg.client_id
+        )
         if locked.existing_visit_id:
             return Visit.objects.get(pk=locked.existing_visit_id)
         found = visit_check(reg=reg, rules=rules, standing=(locked.grade, locked.grade_effect))

@@ -12,6 +12,9 @@ from wurao.accounts.choices import Role
 from wurao.accounts.scope import Scope, scope_for
 from wurao.accounts.tests.factories import UserFactory
 from wurao.catalogue.tests.factories import InspectionItemFactory
+from wurao.credit.grading import grades_recompute, points_table_publish
+from wurao.credit.points import DEFAULT_TABLE
+from wurao.credit.points_json import table_to_dict
 from wurao.enforcement.tests.factories import EnforcementActionFactory
 from wurao.registry.tests.factories import (
     DepartmentFactory,
@@ -381,6 +384,7 @@ def test_the_registration_lookup_reads_what_the_codes_name_as_the_orm_would(
         )
         assert found.earlier_request_id is None
         assert (found.enterprise.pk, found.enterprise.name) == (enterprise.pk, enterprise.name)
+        assert found.locked == selectors.Locked(None, "U", None)  # ungraded, no earlier visit
         assert set(found.officers) == {expired.badge_no, on_leave.badge_no}
         assert found.officers[expired.badge_no].certificate_valid_until == DAY
         assert found.officers[on_leave.badge_no].active is False
@@ -417,3 +421,33 @@ def test_the_registration_lookup_finds_this_users_earlier_request_only(enterpris
         {},
         {},
     )
+
+
+def test_the_registration_lookup_reads_with_its_lock_what_enterprise_lock_reads(
+    enterprise, department, justice_user
+):
+    # given an enterprise graded A by a published credit table, and a visit registered
+    # under a client id
+    lenient = table_to_dict(DEFAULT_TABLE)
+    lenient["thresholds"] = {"A": 0.0, "B": -10.0, "C": -20.0}
+    points_table_publish(
+        actor=justice_user, table=lenient, effective_from=datetime.date(2020, 1, 1), note="测试"
+    )
+    grades_recompute(actor=justice_user, as_of=timezone.localdate())
+    client_id = uuid.uuid4()
+    visit = VisitFactory(enterprise=enterprise, department=department, client_id=client_id)
+
+    found = selectors.registration_lookup(
+        user_id=justice_user.pk,
+        client_id=client_id,
+        credit_code=enterprise.credit_code,
+        badges=[],
+        item_codes=[],
+    )
+
+    assert found.locked == selectors.enterprise_lock(
+        enterprise_id=enterprise.pk, client_id=client_id
+    )
+    assert found.locked.existing_visit_id == visit.pk
+    assert found.locked.grade == "A"
+    assert found.locked.grade_effect == lenient["effects"]["A"]
