@@ -17,7 +17,7 @@ from django.utils import timezone
 from stdnum.cn import uscc
 
 from wurao.accounts.choices import Role
-from wurao.audit.services import audit_record
+from wurao.audit.services import audit_record, chain_lock_sql
 from wurao.enforcement.choices import Finding, Origin
 from wurao.enforcement.services import action_correct, action_record
 from wurao.visits import rules as visit_rules
@@ -275,8 +275,11 @@ def _visit_create(*, actor, reg: Registration, found, rules, today: date) -> Vis
         registered_by=_actor_user(actor),
     )
     departments = {reg.department} | {o.department for o in reg.officers}
-    _visit_insert(visit, departments=departments, officers=reg.officers, items=reg.items)
+    chain_locked = _visit_insert(
+        visit, departments=departments, officers=reg.officers, items=reg.items
+    )
     audit_record(
+        chain_locked=chain_locked,
         actor=actor,
         verb="visit.override_request" if found else "visit.register",
         obj=visit,
@@ -298,12 +301,13 @@ def _visit_create(*, actor, reg: Registration, found, rules, today: date) -> Vis
     return visit
 
 
-def _visit_insert(visit: Visit, **links) -> None:
+def _visit_insert(visit: Visit, **links) -> bool:
     """Save a new visit with its departments, officers and items, in SQL: every registration
     does it, and the ORM took longer to build these statements than the database to run
     them (a new visit has no links, so `.set()`'s look-ups are not needed either). On
     PostgreSQL one statement writes all four tables (each link table in a data-modifying
-    WITH, with the ids as an array); on SQLite, in-process, one statement a table."""
+    WITH, with the ids as an array) and takes the audit chain's lock for the event that
+    follows (True: taken); on SQLite, in-process, one statement a table."""
     quote = connection.ops.quote_name
     sql, params = rawsql.insert_statement(visit)
     tables = []
@@ -318,12 +322,13 @@ def _visit_insert(visit: Visit, **links) -> None:
                 f"link{n} AS (INSERT INTO {target} SELECT visit.id, unnest(%s::integer[]) FROM visit)"
                 for n, (target, _) in enumerate(tables)
             ]
+            lock, lock_params = chain_lock_sql()
             cursor.execute(
-                f"WITH {', '.join(writes)} SELECT id FROM visit",
-                params + [pks for _, pks in tables],
+                f"WITH {', '.join(writes)} SELECT id, {lock} FROM visit",
+                params + [pks for _, pks in tables] + lock_params,
             )
             rawsql.inserted(visit, cursor.fetchone()[0])
-            return
+            return True
         cursor.execute(sql, params)
         rawsql.inserted(visit, cursor.fetchone()[0])
         for target, pks in tables:
@@ -332,6 +337,7 @@ def _visit_insert(visit: Visit, **links) -> None:
                     f"INSERT INTO {target} VALUES " + ", ".join(["(%s, %s)"] * len(pks)),
                     [value for pk in pks for value in (visit.pk, pk)],
                 )
+    return False
 
 
 def _may_decide_override(actor, visit: Visit) -> bool:

@@ -6,11 +6,14 @@ import uuid
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from wurao.accounts.choices import Role
 from wurao.accounts.tests.factories import UserFactory
 from wurao.audit.models import AuditEvent
+from wurao.audit.selectors import audit_chain_first_broken
 from wurao.catalogue.tests.factories import InspectionItemFactory
 from wurao.registry.choices import Level
 from wurao.registry.tests.factories import DepartmentFactory, InspectorFactory
@@ -50,6 +53,35 @@ def test_visit_register_gives_a_code_and_audits_it(dept_admin, department, enter
     assert len(visit.code) == 8
     assert list(visit.departments.all()) == [department]
     assert AuditEvent.objects.filter(verb="visit.register", object_id=str(visit.pk)).exists()
+
+
+def test_a_new_visit_its_links_and_its_event_are_written_whole_and_chained(
+    dept_admin, department, enterprise
+):
+    # given a joint inspection: two departments, an officer pair each, an item each
+    other = DepartmentFactory(name="区消防救援大队")
+    officers = (
+        *InspectorFactory.create_batch(2, department=department),
+        *InspectorFactory.create_batch(2, department=other),
+    )
+    items = (InspectionItemFactory(department=department), InspectionItemFactory(department=other))
+    reg = _registration(enterprise, department, officers=officers, items=items)
+
+    with CaptureQueriesContext(connection) as queries:
+        visit = services.visit_register(actor=dept_admin, reg=reg)
+
+    # then every link is stored and the audit chain stays whole
+    visit = Visit.objects.get(pk=visit.pk)
+    assert set(visit.departments.all()) == {department, other}
+    assert set(visit.officers.all()) == set(officers)
+    assert set(visit.items.all()) == set(items)
+    assert visit.registered_at is not None and visit.client_id is None
+    assert audit_chain_first_broken() is None
+    # and on PostgreSQL the visit, its links and the chain's lock are one statement
+    if connection.vendor == "postgresql":
+        writes = [q["sql"] for q in queries.captured_queries if "INSERT" in q["sql"]]
+        assert len(writes) == 2  # the visit with its links, the audit event
+        assert "pg_advisory_xact_lock" in writes[0]
 
 
 def test_visit_register_refuses_a_third_visit_by_one_department_in_a_year(
