@@ -72,3 +72,14 @@ def inserted(instance: Model, pk) -> Model:
     instance._state.adding = False
     instance._state.db = connection.alias
     return instance
+
+
+def insert(instance: Model, *, also: tuple[str, list] | None = None) -> Model:
+    """Save a new instance with `insert_statement`; `also`: an expression (with parameters)
+    the statement evaluates once the row is in, e.g. audit.services.chain_lock_sql()."""
+    sql, params = insert_statement(instance)
+    if also:
+        sql, params = f"{sql}, {also[0]}", params + also[1]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return inserted(instance, cursor.fetchone()[0])

@@ -102,6 +102,11 @@ def test_visit_register_refuses_a_third_visit_by_one_department_in_a_year(
     assert "投诉举报" in refused.value.exempt
     assert VisitRefusal.objects.filter(enterprise=enterprise).count() == 1
     assert not Visit.objects.filter(status=VisitStatus.REGISTERED).exists()
+    refusal = VisitRefusal.objects.get(enterprise=enterprise)
+    assert refusal.refused_by_rules_at is not None
+    assert refusal.violations[0]["rule"] == "department_cap"
+    event = AuditEvent.objects.get(verb="visit.refuse")
+    assert event.object_id == str(refusal.pk) and audit_chain_first_broken() is None
 
 
 def test_a_complaint_is_exempt_from_the_cap(dept_admin, department, enterprise):
