@@ -14,7 +14,7 @@ import json
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer
@@ -584,8 +584,20 @@ class VisitListApi(GenericAPIView):
     )
     def post(self, request):
         data = _valid(self.InputSerializer, request)
-        user = request.user
         digest = _request_digest(request)
+        try:
+            return self._register(request, data, digest)
+        except IntegrityError:
+            # A retry sent while the first attempt was still running waited for the
+            # enterprise's lock, but its look-up had begun before the first one committed,
+            # so it did not see that visit: the visit's unique client id stopped it here.
+            visit = Visit.objects.filter(client_id=data["client_id"]).first()
+            if visit is None or visit.registered_by_id != request.user.pk:
+                raise
+            return Response(_detail_loaded(request, visit))
+
+    def _register(self, request, data: dict, digest: str) -> Response:
+        user = request.user
         badges, item_codes = _unique(data.get("officers", [])), _unique(data.get("items", []))
         # One transaction from the look-up, which locks the enterprise, to the answer kept.
         with transaction.atomic():

@@ -4,10 +4,12 @@ is done once; refusals name the rule; unknown codes are named; reads are scoped.
 
 import datetime
 import json
+import threading
+import time
 import uuid
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -19,6 +21,7 @@ from wurao.audit.models import AuditEvent
 from wurao.catalogue.tests.factories import InspectionItemFactory
 from wurao.enforcement.models import EnforcementAction
 from wurao.registry.credit_code import credit_code_complete
+from wurao.registry.models import Enterprise
 from wurao.registry.tests.factories import (
     DepartmentFactory,
     EnterpriseFactory,
@@ -808,3 +811,53 @@ def test_an_unknown_code_is_a_plain_answer(db):
     assert body["may_enter"] is False
     assert body["code"] == "ZZZZ2222"
     assert body["officers"] == [] and body["department_name"] is None
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="on SQLite a transaction holds the whole database from its look-up on: no race",
+)
+def test_a_retry_racing_its_first_attempt_gets_the_first_attempt_s_visit(
+    inspector, enterprise, officers, item
+):
+    # given the first attempt holding the enterprise's lock, not yet committed
+    body = _body(enterprise, officers, [item])
+    locked, release, answers = threading.Event(), threading.Event(), []
+
+    def first_attempt():
+        with transaction.atomic():
+            Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+            locked.set()
+            release.wait(10)
+            VisitFactory(
+                enterprise=enterprise, client_id=body["client_id"], registered_by=inspector
+            )
+        connection.close()
+
+    def retry():
+        answers.append(token_client(inspector).post("/api/visits/", body, format="json"))
+        connection.close()
+
+    first = threading.Thread(target=first_attempt)
+    first.start()
+    locked.wait(10)
+    # when the retry arrives meanwhile and waits for the lock in its look-up
+    second = threading.Thread(target=retry)
+    second.start()
+    waiting = "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+    for _ in range(200):
+        with connection.cursor() as cursor:
+            cursor.execute(waiting)
+            if cursor.fetchone()[0]:
+                break
+        time.sleep(0.05)
+    release.set()
+    first.join(10)
+    second.join(10)
+
+    # then the retry answers with the first attempt's visit; there is still one
+    (answer,) = answers
+    assert answer.status_code == 200
+    visit = Visit.objects.get(client_id=body["client_id"])
+    assert answer.json()["code"] == visit.code
