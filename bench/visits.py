@@ -935,20 +935,19 @@ def profile_run(fix: dict[str, Any], n: int, seed: int) -> dict[str, Any]:
         (
             selectors,
             "registration_lookup",
-            "client id, enterprise, officers, items (one statement)",
+            "BEGIN + client id, enterprise (locked, grade), officers, items (one statement)",
         ),
         (services, "_check_fields", "field checks"),
         (selectors, "rules_current", "rules in force (VisitRuleVersion)"),
-        (selectors, "enterprise_lock", "enterprise lock + earlier visit + grade (one statement)"),
         (services, "visit_check", "visit_check (the rest of it)"),
-        (services, "visit_register", "visit_register (the rest of it: BEGIN, COMMIT)"),
+        (services, "visit_register", "visit_register (the rest of it)"),
         (selectors, "enterprise_history", "history (one statement)"),
         (visit_rules, "violations", "rules engine (pure)"),
-        (services, "_refusal_record", "refusal insert"),
-        (services, "audit_record", "audit events (chain lock, last event, insert)"),
-        (services, "_visit_create", "visit insert + departments, officers, items"),
-        (register_api, "_refused", "refusal answer + ClientRequest insert"),
-        (apis, "_detail", "answer serialising (DRF)"),
+        (services, "_refusal_record", "refusal insert (with the audit chain's lock)"),
+        (services, "audit_record", "audit event (last event, insert)"),
+        (services, "_visit_create", "visit + departments, officers, items (+ chain lock)"),
+        (register_api, "_refusal_kept", "refusal answer + ClientRequest insert"),
+        (apis, "_detail", "answer serialising"),
     ]
     rnd = random.Random(seed + time.time_ns())  # other enterprises than a previous run's
     phases = Phases()
@@ -1005,7 +1004,7 @@ def profile_run(fix: dict[str, Any], n: int, seed: int) -> dict[str, Any]:
             name: round(1000 * phases.seconds[name] / n, 2) for name in names
         }
         | {
-            "other (test client, middleware, DRF dispatch, user.department)": round(
+            "other (test client, middleware, DRF dispatch, COMMIT)": round(
                 1000 * (total_s - sum(phases.seconds.values())) / n, 2
             )
         },

@@ -322,7 +322,7 @@ def _visit_insert(visit: Visit, **links) -> bool:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             writes = [f"visit AS ({sql})"] + [
-                f"link{n} AS (INSERT INTO {target} SELECT visit.id, unnest(%s::integer[]) FROM visit)"
+                f"link{n} AS (INSERT INTO {target} SELECT visit.id, unnest(%s::bigint[]) FROM visit)"
                 for n, (target, _) in enumerate(tables)
             ]
             lock, lock_params = chain_lock_sql()
