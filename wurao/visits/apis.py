@@ -484,6 +484,10 @@ class RefusedOutputSerializer(serializers.Serializer):
     )
 
 
+class _RegisteredMeanwhile(Exception):
+    """A refused registration whose client id has a visit by now (see VisitListApi.post)."""
+
+
 class VisitListApi(GenericAPIView):
     # Query parameters are validated by the FilterSerializer and applied by the selector.
     filter_backends = ()
@@ -587,10 +591,11 @@ class VisitListApi(GenericAPIView):
         digest = _request_digest(request)
         try:
             return self._register(request, data, digest)
-        except IntegrityError:
+        except (IntegrityError, _RegisteredMeanwhile):
             # A retry sent while the first attempt was still running waited for the
             # enterprise's lock, but its look-up had begun before the first one committed,
-            # so it did not see that visit: the visit's unique client id stopped it here.
+            # so it did not see that visit: the visit's unique client id stopped it, or the
+            # rules refused it for that very visit (then the refusal was undone).
             visit = Visit.objects.filter(client_id=data["client_id"]).first()
             if visit is None or visit.registered_by_id != request.user.pk:
                 raise
@@ -628,6 +633,9 @@ class VisitListApi(GenericAPIView):
             answers = []
 
             def keep(refused: services.VisitRefused) -> None:
+                # Read after the lock: a first attempt that committed meanwhile shows here.
+                if Visit.objects.filter(client_id=data["client_id"]).exists():
+                    raise _RegisteredMeanwhile
                 answers.append(self._refusal_kept(user, data["client_id"], refused, digest))
 
             try:

@@ -818,10 +818,16 @@ def test_an_unknown_code_is_a_plain_answer(db):
     connection.vendor != "postgresql",
     reason="on SQLite a transaction holds the whole database from its look-up on: no race",
 )
+@pytest.mark.parametrize("visits_before", [0, 1], ids=["allowed", "then-over-the-cap"])
 def test_a_retry_racing_its_first_attempt_gets_the_first_attempt_s_visit(
-    inspector, enterprise, officers, item
+    inspector, department, enterprise, officers, item, visits_before
 ):
-    # given the first attempt holding the enterprise's lock, not yet committed
+    # given (with one visit before it, the first attempt reaches the department's cap, so
+    # the rules would refuse the retry for it) the first attempt holding the enterprise's
+    # lock, not yet committed
+    today = timezone.localdate()
+    for day in (datetime.date(today.year, 1, 2),)[:visits_before]:
+        VisitFactory(enterprise=enterprise, department=department, date=day)
     body = _body(enterprise, officers, [item])
     locked, release, answers = threading.Event(), threading.Event(), []
 
@@ -831,7 +837,12 @@ def test_a_retry_racing_its_first_attempt_gets_the_first_attempt_s_visit(
             locked.set()
             release.wait(10)
             VisitFactory(
-                enterprise=enterprise, client_id=body["client_id"], registered_by=inspector
+                enterprise=enterprise,
+                department=department,
+                date=today,
+                status=VisitStatus.REGISTERED,
+                client_id=body["client_id"],
+                registered_by=inspector,
             )
         connection.close()
 
@@ -861,3 +872,4 @@ def test_a_retry_racing_its_first_attempt_gets_the_first_attempt_s_visit(
     assert answer.status_code == 200
     visit = Visit.objects.get(client_id=body["client_id"])
     assert answer.json()["code"] == visit.code
+    assert not VisitRefusal.objects.exists() and not ClientRequest.objects.exists()
