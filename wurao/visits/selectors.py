@@ -102,6 +102,14 @@ class Locked:
 # cost 0.4 ms. Both run on SQLite and PostgreSQL; the tests of the rules run them on both.
 
 
+def _grade_effect_sql() -> str:
+    """What the credit table that graded the enterprise says its grade means, as JSON text,
+    from `g` (credit_enterprisegrade) joined to `t` (credit_pointstableversion)."""
+    if connection.vendor == "postgresql":
+        return """t."table" -> 'effects' ->> g.grade"""
+    return """json_extract(t."table", '$.effects.' || g.grade)"""
+
+
 @dataclass(frozen=True)
 class RegistrationLookup:
     """What a registration names, found by its codes: whether this user already sent this
@@ -131,12 +139,12 @@ def registration_lookup(
     if connection.vendor == "postgresql":
         obj, codes = "json_build_object", "= ANY(%s::text[])"
         as_text = "::text"  # JSON as text from both databases
-        effect, lock = """t."table" -> 'effects' ->> g.grade""", "FOR UPDATE"
+        lock = "FOR UPDATE"
         badge_param, item_param = list(badges), list(item_codes)
     else:  # SQLite: the transaction holds the whole database (BEGIN IMMEDIATE)
         obj, codes = "json_object", "IN (SELECT value FROM json_each(%s))"
         as_text = ""
-        effect, lock = """json_extract(t."table", '$.effects.' || g.grade)""", ""
+        lock = ""
         badge_param, item_param = json.dumps(badges), json.dumps(item_codes)
     department = ", ".join(f"'d_{c}', d.{c}" for c in _DEPARTMENT_COLUMNS)
     client = ClientRequest._meta.get_field("client_id").get_db_prep_value(client_id, connection)
@@ -152,7 +160,7 @@ def registration_lookup(
             UNION ALL
             SELECT 'e', {obj}('id', e.id, 'credit_code', e.credit_code, 'name', e.name,
                 'visit', (SELECT v.id FROM visits_visit v WHERE v.client_id = %s),
-                'grade', g.grade, 'effect', {effect}){as_text}
+                'grade', g.grade, 'effect', {_grade_effect_sql()}){as_text}
             FROM e
             LEFT JOIN credit_enterprisegrade g ON g.enterprise_id = e.id
             LEFT JOIN credit_pointstableversion t ON t.id = g.table_version_id
@@ -224,15 +232,14 @@ def enterprise_lock(*, enterprise_id: int, client_id=None) -> Locked:
     are judged one at a time) and read, in the same statement, its grade with what the table
     that gave it says the grade means, and the visit an earlier attempt with this client id
     registered. Call inside a transaction."""
-    if connection.vendor == "postgresql":
-        effect, lock = """t."table" -> 'effects' ->> g.grade""", "FOR UPDATE OF e"
-    else:  # SQLite: a transaction holds the whole database (BEGIN IMMEDIATE)
-        effect, lock = """json_extract(t."table", '$.effects.' || g.grade)""", ""
+    # SQLite needs no row lock: a transaction holds the whole database (BEGIN IMMEDIATE).
+    lock = "FOR UPDATE OF e" if connection.vendor == "postgresql" else ""
     client = Visit._meta.get_field("client_id").get_db_prep_value(client_id, connection)
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
-            SELECT (SELECT v.id FROM visits_visit v WHERE v.client_id = %s), g.grade, {effect}
+            SELECT (SELECT v.id FROM visits_visit v WHERE v.client_id = %s), g.grade,
+                   {_grade_effect_sql()}
             FROM registry_enterprise e
             LEFT JOIN credit_enterprisegrade g ON g.enterprise_id = e.id
             LEFT JOIN credit_pointstableversion t ON t.id = g.table_version_id
