@@ -1,10 +1,35 @@
-"""Working days of a month: Monday to Friday, less public holidays, plus weekend days made
-working days (调休上班), as the Holiday table records them."""
+"""Working days: Monday to Friday, less the mainland's public holidays, plus the weekend days
+made working days (调休上班).
+
+The holidays ship with the platform in the `chinese-calendar` package, which knows a year only
+once the State Council has published that year's arrangement (usually around November) and a
+release carrying it is installed: take the new release each year
+(`uv pip compile --upgrade-package chinese-calendar`, see requirements.lock). The Holiday table,
+kept in the admin, records what the package lacks (a year published after the installed release,
+a local change) and wins over it. A year known to neither is not covered: its working days are
+Monday to Friday, and the pages say that its holidays are not known yet.
+"""
 
 import calendar
+from dataclasses import dataclass
 from datetime import date, timedelta
 
+import chinese_calendar
+
 from wurao.planning.models import Holiday
+
+_PUBLISHED = chinese_calendar.constants.holidays
+PUBLISHED_YEARS = range(min(_PUBLISHED).year, max(_PUBLISHED).year + 1)
+_CHINESE_NAMES = {h.value: h.chinese for h in chinese_calendar.Holiday}
+
+
+@dataclass(frozen=True)
+class SpecialDay:
+    """A day that breaks the Monday-to-Friday rule: a weekday off, or a weekend day worked."""
+
+    date: date
+    name: str
+    is_workday: bool
 
 
 def month_start(day: date) -> date:
@@ -19,14 +44,50 @@ def next_month(day: date) -> date:
     return month_end(day) + timedelta(days=1)
 
 
+def year_covered(year: int) -> bool:
+    """Whether the holidays of `year` are known: published in the installed package, or entered
+    in the Holiday table."""
+    return year in PUBLISHED_YEARS or Holiday.objects.filter(date__year=year).exists()
+
+
+def _days(first: date, last: date) -> list[date]:
+    return [first + timedelta(days=n) for n in range((last - first).days + 1)]
+
+
+def _published_special(day: date) -> SpecialDay | None:
+    if day.year not in PUBLISHED_YEARS:
+        return None
+    off, name = chinese_calendar.get_holiday_detail(day)
+    works = not off
+    if works == (day.weekday() < 5):
+        return None
+    return SpecialDay(day, _CHINESE_NAMES.get(name, name or ""), works)
+
+
+def special_days(first: date, last: date) -> list[SpecialDay]:
+    """The days from `first` to `last` that are not worked as Monday to Friday would say: the
+    Holiday table first, then the published calendar."""
+    entered = {
+        h.date: SpecialDay(h.date, h.name, h.is_workday)
+        for h in Holiday.objects.filter(date__gte=first, date__lte=last)
+    }
+    found = []
+    for day in _days(first, last):
+        special = entered.get(day) or _published_special(day)
+        if special and special.is_workday != (day.weekday() < 5):
+            found.append(special)
+    return found
+
+
+def working_days_between(first: date, last: date) -> list[date]:
+    special = {s.date: s.is_workday for s in special_days(first, last)}
+    return [d for d in _days(first, last) if special.get(d, d.weekday() < 5)]
+
+
 def working_days(month: date) -> list[date]:
-    first, last = month_start(month), month_end(month)
-    special = dict(
-        Holiday.objects.filter(date__gte=first, date__lte=last).values_list("date", "is_workday")
-    )
-    days = []
-    for offset in range((last - first).days + 1):
-        day = first + timedelta(days=offset)
-        if special.get(day, day.weekday() < 5):
-            days.append(day)
-    return days
+    """The working days of the month that `month` falls in."""
+    return working_days_between(month_start(month), month_end(month))
+
+
+def is_working_day(day: date) -> bool:
+    return bool(working_days_between(day, day))

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy as _
 
+from wurao.planning.calendar import is_working_day
 from wurao.planning.choices import ItemResult, ObserverRole
 
 DATE_INVALID = _("请填写日期，如 2027-03-31")
@@ -178,9 +179,15 @@ class ParkDaySettingForm(StreetChoiceMixin, forms.Form):
 
 
 def next_weekday(weekday: int, after: date | None = None) -> date:
-    """The first `weekday` after today (a park day is arranged ahead)."""
+    """The first `weekday` after today that is not a public holiday (a park day is arranged
+    ahead)."""
     start = (after or timezone.localdate()) + timedelta(days=1)
-    return start + timedelta(days=(weekday - start.weekday()) % 7)
+    day = start + timedelta(days=(weekday - start.weekday()) % 7)
+    for _week in range(8):  # a holiday lasts days, not weeks; never loop on bad holiday data
+        if is_working_day(day):
+            break
+        day += timedelta(days=7)
+    return day
 
 
 class ParkDayForm(StreetChoiceMixin, forms.Form):

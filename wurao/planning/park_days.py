@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from wurao.accounts.choices import Role
 from wurao.audit.services import audit_record
+from wurao.planning.calendar import special_days
 from wurao.planning.choices import ObserverRole, ParkDayStatus
 from wurao.planning.models import ParkDay, ParkDaySetting
 from wurao.registry import selectors as registry_selectors
@@ -63,6 +64,10 @@ def park_day_commit(*, actor, street, day: date, departments, observers: list[di
         errors["day"] = "请先设定本街道每周的联合整园执法日"
     elif day.weekday() != setting.weekday:
         errors["day"] = f"本街道的联合整园执法日是每{WEEKDAYS[setting.weekday]}"
+    else:
+        holiday = next((s for s in special_days(day, day) if not s.is_workday), None)
+        if holiday:
+            errors["day"] = f"{day} 是法定节假日（{holiday.name}），请改在下一周"
     if day < timezone.localdate():
         errors["day"] = "只能安排今天以后的联合整园执法日"
     parks = list(

@@ -24,7 +24,13 @@ from huey.exceptions import TaskException
 from wurao.accounts.choices import Role
 from wurao.accounts.scope import Scope, scope_for
 from wurao.planning import coordination, selectors, services
-from wurao.planning.calendar import month_start, next_month
+from wurao.planning.calendar import (
+    month_end,
+    month_start,
+    next_month,
+    special_days,
+    year_covered,
+)
 from wurao.planning.choices import JointVisitStatus
 from wurao.planning.forms_coordination import (
     MergeForm,
@@ -173,6 +179,9 @@ def _schedule_context(request, *, run_form=None) -> dict:
         "month_param": _month_param(month),
         "prev_month": _month_param(_prev_month(month)),
         "next_month": _month_param(next_month(month)),
+        # Days off in the week and weekend days worked, or a warning that they are not known.
+        "holidays_known": year_covered(month.year),
+        "special_days": special_days(month_start(month), month_end(month)),
         "street": street,
         "streets": registry_selectors.street_list() if base.sees_all else None,
         "scope": scope,
