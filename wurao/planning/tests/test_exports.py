@@ -244,3 +244,21 @@ def test_screenshot_of_the_pdf_first_page(browser, street, tmp_path):
     context.close()
 
     assert shot.stat().st_size > 20_000
+
+
+def pdf_page_count(pdf: bytes) -> int:
+    """Pages in the PDF: its page objects, wherever WeasyPrint put them (object streams are
+    compressed, so the decompressed streams are searched too)."""
+    return len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", b"".join([pdf, *_streams(pdf)])))
+
+
+def test_a_two_item_form_prints_on_one_page_with_its_signatures(client, recorded):
+    # given the two-item form with both departments' results
+    client.force_login(recorded.market.admin)
+
+    # when the PDF is downloaded
+    pdf = client.get(form_url(recorded, "pdf/")).content
+
+    # then it is one page: the signature lines stay with the table, not alone on a second page
+    assert pdf_page_count(pdf) == 1
+    assert "企业负责人（签名）" in "".join(pdf_text_runs(pdf))
