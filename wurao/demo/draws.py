@@ -166,6 +166,9 @@ CONFLICT_REASON = "近亲属在该企业任安全管理人员"
 @dataclass
 class DemoDrawsResult:
     tasks: list[dict[str, Any]] = field(default_factory=list)
+    # What a small district could not hold as specified (a widened scope, a task left out),
+    # in words for the build summary.
+    notes: list[str] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
         by_status = {status.value: 0 for status in STAGES}
@@ -188,17 +191,26 @@ def _weekdays(first: datetime.date, last: datetime.date) -> list[datetime.date]:
     return [day for day in days if day.weekday() < 5]
 
 
-def _scope(spec: DemoDraw) -> dict:
+def _scope(spec: DemoDraw, notes: list[str]) -> tuple[dict, int]:
+    """The task's scope and how many enterprises it covers. At a small scale a street may hold
+    no enterprise with the task's risk tags: the scope then widens to the district, noted."""
+    tags = {"risk_tags": list(spec.tags)}
     streets = list(
         Street.objects.filter(name__in=[f"{name}街道" for name in spec.streets])
         .order_by("pk")
         .values_list("pk", flat=True)
     )
-    return {"risk_tags": list(spec.tags), **({"streets": streets} if streets else {})}
+    if streets:
+        scope = tags | {"streets": streets}
+        if size := draw_scope_enterprises(scope=scope).count():
+            return scope, size
+        notes.append(
+            f"“{spec.title}”：{'、'.join(spec.streets)}街道没有符合条件的企业，范围扩大到全区"
+        )
+    return tags, draw_scope_enterprises(scope=tags).count()
 
 
-def _total(spec: DemoDraw, scope: dict) -> int:
-    size = draw_scope_enterprises(scope=scope).count()
+def _total(spec: DemoDraw, size: int) -> int:
     return min(size, max(LEAST, min(spec.most, round(spec.share * size))))
 
 
@@ -285,7 +297,11 @@ def demo_draws_build(*, actor: Any, seed: int) -> DemoDrawsResult:
             )
             for code, numbers in spec.items.items()
         ]
-        scope = _scope(spec)
+        scope, size = _scope(spec, result.notes)
+        if not size:
+            # A task must draw at least one enterprise (the sampling service refuses 0).
+            result.notes.append(f"“{spec.title}”：全区没有符合条件的企业，未生成该任务")
+            continue
         task = draw_task_create(
             actor=admin,
             title=spec.title,
@@ -293,7 +309,7 @@ def demo_draws_build(*, actor: Any, seed: int) -> DemoDrawsResult:
             participants=participants,
             scope=scope,
             size_mode=SizeMode.TOTAL,
-            size_value=Decimal(_total(spec, scope)),
+            size_value=Decimal(_total(spec, size)),
             window_start=_day(spec.window[0]),
             window_end=_day(spec.window[1]),
         )

@@ -128,6 +128,8 @@ class DemoResult:
     reviews: list[dict[str, Any]] = field(default_factory=list)
     visits: NowResult | None = None
     planning: PlanningResult | None = None
+    # Parts a small district cannot hold as the demo specifies them, and what was done instead.
+    notes: list[str] = field(default_factory=list)
     password: str = data.DEMO_PASSWORD
 
 
@@ -570,5 +572,6 @@ def demo_build(
         reviews=credit.reviews,
         visits=visits,
         planning=planning,
+        notes=draws.notes,
         key_enterprise={"name": e.name[e.key], "credit_code": e.credit_code[e.key]},
     )

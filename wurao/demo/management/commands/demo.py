@@ -143,6 +143,11 @@ class Command(BaseCommand):
             # A draft has no frozen candidates yet.
             sizes = f"（候选 {task['candidates']:,} 家{drawn}）" if task["candidates"] else ""
             out.write(f"  {_pad(task['code'], 22)}{_pad(str(status), 18)}{task['title']}{sizes}")
+        if result.notes:
+            out.write("")
+            out.write("比例较小，以下部分按实际数据作了调整：")
+            for note in result.notes:
+                out.write(f"  {note}")
         out.write("")
         out.write(f"演示账号（密码均为 {result.password}）：")
         header = f"  {_pad('用户名', 16)}{_pad('角色', 20)}{_pad('名称', 22)}所属"
