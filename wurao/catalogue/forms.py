@@ -3,10 +3,10 @@ from django.utils.translation import gettext_lazy as _
 
 from wurao.catalogue.choices import ItemKind
 from wurao.registry import selectors as registry_selectors
-from wurao.web.forms import BootstrapFormMixin
+from wurao.web.forms import FilterFormMixin
 
 
-class ItemFilterForm(BootstrapFormMixin, forms.Form):
+class ItemFilterForm(FilterFormMixin, forms.Form):
     q = forms.CharField(
         label=_("事项名称、编码或法规"),
         required=False,
@@ -24,9 +24,7 @@ class ItemFilterForm(BootstrapFormMixin, forms.Form):
     )
 
     def filters(self) -> dict:
-        if not self.is_valid():
-            return {}
-        data = self.cleaned_data
+        data = self.valid_data()
         return {
             "q": data["q"].strip(),
             "department": data["department"].pk if data["department"] else None,

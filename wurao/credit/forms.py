@@ -12,7 +12,7 @@ from wurao.credit.points import DECAY_LABELS, FORMAT, INDICATORS, PointsTableErr
 from wurao.credit.points_json import table_from_dict
 from wurao.credit.services import EVIDENCE_MAX_BYTES
 from wurao.imports.cells import INDUSTRY_SECTIONS
-from wurao.web.forms import BootstrapFormMixin, ServiceFormMixin
+from wurao.web.forms import FilterFormMixin, ServiceFormMixin
 
 GRADES = [g.value for g in Grade]
 
@@ -63,7 +63,7 @@ class CommitmentSignForm(FormMixin, forms.Form):
 # ---------------------------------------------------------------- departments
 
 
-class ReviewFilterForm(BootstrapFormMixin, forms.Form):
+class ReviewFilterForm(FilterFormMixin, forms.Form):
     kind = forms.ChoiceField(
         choices=[("objection", _("信用异议")), ("repair", _("信用修复"))],
         required=False,
@@ -75,9 +75,7 @@ class ReviewFilterForm(BootstrapFormMixin, forms.Form):
     overdue = forms.BooleanField(label=_("仅逾期未审核"), required=False)
 
     def filters(self) -> dict:
-        if not self.is_valid():
-            return {}
-        return {k: v for k, v in self.cleaned_data.items() if v and k != "kind"}
+        return {k: v for k, v in self.valid_data().items() if v and k != "kind"}
 
 
 class ReviewDecideForm(FormMixin, forms.Form):
@@ -100,7 +98,7 @@ class ReviewDecideForm(FormMixin, forms.Form):
         }
 
 
-class CommitmentFilterForm(BootstrapFormMixin, forms.Form):
+class CommitmentFilterForm(FilterFormMixin, forms.Form):
     status = forms.ChoiceField(
         label=_("履约状态"),
         choices=[("", _("全部")), *CommitmentStatus.choices],
@@ -134,7 +132,7 @@ class CommitmentDecideForm(FormMixin, forms.Form):
 # ---------------------------------------------------------------- justice bureau
 
 
-class GradeChangeFilterForm(BootstrapFormMixin, forms.Form):
+class GradeChangeFilterForm(FilterFormMixin, forms.Form):
     as_of = forms.ChoiceField(label=_("评价基准日"), required=False)
     grade = forms.ChoiceField(
         label=_("新等级"), choices=[("", _("全部等级")), *Grade.choices], required=False
@@ -145,9 +143,7 @@ class GradeChangeFilterForm(BootstrapFormMixin, forms.Form):
         self.fields["as_of"].choices = [("", _("全部"))] + [(d.isoformat(),) * 2 for d in dates]
 
     def filters(self) -> dict:
-        if not self.is_valid():
-            return {}
-        return {k: v for k, v in self.cleaned_data.items() if v}
+        return {k: v for k, v in self.valid_data().items() if v}
 
 
 class RegradeForm(FormMixin, forms.Form):

@@ -172,7 +172,7 @@ def review_evidence(request, kind: str, pk: int):
 
 def _commitment_context(request, scope, *, forms=None) -> dict:
     form = CommitmentFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
+    filters = form.valid_data()
     page = paginate(request, selectors.commitment_list(scope=scope, filters=filters))
     forms = forms or {}
     rows = [

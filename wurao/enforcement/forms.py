@@ -3,10 +3,10 @@ from django.utils.translation import gettext_lazy as _
 
 from wurao.enforcement.choices import ActionKind, Origin
 from wurao.registry import selectors as registry_selectors
-from wurao.web.forms import BootstrapFormMixin
+from wurao.web.forms import FilterFormMixin
 
 
-class ActionFilterForm(BootstrapFormMixin, forms.Form):
+class ActionFilterForm(FilterFormMixin, forms.Form):
     year = forms.TypedChoiceField(label=_("年度"), coerce=int, empty_value=None, required=False)
     kind = forms.ChoiceField(
         label=_("类别"), choices=[("", _("全部类别")), *ActionKind.choices], required=False
@@ -31,9 +31,7 @@ class ActionFilterForm(BootstrapFormMixin, forms.Form):
             del self.fields["department"]
 
     def filters(self) -> dict:
-        if not self.is_valid():
-            return {}
-        data = self.cleaned_data
+        data = self.valid_data()
         department = data.get("department")
         return {
             "year": data["year"],

@@ -6,14 +6,14 @@ from django.utils.translation import gettext_lazy as _
 from wurao.registry import selectors
 from wurao.registry.choices import EnterpriseKind, SizeClass
 from wurao.registry.models import Department
-from wurao.web.forms import BootstrapFormMixin
+from wurao.web.forms import FilterFormMixin
 
 
 def _blank(label: str, choices) -> list[tuple[str, str]]:
     return [("", label), *choices]
 
 
-class EnterpriseFilterForm(BootstrapFormMixin, forms.Form):
+class EnterpriseFilterForm(FilterFormMixin, forms.Form):
     q = forms.CharField(
         label=_("名称或信用代码"),
         required=False,
@@ -45,9 +45,7 @@ class EnterpriseFilterForm(BootstrapFormMixin, forms.Form):
             del self.fields["street"]
 
     def filters(self) -> dict:
-        if not self.is_valid():
-            return {}
-        data = self.cleaned_data
+        data = self.valid_data()
         return {
             "q": data["q"].strip(),
             "street": data["street"].pk if data.get("street") else None,
@@ -58,7 +56,7 @@ class EnterpriseFilterForm(BootstrapFormMixin, forms.Form):
         }
 
 
-class InspectorFilterForm(BootstrapFormMixin, forms.Form):
+class InspectorFilterForm(FilterFormMixin, forms.Form):
     q = forms.CharField(
         label=_("姓名或执法证号"),
         required=False,
@@ -78,8 +76,6 @@ class InspectorFilterForm(BootstrapFormMixin, forms.Form):
             del self.fields["department"]
 
     def filters(self) -> dict:
-        if not self.is_valid():
-            return {}
-        data = self.cleaned_data
+        data = self.valid_data()
         department = data.get("department")
         return {"q": data["q"].strip(), "department": department.pk if department else None}

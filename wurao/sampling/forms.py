@@ -18,7 +18,7 @@ from wurao.sampling.choices import (
     TaskStatus,
 )
 from wurao.sampling.services import LAWFUL_TEAM_SIZE, ParticipantSpec
-from wurao.web.forms import BootstrapFormMixin, ServiceFormMixin
+from wurao.web.forms import FilterFormMixin, ServiceFormMixin
 
 GRADE_LABELS = {"A": "A 级", "B": "B 级", "C": "C 级", "D": "D 级", "U": "未评级"}
 
@@ -40,7 +40,7 @@ class FormMixin(ServiceFormMixin):
             super().service_error_place(target, messages)
 
 
-class DrawTaskFilterForm(BootstrapFormMixin, forms.Form):
+class DrawTaskFilterForm(FilterFormMixin, forms.Form):
     q = forms.CharField(
         label=_("任务名称或编号"),
         required=False,
@@ -53,9 +53,7 @@ class DrawTaskFilterForm(BootstrapFormMixin, forms.Form):
     joint = forms.BooleanField(label=_("仅跨部门联合抽查"), required=False)
 
     def filters(self) -> dict:
-        if not self.is_valid():
-            return {}
-        return {k: v for k, v in self.cleaned_data.items() if v}
+        return {k: v for k, v in self.valid_data().items() if v}
 
 
 def _checkboxes(label, queryset_or_choices, **kwargs):

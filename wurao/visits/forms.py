@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from wurao.enforcement.choices import ActionKind, Finding, Severity
 from wurao.visits.choices import CheckInMethod, VisitKind, VisitOrigin, VisitPurpose, VisitStatus
 from wurao.visits.services import Registration
-from wurao.web.forms import BootstrapFormMixin, ServiceFormMixin
+from wurao.web.forms import FilterFormMixin, ServiceFormMixin
 
 
 def _textarea(rows: int, placeholder: str = "") -> forms.Textarea:
@@ -21,13 +21,34 @@ def _date_input() -> forms.DateInput:
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+class OfficerCheckboxes(forms.CheckboxSelectMultiple):
+    """One box an officer, which the page's filter finds by name or badge; an officer whose
+    certificate does not cover the visit's day cannot be ticked, and says why (pickers.js
+    redoes this when the day changes)."""
+
+    valid_on = None
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        officer = getattr(value, "instance", None)
+        if officer is None:
+            return option
+        until = officer.certificate_valid_until
+        option["search"] = f"{officer.name} {officer.badge_no}"
+        option["valid_until"] = until
+        if until:
+            option["attrs"]["data-valid-until"] = until.isoformat()
+        if until and self.valid_on and until < self.valid_on:
+            option["attrs"]["disabled"] = True
+            option["expired"] = True
+        return option
+
+
 class OfficerChoiceField(forms.ModelMultipleChoiceField):
+    widget = OfficerCheckboxes
+
     def label_from_instance(self, obj) -> str:
-        label = f"{obj.name}（{obj.badge_no}）"
-        until = obj.certificate_valid_until
-        if until and until < timezone.localdate():
-            return f"{label} · 执法证已于 {until} 到期"
-        return label
+        return f"{obj.name}（{obj.badge_no}）"
 
 
 class ItemChoiceField(forms.ModelMultipleChoiceField):
@@ -38,7 +59,7 @@ class ItemChoiceField(forms.ModelMultipleChoiceField):
 # ---------------------------------------------------------------- the list
 
 
-class VisitFilterForm(BootstrapFormMixin, forms.Form):
+class VisitFilterForm(FilterFormMixin, forms.Form):
     date_from = forms.DateField(label=_("入企日期起"), required=False, widget=_date_input())
     date_to = forms.DateField(label=_("入企日期止"), required=False, widget=_date_input())
     status = forms.ChoiceField(
@@ -59,9 +80,7 @@ class VisitFilterForm(BootstrapFormMixin, forms.Form):
         return data
 
     def filters(self) -> dict:
-        if not self.is_valid():
-            return {}
-        return {k: v for k, v in self.cleaned_data.items() if v}
+        return {k: v for k, v in self.valid_data().items() if v}
 
 
 # ---------------------------------------------------------------- registration
@@ -102,10 +121,7 @@ class RegistrationForm(ServiceFormMixin, forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     officers = OfficerChoiceField(
-        label=_("执法人员（执法检查不少于两人）"),
-        queryset=None,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
+        label=_("执法人员（执法检查不少于两人）"), queryset=None, required=False
     )
     approver = forms.CharField(label=_("审批人"), required=False, max_length=50)
     approval_ref = forms.CharField(label=_("审批文号"), required=False, max_length=60)
@@ -164,9 +180,12 @@ class RegistrationForm(ServiceFormMixin, forms.Form):
                 "hx-trigger": "change",
                 "hx-target": "#late-reason-slot",
                 "hx-swap": "outerHTML",
-                "hx-include": "[name=late_reason]",
+                # The slot is always on the page (empty while the day is today), so htmx
+                # never looks for a late_reason field that is not there.
+                "hx-include": "#late-reason-slot",
             }
         )
+        self.fields["officers"].widget.valid_on = self._day_entered() or timezone.localdate()
         self.enterprise_obj = None
 
     def clean_enterprise(self):
@@ -185,16 +204,20 @@ class RegistrationForm(ServiceFormMixin, forms.Form):
         self.enterprise_obj = found
         return found.credit_code
 
-    @property
-    def is_late(self) -> bool:
-        """Whether the day entered is before today: the late reason is asked for then."""
+    def _day_entered(self):
         raw = self["day"].value()
         if isinstance(raw, str):
             try:
                 raw = forms.DateField().to_python(raw)
             except ValidationError:
-                return False
-        return bool(raw) and raw < timezone.localdate()
+                return None
+        return raw or None
+
+    @property
+    def is_late(self) -> bool:
+        """Whether the day entered is before today: the late reason is asked for then."""
+        day = self._day_entered()
+        return bool(day) and day < timezone.localdate()
 
     @property
     def wants_override(self) -> bool:
@@ -235,10 +258,7 @@ class StaffForm(ServiceFormMixin, forms.Form):
     the plans starts without either)."""
 
     officers = OfficerChoiceField(
-        label=_("本部门执法人员（不少于两人）"),
-        queryset=None,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
+        label=_("本部门执法人员（不少于两人）"), queryset=None, required=False
     )
     approver = RegistrationForm.base_fields["approver"]
     approval_ref = RegistrationForm.base_fields["approval_ref"]

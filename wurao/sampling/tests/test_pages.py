@@ -402,7 +402,7 @@ def test_the_create_form_opens_for_a_department_admin_only(
         ({"window_end": "2026-11-30"}, "window_end", "计划检查结束日期不能早于开始日期"),
         ({"size_value": "13"}, "size_value", "抽取总数 13 超过可抽企业数 12"),
         ({"size_mode": "ratio", "size_value": "1.5"}, "size_value", "抽取比例须大于 0 且不超过 1"),
-        ({"title": ""}, "title", "必填项"),
+        ({"title": ""}, "title", "请填写任务名称"),
     ],
     ids=["foreign-items", "lone-officer", "window", "above-scope", "ratio", "title"],
 )
