@@ -136,6 +136,8 @@ STATICFILES_DIRS = [
     ("vendor/echarts", NODE_MODULES / "echarts" / "dist"),
     ("vendor/bootstrap", NODE_MODULES / "bootstrap" / "dist"),
     ("vendor/jsqr", NODE_MODULES / "jsqr" / "dist"),
+    # The API docs (Redoc): drf-spectacular asks for REDOC_DIST + "/bundles/redoc.standalone.js".
+    ("vendor/redoc/bundles", NODE_MODULES / "redoc" / "bundles"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -166,6 +168,19 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "涉企行政执法统筹监督平台接口 / enterprise-related enforcement platform API",
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # /api/docs/ loads Redoc from the platform (npm, pinned in package-lock.json), not a CDN: on
+    # a government intranet nothing outside is reachable. Its template is api/redoc.html (no web
+    # fonts); the fonts below are the reader's own.
+    "REDOC_DIST": f"/{STATIC_URL}vendor/redoc",
+    "REDOC_UI_SETTINGS": {
+        "theme": {
+            "typography": {
+                "fontFamily": '"Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", sans-serif',
+                "headings": {"fontFamily": '"Noto Sans CJK SC", "PingFang SC", sans-serif'},
+                "code": {"fontFamily": "ui-monospace, Menlo, Consolas, monospace"},
+            }
+        }
+    },
     # Several models have a `kind` or `level` field with different choices: name each enum.
     "ENUM_NAME_OVERRIDES": {
         "EnterpriseKindEnum": "wurao.registry.choices.EnterpriseKind",
