@@ -56,8 +56,18 @@ def _year_param(request, default: int) -> int:
 
 
 def _default_year(scope) -> int:
-    """Where a supervision page starts: the year of the latest visit, or this year."""
-    return selectors.visit_latest_year(scope=scope) or timezone.localdate().year
+    """Where a supervision page starts: the latest year with a visit up to today, or this year.
+    Visits registered ahead (next January's joint visits) must not move the page to a year
+    that has not begun and so has nothing to supervise yet."""
+    today = timezone.localdate()
+    day = (
+        selectors.visit_list(scope=scope)
+        .filter(date__lte=today)
+        .order_by("-date")
+        .values_list("date", flat=True)
+        .first()
+    )
+    return day.year if day else today.year
 
 
 # ---------------------------------------------------------------- enterprise portal
@@ -298,6 +308,7 @@ def alerts(request):
     context = {
         "form": form,
         "invalid": invalid,
+        "default_year": None if form.is_bound else year,
         "date_from": date_from,
         "date_to": date_to,
         "kind": kind,

@@ -452,3 +452,25 @@ def test_the_bureau_drills_down_from_an_alert_to_its_visits(page, live_server, j
     if os.environ.get("WURAO_SCREENSHOTS"):
         Path("docs/screenshots").mkdir(parents=True, exist_ok=True)
         page.screenshot(path="docs/screenshots/visits-alerts.png", full_page=True)
+
+
+def test_alerts_open_on_this_years_alerts_even_with_visits_registered_for_next_year(
+    client, justice_user
+):
+    # given an enterprise visited four times in a few days this year, and a joint visit
+    # already registered for next January
+    today = timezone.localdate()
+    enterprise = EnterpriseFactory(name="深圳市高频测试有限公司")
+    for back in (0, 2, 4, 6):
+        day = max(today - datetime.timedelta(days=back), datetime.date(today.year, 1, 1))
+        VisitFactory(enterprise=enterprise, date=day)
+    VisitFactory(date=datetime.date(today.year + 1, 1, 12), status=VisitStatus.REGISTERED)
+    client.force_login(justice_user)
+
+    # when the bureau opens the alerts without choosing a period
+    page = client.get("/visits/alerts/").content.decode()
+
+    # then it sees this year's alert, and is told which year it is looking at
+    assert 'data-kind="high_frequency"' in page and "深圳市高频测试有限公司" in page
+    assert f"默认显示截至今天有入企登记的最近年度（{today.year} 年）" in page
+    assert f'value="{today.year}-01-01"' in page
