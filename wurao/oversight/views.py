@@ -1,10 +1,9 @@
 """The justice bureau's dashboard: the study's Table 1, Figures 1 and 2, from live records."""
 
-import datetime
-
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
+from django.utils import timezone
 
 from wurao.accounts.choices import Role
 from wurao.accounts.scope import scope_for
@@ -37,9 +36,14 @@ def dashboard(request):
     if not (user.is_superuser or user.role == Role.JUSTICE):
         raise PermissionDenied
     scope = scope_for(user)
-    years = enforcement_selectors.action_years(scope=scope) or [datetime.date.today().year]
+    today = timezone.localdate()
+    years = enforcement_selectors.action_years(scope=scope) or [today.year]
+    # The latest year with records up to today: a year not yet begun has nothing to show.
+    default_year = (
+        oversight_selectors.latest_year_with_actions(scope=scope, until=today) or years[0]
+    )
     form = DashboardForm(request.GET or None, years=years)
-    year, credit_code, date_from, date_to = form.choice(default_year=years[0])
+    year, credit_code, date_from, date_to = form.choice(default_year=default_year)
     summary = oversight_summary(scope=scope, year=year)
 
     enterprise = None
@@ -73,6 +77,7 @@ def dashboard(request):
         "form": form,
         "year": year,
         "years": years,
+        "year_is_default": "year" not in request.GET,
         "summary": summary,
         "table1": table1_rows(summary),
         "top3_share": round(100 * top3 / summary["total"], 1) if summary["total"] else None,

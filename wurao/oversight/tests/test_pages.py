@@ -5,6 +5,7 @@ import json
 import re
 
 import pytest
+from django.utils import timezone
 
 from wurao.accounts.choices import Role
 from wurao.accounts.tests.factories import UserFactory
@@ -52,6 +53,24 @@ def test_dashboard_table1_counts_the_records_of_the_latest_year(client, justice_
     assert 'id="table1"' in page
     assert table1(page) == {"inspection": "3", "penalty": "2", "coercive": "1", "total": "6"}
     assert "50.0%" in page and "33.3%" in page and "16.7%" in page
+
+
+def test_dashboard_opens_on_the_latest_year_up_to_today_and_says_so(
+    client, justice_user, records_2020, department
+):
+    # given 2020's records and an action wrongly dated in a year that has not begun
+    next_year = timezone.localdate().year + 1
+    EnforcementActionFactory(department=department, date=datetime.date(next_year, 3, 1))
+    client.force_login(justice_user)
+
+    # when the bureau opens the dashboard without choosing a year
+    page = client.get(DASHBOARD).content.decode()
+
+    # then it shows 2020, the latest year with records up to today, and says why
+    assert table1(page)["total"] == "6"
+    assert "默认显示截至今天有执法记录的最近年度（2020 年）" in page
+    # a year chosen is not called the default
+    assert "默认显示" not in client.get(DASHBOARD, {"year": 2019}).content.decode()
 
 
 def test_dashboard_year_selector_switches_table1(client, justice_user, records_2020):
