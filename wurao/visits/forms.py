@@ -3,6 +3,7 @@ or selector, and puts the service's refusals at the fields they are about."""
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Case, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -155,7 +156,6 @@ class RegistrationForm(ServiceFormMixin, forms.Form):
         self.department = department
         self.enterprises = enterprises
         self.fields["items"].queryset = items
-        self.fields["officers"].queryset = officers
         if not department.is_enforcement:
             # Not an enforcement body (工会, 妇联...): its visits are non-enforcement only.
             self.fields["kind"].choices = [
@@ -185,7 +185,11 @@ class RegistrationForm(ServiceFormMixin, forms.Form):
                 "hx-include": "#late-reason-slot",
             }
         )
-        self.fields["officers"].widget.valid_on = self._day_entered() or timezone.localdate()
+        # Officers who may go that day first; those whose certificate has ended at the bottom.
+        day = self._day_entered() or timezone.localdate()
+        lapsed = Case(When(certificate_valid_until__lt=day, then=Value(1)), default=Value(0))
+        self.fields["officers"].queryset = officers.order_by(lapsed, "badge_no")
+        self.fields["officers"].widget.valid_on = day
         self.enterprise_obj = None
 
     def clean_enterprise(self):

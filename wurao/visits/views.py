@@ -10,7 +10,7 @@ never the person who registered. A visit outside a user's scope looks exactly li
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import prefetch_related_objects
+from django.db.models import Case, DateField, F, IntegerField, Value, When, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -85,11 +85,26 @@ def _takes_part(user, visit: Visit) -> bool:
 # ---------------------------------------------------------------- the list
 
 
+def _today_first(visits):
+    """Today's visits first, then the coming ones soonest first, then the past ones latest
+    first: an officer opening the list on the way out finds today's visit on top."""
+    today = timezone.localdate()
+    when = Case(
+        When(date=today, then=Value(0)),
+        When(date__gt=today, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+    coming = Case(When(date__gt=today, then=F("date")), default=None, output_field=DateField())
+    return visits.annotate(when_group=when).order_by("when_group", coming.asc(), "-date", "-id")
+
+
 @login_required
 def visit_list(request):
     scope = _officer_scope(request.user)
     form = VisitFilterForm(request.GET or None)
-    page = paginate(request, selectors.visit_list(scope=scope, filters=form.filters()))
+    visits = _today_first(selectors.visit_list(scope=scope, filters=form.filters()))
+    page = paginate(request, visits)
     # Upcoming inspections still waiting for this department's officers (or approval) say so.
     waiting = [
         v
