@@ -18,6 +18,7 @@ from wurao.demo.engine import _person_names
 from wurao.demo.planning_cast import PlanningResult, PlanningScene
 from wurao.demo.visits_year import SHENZHEN
 from wurao.planning import park_days
+from wurao.planning.calendar import is_working_day
 from wurao.planning.choices import ObserverRole, ParkDayStatus
 from wurao.planning.models import ParkDay
 from wurao.registry.models import Enterprise, Park, Street
@@ -57,8 +58,13 @@ def _past_dates(today: datetime.date, weekday: int) -> list[datetime.date]:
 
 
 def _next_week(today: datetime.date, weekday: int) -> datetime.date:
+    """That weekday next week, or a week later if that is a public holiday (a park day is
+    refused on a holiday)."""
     monday = today + datetime.timedelta(days=7 - today.weekday())
-    return monday + datetime.timedelta(days=weekday)
+    day = monday + datetime.timedelta(days=weekday)
+    while not is_working_day(day):
+        day += datetime.timedelta(weeks=1)
+    return day
 
 
 def _past_write(
