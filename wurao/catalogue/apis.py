@@ -13,12 +13,11 @@ from rest_framework.views import APIView
 from wurao.catalogue.choices import ItemKind
 from wurao.catalogue.models import InspectionItem
 from wurao.catalogue.selectors import item_list
-from wurao.web.api_fields import BAD_QUERY
+from wurao.web.api_fields import BAD_QUERY, id_filter
 
 NOT_FOUND = OpenApiResponse(description="没有该检查事项")
 TAGS = ["catalogue 一单"]
 KIND_OPTIONS = "、".join(f"{value}（{name}）" for value, name in ItemKind.choices)
-DEPARTMENT_ERROR = "请输入有效的部门编号（正整数），如 1"
 
 
 @extend_schema_serializer(component_name="InspectionItem")
@@ -56,12 +55,7 @@ class ItemListApi(GenericAPIView):
     filter_backends = ()
 
     class FilterSerializer(serializers.Serializer):
-        department = serializers.IntegerField(
-            required=False,
-            min_value=1,
-            help_text="实施部门编号（id）",
-            error_messages={"invalid": DEPARTMENT_ERROR, "min_value": DEPARTMENT_ERROR},
-        )
+        department = id_filter("部门")
         kind = serializers.ChoiceField(
             choices=ItemKind.choices,
             required=False,

@@ -26,13 +26,21 @@ def choice_filter(choices, label: str) -> serializers.ChoiceField:
     )
 
 
+# The largest id a database holds (a 64-bit signed integer): a larger one is no record's,
+# and SQLite cannot even compare with it.
+ID_MAX = 2**63 - 1
+
+
 def id_filter(label: str) -> serializers.IntegerField:
     message = f"请输入有效的{label}编号（正整数），如 1"
     return serializers.IntegerField(
         required=False,
         min_value=1,
+        max_value=ID_MAX,
         help_text=f"{label}编号（id）",
-        error_messages={"invalid": message, "min_value": message, "max_string_length": message},
+        error_messages={
+            key: message for key in ("invalid", "min_value", "max_value", "max_string_length")
+        },
     )
 
 
