@@ -15,12 +15,22 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import chinese_calendar
+from django.utils.translation import gettext_lazy as _
 
 from wurao.planning.models import Holiday
 
 _PUBLISHED = chinese_calendar.constants.holidays
 PUBLISHED_YEARS = range(min(_PUBLISHED).year, max(_PUBLISHED).year + 1)
-_CHINESE_NAMES = {h.value: h.chinese for h in chinese_calendar.Holiday}
+# The package names holidays in English and Chinese; these are the names the pages show.
+_NAMES = {h.value: h.chinese for h in chinese_calendar.Holiday} | {
+    "New Year's Day": _("元旦"),
+    "Spring Festival": _("春节"),
+    "Tomb-sweeping Day": _("清明节"),
+    "Labour Day": _("劳动节"),
+    "Dragon Boat Festival": _("端午节"),
+    "National Day": _("国庆节"),
+    "Mid-autumn Festival": _("中秋节"),
+}
 
 
 @dataclass(frozen=True)
@@ -28,7 +38,7 @@ class SpecialDay:
     """A day that breaks the Monday-to-Friday rule: a weekday off, or a weekend day worked."""
 
     date: date
-    name: str
+    name: str  # the holiday a day off belongs to, or whose make-up day a worked weekend is
     is_workday: bool
 
 
@@ -61,7 +71,7 @@ def _published_special(day: date) -> SpecialDay | None:
     works = not off
     if works == (day.weekday() < 5):
         return None
-    return SpecialDay(day, _CHINESE_NAMES.get(name, name or ""), works)
+    return SpecialDay(day, str(_NAMES.get(name, name or "")), works)
 
 
 def special_days(first: date, last: date) -> list[SpecialDay]:

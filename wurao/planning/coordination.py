@@ -8,12 +8,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from wurao.accounts.choices import Role
 from wurao.audit.services import audit_record
 from wurao.enforcement import services as enforcement_services
 from wurao.enforcement.choices import ActionKind, Finding
-from wurao.planning.calendar import working_days
+from wurao.planning.calendar import is_working_day, special_days
 from wurao.planning.choices import EntryStatus, ItemResult, JointVisitStatus, SlotKind
 from wurao.planning.models import (
     DepartmentCapacity,
@@ -55,8 +56,13 @@ def day_problems(
     each window, the enterprise's blackout days, the limit of departments per visit and each
     department's capacity that day, counting what is already scheduled."""
     problems = []
-    if day not in working_days(day):
-        problems.append(f"{day} 不是工作日")
+    if not is_working_day(day):
+        holiday = next((s.name for s in special_days(day, day) if not s.is_workday), "")
+        problems.append(
+            gettext("%(day)s 是法定节假日（%(name)s）") % {"day": day, "name": holiday}
+            if holiday
+            else f"{day} 不是工作日"
+        )
     for e in entries:
         if not (e.earliest <= day <= e.latest):
             problems.append(

@@ -12,6 +12,7 @@ from datetime import date
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from wurao.accounts.choices import Role
 from wurao.audit.services import audit_record
@@ -67,7 +68,10 @@ def park_day_commit(*, actor, street, day: date, departments, observers: list[di
     else:
         holiday = next((s for s in special_days(day, day) if not s.is_workday), None)
         if holiday:
-            errors["day"] = f"{day} 是法定节假日（{holiday.name}），请改在下一周"
+            errors["day"] = gettext("%(day)s 是法定节假日（%(name)s），请改在下一周") % {
+                "day": day,
+                "name": holiday.name,
+            }
     if day < timezone.localdate():
         errors["day"] = "只能安排今天以后的联合整园执法日"
     parks = list(

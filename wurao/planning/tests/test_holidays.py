@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from wurao.accounts.choices import Role
 from wurao.accounts.tests.factories import UserFactory
 from wurao.catalogue.tests.factories import InspectionItemFactory
-from wurao.planning import park_days, services
+from wurao.planning import coordination, park_days, services
 from wurao.planning.calendar import PUBLISHED_YEARS, working_days, year_covered
 from wurao.planning.forms_results import next_weekday
 from wurao.planning.models import Holiday, JointVisit
@@ -67,6 +67,23 @@ def test_the_scheduler_puts_the_visit_on_the_make_up_workday_not_on_new_years_da
     # then the visit falls on Sunday 4 January, the only working day in the window
     assert run.visits == 1
     assert JointVisit.objects.get().date == datetime.date(2026, 1, 4)
+
+
+def test_moving_a_visit_onto_a_holiday_is_refused_with_the_holidays_name(street, street_user):
+    # given the visit proposed on the make-up Sunday
+    enterprise = EnterpriseFactory(street=street)
+    _planned(enterprise, datetime.date(2026, 1, 1), datetime.date(2026, 1, 4))
+    services.schedule_run(actor=street_user, month=JAN_2026, time_limit=5)
+    proposal = JointVisit.objects.get()
+
+    # when the coordinator moves it to 2 January, inside the window but a holiday
+    with pytest.raises(ValidationError) as refused:
+        coordination.joint_visit_move(
+            actor=street_user, visit=proposal, day=datetime.date(2026, 1, 2)
+        )
+
+    # then it is refused, naming the holiday
+    assert refused.value.message_dict["date"] == ["2026-01-02 是法定节假日（元旦）"]
 
 
 def test_a_plan_whose_window_is_all_holiday_is_refused(street):
