@@ -1,11 +1,25 @@
 """Admin plumbing: edits made in the back office enter the audit chain like any other write."""
 
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
 
 from wurao.audit.services import audit_record
 
 
-class AuditedModelAdmin(admin.ModelAdmin):
+class WuraoModelAdmin(admin.ModelAdmin):
+    """The project's admin base: a list's date drill-down given a year past any calendar
+    (?created_at__year=99999999999999999999) is a wrong filter, not a 500."""
+
+    def get_changelist_instance(self, request):
+        try:
+            return super().get_changelist_instance(request)
+        except OverflowError as error:
+            # Django catches the ValueError of an impossible date, not the OverflowError of
+            # an enormous one: the admin then reopens the list with its "wrong filter" note.
+            raise IncorrectLookupParameters(error) from error
+
+
+class AuditedModelAdmin(WuraoModelAdmin):
     """Records each admin save and delete as an audit event, so back-office edits are traceable too."""
 
     def save_model(self, request, obj, form, change):
@@ -34,7 +48,7 @@ class AuditedModelAdmin(admin.ModelAdmin):
             self.delete_model(request, obj)
 
 
-class ReadOnlyModelAdmin(admin.ModelAdmin):
+class ReadOnlyModelAdmin(WuraoModelAdmin):
     """Evidence is written by services (which audit it), never edited by hand in the back office."""
 
     def has_add_permission(self, request):

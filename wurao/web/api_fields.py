@@ -8,6 +8,8 @@ from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions, serializers
 from rest_framework.views import exception_handler
 
+from wurao.web.forms import INTEGER_MAX
+
 BAD_QUERY = OpenApiResponse(
     description='查询参数无效：按参数名给出中文说明，如 {"year": ["请输入有效的年份，如 2020"]}'
 )
@@ -26,17 +28,12 @@ def choice_filter(choices, label: str) -> serializers.ChoiceField:
     )
 
 
-# The largest id a database holds (a 64-bit signed integer): a larger one is no record's,
-# and SQLite cannot even compare with it.
-ID_MAX = 2**63 - 1
-
-
 def id_filter(label: str) -> serializers.IntegerField:
     message = f"请输入有效的{label}编号（正整数），如 1"
     return serializers.IntegerField(
         required=False,
         min_value=1,
-        max_value=ID_MAX,
+        max_value=INTEGER_MAX,  # past it the database fails: a 500
         help_text=f"{label}编号（id）",
         error_messages={
             key: message for key in ("invalid", "min_value", "max_value", "max_string_length")

@@ -21,6 +21,10 @@ _INVALID_MESSAGES = (
     (forms.FloatField, _("{field}应为数字")),
     (forms.IntegerField, _("{field}应为整数")),
 )
+# The largest integer a database column holds (64-bit, signed). A larger number is no
+# record's id and no count: SQLite cannot even compare with it (OverflowError, a 500).
+INTEGER_MAX = 2**63 - 1
+
 _INVALID_CHOICE = _("{field}中没有“%(value)s”这一项，请从列表中选择")
 _REQUIRED_TYPED = _("请填写{field}")
 _REQUIRED_CHOSEN = _("请选择{field}")
@@ -53,6 +57,12 @@ def field_messages_name(field: forms.Field, name: str) -> None:
     for key, template in own.items():
         if template and key in field.error_messages and field.error_messages[key] == stock.get(key):
             field.error_messages[key] = _named(template, label)
+    whole = isinstance(field, forms.IntegerField) and not isinstance(
+        field, forms.DecimalField | forms.FloatField
+    )
+    if whole and field.max_value is None:
+        field.max_value = INTEGER_MAX
+        field.validators.append(validators.MaxValueValidator(INTEGER_MAX))
     named = []
     for validator in field.validators:
         template = _LENGTH_MESSAGES.get(type(validator))

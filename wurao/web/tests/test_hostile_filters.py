@@ -1,0 +1,50 @@
+"""A number too large for the database, typed into a page's filter or the admin's date
+drill-down, is a wrong filter the page names, never a server error (the crawl found both)."""
+
+import pytest
+
+from wurao.accounts.tests.factories import UserFactory
+from wurao.enforcement.tests.factories import EnforcementActionFactory
+from wurao.web.tests.crawl import HUGE
+
+pytestmark = pytest.mark.django_db
+
+
+def test_an_enterprise_filter_past_any_id_is_left_out_and_the_list_still_shows(
+    client, justice_user, enterprise
+):
+    # Given the justice bureau and one recorded action
+    EnforcementActionFactory(enterprise=enterprise, enterprise__name="某检查企业")
+    client.force_login(justice_user)
+
+    # When the list is asked for an enterprise id past any a database holds
+    response = client.get("/enforcement/actions/", {"enterprise": HUGE})
+
+    # Then the list opens, unfiltered, instead of a 500
+    assert response.status_code == 200
+    assert enterprise.name in response.content.decode()
+
+
+def test_a_page_form_refuses_a_number_past_the_database_by_name(client, justice_user):
+    from wurao.enforcement.forms import ActionFilterForm
+
+    form = ActionFilterForm({"enterprise": HUGE}, years=[], department_choice=True)
+
+    assert not form.is_valid()
+    assert "不能大于" in form.errors["enterprise"][0]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/sampling/drawtask/?created_at__year=" + HUGE,
+        "/admin/credit/gradechange/?changed_at__year=" + HUGE,
+    ],
+)
+def test_the_admins_date_drill_down_with_an_enormous_year_is_a_wrong_filter(client, url):
+    client.force_login(UserFactory(username="admin", is_staff=True, is_superuser=True))
+
+    response = client.get(url)
+
+    # The admin's own answer to a wrong filter: the list again, marked ?e=1
+    assert response.status_code == 302 and response["Location"].endswith("?e=1")
