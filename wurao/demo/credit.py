@@ -26,6 +26,11 @@ from wurao.demo.credit_items import (
 from wurao.demo.entities import TAG_CODES, Entities
 
 FIRST_DAY, LAST_DAY = np.datetime64("2019-01-01"), np.datetime64("2020-12-31")
+SPAN_DAYS = int(
+    (LAST_DAY - FIRST_DAY).astype(int)
+)  # two years of records, ending on the day they run to
+CHRONIC_DAYS = 183  # chronic alerters' extra alerts fall in the last half year
+SIGN_BEFORE_DAYS = 31  # nobody signs in the last month (a decision takes 60 days at least)
 
 # Commitments (信用承诺, 国办发〔2019〕35号 "建立健全信用承诺制度"): which share of each kind
 # of entity signed any (enterprise, individual business, cooperative) and how many items
@@ -137,7 +142,7 @@ def _days(rng: np.random.Generator, n: int, first=FIRST_DAY, last=LAST_DAY) -> n
 
 
 def _alerts(
-    rng: np.random.Generator, entities: Entities, key: int, found: np.ndarray
+    rng: np.random.Generator, entities: Entities, key: int, found: np.ndarray, end: np.datetime64
 ) -> tuple[Alerts, np.ndarray]:
     """The alerts, and the chronic alerters."""
     watched = {s.tag for s in ALERT_SOURCES}
@@ -157,8 +162,8 @@ def _alerts(
     source = pick.argmax(axis=1)
     date = np.concatenate(
         [
-            _days(rng, int(count.sum())),
-            _days(rng, int(extra.sum()), np.datetime64("2020-07-01"), LAST_DAY),
+            _days(rng, int(count.sum()), end - SPAN_DAYS, end),
+            _days(rng, int(extra.sum()), end - CHRONIC_DAYS, end),
         ]
     )
     level = rng.choice([1, 2, 3], size=len(enterprise), p=ALERT_LEVEL_P)
@@ -168,7 +173,7 @@ def _alerts(
     key_rows = np.array([s for s, *_ in KEY_ALERTS])
     enterprise = np.concatenate([enterprise, np.full(len(KEY_ALERTS), key)])
     source = np.concatenate([source, key_rows])
-    date = np.concatenate([date, np.array([np.datetime64(d) for _, d, *_ in KEY_ALERTS])])
+    date = np.concatenate([date, np.array([_moved(d, end) for _, d, *_ in KEY_ALERTS])])
     level = np.concatenate([level, np.array([lv for *_, lv, _ in KEY_ALERTS])])
     descriptions = []
     for s, p, x in zip(
@@ -188,7 +193,7 @@ def _alerts(
     return Alerts(enterprise, source, date, level, descriptions, external), chosen[chronic]
 
 
-def _awards(rng: np.random.Generator, entities: Entities) -> Awards:
+def _awards(rng: np.random.Generator, entities: Entities, end: np.datetime64) -> Awards:
     pool = np.flatnonzero(entities.kind == 0)
     weight = SIZE_AWARD_WEIGHT[entities.size[pool]]
     chosen = rng.choice(
@@ -198,8 +203,11 @@ def _awards(rng: np.random.Generator, entities: Entities) -> Awards:
     award = (rng.random(fits.shape) * fits).argmax(axis=1)
     keep = fits[np.arange(len(chosen)), award]
     chosen, award = chosen[keep], award[keep]
-    # Awards are announced in the spring for the year before.
-    year = rng.choice([2019, 2020], size=len(chosen))
+    # Awards are announced in the spring (March and April) for the year before.
+    last = int(end.astype("datetime64[Y]").astype(int)) + 1970
+    if end < np.datetime64(f"{last}-05-01"):
+        last -= 1
+    year = rng.choice([last - 1, last], size=len(chosen))
     date = np.array([np.datetime64(f"{y}-03-01") for y in year.tolist()]) + rng.integers(
         0, 60, len(chosen)
     )
@@ -236,6 +244,7 @@ def _commitments(
     key: int,
     problems: np.ndarray,
     findings: Findings,
+    end: np.datetime64,
 ) -> Commitments:
     fits = np.stack(
         [_eligible(entities, c.tags, c.sections, c.kinds) for c in COMMITMENT_ITEMS], axis=1
@@ -257,9 +266,9 @@ def _commitments(
     order = np.lexsort((item, enterprise))
     enterprise, item = enterprise[order], item[order]
     n = len(enterprise)
-    signed = _days(rng, n, FIRST_DAY, np.datetime64("2020-11-30"))
+    signed = _days(rng, n, end - SPAN_DAYS, end - SIGN_BEFORE_DAYS)
     decided = signed + rng.integers(*DECIDE_AFTER_DAYS, size=n)
-    open_ = decided > LAST_DAY
+    open_ = decided > end
     unreliable = rng.random(len(entities)) < np.array(UNRELIABLE_SHARE)[problems.astype(int)]
     breach_p = np.array(BREACH_P)[unreliable[enterprise].astype(int)]
     status = np.where(open_, 0, np.where(rng.random(n) < breach_p, 2, 1)).astype(np.int8)
@@ -282,14 +291,14 @@ def _commitments(
     return Commitments(
         enterprise=np.concatenate([enterprise, np.full(len(KEY_COMMITMENTS), key)]),
         item=np.concatenate([item, key_item]),
-        signed_on=np.concatenate([signed, [np.datetime64(s) for _, s, *_ in KEY_COMMITMENTS]]),
+        signed_on=np.concatenate([signed, [_moved(s, end) for _, s, *_ in KEY_COMMITMENTS]]),
         status=np.concatenate(
             [status, [COMMITMENT_STATUSES.index(s) for _, _, s, *_ in KEY_COMMITMENTS]]
         ).astype(np.int8),
         decided_on=np.concatenate(
-            [decided, [np.datetime64(d) if d else nat for *_, d, _ in KEY_COMMITMENTS]]
+            [decided, [_moved(d, end) if d else nat for *_, d, _ in KEY_COMMITMENTS]]
         ),
-        note=notes + [note for *_, note in KEY_COMMITMENTS],
+        note=notes + [_month_named(note, d, end) for *_, d, note in KEY_COMMITMENTS],
     )
 
 
@@ -302,25 +311,46 @@ class Findings:
     department: np.ndarray  # department codes
     date: np.ndarray
 
+    def moved(self, days: int) -> Findings:
+        """The same findings `days` later: the demo's assumption that who was found wanting
+        in 2020 stays likelier to be (the records for a later window follow them)."""
+        return Findings(self.enterprise, self.department, self.date + np.timedelta64(days, "D"))
+
     def entities(self, n: int) -> np.ndarray:
         mask = np.zeros(n, bool)
         mask[self.enterprise] = True
         return mask
 
 
+def _moved(day: str, end: np.datetime64) -> np.datetime64:
+    """A date of the key enterprise's story (told for 2019–2020), in the window ending `end`."""
+    return np.datetime64(day) + (end - LAST_DAY)
+
+
+def _month_named(note: str, day: str, end: np.datetime64) -> str:
+    if not day:
+        return note
+    month = str(_moved(day, end).astype("datetime64[M]"))
+    return note.format(month=f"{month[:4]}年{int(month[5:])}月")
+
+
 def credit_generate(
-    rng: np.random.Generator, *, entities: Entities, findings: Findings
+    rng: np.random.Generator,
+    *,
+    entities: Entities,
+    findings: Findings,
+    end: np.datetime64 = LAST_DAY,
 ) -> CreditRecords:
-    """Alerts, awards and commitments for the district, correlated with what departments
-    found in 2020 (`findings`): alerts lead to inspections, and a department finds broken
-    commitments at its own inspections."""
+    """Alerts, awards and commitments for the district over the two years up to `end`,
+    correlated with what departments found (`findings`): alerts lead to inspections, and a
+    department finds broken commitments at its own inspections."""
     key = entities.key
     found = findings.entities(len(entities))
-    alerts, chronic = _alerts(rng, entities, key, found)
-    awards = _awards(rng, entities)
+    alerts, chronic = _alerts(rng, entities, key, found, end)
+    awards = _awards(rng, entities, end)
     bad = found.copy()
     bad[chronic] = True
-    commitments = _commitments(rng, entities, key, bad, findings)
+    commitments = _commitments(rng, entities, key, bad, findings, end)
     return CreditRecords(
         alerts=alerts,
         awards=awards,

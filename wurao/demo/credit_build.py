@@ -4,7 +4,9 @@ Points table version 1 is published through the grading service; the generated a
 awards and commitments (wurao.demo.credit) go in with bulk inserts, like the history;
 a handful of objections and repairs go through the real services (file, then decide), so
 their deadlines, decisions and audit events are genuine; then the whole district is
-graded through `grades_recompute` as of the end of the history year.
+graded through `grades_recompute` twice: as of the end of the history year (2020-12-31, the
+grades' history), and as of the day of the build, over a second set of records for the two
+years up to that day, so the grades a user meets are current and spread as records spread.
 
 Decided reviews are dated in the autumn of 2020, so that approvals take effect (after the
 publicity period) before the grades' as-of date; pending ones are dated back from the day
@@ -26,9 +28,14 @@ from wurao.credit.choices import CommitmentStatus, PositiveKind, RecordSource
 from wurao.credit.grading import grades_recompute, points_table_ensure_default
 from wurao.credit.models import CommitmentItem, CreditCommitment, MonitoringAlert, PositiveRecord
 from wurao.credit.services import objection_file, repair_apply, review_decide
-from wurao.demo.credit import COMMITMENT_STATUSES
+from wurao.demo.credit import (
+    COMMITMENT_STATUSES,
+    LAST_DAY,
+    CreditRecords,
+    credit_generate,
+)
 from wurao.demo.credit_items import ALERT_SOURCES, AWARDS, COMMITMENT_ITEMS
-from wurao.demo.engine import District
+from wurao.demo.engine import District, findings_of
 from wurao.demo.loader import (
     ProgressFactory,
     bulk_insert,
@@ -40,9 +47,10 @@ from wurao.enforcement.choices import ActionKind, Finding
 from wurao.enforcement.selectors import action_list
 from wurao.registry.models import Enterprise
 
-# The history year's last day: the 2019–2020 records give the grades their spread.
+# The history year's last day: the 2019–2020 records give the first grades their spread.
 GRADES_AS_OF = datetime.date(2020, 12, 31)
 STREAM_REVIEWS = 7  # after the district's streams 1–6
+STREAM_RECENT = 12  # the recent records' (after the planning's streams 10 and 11)
 
 CREDIT_MODELS: list[type[Model]] = [
     CommitmentItem,
@@ -133,14 +141,19 @@ DEMO_REVIEWS = (
 
 @dataclass
 class DemoCreditResult:
-    grades: dict[str, Any] = field(default_factory=dict)
+    grades: dict[str, Any] = field(default_factory=dict)  # as of the build's day
+    grades_history: dict[str, Any] = field(default_factory=dict)  # as of GRADES_AS_OF
     reviews: list[dict[str, Any]] = field(default_factory=list)
+    recent: dict[str, int] = field(default_factory=dict)  # the recent records' counts
 
     def counts(self) -> dict[str, int]:
         statuses = [r["state"] for r in self.reviews]
+        history = self.grades_history.get("by_grade", {})
         return {
             "grades": self.grades.get("enterprises", 0),
             **{f"grades_{g}": n for g, n in self.grades.get("by_grade", {}).items()},
+            **{f"grades_2020_{g}": n for g, n in history.items()},
+            **{f"credit_recent_{k}": n for k, n in self.recent.items() if k != "commitment_items"},
             "objections": sum(r["kind"] == "objection" for r in self.reviews),
             "repairs": sum(r["kind"] == "repair" for r in self.reviews),
             **{
@@ -159,7 +172,7 @@ def _days_text(days: np.ndarray) -> list[str | None]:
     return [None if np.isnat(day) else str(day) for day in days]
 
 
-def _load_records(district: District, progress: ProgressFactory) -> None:
+def _load_items(district: District) -> None:
     departments = _ids(district)
     CommitmentItem.objects.bulk_create(
         [
@@ -173,7 +186,17 @@ def _load_records(district: District, progress: ProgressFactory) -> None:
             for i, item in enumerate(COMMITMENT_ITEMS)
         ]
     )
-    credit = district.credit
+
+
+def _load_records(
+    district: District,
+    credit: CreditRecords,
+    progress: ProgressFactory,
+    after: CreditRecords | None = None,
+) -> None:
+    """Bulk rows for `credit`; ids follow those of `after`, the set loaded before it."""
+    departments = _ids(district)
+    first = (len(after.alerts), len(after.awards), len(after.commitments)) if after else (0, 0, 0)
     a = credit.alerts
     source_departments = [departments[s.department] for s in ALERT_SOURCES]
     fields = ["id", "enterprise", "department", "source", "date", "severity", "description",
@@ -182,7 +205,7 @@ def _load_records(district: District, progress: ProgressFactory) -> None:
         MonitoringAlert._meta.db_table,
         columns_of(MonitoringAlert, fields),
         zip(
-            range(1, len(a) + 1),
+            range(first[0] + 1, first[0] + len(a) + 1),
             (a.enterprise + 1).tolist(),
             [source_departments[s] for s in a.source.tolist()],
             [ALERT_SOURCES[s].name for s in a.source.tolist()],
@@ -201,7 +224,7 @@ def _load_records(district: District, progress: ProgressFactory) -> None:
         PositiveRecord._meta.db_table,
         columns_of(PositiveRecord, ["id", "enterprise", "department", "kind", "title", "date"]),
         zip(
-            range(1, len(w) + 1),
+            range(first[1] + 1, first[1] + len(w) + 1),
             (w.enterprise + 1).tolist(),
             [departments[AWARDS[k].department] for k in w.award.tolist()],
             [PositiveKind.AWARD.value] * len(w),
@@ -219,7 +242,7 @@ def _load_records(district: District, progress: ProgressFactory) -> None:
         CreditCommitment._meta.db_table,
         columns_of(CreditCommitment, fields),
         zip(
-            range(1, len(c) + 1),
+            range(first[2] + 1, first[2] + len(c) + 1),
             (c.enterprise + 1).tolist(),
             (c.item + 1).tolist(),
             _days_text(c.signed_on),
@@ -232,7 +255,6 @@ def _load_records(district: District, progress: ProgressFactory) -> None:
         desc="信用承诺",
         progress=progress,
     )
-    reset_sequences(CREDIT_MODELS)
 
 
 def _day(value: str | int, today: datetime.date) -> datetime.date:
@@ -265,10 +287,13 @@ def _candidates(spec: DemoReview, district: District, before: datetime.date) -> 
     return list(qs.exclude(enterprise_id=key).order_by("pk").values_list("enterprise_id", "pk"))
 
 
-def _key_record(spec: DemoReview, district: District) -> tuple[int, int]:
-    """The key enterprise's record a review is about: its first alert from the department,
-    or its broken commitment to it."""
-    credit = district.credit
+def _key_record(spec: DemoReview, district: District, recent: CreditRecords) -> tuple[int, int]:
+    """The key enterprise's record a review is about: its first alert from the department in
+    the history (the objection decided in 2020), or its recent broken commitment to it (the
+    repair under review now)."""
+    credit, offset = district.credit, 0
+    if spec.source != RecordSource.ALERT:
+        credit, offset = recent, len(district.credit.commitments)
     if spec.source == RecordSource.ALERT:
         rows = [
             i
@@ -283,10 +308,12 @@ def _key_record(spec: DemoReview, district: District) -> tuple[int, int]:
             if credit.commitments.status[i] == broken
             and COMMITMENT_ITEMS[credit.commitments.item[i]].department == spec.department
         ]
-    return district.entities.key + 1, rows[0] + 1
+    return district.entities.key + 1, offset + rows[0] + 1
 
 
-def _reviews_build(actor: Any, district: District, seed: int) -> list[dict[str, Any]]:
+def _reviews_build(
+    actor: Any, district: District, recent: CreditRecords, seed: int
+) -> list[dict[str, Any]]:
     rng = np.random.default_rng([seed, STREAM_REVIEWS])
     users = {u.username: u for u in User.objects.filter(username__in=("qiye", "yjj_admin"))}
     today = timezone.localdate()
@@ -295,7 +322,7 @@ def _reviews_build(actor: Any, district: District, seed: int) -> list[dict[str, 
     for spec in DEMO_REVIEWS:
         filed = _day(spec.filed, today)
         if spec.key:
-            enterprise_id, record_id = _key_record(spec, district)
+            enterprise_id, record_id = _key_record(spec, district, recent)
         else:
             options = [(e, r) for e, r in _candidates(spec, district, filed) if e not in used]
             if not options:  # a very small demo may lack such a record
@@ -338,14 +365,46 @@ def _reviews_build(actor: Any, district: District, seed: int) -> list[dict[str, 
     return made
 
 
+def recent_records(district: District, seed: int, today: datetime.date) -> CreditRecords:
+    """The records of the two years up to `today`, drawn as the history's are, following who
+    was found wanting in 2020 (moved to the same place in the window)."""
+    end = np.datetime64(today, "D")
+    moved = int((end - LAST_DAY).astype(int))
+    findings = findings_of(district.actions, district.organisations).moved(moved)
+    return credit_generate(
+        np.random.default_rng([seed, STREAM_RECENT]),
+        entities=district.entities,
+        findings=findings,
+        end=end,
+    )
+
+
+def demo_grades_refresh(*, actor: Any) -> dict[str, Any]:
+    """Regrade the district as of today once more, after the build's later parts (draw results,
+    today's visits, the joint visits' forms) added records of their own: as the nightly regrade
+    would, so that every grade's reasons add up to its score as of its date."""
+    bureau = User.objects.filter(username="sfj").first() or actor
+    return grades_recompute(actor=bureau, as_of=timezone.localdate())
+
+
 def demo_credit_build(
     *, actor: Any, district: District, seed: int, progress: ProgressFactory = silent_progress
 ) -> DemoCreditResult:
     """Points table, credit records, reviews and grades; call inside the demo's transaction,
     after the demo accounts exist (the justice bureau's `sfj` publishes and regrades)."""
     bureau = User.objects.filter(username="sfj").first() or actor
+    today = timezone.localdate()
     points_table_ensure_default(actor=bureau)
-    _load_records(district, progress)
-    reviews = _reviews_build(actor, district, seed)
-    grades = grades_recompute(actor=bureau, as_of=GRADES_AS_OF)
-    return DemoCreditResult(grades=grades, reviews=reviews)
+    _load_items(district)
+    _load_records(district, district.credit, progress)
+    recent = recent_records(district, seed, today)
+    _load_records(district, recent, progress, after=district.credit)
+    reset_sequences(CREDIT_MODELS)
+    reviews = _reviews_build(actor, district, recent, seed)
+    # First the history's grades, then today's: each enterprise's change log runs from one
+    # to the other, and the grades the pages show are as of the build's day.
+    history = grades_recompute(actor=bureau, as_of=GRADES_AS_OF)
+    grades = grades_recompute(actor=bureau, as_of=today)
+    return DemoCreditResult(
+        grades=grades, grades_history=history, reviews=reviews, recent=recent.counts()
+    )

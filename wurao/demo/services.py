@@ -44,7 +44,7 @@ from wurao.credit.models import (
     PositiveRecord,
 )
 from wurao.demo import data
-from wurao.demo.credit_build import demo_credit_build
+from wurao.demo.credit_build import demo_credit_build, demo_grades_refresh
 from wurao.demo.draws import demo_draws_build
 from wurao.demo.engine import District, district_generate
 from wurao.demo.entities import INDUSTRIES, KIND_CODES, SIZE_CODES, TAG_CODES
@@ -124,7 +124,8 @@ class DemoResult:
     accounts: list[dict[str, str]] = field(default_factory=list)
     key_enterprise: dict[str, str] = field(default_factory=dict)
     draws: list[dict[str, Any]] = field(default_factory=list)
-    grades: dict[str, Any] = field(default_factory=dict)
+    grades: dict[str, Any] = field(default_factory=dict)  # as of the build's day
+    grades_history: dict[str, Any] = field(default_factory=dict)  # as of 2020-12-31
     reviews: list[dict[str, Any]] = field(default_factory=list)
     visits: NowResult | None = None
     planning: PlanningResult | None = None
@@ -542,6 +543,7 @@ def demo_build(
     draws = demo_draws_build(actor=actor, seed=seed)
     visits = demo_visits_now(actor=actor, key_id=district.entities.key + 1, codes=spare_codes)
     planning = demo_planning(actor=actor, district=district, seed=seed)
+    credit.grades = demo_grades_refresh(actor=actor)
     # The joint visits count in the year's alerts too.
     visits.alerts = alerts_count(visits.today)
     counts = (
@@ -569,6 +571,7 @@ def demo_build(
         accounts=accounts,
         draws=draws.tasks,
         grades=credit.grades,
+        grades_history=credit.grades_history,
         reviews=credit.reviews,
         visits=visits,
         planning=planning,

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from wurao.accounts.choices import Role
 from wurao.accounts.scope import scope_for
+from wurao.credit import selectors as credit_selectors
 from wurao.visits import alerts as visit_alerts
 from wurao.visits import rules as visit_rules
 from wurao.visits import selectors, services
@@ -112,6 +113,10 @@ def _portal_context(request, scope, *, rating_form=None) -> dict:
         "years": years,
         "counts": counts,
         "grade_label": GRADE_LABELS.get(counts.grade, counts.grade),
+        # The caps follow the grade as of its date: say which date.
+        "grade_as_of": getattr(
+            credit_selectors.enterprise_grade_get(enterprise_id=enterprise_id), "as_of", None
+        ),
         "page_obj": page,
         "page_range": page_range(page),
         "rating_forms": forms,

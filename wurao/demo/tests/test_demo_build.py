@@ -69,7 +69,10 @@ def test_the_database_holds_what_the_seed_generates(built_demo):
     )
     # what the services made (draw tasks, grades, reviews, today's visits, plans, park days)
     # is counted from the database
-    made = ("draw_", "grades", "objections", "repairs", "reviews_", "visits", "planning_", "park_")
+    made = (
+        "draw_", "grades", "objections", "repairs", "reviews_", "visits", "planning_", "park_",
+        "credit_recent_",
+    )  # fmt: skip
     assert built_demo.counts == again.counts() | again.credit.counts() | {"accounts": 5} | {
         key: value for key, value in built_demo.counts.items() if key.startswith(made)
     }

@@ -73,8 +73,11 @@ def test_demo_prints_the_counts_and_the_accounts_with_their_password(capsys):
     for task in DrawTask.objects.all():
         line = next(line for line in out.splitlines() if task.code in line)
         assert task.get_status_display() in line and task.title in line
-    # and the grade spread as of 2020-12-31, each grade with its count, and the reviews
-    assert "信用等级（评价基准日 2020-12-31，第 1 版计分表" in out
+    # and the grade spread as of today beside the history's (2020-12-31), each grade with its
+    # count, and the reviews
+    today = timezone.localdate()
+    assert f"信用等级（评价基准日 {today}，即今天，第 1 版计分表" in out
+    assert "右列为 2020-12-31 的历史评级" in out
     for grade in Grade:
         count = EnterpriseGrade.objects.filter(grade=grade).count()
         line = next(line for line in out.splitlines() if line.strip().startswith(str(grade.label)))

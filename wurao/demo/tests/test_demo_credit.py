@@ -1,5 +1,8 @@
 """The demo's credit grading in the database: records, reviews through the services, grades
-for the whole district as of 2020-12-31, and what the key enterprise sees."""
+for the whole district as of the build's day (with the 2020-12-31 grades as their history),
+and what the key enterprise sees."""
+
+import datetime
 
 import pytest
 from django.contrib.auth import authenticate
@@ -21,7 +24,7 @@ from wurao.credit.models import (
 )
 from wurao.credit.selectors import enterprise_grade_get, objection_list, repair_list
 from wurao.demo import data
-from wurao.demo.credit_build import GRADES_AS_OF
+from wurao.demo.credit_build import GRADES_AS_OF, recent_records
 from wurao.demo.engine import district_generate
 from wurao.demo.tests.conftest import DEMO_SCALE, DEMO_SEED
 from wurao.registry.models import Enterprise
@@ -42,7 +45,7 @@ def _reviews_overdue(scope: Scope) -> list:
     ]
 
 
-def test_every_market_entity_is_graded_as_of_the_history_year_with_a_plausible_spread(
+def test_every_market_entity_is_graded_as_of_the_build_day_with_a_realistic_spread(
     built_demo,
 ):
     # given the demo built at a small scale
@@ -51,33 +54,49 @@ def test_every_market_entity_is_graded_as_of_the_history_year_with_a_plausible_s
     by_grade = {g: grades.filter(grade=g).count() for g in "ABCD"}
     total = Enterprise.objects.count()
 
-    # then everyone is graded as of 2020-12-31 under table version 1, and every grade occurs:
-    # mostly B (no record, or a mixed one), a tenth or less A, a few per cent C, a few D
+    # then everyone is graded as of today under table version 1, from the records of the last
+    # two years: mostly B (no record, or a mixed one), a tenth or less A, and a tail of C and D
     assert grades.count() == total == sum(by_grade.values())
-    assert set(grades.values_list("as_of", flat=True)) == {GRADES_AS_OF}
+    assert set(grades.values_list("as_of", flat=True)) == {timezone.localdate()}
     assert set(grades.values_list("table_version__version", flat=True)) == {1}
     assert by_grade["B"] > 0.8 * total
     assert 0.03 * total < by_grade["A"] < 0.15 * total
-    assert 0.01 * total < by_grade["C"] + by_grade["D"] < 0.08 * total
-    assert by_grade["D"] >= 1
+    assert 0.005 * total < by_grade["C"] + by_grade["D"] < 0.08 * total
     assert built_demo.grades["by_grade"] == by_grade
-    # the first grading lists every enterprise as a change, with its reasons
-    assert GradeChange.objects.count() == total
-    assert GradeChange.objects.filter(grade="D").exclude(reasons=[]).count() == by_grade["D"]
+
+
+def test_the_grades_have_their_history_from_2020(built_demo):
+    # given the demo's grades and their change log
+    total = Enterprise.objects.count()
+    first = GradeChange.objects.filter(as_of=GRADES_AS_OF)
+    history = built_demo.grades_history["by_grade"]
+
+    # then the first grading (2020-12-31) lists every enterprise, with every grade and its
+    # reasons, and today's lists those whose grade moved since, from what it was
+    assert first.count() == total == sum(history.values())
+    assert all(history[g] >= 1 for g in "ABCD")
+    assert first.filter(grade="D").exclude(reasons=[]).count() == history["D"]
+    moved = GradeChange.objects.filter(as_of=timezone.localdate())
+    assert moved.exists() and not moved.filter(previous_grade="").exists()
 
 
 def test_the_credit_records_are_what_the_seed_generates(built_demo):
-    credit = district_generate(scale=DEMO_SCALE, seed=DEMO_SEED).credit
-    counts = credit.counts()
+    district = district_generate(scale=DEMO_SCALE, seed=DEMO_SEED)
+    counts = district.credit.counts()
+    today = timezone.localdate()
+    recent = recent_records(district, DEMO_SEED, today).counts()
 
-    assert MonitoringAlert.objects.count() == counts["alerts"]
-    assert PositiveRecord.objects.count() == counts["awards"]
+    # the history's two years (2019–2020) and the two years up to today
+    assert MonitoringAlert.objects.filter(date__lte=GRADES_AS_OF).count() == counts["alerts"]
+    assert MonitoringAlert.objects.count() == counts["alerts"] + recent["alerts"]
+    assert PositiveRecord.objects.count() == counts["awards"] + recent["awards"]
     assert CommitmentItem.objects.count() == counts["commitment_items"]
     for status in CommitmentStatus:
-        assert (
-            CreditCommitment.objects.filter(status=status).count()
-            == counts[f"commitments_{status}"]
+        assert CreditCommitment.objects.filter(status=status).count() == (
+            counts[f"commitments_{status}"] + recent[f"commitments_{status}"]
         )
+    recent_days = today - datetime.timedelta(days=730)
+    assert MonitoringAlert.objects.filter(date__gte=recent_days).count() == recent["alerts"]
     # alerts come from monitoring 排污 and 危化品 enterprises, each under its own number
     alerted = Enterprise.objects.filter(monitoringalert__isnull=False).distinct()
     assert not alerted.exclude(risk_tags__code__in=["discharge", "hazchem"]).exists()
@@ -87,7 +106,8 @@ def test_the_credit_records_are_what_the_seed_generates(built_demo):
     breached = CreditCommitment.objects.filter(status=CommitmentStatus.BREACHED)
     assert breached.exists() and not breached.filter(decision_note="").exists()
     assert all(c.decided_on > c.signed_on for c in breached)
-    assert not CreditCommitment.objects.filter(decided_on__gt=GRADES_AS_OF).exists()
+    assert not CreditCommitment.objects.filter(decided_on__gt=today).exists()
+    assert not MonitoringAlert.objects.filter(date__gt=today).exists()
 
 
 def test_departments_offer_three_to_five_commitment_items_each(built_demo):
@@ -150,7 +170,7 @@ def test_the_key_enterprise_sees_its_grade_every_reason_and_its_objection_and_re
     mine = _reviews(scope_for(user))
 
     # then it has a grade whose every point is explained
-    assert grade.grade in "ABCD" and grade.as_of == GRADES_AS_OF
+    assert grade.grade in "ABCD" and grade.as_of == timezone.localdate()
     assert breakdown["grade"] == grade.grade
     assert breakdown["base"] + sum(r["points"] for r in breakdown["rows"]) == pytest.approx(
         grade.score
@@ -166,16 +186,21 @@ def test_the_key_enterprise_sees_its_grade_every_reason_and_its_objection_and_re
     repair = next(r for r in mine if r.record_source == RecordSource.COMMITMENT)
     assert repair.status == ReviewStatus.SUBMITTED and repair.due_on >= timezone.localdate()
     assert repair.department.code == "YJGL"
+    # the commitment under repair is the recent breach that counts in today's grade
+    assert (RecordSource.COMMITMENT, repair.record_id) in {
+        (r["source"], r["source_id"]) for r in breakdown["rows"]
+    }
 
 
 def test_the_table_was_published_and_the_district_regraded_by_the_justice_bureau(built_demo):
     published = AuditEvent.objects.get(verb="points_table.publish")
-    regrade = AuditEvent.objects.get(verb="grades.recompute")
+    history, *_, today = AuditEvent.objects.filter(verb="grades.recompute").order_by("seq")
 
     assert PointsTableVersion.objects.get().version == 1
-    assert published.actor_label == regrade.actor_label == "sfj"
-    assert regrade.payload["as_of"] == GRADES_AS_OF.isoformat()
-    assert regrade.payload["enterprises"] == Enterprise.objects.count()
+    assert published.actor_label == history.actor_label == today.actor_label == "sfj"
+    assert history.payload["as_of"] == GRADES_AS_OF.isoformat()
+    assert today.payload["as_of"] == timezone.localdate().isoformat()
+    assert today.payload["enterprises"] == Enterprise.objects.count()
 
 
 def test_the_draws_take_their_strata_from_the_grades(built_demo):
@@ -188,7 +213,10 @@ def test_the_build_audit_event_counts_the_credit_records(built_demo):
     payload = AuditEvent.objects.get(verb="demo.build").payload
 
     assert payload["counts"]["grades"] == Enterprise.objects.count()
-    assert payload["counts"]["alerts"] == MonitoringAlert.objects.count()
+    assert (
+        payload["counts"]["alerts"] + payload["counts"]["credit_recent_alerts"]
+        == MonitoringAlert.objects.count()
+    )
     assert payload["counts"]["objections"] + payload["counts"]["repairs"] == len(
         _reviews(Scope(sees_all=True))
     )

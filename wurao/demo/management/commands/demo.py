@@ -163,13 +163,17 @@ class Command(BaseCommand):
         if not total:
             return
         out.write("")
+        history = result.grades_history.get("by_grade", {})
         out.write(
-            f"信用等级（评价基准日 {GRADES_AS_OF}，第 {grades['table_version']} 版计分表，"
-            f"经 grades_recompute 评定 {total:,} 户）："
+            f"信用等级（评价基准日 {grades['as_of']}，即今天，第 {grades['table_version']} 版计分表，"
+            f"经 grades_recompute 评定 {total:,} 户；右列为 {GRADES_AS_OF} 的历史评级）："
         )
         for grade in Grade:
-            n = grades["by_grade"].get(grade.value, 0)
-            out.write(f"  {_pad(str(grade.label), 24)}{n:>10,}{100 * n / total:>8.1f}%")
+            n, then = grades["by_grade"].get(grade.value, 0), history.get(grade.value, 0)
+            out.write(
+                f"  {_pad(str(grade.label), 24)}{n:>10,}{100 * n / total:>8.1f}%"
+                f"{then:>12,}{100 * then / total:>8.1f}%"
+            )
         out.write("信用异议和修复（经异议、修复和审核服务生成）：")
         states = {
             "submitted": "待审核",
