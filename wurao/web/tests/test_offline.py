@@ -46,9 +46,7 @@ class Outside:
         if url.scheme in ("data", "blob") or url.netloc == self.home:
             self.local.append(url.path)
         else:
-            self.requests.append(
-                f"{request.resource_type} {request.url} (from {request.frame.url})"
-            )
+            self.requests.append(f"{request.resource_type} {request.url}")
 
 
 def _browse(browser, live_server, paths: list[str], *, username: str | None = None) -> Outside:
