@@ -3,6 +3,7 @@
 import datetime
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from wurao.catalogue import selectors as catalogue_selectors
@@ -17,8 +18,20 @@ from wurao.sampling.choices import (
     SizeMode,
     TaskStatus,
 )
-from wurao.sampling.services import LAWFUL_TEAM_SIZE, ParticipantSpec
+from wurao.sampling.services import (
+    LAWFUL_TEAM_SIZE,
+    WINDOW_YEARS,
+    ParticipantSpec,
+    draw_window_validate,
+)
 from wurao.web.forms import FilterFormMixin, ServiceFormMixin
+
+# The browser's date picker keeps to the years the service accepts.
+WINDOW_PICKER = {
+    "type": "date",
+    "min": f"{WINDOW_YEARS[0]}-01-01",
+    "max": f"{WINDOW_YEARS[1]}-12-31",
+}
 
 GRADE_LABELS = {"A": "A 级", "B": "B 级", "C": "C 级", "D": "D 级", "U": "未评级"}
 
@@ -201,10 +214,10 @@ class DrawTaskForm(DrawScopeForm):
         help_text=_("法律要求现场执法不少于两人；少于 2 人须说明理由"),
     )
     window_start = forms.DateField(
-        label=_("计划检查开始"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label=_("计划检查开始"), widget=forms.DateInput(attrs=WINDOW_PICKER, format="%Y-%m-%d")
     )
     window_end = forms.DateField(
-        label=_("计划检查结束"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label=_("计划检查结束"), widget=forms.DateInput(attrs=WINDOW_PICKER, format="%Y-%m-%d")
     )
 
     error_fields = {
@@ -254,6 +267,15 @@ class DrawTaskForm(DrawScopeForm):
 
     def clean(self):
         data = super().clean()
+        if data.get("window_start") and data.get("window_end"):
+            # The service's own rule, checked before anything is saved.
+            try:
+                draw_window_validate(
+                    window_start=data["window_start"], window_end=data["window_end"]
+                )
+            except ValidationError as error:
+                for name, messages in error.message_dict.items():
+                    self.add_error(name, messages)
         if "partners" in data and "items" in data:
             taking_part = {d.pk for d in self.departments()}
             foreign = [item for item in data["items"] if item.department_id not in taking_part]

@@ -57,6 +57,7 @@ def task_detail(request, code: str):
         "rosters": roster_rows(participants),
         "quota_rows": quota_rows(task),
         "scope_rows": scope_rows(task.scope),
+        "grade_basis": selectors.draw_task_grade_basis(task=task),
     }
     if task.status in DRAWN:
         page = paginate(

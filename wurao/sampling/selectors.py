@@ -1,6 +1,10 @@
+import dataclasses
+import re
+
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from wurao.accounts.scope import Scope
+from wurao.credit import selectors as credit_selectors
 from wurao.registry import selectors as registry_selectors
 from wurao.registry.choices import EnterpriseStatus
 from wurao.sampling.choices import TaskStatus
@@ -61,6 +65,26 @@ def draw_task_list(*, scope: Scope, filters: dict | None = None) -> QuerySet[Dra
         )
         qs = qs.filter(pk__in=joint)
     return qs.order_by("-created_at", "-id")
+
+
+@dataclasses.dataclass(frozen=True)
+class GradeBasis:
+    """Which credit grading a task's strata come from, as the task page names it."""
+
+    version: int | None  # the points table's version; None when every candidate is unrated
+    frozen: bool  # committed: the grades as they were then, whatever has changed since
+
+
+def draw_task_grade_basis(*, task: DrawTask, sizes: dict[str, int] | None = None) -> GradeBasis:
+    """A committed task's recorded basis; for a draft, the one its preview (`sizes`, the
+    candidates per stratum) uses now and a commit would freeze."""
+    if task.status != TaskStatus.DRAFT:
+        match = re.fullmatch(r"credit-points-v(\d+)", task.grade_table)
+        return GradeBasis(version=int(match[1]) if match else None, frozen=True)
+    if sizes is not None and sizes.get("U", 0) == sum(sizes.values()):
+        return GradeBasis(version=None, frozen=False)
+    current = credit_selectors.points_table_current()
+    return GradeBasis(version=current.version if current else None, frozen=False)
 
 
 def draw_task_public_list() -> QuerySet[DrawTask]:

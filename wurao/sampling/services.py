@@ -13,6 +13,7 @@ import numpy as np
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from wurao.accounts.scope import Scope
 from wurao.audit.services import audit_record
@@ -123,6 +124,35 @@ def _validate_weights(weights: dict[str, str]) -> None:
             raise _invalid("weights", f"等级 {label} 的权重须为非负小数，实为“{weight}”") from None
 
 
+# A task's inspections happen within a year (tasks are planned by the year or the quarter),
+# in this century: a mistyped year is refused here, naming the date, instead of failing at
+# commit as "no officer's certificate is valid through the window".
+WINDOW_MAX_DAYS = 366
+WINDOW_YEARS = (2000, 2099)
+
+
+def draw_window_validate(*, window_start: datetime.date, window_end: datetime.date) -> None:
+    """Refuse an impossible or absurd inspection window, naming the date that is wrong."""
+    low, high = WINDOW_YEARS
+    for field, day in (("window_start", window_start), ("window_end", window_end)):
+        if not low <= day.year <= high:
+            label = _("计划检查开始日期") if field == "window_start" else _("计划检查结束日期")
+            raise _invalid(
+                field,
+                _("%(label)s %(day)s 不合理：须在 %(low)s 年至 %(high)s 年之间")
+                % {"label": label, "day": day.isoformat(), "low": low, "high": high},
+            )
+    if window_end < window_start:
+        raise _invalid("window_end", _("计划检查结束日期不能早于开始日期"))
+    days = (window_end - window_start).days + 1
+    if days > WINDOW_MAX_DAYS:
+        raise _invalid(
+            "window_end",
+            _("计划检查期最长 %(max)s 天（一年），现为 %(days)s 天：请缩短，或分为几个任务")
+            % {"max": WINDOW_MAX_DAYS, "days": days},
+        )
+
+
 def _validate_draft(
     *, title, size_mode, size_value, weights, window_start, window_end, participants
 ) -> None:
@@ -130,8 +160,7 @@ def _validate_draft(
         raise _invalid("title", "请填写任务名称")
     _validate_size(size_mode, size_value)
     _validate_weights(weights)
-    if window_end < window_start:
-        raise _invalid("window_end", "计划检查结束日期不能早于开始日期")
+    draw_window_validate(window_start=window_start, window_end=window_end)
     if not participants:
         raise _invalid("participants", "至少需要一个参与部门")
     seen = set()
@@ -359,7 +388,7 @@ def draw_task_commit(*, actor, task: DrawTask) -> DrawTask:
         if not roster:
             raise _invalid(
                 "participants",
-                f"“{participant.department.name}”没有执法证在计划期内有效的在岗执法人员",
+                f"“{participant.department.name}”没有执法证有效期至计划期结束（{task.window_end.isoformat()}）的在岗执法人员",
             )
         if len(roster) < participant.team_size:
             raise _invalid(

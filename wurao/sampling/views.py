@@ -237,7 +237,12 @@ def _detail_context(request, task: DrawTask, *, draw_form=None) -> dict:
             context["preview_errors"] = error.messages
         else:
             context["preview_rows"] = preview_rows(context["preview"], task.weights)
+        preview = context.get("preview")
+        context["grade_basis"] = selectors.draw_task_grade_basis(
+            task=task, sizes=preview.sizes if preview else None
+        )
     else:
+        context["grade_basis"] = selectors.draw_task_grade_basis(task=task)
         context["rosters"] = roster_rows(participants)
     if task.status == TaskStatus.COMMITTED:
         context["draw_form"] = draw_form or DrawForm()
