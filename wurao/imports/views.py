@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from wurao.accounts.choices import Role
@@ -108,7 +109,9 @@ def commit(request):
     sha256 = request.POST.get("sha256", "")
     entry = _pending(request, sha256)
     if entry is None or request.POST.get("target") != entry["target"]:
-        messages.error(request, "没有找到待确认的上传（可能已确认过或已过期），请重新上传文件。")
+        messages.error(
+            request, gettext("没有找到待确认的上传（可能已确认过或已过期），请重新上传文件。")
+        )
         return redirect("imports:upload")
     if entry.get("rows", 0) > BACKGROUND_ROWS:
         job = import_job_create(
@@ -131,7 +134,7 @@ def commit(request):
     except (
         ImportFileError
     ) as error:  # the stored file was checked a moment ago; only tampering gets here
-        messages.error(request, f"文件未导入：{error.message}")
+        messages.error(request, gettext("文件未导入：%(reason)s") % {"reason": error.message})
         return redirect("imports:upload")
     _forget_pending(request, sha256)
     request.session[RESULT] = _summary(report.as_json())
@@ -200,7 +203,7 @@ def report_download(request, sha256: str):
     body = json.dumps(report.as_json(), ensure_ascii=False, indent=2)
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = content_disposition_header(
-        True, f"导入检查报告-{sha256[:8]}.json"
+        True, gettext("导入检查报告-%(digest)s.json") % {"digest": sha256[:8]}
     )
     return response
 
@@ -215,6 +218,6 @@ def template_download(request, target: str, fmt: str):
     )
     response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = content_disposition_header(
-        True, f"{TARGETS[target]}导入模板.{fmt}"
+        True, gettext("%(label)s导入模板.%(format)s") % {"label": TARGETS[target], "format": fmt}
     )
     return response
