@@ -1,0 +1,104 @@
+"""The main menu and the language switcher as each role and a visitor get them: every entry a
+role had is still there, grouped, on every page; the switcher is on public pages too."""
+
+import pytest
+from django.conf import settings
+from django.utils import translation
+
+from wurao.accounts.choices import Role
+from wurao.accounts.tests.factories import UserFactory
+from wurao.web.templatetags.wurao_menu import menu_for, primary_action_for
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _restore_language():
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture
+def inspector(department):
+    return UserFactory(username="yj_inspector", role=Role.INSPECTOR, department=department)
+
+
+def _urls(user) -> set[str]:
+    return {e.url for g in menu_for(user) for e in g.entries}
+
+
+def test_the_justice_bureau_reaches_streets_and_imports_among_all_its_entries(justice_user):
+    # when the justice bureau's menu is built
+    groups = {g.key: [e.url for e in g.entries] for g in menu_for(justice_user, "/oversight/")}
+
+    # then the entries that used to scroll out of sight are in the base-data group
+    assert "/registry/streets/" in groups["reference"] and "/imports/" in groups["reference"]
+    assert groups["oversight"] == ["/oversight/", "/visits/alerts/"]
+    assert groups["plans"] == ["/planning/plans/", "/planning/schedule/", "/planning/park-days/"]
+
+
+def test_each_role_keeps_exactly_the_entries_it_had(
+    justice_user, dept_admin, inspector, street_user, enterprise_user
+):
+    everyone = {"/catalogue/", "/registry/departments/", "/registry/streets/", "/v/"}
+    officers = everyone | {
+        "/registry/enterprises/",
+        "/registry/inspectors/",
+        "/enforcement/actions/",
+    }
+
+    assert _urls(inspector) == officers | {
+        "/visits/",
+        "/draws/",
+        "/planning/plans/",
+        "/credit/reviews/",
+        "/public/draws/",
+        "/public/planning/",
+    }
+    assert _urls(dept_admin) == _urls(inspector)
+    assert "/planning/schedule/" in _urls(street_user) and "/draws/" not in _urls(street_user)
+    enterprise = _urls(enterprise_user)
+    assert "/visits/mine/" in enterprise and "/planning/mine/" in enterprise
+    assert "/registry/enterprises/" not in enterprise and "/enforcement/actions/" not in enterprise
+    assert "/imports/" not in _urls(dept_admin) | _urls(street_user) | enterprise
+
+
+def test_the_current_page_marks_the_closest_entry(justice_user):
+    # given the bureau on the refusals page, under both /visits/ entries' paths
+    menu = menu_for(justice_user, "/visits/refusals/")
+
+    # then 入企监督 is the current entry, in the oversight group
+    current = [(g.key, e.url) for g in menu for e in g.entries if e.active]
+    assert current == [("oversight", "/visits/alerts/")]
+
+
+def test_only_those_who_register_get_the_big_button(inspector, street_user, enterprise_user):
+    assert primary_action_for(inspector).url == "/visits/new/"
+    assert primary_action_for(street_user) is None
+    assert primary_action_for(enterprise_user) is None
+
+
+def test_every_page_of_a_role_carries_its_whole_menu(client, justice_user):
+    # given the bureau on any page
+    client.force_login(justice_user)
+    page = client.get("/catalogue/").content.decode()
+
+    # then every one of its entries is a link in the menu, none hidden by a scrolling bar
+    for url in _urls(justice_user):
+        assert f'href="{url}"' in page
+    assert "overflow-auto" not in page.split('id="wurao-menu"')[1].split("</nav>")[0]
+
+
+@pytest.mark.parametrize("url", ["/v/", "/public/draws/", "/public/planning/", "/login/"])
+def test_a_visitor_can_switch_the_language_on_public_pages(client, url):
+    # when a visitor who has not logged in opens a public page
+    page = client.get(url).content.decode()
+
+    # then it offers English, coming back to the same page
+    assert 'action="/lang/"' in page and 'value="en"' in page
+    assert f'name="next" value="{url}"' in page
+
+    # and after switching, the same page offers the way back to Chinese
+    client.post("/lang/", {"language": "en", "next": url})
+    page = client.get(url).content.decode()
+    assert '<html lang="en">' in page and 'value="zh-hans"' in page
