@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from wurao.enforcement.choices import ActionKind, Origin
@@ -25,7 +26,10 @@ class ActionFilterForm(FilterFormMixin, forms.Form):
 
     def __init__(self, *args, years: list[int], department_choice: bool, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["year"].choices = [("", _("全部年度")), *((y, f"{y} 年") for y in years)]
+        self.fields["year"].choices = [
+            ("", _("全部年度")),
+            *((y, gettext("%(year)s 年") % {"year": y}) for y in years),
+        ]
         # Only the justice bureau looks across departments; a department's list is already its own.
         if not department_choice:
             del self.fields["department"]

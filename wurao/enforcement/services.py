@@ -2,6 +2,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext
 
 from wurao.audit.services import audit_record
 from wurao.enforcement.choices import ActionKind, Origin
@@ -29,19 +30,28 @@ def action_record(
     may be cited (清单之外无事项) and only its own officers may act."""
     if not department.is_enforcement:
         raise ValidationError(
-            {"department": f"“{department.name}”不是执法主体，不能录入执法行为，请录为非执法入企"}
+            {
+                "department": gettext(
+                    "“%(department)s”不是执法主体，不能录入执法行为，请录为非执法入企"
+                )
+                % {"department": department.name}
+            }
         )
     foreign_items = [i.code for i in items if i.department_id != department.pk or not i.active]
     if foreign_items:
         raise ValidationError(
             {
-                "items": f"检查事项 {'、'.join(foreign_items)} 不在“{department.name}”公布的有效检查事项清单内"
+                "items": gettext("检查事项 %(items)s 不在“%(department)s”公布的有效检查事项清单内")
+                % {"items": "、".join(foreign_items), "department": department.name}
             }
         )
     foreign_officers = [o.badge_no for o in officers if o.department_id != department.pk]
     if foreign_officers:
         raise ValidationError(
-            {"officers": f"执法人员 {'、'.join(foreign_officers)} 不属于“{department.name}”"}
+            {
+                "officers": gettext("执法人员 %(officers)s 不属于“%(department)s”")
+                % {"officers": "、".join(foreign_officers), "department": department.name}
+            }
         )
     action = EnforcementAction.objects.create(
         enterprise=enterprise,
@@ -84,7 +94,7 @@ def action_correct(*, actor, action: EnforcementAction, finding: str, summary: s
     """Correct what an action found (a result entered wrongly), keeping what it said before
     and why it changed in the audit log; the record itself stays the same action."""
     if not reason.strip():
-        raise ValidationError({"reason": "请说明更正的理由"})
+        raise ValidationError({"reason": gettext("请说明更正的理由")})
     action = EnforcementAction.objects.select_for_update().get(pk=action.pk)
     before = {"finding": action.finding, "summary": action.summary}
     action.finding, action.summary = finding, summary

@@ -5,23 +5,38 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from wurao.visits import rules as visit_rules
 from wurao.visits.choices import RatingTag, VisitOrigin
 from wurao.web.forms import BootstrapFormMixin
 
-GRADE_LABELS = {"A": "A 级", "B": "B 级", "C": "C 级", "D": "D 级", "U": "未评级"}
+GRADE_LABELS = {"A": _("A 级"), "B": _("B 级"), "C": _("C 级"), "D": _("D 级"), "U": _("未评级")}
 LIMIT_KEYS = ("department_cap", "total_cap", "quiet_days")
-# The numbers the bureau sets besides the caps, with rules.py's own words for them.
-WHOLE_FIELDS = {key: label for key, (_low, _high, label) in visit_rules._WHOLE_FIELDS.items()}
+# The numbers the bureau sets besides the caps, in rules.py's own words (rules.py is a pure
+# engine, so they are marked for translation here).
+WHOLE_FIELDS = {
+    "duplicate_window_days": _("跨层级重复检查的比对期（日）"),
+    "late_registration_days": _("事后补登期限（日）"),
+    "min_officers": _("检查最少执法人员数"),
+    "high_frequency_visits": _("高频预警的次数"),
+    "high_frequency_days": _("高频预警的期间（日）"),
+    "rating_min_count": _("部门可见评价汇总的最少评价数"),
+}
+assert WHOLE_FIELDS.keys() == visit_rules._WHOLE_FIELDS.keys()
 
 
-def _whole(label: str, *, required: bool = True) -> forms.IntegerField:
+def _whole(label, *, required: bool = True) -> forms.IntegerField:
     """A whole-number field whose messages name it (the error shows beside it, and in lists)."""
     return forms.IntegerField(
         label=label,
         required=required,
-        error_messages={"invalid": f"{label}须为整数", "required": f"请填写{label}"},
+        error_messages={
+            "invalid": format_lazy(_("{label}须为整数"), label=label),
+            "required": format_lazy(_("请填写{label}"), label=label),
+        },
     )
 
 
@@ -51,16 +66,19 @@ class RatingForm(ServiceErrorsMixin, forms.Form):
 
     code = forms.CharField(widget=forms.HiddenInput)
     score = forms.TypedChoiceField(
-        label="评分",
+        label=_("评分"),
         choices=[(n, "★" * n) for n in range(5, 0, -1)],
         coerce=int,
         widget=forms.RadioSelect,
-        error_messages={"required": "请选择 1 到 5 颗星", "invalid_choice": "评分须为 1 到 5 分"},
+        error_messages={
+            "required": _("请选择 1 到 5 颗星"),
+            "invalid_choice": _("评分须为 1 到 5 分"),
+        },
     )
     tags = _checkboxes(RatingTag.choices)
-    tags.label = "评价标签"
+    tags.label = _("评价标签")
     comment = forms.CharField(
-        label="意见（选填）",
+        label=_("意见（选填）"),
         required=False,
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2, "class": "form-control form-control-sm"}),
@@ -70,7 +88,7 @@ class RatingForm(ServiceErrorsMixin, forms.Form):
 def _quiet_days_parse(text: str) -> list[int]:
     parts = [p for p in re.split(r"[,，、;；\s]+", text.strip()) if p]
     if not all(p.isdigit() for p in parts):
-        raise ValidationError("请填写 1 到 31 的日期，用逗号分隔，例如：1, 15")
+        raise ValidationError(gettext("请填写 1 到 31 的日期，用逗号分隔，例如：1, 15"))
     return sorted({int(p) for p in parts})
 
 
@@ -79,14 +97,14 @@ class RulesForm(ServiceErrorsMixin, BootstrapFormMixin, forms.Form):
     checks the whole document; its complaints come back at the field they name."""
 
     limits_from_credit_table = forms.BooleanField(
-        label="已评级企业的部门上限和安静期按信用计分表执行", required=False
+        label=_("已评级企业的部门上限和安静期按信用计分表执行"), required=False
     )
     exempt_origins = _checkboxes(VisitOrigin.choices)
     exempt_grades = _checkboxes(list(GRADE_LABELS.items()))
     monthly_quiet_days = forms.CharField(
-        label="每月企业安静日",
+        label=_("每月企业安静日"),
         required=False,
-        help_text="每月不安排现场检查的日期，用逗号分隔，例如：1, 15；留空表示不设",
+        help_text=_("每月不安排现场检查的日期，用逗号分隔，例如：1, 15；留空表示不设"),
     )
     duplicate_window_days = _whole(WHOLE_FIELDS["duplicate_window_days"])
     late_registration_days = _whole(WHOLE_FIELDS["late_registration_days"])
@@ -94,49 +112,56 @@ class RulesForm(ServiceErrorsMixin, BootstrapFormMixin, forms.Form):
     high_frequency_visits = _whole(WHOLE_FIELDS["high_frequency_visits"])
     high_frequency_days = _whole(WHOLE_FIELDS["high_frequency_days"])
     non_enforcement_share = forms.FloatField(
-        label="非执法入企占比预警线",
-        help_text="0 与 1 之间，例如 0.4 即 40%",
+        label=_("非执法入企占比预警线"),
+        help_text=_("0 与 1 之间，例如 0.4 即 40%"),
         error_messages={
-            "invalid": "非执法入企占比预警线须为 0 与 1 之间的数，例如 0.4",
-            "required": "请填写非执法入企占比预警线",
+            "invalid": _("非执法入企占比预警线须为 0 与 1 之间的数，例如 0.4"),
+            "required": _("请填写非执法入企占比预警线"),
         },
     )
     rating_min_count = _whole(WHOLE_FIELDS["rating_min_count"])
     effective_from = forms.DateField(
-        label="生效日期",
+        label=_("生效日期"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={"required": "请填写生效日期", "invalid": "请按 2026-01-01 的格式填写日期"},
+        error_messages={
+            "required": _("请填写生效日期"),
+            "invalid": _("请按 2026-01-01 的格式填写日期"),
+        },
     )
     note = forms.CharField(
-        label="修订说明",
+        label=_("修订说明"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="为什么修订、依据哪份文件",
+        help_text=_("为什么修订、依据哪份文件"),
     )
 
     def __init__(self, *args, latest=None, **kwargs):
         """`latest` is the last version published: the new one may not take effect before it."""
         super().__init__(*args, **kwargs)
         self.latest = latest
-        self.fields["exempt_origins"].label = "免于频次限制的检查来源"
-        self.fields["exempt_grades"].label = "免于频次限制的信用等级"
+        self.fields["exempt_origins"].label = _("免于频次限制的检查来源")
+        self.fields["exempt_grades"].label = _("免于频次限制的信用等级")
         for grade, label in GRADE_LABELS.items():
             for key in LIMIT_KEYS:
                 name = f"limit_{grade}_{key}"
-                field = _whole(f"{label}{self.LIMIT_LABELS[key]}", required=key == "quiet_days")
+                # Translators: a grade ("A 级") and one of its limits ("单个部门年度检查上限").
+                limit_label = format_lazy(
+                    _("{grade}{limit}"), grade=label, limit=self.LIMIT_LABELS[key]
+                )
+                field = _whole(limit_label, required=key == "quiet_days")
                 field.widget.attrs.update(
                     {"class": "form-control form-control-sm", "inputmode": "numeric"}
                 )
                 if key != "quiet_days":
-                    field.widget.attrs["placeholder"] = "不设上限"
+                    field.widget.attrs["placeholder"] = gettext("不设上限")
                 self.fields[name] = field
         for name in ("exempt_origins", "exempt_grades"):
             self.fields[name].widget.attrs["class"] = "form-check-input"
 
     LIMIT_LABELS = {
-        "department_cap": "单个部门年度检查上限",
-        "total_cap": "全部门年度检查总上限",
-        "quiet_days": "联合检查后安静期（日）",
+        "department_cap": _("单个部门年度检查上限"),
+        "total_cap": _("全部门年度检查总上限"),
+        "quiet_days": _("联合检查后安静期（日）"),
     }
 
     @classmethod
@@ -219,10 +244,11 @@ class RulesForm(ServiceErrorsMixin, BootstrapFormMixin, forms.Form):
         if self.latest and day and day < self.latest.effective_from:
             self.add_error(
                 "effective_from",
-                f"生效日期不能早于第 {self.latest.version} 版（{self.latest.effective_from}）",
+                gettext("生效日期不能早于第 %(version)s 版（%(day)s）")
+                % {"version": self.latest.version, "day": self.latest.effective_from},
             )
         if not (cleaned.get("note") or "").strip():
-            self.add_error("note", "请填写修订说明")
+            self.add_error("note", gettext("请填写修订说明"))
         return cleaned
 
     def field_for(self, name: str) -> str:
@@ -241,15 +267,15 @@ class PeriodForm(BootstrapFormMixin, forms.Form):
     """A period of visits for the supervision pages; empty dates mean the default year."""
 
     date_from = forms.DateField(
-        label="起始日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("起始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     date_to = forms.DateField(
-        label="截止日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("截止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
     def clean(self):
         cleaned = super().clean()
         start, end = cleaned.get("date_from"), cleaned.get("date_to")
         if start and end and start > end:
-            self.add_error("date_to", "截止日期不能早于起始日期")
+            self.add_error("date_to", gettext("截止日期不能早于起始日期"))
         return cleaned
