@@ -83,7 +83,12 @@ def _portal_context(request, scope, *, rating_form=None) -> dict:
     enterprise_id = scope.enterprise_id
     years = [d.year for d in selectors.visit_list(scope=scope).dates("date", "year", order="DESC")]
     this_year = timezone.localdate().year
-    default = this_year if this_year in years or not years else years[0]
+    # This year when it has visits, else the latest past year that has (never one to come).
+    default = (
+        this_year
+        if this_year in years or not years
+        else next((y for y in years if y < this_year), this_year)
+    )
     year = _year_param(request, default)
     if year not in years:
         years = sorted({*years, year}, reverse=True)
