@@ -142,6 +142,15 @@ def test_an_inspector_on_a_phone_registers_one_tap_from_home(browser, live_serve
     assert 0 < len(shown) < officers.count()
     assert all(wanted in row.get_attribute("data-filter-text") for row in shown)
 
+    # and a day years ahead greys out every officer whose certificate ends before it
+    page.fill("#officer-filter", "")
+    page.fill("#id_day", "2099-12-31")
+    page.dispatch_event("#id_day", "change")
+    ending = page.locator("#id_officers input[data-valid-until]")
+    assert ending.count() > 0
+    assert all(box.is_disabled() for box in ending.all())
+    assert page.locator("#id_officers .officer-expired:visible").count() == ending.count()
+
     # and a day in the past asks for the late reason, without an error in the console
     yesterday = timezone.localdate() - datetime.timedelta(days=1)
     page.fill("#id_day", yesterday.isoformat())
