@@ -12,9 +12,9 @@ Each role starts at "/" (the menu is on every page) and follows every same-origi
 nothing is posted, logout and static files are never fetched, downloads are fetched but not
 parsed. With `hostile=True` it then sends each list or filter page it found (a page with a
 GET form or links with a query) values a user or a script could type, one parameter at a
-time and all at once: huge and negative
-numbers, words where numbers go, 300-character strings, NUL and odd unicode, impossible and
-reversed dates, a page far past the last.
+time and all at once: huge and negative numbers, words where numbers go, 300-character
+strings, NUL and odd unicode, impossible and reversed dates, a page far past the last; and
+each page addressed by a number gets one past any record's id.
 
 The crawl is bounded so that it stays quick on the demo district: at most `per_pattern`
 URLs for each resolved URL name and set of query keys, per role (a list's 50 detail links
@@ -39,7 +39,7 @@ from django.conf import settings
 from django.core.signals import got_request_exception
 from django.db import transaction
 from django.test import Client
-from django.urls import Resolver404, resolve
+from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 
 ANONYMOUS = "anonymous"
 # The demo district's accounts (wurao/demo/data.py DEMO_ACCOUNTS): the justice bureau (also
@@ -217,6 +217,8 @@ class _RoleCrawl:
         self.downloads: set[str] = set()  # view names answering something other than a page
         # A list or filter page's first path, and the parameters it takes.
         self.filters: dict[str, tuple[str, dict[str, str], set[str]]] = {}
+        # A page addressed by a number in its path, and its path's arguments.
+        self.numbered: dict[str, dict[str, str]] = {}
 
     def run(
         self, start: Iterable[str], probed: set[tuple[str, frozenset[str]]] | None
@@ -239,6 +241,14 @@ class _RoleCrawl:
                     self.seen.add(url)
                     self._fetch(url, "hostile")
         return self.pages
+
+    def _remember_numbered(self, path: str) -> None:
+        try:
+            match = resolve(path)
+        except Resolver404:
+            return
+        if match.view_name and any(str(v).isdigit() for v in match.kwargs.values()):
+            self.numbered.setdefault(match.view_name, match.kwargs)
 
     def _admit(self, url: str) -> bool:
         if url in self.seen or url.startswith(SKIPPED_PREFIXES):
@@ -308,6 +318,8 @@ class _RoleCrawl:
             page = dataclasses.replace(page, content=response.get("Location", "").encode())
         elif response.status_code == 200 and not page.is_html and "json" not in page.content_type:
             self.downloads.add(page.view_name)
+        if response.status_code == 200:
+            self._remember_numbered(parts.path)
         self.pages.append(page)
         if self.log:
             self.log(page)
@@ -347,6 +359,16 @@ class _RoleCrawl:
         date_names.update(dates)
 
     def _hostile_urls(self, probed: set[tuple[str, frozenset[str]]]) -> Iterator[str]:
+        for view_name, kwargs in self.numbered.items():
+            # A record past any id: a 404, whoever asks.
+            if (view_name, frozenset(["<path>"])) in probed:
+                continue
+            probed.add((view_name, frozenset(["<path>"])))
+            huge = {k: HUGE if str(v).isdigit() else v for k, v in kwargs.items()}
+            try:
+                yield reverse(view_name, kwargs=huge)
+            except NoReverseMatch:
+                continue
         for view_name, (path, params, dates) in self.filters.items():
             names = [n for n in params if n not in ("csrfmiddlewaretoken",)]
             key = (view_name, frozenset(names))

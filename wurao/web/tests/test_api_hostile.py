@@ -2,6 +2,7 @@
 Chinese, and never with a 5xx. The endpoints and their parameters come from the OpenAPI
 schema, so a new endpoint is covered the day it is added."""
 
+import functools
 import re
 
 import pytest
@@ -31,9 +32,14 @@ def client(client):
     return client
 
 
+@functools.cache
+def _schema() -> dict:
+    return SchemaGenerator().get_schema(request=None, public=True)
+
+
 def _list_endpoints() -> dict[str, list[dict]]:
     """Path → query parameters, for each GET without a path parameter: the lists."""
-    schema = SchemaGenerator().get_schema(request=None, public=True)
+    schema = _schema()
     return {
         path: [p for p in operations["get"].get("parameters", []) if p["in"] == "query"]
         for path, operations in schema["paths"].items()
@@ -111,10 +117,9 @@ def test_no_list_fails_on_odd_text_or_pages_for_any_role(client, request, role):
 
 def test_a_detail_endpoint_answers_404_for_an_id_past_any_record(client, justice_user):
     client.force_login(justice_user)
-    schema = SchemaGenerator().get_schema(request=None, public=True)
     failures = []
 
-    for path, operations in schema["paths"].items():
+    for path, operations in _schema()["paths"].items():
         if "get" not in operations or "{" not in path:
             continue
         for value in (HUGE, "9223372036854775808", "0"):
