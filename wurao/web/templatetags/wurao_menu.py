@@ -160,7 +160,9 @@ def menu_for(user, path: str = "") -> list[MenuGroup]:
 
 @register.simple_tag(takes_context=True)
 def main_menu(context) -> list[MenuGroup]:
-    request = context["request"]
+    request = context.get("request")
+    if request is None:  # a page rendered outside a request (a stand-alone error page)
+        return []
     return menu_for(request.user, request.path)
 
 
@@ -175,4 +177,5 @@ def primary_action_for(user) -> MenuEntry | None:
 
 @register.simple_tag(takes_context=True)
 def primary_action(context) -> MenuEntry | None:
-    return primary_action_for(context["request"].user)
+    request = context.get("request")
+    return primary_action_for(request.user) if request is not None else None
