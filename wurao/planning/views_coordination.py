@@ -109,7 +109,7 @@ def _visit_row(visit: JointVisit) -> dict:
 def _schedule_scope(request, scope: Scope):
     """The justice bureau may narrow the page to one street."""
     street = None
-    if scope.sees_all and (chosen := request.GET.get("street", "").strip()).isdigit():
+    if scope.sees_all and (chosen := request.GET.get("street", "").strip()).isdecimal():
         street = registry_selectors.street_list().filter(pk=int(chosen)).first()
         if street is not None:
             scope = Scope(street_id=street.pk)
@@ -216,7 +216,7 @@ def schedule(request):
 
 def _schedule_url(month, street_id: str = "") -> str:
     url = f"{reverse('planning_coordination:schedule')}?month={_month_param(month)}"
-    return f"{url}&street={street_id}" if street_id.isdigit() else url
+    return f"{url}&street={street_id}" if street_id.isdecimal() else url
 
 
 @login_required

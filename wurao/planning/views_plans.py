@@ -175,7 +175,7 @@ def _plan_page(request, month: date, *, department=None, entry_form=None, withdr
 def plans(request):
     month = _month_of(request)
     department = None
-    if not _plans(request.user) and (pk := request.GET.get("department", "")).isdigit():
+    if not _plans(request.user) and (pk := request.GET.get("department", "")).isdecimal():
         _reader_scope(request.user)
         department = registry_selectors.department_list().filter(pk=int(pk)).first()
         if department is None:

@@ -244,7 +244,7 @@ class DrawTaskForm(DrawScopeForm):
         if hasattr(self, "cleaned_data") and "partners" in self.cleaned_data:
             partners = list(self.cleaned_data["partners"])
         else:
-            ids = [v for v in self.data.getlist("partners") if v.isdigit()] if self.is_bound else []
+            ids = [v for v in self.data.getlist("partners") if v.isdecimal()] if self.is_bound else []
             partners = list(self.fields["partners"].queryset.filter(pk__in=ids))
         return [self.lead_department, *partners]
 

@@ -87,7 +87,7 @@ class RatingForm(ServiceErrorsMixin, forms.Form):
 
 def _quiet_days_parse(text: str) -> list[int]:
     parts = [p for p in re.split(r"[,，、;；\s]+", text.strip()) if p]
-    if not all(p.isdigit() for p in parts):
+    if not all(p.isdecimal() for p in parts):
         raise ValidationError(gettext("请填写 1 到 31 的日期，用逗号分隔，例如：1, 15"))
     return sorted({int(p) for p in parts})
 

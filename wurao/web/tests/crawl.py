@@ -61,7 +61,8 @@ HUGE = "99999999999999999999"  # past a 64-bit integer: the database refuses it
 # checks and reach the database (one bad value elsewhere would stop the form before).
 HOSTILE_EACH = (HUGE, "x" * 300)
 # Sent to every parameter of a form at once: values each field's own parsing must survive.
-HOSTILE_ALL = ("-1", "0", "abc", "9223372036854775808", "\x00", "\u202e😀", "2024-02-30")
+# "²" is a digit to str.isdigit() and not a number to int().
+HOSTILE_ALL = ("-1", "0", "abc", "²", "9223372036854775808", "\x00", "\u202e😀", "2024-02-30")
 HOSTILE_PAGES = ("999999", "abc")
 
 

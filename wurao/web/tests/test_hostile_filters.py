@@ -48,3 +48,28 @@ def test_the_admins_date_drill_down_with_an_enormous_year_is_a_wrong_filter(clie
 
     # The admin's own answer to a wrong filter: the list again, marked ?e=1
     assert response.status_code == 302 and response["Location"].endswith("?e=1")
+
+
+@pytest.mark.parametrize(
+    ("role", "url"),
+    [
+        ("justice_user", "/planning/schedule/?street=²"),
+        ("justice_user", "/planning/plans/?department=²"),
+        ("dept_admin", "/draws/new/items/?partners=²"),
+    ],
+)
+def test_a_superscript_digit_is_not_taken_for_a_number(client, request, role, url):
+    # "²" passes str.isdigit() but int() refuses it: the page ignores it instead of a 500
+    client.force_login(request.getfixturevalue(role))
+
+    assert client.get(url).status_code in (200, 404)
+
+
+def test_the_rules_form_names_a_superscript_quiet_day_instead_of_failing(client, justice_user):
+    client.force_login(justice_user)
+
+    response = client.post("/visits/rules/", {"monthly_quiet_days": "1, ²"})
+
+    # The form again, with what is wrong (the page answers a refused form with a 400)
+    assert response.status_code == 400
+    assert "请填写 1 到 31 的日期" in response.content.decode()
