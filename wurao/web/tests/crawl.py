@@ -150,6 +150,7 @@ class _PageParser(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.links: list[tuple[str, bool]] = []  # href, asked for by HTMX
         self.forms: list[_Form] = []
+        self.lookups: list[tuple[str, str]] = []  # hx-get URL, the field's name
         self._form: _Form | None = None
         self._select: tuple[str, list[str], str | None] | None = None
 
@@ -159,6 +160,9 @@ class _PageParser(HTMLParser):
             self.links.append((a["href"], False))
         if a.get("hx-get"):
             self.links.append((a["hx-get"], True))
+            if a.get("name"):
+                # A field that asks the server as the user types (a lookup): its own filter.
+                self.lookups.append((a["hx-get"], a["name"]))
         if tag == "form":
             self._form = None
             if a.get("method", "get").lower() == "get":
@@ -333,6 +337,8 @@ class _RoleCrawl:
             parser = _PageParser()
             parser.feed(page.text)
             found = list(parser.links)
+            for href, name in parser.lookups:
+                self._remember_filters(urljoin(page.url, href), [name], [])
             for form in parser.forms:
                 action = urljoin(page.url, form.action) if form.action else page.url.split("?")[0]
                 found.append((_with_query(action, form.fields), False))

@@ -73,3 +73,12 @@ def test_the_rules_form_names_a_superscript_quiet_day_instead_of_failing(client,
     # The form again, with what is wrong (the page answers a refused form with a 400)
     assert response.status_code == 400
     assert "请填写 1 到 31 的日期" in response.content.decode()
+
+
+def test_the_enterprise_lookup_ignores_a_nul_typed_into_it(client, dept_admin, enterprise):
+    # PostgreSQL refuses a NUL in a query: the lookup reads the field raw, so it drops it
+    client.force_login(dept_admin)
+
+    response = client.get("/visits/new/enterprises/", {"enterprise": "\x00" + enterprise.name})
+
+    assert response.status_code == 200 and enterprise.name in response.content.decode()
