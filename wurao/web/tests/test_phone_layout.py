@@ -102,8 +102,11 @@ def test_every_page_of_an_enterprise_fits_a_phone(browser, live_server, district
     page = context.new_page()
     login(page, live_server, user.username, DEMO_PASSWORD)
 
-    # when they open their home and each page their menu offers
+    # when they open their home, each page their menu offers, and a visit's check page
     too_wide = _open_each(page, live_server, user.username, ["/", *_menu_urls(user)], shots)
+    page.goto(f"{live_server.url}/visits/mine/")
+    visit = page.locator("main a[href^='/v/']").first.get_attribute("href")
+    too_wide |= _open_each(page, live_server, user.username, [visit], shots)
 
     # then none of them scrolls sideways
     assert too_wide == {}
@@ -119,8 +122,12 @@ def test_an_inspector_on_a_phone_registers_one_tap_from_home(browser, live_serve
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     login(page, live_server, user.username, DEMO_PASSWORD)
 
-    # when they open each page their menu offers, then none of them scrolls sideways
-    assert _open_each(page, live_server, user.username, _menu_urls(user), shots) == {}
+    # when they open each page their menu offers and today's first visit, then none of them
+    # scrolls sideways
+    urls = _menu_urls(user)
+    page.goto(f"{live_server.url}/visits/")
+    urls.append(page.locator("#visit-table a.visit-code").first.get_attribute("href"))
+    assert _open_each(page, live_server, user.username, urls, shots) == {}
 
     # when they come home, the recent records are cards
     page.goto(f"{live_server.url}/")
