@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Avg, Count, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from wurao.accounts.scope import Scope
 from wurao.catalogue import selectors as catalogue_selectors
@@ -651,7 +652,7 @@ class AlertView:
 
     @property
     def label(self) -> str:
-        return visit_alerts.ALERT_LABELS[self.alert.kind]
+        return gettext(visit_alerts.ALERT_LABELS[self.alert.kind])
 
 
 def visit_alerts_list(
