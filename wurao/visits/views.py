@@ -103,7 +103,11 @@ def _today_first(visits):
 def visit_list(request):
     scope = _officer_scope(request.user)
     form = VisitFilterForm(request.GET or None)
-    visits = _today_first(selectors.visit_list(scope=scope, filters=form.filters()))
+    visits = selectors.visit_list(scope=scope, filters=form.filters())
+    if not scope.sees_all:
+        # A department's or a street's list; the whole district's stays latest first, where
+        # sorting every visit ever registered on each page load would cost more than it helps.
+        visits = _today_first(visits)
     page = paginate(request, visits)
     # Upcoming inspections still waiting for this department's officers (or approval) say so.
     waiting = [
@@ -119,6 +123,7 @@ def visit_list(request):
         "page_obj": page,
         "page_range": page_range(page),
         "scope": scope,
+        "today_first": not scope.sees_all,
         "registers": _registers(request.user),
         "decides_overrides": _decides_overrides(request.user),
     }

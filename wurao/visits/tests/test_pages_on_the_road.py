@@ -106,3 +106,20 @@ def test_the_day_field_only_includes_what_is_always_on_the_page(admin_client, de
     assert 'hx-include="#late-reason-slot"' in body
     assert 'id="late-reason-slot"' in body
     assert "[name=late_reason]" not in body
+
+
+def test_the_whole_districts_list_stays_latest_first(client, justice_user, department, enterprise):
+    # given a visit next month and one today
+    today = timezone.localdate()
+    coming = VisitFactory(
+        enterprise=enterprise, department=department, date=today + datetime.timedelta(days=30)
+    )
+    now = VisitFactory(enterprise=enterprise, department=department, date=today)
+    client.force_login(justice_user)
+
+    # when the justice bureau opens the list of every visit in the district
+    body = client.get("/visits/").content.decode()
+
+    # then it is latest first, without the today / coming / past headings
+    assert _codes_in_order(body) == [coming.code, now.code]
+    assert "data-when=" not in body
