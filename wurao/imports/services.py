@@ -19,6 +19,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from wurao.accounts.scope import Scope
 from wurao.audit.services import audit_record
@@ -196,7 +197,9 @@ def import_run(
             data = path.read_bytes()
         except OSError as exc:
             raise ImportFileError(
-                FileErrorCode.UNREADABLE, f"无法读取文件 {path}：{exc.strerror or exc}"
+                FileErrorCode.UNREADABLE,
+                gettext("无法读取文件 %(path)s：%(reason)s")
+                % {"path": path, "reason": exc.strerror or exc},
             ) from None
     else:
         data = bytes(source)
@@ -209,7 +212,10 @@ def import_run(
         encoding=encoding_label(table.encoding) if table.encoding else "",
     )
     if table.unknown_headers:
-        report.warnings.append(f"以下列不在模板中，已忽略：{'、'.join(table.unknown_headers)}")
+        report.warnings.append(
+            gettext("以下列不在模板中，已忽略：%(headers)s")
+            % {"headers": "、".join(table.unknown_headers)}
+        )
 
     rows = list(table)
     lookups = lookups_load(
@@ -278,7 +284,9 @@ def _duplicates(
             continue
         where = "、".join(str(n) for n in numbers)
         for number in numbers:
-            message = f"{column.header}“{key}”在文件中重复出现（第 {where} 行），这些行均未导入；请只保留正确的一行"
+            message = gettext(
+                "%(column)s“%(key)s”在文件中重复出现（第 %(rows)s 行），这些行均未导入；请只保留正确的一行"
+            ) % {"column": column.header, "key": key, "rows": where}
             errors.append(
                 (
                     number,

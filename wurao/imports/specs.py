@@ -9,6 +9,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from wurao.catalogue.choices import ItemKind
@@ -96,7 +97,14 @@ class Spec:
             if is_blank(cell):
                 if column.required:
                     errors.append(
-                        (column.header, Invalid(E.REQUIRED, f"“{column.header}”为必填项，不能为空"))
+                        (
+                            column.header,
+                            Invalid(
+                                E.REQUIRED,
+                                gettext("“%(column)s”为必填项，不能为空")
+                                % {"column": column.header},
+                            ),
+                        )
                     )
                     continue
                 result = column.default
