@@ -111,3 +111,23 @@ def test_a_conflict_declared_in_the_admin_is_audited(admin_client):
     conflict = ConflictOfInterest.objects.get(inspector=inspector, enterprise=enterprise)
     event = AuditEvent.objects.get(verb="conflictofinterest.admin_create")
     assert event.object_id == str(conflict.pk) and event.actor_label == "sfj"
+
+
+@pytest.mark.parametrize("username", ["sfj", "yjj_admin", "yjj_inspector"])
+def test_every_demo_task_a_user_may_see_opens_and_reads_its_basis_in_words(client, demo, username):
+    # Given the demo's tasks, created by the demo itself (no user behind them)
+    user = User.objects.get(username=username)
+    client.force_login(user)
+    tasks = DrawTask.objects.all()
+    if username != "sfj":
+        tasks = tasks.filter(participants__department=user.department).distinct()
+
+    # When the user opens each task they take part in
+    pages = {task.code: client.get(f"/draws/{task.pk}/") for task in tasks}
+
+    # Then every one opens (four answered 500), naming its grading in words
+    assert pages and all(page.status_code == 200 for page in pages.values()), {
+        code: page.status_code for code, page in pages.items()
+    }
+    for page in pages.values():
+        assert "credit-points-v" not in page.content.decode()
