@@ -29,6 +29,19 @@ def test_no_page_any_role_reaches_answers_a_server_error(crawled):
     )
 
 
+def test_no_page_answers_a_server_error_in_english_either(demo_district, django_db_blocker):
+    # A translation whose placeholders differ from the Chinese fails only when rendered in
+    # English: every role walks the menus once more with the language switched.
+    with django_db_blocker.unblock():
+        pages = crawl(roles=DEMO_ROLES, language="en", per_pattern=1, hostile=False)
+
+    failures = server_errors(pages)
+    assert not failures, (
+        f"{len(failures)} of {len(pages)} English pages answered 5xx:\n" + describe(failures)
+    )
+    assert any(page.is_html and '<html lang="en">' in page.text for page in pages)
+
+
 def test_the_crawl_reaches_each_roles_own_pages(crawled):
     # A crawl that found nothing would pass the test above: each role met its own work.
     reached = {(page.role, page.view_name) for page in crawled if page.status == 200}
