@@ -383,8 +383,9 @@ class _RoleCrawl:
                 continue
             probed.add(key)
             if view_name.startswith("admin:"):
-                # Django's own filters: one probe of them all, not the full set.
-                yield _with_query(path, [(name, HUGE) for name in names])
+                # Django's own filters: a probe or two of them all, not the full set.
+                for value in (HUGE, "\x00"):
+                    yield _with_query(path, [(name, value) for name in names])
                 continue
             for name, value in itertools.product(names, HOSTILE_EACH):
                 yield _with_query(path, [(name, value)])

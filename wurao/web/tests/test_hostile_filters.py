@@ -82,3 +82,12 @@ def test_the_enterprise_lookup_ignores_a_nul_typed_into_it(client, dept_admin, e
     response = client.get("/visits/new/enterprises/", {"enterprise": "\x00" + enterprise.name})
 
     assert response.status_code == 200 and enterprise.name in response.content.decode()
+
+
+def test_a_nul_in_the_admins_search_is_dropped(client, enterprise):
+    # PostgreSQL refuses a NUL in a query: the admin searches for the rest
+    client.force_login(UserFactory(username="admin", is_staff=True, is_superuser=True))
+
+    response = client.get("/admin/registry/enterprise/", {"q": enterprise.name + "\x00"})
+
+    assert response.status_code == 200 and enterprise.credit_code in response.content.decode()
