@@ -5,11 +5,12 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from wurao.imports.services import TARGETS
+from wurao.web.forms import NamedMessagesMixin
 
 MAX_UPLOAD_BYTES = 100 * 1024 * 1024
 
 
-class UploadForm(forms.Form):
+class UploadForm(NamedMessagesMixin, forms.Form):
     target = forms.ChoiceField(
         label=_("导入内容"),
         choices=list(TARGETS.items()),

@@ -12,13 +12,14 @@ from django.utils.translation import gettext_lazy as _
 
 from wurao.planning.calendar import is_working_day
 from wurao.planning.choices import ItemResult, ObserverRole
+from wurao.web.forms import NamedMessagesMixin, field_messages_name
 
 DATE_INVALID = _("请填写日期，如 2027-03-31")
 
 # ---------------------------------------------------------------- results (一表通查)
 
 
-class ResultRowForm(forms.Form):
+class ResultRowForm(NamedMessagesMixin, forms.Form):
     """One item's line: what was found, and for an item that fails what must be put right by
     when (整改要求与期限 belong together on a rectification notice)."""
 
@@ -126,7 +127,7 @@ class ResultsForm:
                 self.non_row_errors.extend(texts)
 
 
-class CorrectionReasonForm(forms.Form):
+class CorrectionReasonForm(NamedMessagesMixin, forms.Form):
     reason = forms.CharField(
         label=_("更正理由"),
         max_length=500,
@@ -161,10 +162,11 @@ class StreetChoiceMixin:
                 error_messages={"required": _("请选择街道")},
                 widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
             )
+            field_messages_name(self.fields["street"], "street")
             self.order_fields(["street"])
 
 
-class ParkDaySettingForm(StreetChoiceMixin, forms.Form):
+class ParkDaySettingForm(StreetChoiceMixin, NamedMessagesMixin, forms.Form):
     weekday = forms.TypedChoiceField(
         label=_("每周联合整园执法日"),
         choices=[(i, WEEKDAYS[i]) for i in range(5)],
@@ -190,7 +192,7 @@ def next_weekday(weekday: int, after: date | None = None) -> date:
     return day
 
 
-class ParkDayForm(StreetChoiceMixin, forms.Form):
+class ParkDayForm(StreetChoiceMixin, NamedMessagesMixin, forms.Form):
     day = forms.DateField(
         label=_("执法日日期"),
         error_messages={"required": _("请填写执法日日期"), "invalid": DATE_INVALID},
@@ -209,7 +211,7 @@ class ParkDayForm(StreetChoiceMixin, forms.Form):
         self._street_field(streets)
 
 
-class ObserverForm(forms.Form):
+class ObserverForm(NamedMessagesMixin, forms.Form):
     name = forms.CharField(
         label=_("姓名"),
         required=False,
@@ -244,7 +246,7 @@ def observers_cleaned(formset) -> list[dict]:
     ]
 
 
-class ParkDayDrawForm(forms.Form):
+class ParkDayDrawForm(NamedMessagesMixin, forms.Form):
     external_entropy = forms.CharField(
         label=_("外部随机数"),
         max_length=200,

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wurao.visits import rules as visit_rules
 from wurao.visits.choices import RatingTag, VisitOrigin
-from wurao.web.forms import BootstrapFormMixin
+from wurao.web.forms import BootstrapFormMixin, NamedMessagesMixin
 
 GRADE_LABELS = {"A": _("A 级"), "B": _("B 级"), "C": _("C 级"), "D": _("D 级"), "U": _("未评级")}
 LIMIT_KEYS = ("department_cap", "total_cap", "quiet_days")
@@ -61,7 +61,7 @@ class ServiceErrorsMixin:
         return name
 
 
-class RatingForm(ServiceErrorsMixin, forms.Form):
+class RatingForm(ServiceErrorsMixin, NamedMessagesMixin, forms.Form):
     """The enterprise's rating of one finished visit: 1–5 stars, tags, a comment."""
 
     code = forms.CharField(widget=forms.HiddenInput)

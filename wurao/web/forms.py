@@ -73,14 +73,24 @@ def field_messages_name(field: forms.Field, name: str) -> None:
     field.validators = named
 
 
-class BootstrapFormMixin:
-    """Give each widget the Bootstrap 5 class its kind needs, so templates can loop over fields;
-    and each field messages that name it in plain Chinese."""
+class NamedMessagesMixin:
+    """Every form of the project is on this mixin (a test walks them all): each field's messages
+    name it and say what is wrong, in plain Chinese, instead of Django's stock ones. A form that
+    styles its own widgets takes this alone; the others take BootstrapFormMixin."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
             field_messages_name(field, name)
+
+
+class BootstrapFormMixin(NamedMessagesMixin):
+    """Give each widget the Bootstrap 5 class its kind needs, so templates can loop over fields;
+    and each field messages that name it in plain Chinese."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
             widget = field.widget
             if isinstance(widget, forms.CheckboxInput):
                 css = "form-check-input"
