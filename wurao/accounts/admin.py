@@ -2,10 +2,11 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from wurao.accounts.models import User
+from wurao.web.admin import WuraoModelAdmin
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(WuraoModelAdmin, BaseUserAdmin):
     list_display = [
         "username",
         "last_name",

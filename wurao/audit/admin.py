@@ -1,10 +1,11 @@
 from django.contrib import admin
 
 from wurao.audit.models import AuditEvent
+from wurao.web.admin import WuraoModelAdmin
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(WuraoModelAdmin):
     list_display = ["seq", "actor_label", "verb", "object_type", "object_id", "created_at"]
     list_filter = ["verb", "object_type"]
     search_fields = ["actor_label", "object_id", "verb"]

@@ -91,3 +91,10 @@ def test_a_nul_in_the_admins_search_is_dropped(client, enterprise):
     response = client.get("/admin/registry/enterprise/", {"q": enterprise.name + "\x00"})
 
     assert response.status_code == 200 and enterprise.credit_code in response.content.decode()
+
+
+@pytest.mark.parametrize("url", ["/admin/accounts/user/", "/admin/audit/auditevent/"])
+def test_the_accounts_and_audit_admin_searches_drop_a_nul_too(client, url):
+    client.force_login(UserFactory(username="admin", is_staff=True, is_superuser=True))
+
+    assert client.get(url, {"q": "admin\x00"}).status_code == 200
