@@ -3,19 +3,13 @@
 import datetime
 
 from django.db import connection
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Q
 
 from wurao.accounts.scope import Scope
 from wurao.enforcement.choices import ActionKind, Origin
 from wurao.enforcement.selectors import action_list
 from wurao.registry.choices import Level
 from wurao.visits.selectors import non_enforcement_list
-
-
-def latest_year_with_actions(*, scope: Scope, until: datetime.date) -> int | None:
-    """The year of the latest action up to `until` the viewer may see: where the dashboard opens."""
-    last = action_list(scope=scope).filter(date__lte=until).aggregate(last=Max("date"))["last"]
-    return last.year if last else None
 
 
 def oversight_summary(*, scope: Scope, year: int) -> dict:

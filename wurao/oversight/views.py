@@ -14,6 +14,7 @@ from wurao.oversight.forms import DashboardForm
 from wurao.oversight.selectors import enterprise_visits_by_organisation, oversight_summary
 from wurao.registry import selectors as registry_selectors
 from wurao.visits import selectors as visit_selectors
+from wurao.web.periods import latest_year_until
 
 TABLE1_KINDS = [ActionKind.INSPECTION, ActionKind.PENALTY, ActionKind.COERCIVE]
 
@@ -40,7 +41,7 @@ def dashboard(request):
     years = enforcement_selectors.action_years(scope=scope) or [today.year]
     # The latest year with records up to today: a year not yet begun has nothing to show.
     default_year = (
-        oversight_selectors.latest_year_with_actions(scope=scope, until=today) or years[0]
+        latest_year_until(enforcement_selectors.action_list(scope=scope), until=today) or years[0]
     )
     form = DashboardForm(request.GET or None, years=years)
     year, credit_code, date_from, date_to = form.choice(default_year=default_year)

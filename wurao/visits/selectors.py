@@ -723,12 +723,6 @@ def refusal_list(*, scope: Scope, year: int | None = None) -> QuerySet[VisitRefu
     return qs
 
 
-def visit_latest_year(*, scope: Scope) -> int | None:
-    """The year of the latest visit the viewer may see: where supervision pages start."""
-    day = visit_list(scope=scope).order_by("-date").values_list("date", flat=True).first()
-    return day.year if day else None
-
-
 # ---------------------------------------------------------------- officers' pages
 
 

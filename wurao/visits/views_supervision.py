@@ -31,6 +31,7 @@ from wurao.visits.choices import RatingTag, VisitOrigin, VisitStatus
 from wurao.visits.forms_supervision import GRADE_LABELS, PeriodForm, RatingForm, RulesForm
 from wurao.visits.models import Visit
 from wurao.web.pagination import page_range, paginate
+from wurao.web.periods import latest_year_until
 from wurao.web.qr import qr_svg
 
 PENDING_RATINGS_SHOWN = 10
@@ -61,14 +62,7 @@ def _default_year(scope) -> int:
     Visits registered ahead (next January's joint visits) must not move the page to a year
     that has not begun and so has nothing to supervise yet."""
     today = timezone.localdate()
-    day = (
-        selectors.visit_list(scope=scope)
-        .filter(date__lte=today)
-        .order_by("-date")
-        .values_list("date", flat=True)
-        .first()
-    )
-    return day.year if day else today.year
+    return latest_year_until(selectors.visit_list(scope=scope), until=today) or today.year
 
 
 # ---------------------------------------------------------------- enterprise portal

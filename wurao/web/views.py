@@ -1,10 +1,8 @@
-import datetime
-
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -12,6 +10,7 @@ from wurao.accounts.choices import Role
 from wurao.accounts.scope import scope_for
 from wurao.enforcement import selectors as enforcement_selectors
 from wurao.registry import selectors as registry_selectors
+from wurao.web.periods import latest_year_until
 
 
 @login_required
@@ -24,12 +23,14 @@ def home(request):
         return HttpResponseRedirect(f"/registry/enterprises/{request.user.enterprise_id}/")
     scope = scope_for(request.user)
     actions = enforcement_selectors.action_list(scope=scope)
-    # The latest year with records, so a district that imported past years sees them.
-    year = next(iter(enforcement_selectors.action_years(scope=scope)), datetime.date.today().year)
+    # The latest year with records up to today, so a district that imported past years sees
+    # them and an action dated ahead does not open the page on a year with nothing yet.
+    today = timezone.localdate()
+    year = latest_year_until(actions, until=today) or today.year
     context = {
         "year": year,
         "actions_in_year": actions.filter(date__year=year).count(),
-        "recent_actions": actions[:8],
+        "recent_actions": actions.filter(date__lte=today)[:8],
         # A department reads the whole shared registry; counting it on every landing would be waste.
         "enterprise_count": registry_selectors.enterprise_list(scope=scope).count()
         if scope.street_id
