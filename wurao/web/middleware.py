@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.http import Http404
 from django.utils import translation
 
 
@@ -23,3 +24,16 @@ class ChineseFirstLocaleMiddleware:
         response.headers.setdefault("Content-Language", language)
         response.headers.setdefault("Vary", "Cookie")
         return response
+
+
+class NulPathMiddleware:
+    """A path holding a NUL (%00) names no page: a 404 before any view hands the NUL to the
+    database, which PostgreSQL refuses (a 500). Query values are checked by the forms."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path_info:
+            raise Http404
+        return self.get_response(request)

@@ -14,7 +14,7 @@ parsed. With `hostile=True` it then sends each list or filter page it found (a p
 GET form or links with a query) values a user or a script could type, one parameter at a
 time and all at once: huge and negative numbers, words where numbers go, 300-character
 strings, NUL and odd unicode, impossible and reversed dates, a page far past the last; and
-each page addressed by a number gets one past any record's id.
+each page addressed by its path gets an id past any record's, or a code holding a NUL.
 
 The crawl is bounded so that it stays quick on the demo district: at most `per_pattern`
 URLs for each resolved URL name and set of query keys, per role (a list's 50 detail links
@@ -222,8 +222,8 @@ class _RoleCrawl:
         self.downloads: set[str] = set()  # view names answering something other than a page
         # A list or filter page's first path, and the parameters it takes.
         self.filters: dict[str, tuple[str, dict[str, str], set[str]]] = {}
-        # A page addressed by a number in its path, and its path's arguments.
-        self.numbered: dict[str, dict[str, str]] = {}
+        # A page addressed by its path (a record's number or code), and the path's arguments.
+        self.addressed: dict[str, dict[str, object]] = {}
 
     def run(
         self, start: Iterable[str], probed: set[tuple[str, frozenset[str]]] | None
@@ -247,13 +247,13 @@ class _RoleCrawl:
                     self._fetch(url, "hostile")
         return self.pages
 
-    def _remember_numbered(self, path: str) -> None:
+    def _remember_addressed(self, path: str) -> None:
         try:
             match = resolve(path)
         except Resolver404:
             return
-        if match.view_name and any(str(v).isdigit() for v in match.kwargs.values()):
-            self.numbered.setdefault(match.view_name, match.kwargs)
+        if match.view_name and match.kwargs:
+            self.addressed.setdefault(match.view_name, match.kwargs)
 
     def _admit(self, url: str) -> bool:
         if url in self.seen or url.startswith(SKIPPED_PREFIXES):
@@ -324,7 +324,7 @@ class _RoleCrawl:
         elif response.status_code == 200 and not page.is_html and "json" not in page.content_type:
             self.downloads.add(page.view_name)
         if response.status_code == 200:
-            self._remember_numbered(parts.path)
+            self._remember_addressed(parts.path)
         self.pages.append(page)
         if self.log:
             self.log(page)
@@ -366,16 +366,22 @@ class _RoleCrawl:
         date_names.update(dates)
 
     def _hostile_urls(self, probed: set[tuple[str, frozenset[str]]]) -> Iterator[str]:
-        for view_name, kwargs in self.numbered.items():
-            # A record past any id: a 404, whoever asks.
+        for view_name, kwargs in self.addressed.items():
+            # A record past any id, a code with a NUL in it: a 404, whoever asks.
             if (view_name, frozenset(["<path>"])) in probed:
                 continue
             probed.add((view_name, frozenset(["<path>"])))
-            huge = {k: HUGE if str(v).isdigit() else v for k, v in kwargs.items()}
-            try:
-                yield reverse(view_name, kwargs=huge)
-            except NoReverseMatch:
-                continue
+            numbers = {k for k, v in kwargs.items() if str(v).isdigit()}
+            for changed in (
+                {k: HUGE if k in numbers else v for k, v in kwargs.items()},
+                {k: v if k in numbers else "x\x00" for k, v in kwargs.items()},
+            ):
+                if changed == kwargs:
+                    continue
+                try:
+                    yield reverse(view_name, kwargs=changed)
+                except NoReverseMatch:  # a code's pattern refuses the NUL before any view
+                    continue
         for view_name, (path, params, dates) in self.filters.items():
             names = [n for n in params if n not in ("csrfmiddlewaretoken",)]
             key = (view_name, frozenset(names))

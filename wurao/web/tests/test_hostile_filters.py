@@ -98,3 +98,11 @@ def test_the_accounts_and_audit_admin_searches_drop_a_nul_too(client, url):
     client.force_login(UserFactory(username="admin", is_staff=True, is_superuser=True))
 
     assert client.get(url, {"q": "admin\x00"}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "url", ["/public/draws/x%00/", "/public/planning/park-days/x%00/", "/api/public/visits/x%00/"]
+)
+def test_a_code_holding_a_nul_names_no_page(client, url):
+    # PostgreSQL refuses a NUL in a query: the path is refused before any view looks it up
+    assert client.get(url).status_code == 404
