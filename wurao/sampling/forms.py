@@ -24,7 +24,7 @@ from wurao.sampling.services import (
     ParticipantSpec,
     draw_window_validate,
 )
-from wurao.web.forms import FilterFormMixin, ServiceFormMixin
+from wurao.web.forms import INTEGER_MAX, FilterFormMixin, ServiceFormMixin
 
 # The browser's date picker keeps to the years the service accepts.
 WINDOW_PICKER = {
@@ -244,7 +244,8 @@ class DrawTaskForm(DrawScopeForm):
         if hasattr(self, "cleaned_data") and "partners" in self.cleaned_data:
             partners = list(self.cleaned_data["partners"])
         else:
-            ids = [v for v in self.data.getlist("partners") if v.isdecimal()] if self.is_bound else []
+            ticked = self.data.getlist("partners") if self.is_bound else []
+            ids = [v for v in ticked if v.isdecimal() and int(v) <= INTEGER_MAX]
             partners = list(self.fields["partners"].queryset.filter(pk__in=ids))
         return [self.lead_department, *partners]
 

@@ -106,3 +106,9 @@ def test_the_accounts_and_audit_admin_searches_drop_a_nul_too(client, url):
 def test_a_code_holding_a_nul_names_no_page(client, url):
     # PostgreSQL refuses a NUL in a query: the path is refused before any view looks it up
     assert client.get(url).status_code == 404
+
+
+def test_new_draw_items_ignore_a_partner_past_any_id(client, dept_admin):
+    client.force_login(dept_admin)
+
+    assert client.get("/draws/new/items/", {"partners": HUGE, "items": HUGE}).status_code == 200
