@@ -24,6 +24,7 @@ from wurao.credit.models import (
 )
 from wurao.enforcement import selectors as enforcement_selectors
 from wurao.registry.services import UpsertResult, bulk_upsert
+from wurao.registry.workdays import working_days_after
 
 # Evidence an enterprise may upload: documents and photographs, at most 10 MB.
 EVIDENCE_TYPES = {
@@ -36,16 +37,6 @@ EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
 ALERT_FIELDS = frozenset(
     {"enterprise_id", "department_id", "source", "date", "severity", "description"}
 )
-
-
-def working_days_after(start: datetime.date, days: int) -> datetime.date:
-    """The date `days` working days (Monday to Friday) after `start`."""
-    day = start
-    while days > 0:
-        day += datetime.timedelta(days=1)
-        if day.weekday() < 5:
-            days -= 1
-    return day
 
 
 def _day_start(day: datetime.date) -> datetime.datetime:

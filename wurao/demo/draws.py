@@ -24,6 +24,7 @@ from wurao.catalogue.models import InspectionItem
 from wurao.demo import data
 from wurao.demo.items import item_code
 from wurao.registry.models import Department, Enterprise, Inspector, Street
+from wurao.registry.workdays import working_days_between
 from wurao.sampling.choices import ResultCategory, SizeMode, TaskStatus
 from wurao.sampling.models import ConflictOfInterest, DrawTask
 from wurao.sampling.selectors import draw_scope_enterprises
@@ -186,11 +187,6 @@ def _day(text: str) -> datetime.date:
     return datetime.date.fromisoformat(text)
 
 
-def _weekdays(first: datetime.date, last: datetime.date) -> list[datetime.date]:
-    days = (first + datetime.timedelta(n) for n in range((last - first).days + 1))
-    return [day for day in days if day.weekday() < 5]
-
-
 def _scope(spec: DemoDraw, notes: list[str]) -> tuple[dict, int]:
     """The task's scope and how many enterprises it covers. At a small scale a street may hold
     no enterprise with the task's risk tags: the scope then widens to the district, noted."""
@@ -248,7 +244,7 @@ def _results_record(task: DrawTask, spec: DemoDraw, rng: np.random.Generator, re
     chosen = sorted(rng.choice(len(selections), size=count, replace=False).tolist())
     first = _day(spec.window[0])
     last = min(_day(spec.window[1]), _day(spec.results_until or spec.window[1]))
-    days = _weekdays(first, last)
+    days = working_days_between(first, last)
     categories = list(RESULT_MIX)
     weights = np.array(list(RESULT_MIX.values()), dtype=float)
     recorded = 0

@@ -18,9 +18,9 @@ from django.db.models import Case, Count, Value, When
 
 from wurao.accounts.models import User
 from wurao.catalogue.models import InspectionItem
-from wurao.planning.calendar import next_month, working_days
 from wurao.planning.choices import PlanOrigin
 from wurao.registry.models import Department, Enterprise
+from wurao.registry.workdays import next_month, working_days
 from wurao.sampling.choices import TaskStatus
 from wurao.sampling.models import DrawSelection, DrawTask
 from wurao.visits import rules as visit_rules

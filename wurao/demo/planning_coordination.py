@@ -26,10 +26,10 @@ from wurao.demo.planning_cast import PlanningResult, PlanningScene
 from wurao.demo.visits_year import SHENZHEN, Scene, workday
 from wurao.enforcement.choices import Finding
 from wurao.planning import coordination
-from wurao.planning.calendar import month_start, working_days
 from wurao.planning.choices import EntryStatus, ItemResult, JointVisitStatus, PlanStatus
 from wurao.planning.models import FormEntry, JointVisit, MonthlyPlan, PlannedInspection
 from wurao.registry.models import Enterprise
+from wurao.registry.workdays import month_start, working_days
 from wurao.visits.choices import CheckInMethod, VisitOrigin, VisitStatus
 from wurao.visits.models import Visit
 from wurao.visits.services import visit_staff

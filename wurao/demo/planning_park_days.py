@@ -18,10 +18,10 @@ from wurao.demo.engine import _person_names
 from wurao.demo.planning_cast import PlanningResult, PlanningScene
 from wurao.demo.visits_year import SHENZHEN
 from wurao.planning import park_days
-from wurao.planning.calendar import is_working_day
 from wurao.planning.choices import ObserverRole, ParkDayStatus
 from wurao.planning.models import ParkDay
 from wurao.registry.models import Enterprise, Park, Street
+from wurao.registry.workdays import is_working_day
 from wurao.sampling import engine
 
 STREAM_PARK_DAYS = 11  # after the plans' stream (wurao.demo.planning_build)
@@ -51,10 +51,15 @@ def _observers(rng: np.random.Generator, street: Street) -> list[dict[str, str]]
 
 
 def _past_dates(today: datetime.date, weekday: int) -> list[datetime.date]:
-    """The last `PAST_WEEKS` days on that weekday before today, oldest first."""
+    """The last `PAST_WEEKS` days on that weekday before today that were working days (a week
+    whose park day fell in 国庆 or 春节 had none), oldest first."""
     back = (today.weekday() - weekday) % 7 or 7
-    latest = today - datetime.timedelta(days=back)
-    return [latest - datetime.timedelta(weeks=k) for k in range(PAST_WEEKS)][::-1]
+    day, found = today - datetime.timedelta(days=back), []
+    while len(found) < PAST_WEEKS:
+        if is_working_day(day):
+            found.append(day)
+        day -= datetime.timedelta(weeks=1)
+    return found[::-1]
 
 
 def _next_week(today: datetime.date, weekday: int) -> datetime.date:

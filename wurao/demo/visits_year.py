@@ -16,6 +16,7 @@ from wurao.demo.visits_load import approval_prefix, approval_ref, approver_title
 from wurao.enforcement.choices import ActionKind, Finding, Origin
 from wurao.enforcement.models import EnforcementAction
 from wurao.registry.models import Department, Enterprise, Inspector
+from wurao.registry.workdays import is_working_day
 from wurao.visits.choices import CheckInMethod, VisitKind, VisitOrigin, VisitPurpose, VisitStatus
 from wurao.visits.models import Visit
 
@@ -91,8 +92,9 @@ SPARE_CODES = len(KEY_PAST)
 
 
 def workday(day: datetime.date, step: int) -> datetime.date:
-    """`day`, or the nearest weekday in the direction of `step` (±1)."""
-    while day.weekday() >= 5:
+    """`day`, or the nearest working day in the direction of `step` (±1): no visit on a
+    weekend or a public holiday."""
+    while not is_working_day(day):
         day += datetime.timedelta(days=step)
     return day
 

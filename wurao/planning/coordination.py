@@ -14,7 +14,6 @@ from wurao.accounts.choices import Role
 from wurao.audit.services import audit_record
 from wurao.enforcement import services as enforcement_services
 from wurao.enforcement.choices import ActionKind, Finding
-from wurao.planning.calendar import is_working_day, special_days
 from wurao.planning.choices import EntryStatus, ItemResult, JointVisitStatus, SlotKind
 from wurao.planning.models import (
     DepartmentCapacity,
@@ -23,6 +22,7 @@ from wurao.planning.models import (
     JointVisit,
     PlannedInspection,
 )
+from wurao.registry.workdays import is_working_day, special_days
 from wurao.visits import services as visit_services
 
 

@@ -9,8 +9,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from wurao.planning.calendar import month_start, next_month
 from wurao.planning.choices import SlotKind
+from wurao.registry.workdays import month_start, next_month
 from wurao.web.forms import ServiceFormMixin
 
 MONTH_RE = re.compile(r"^(\d{4})-(\d{1,2})$")

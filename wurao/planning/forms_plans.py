@@ -10,8 +10,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from wurao.planning.calendar import month_start, next_month
 from wurao.planning.choices import PlanOrigin
+from wurao.registry.workdays import month_start, next_month
 from wurao.web.forms import ServiceFormMixin
 
 MONTH_PATTERN = re.compile(r"(\d{4})-(\d{1,2})")

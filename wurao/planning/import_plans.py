@@ -37,9 +37,9 @@ from wurao.imports.engine import encoding_label, read_table, template_csv, templ
 from wurao.imports.services import RowError, lookups_load, sha256_of
 from wurao.imports.specs import Column, Spec, describe, template_rows
 from wurao.planning import selectors, services
-from wurao.planning.calendar import month_start
 from wurao.planning.choices import PlanOrigin
 from wurao.registry import selectors as registry_selectors
+from wurao.registry.workdays import month_start
 from wurao.sampling import selectors as sampling_selectors
 
 SHOWN_ERRORS = 500

@@ -16,10 +16,10 @@ from django.utils.translation import gettext
 
 from wurao.accounts.choices import Role
 from wurao.audit.services import audit_record
-from wurao.planning.calendar import special_days
 from wurao.planning.choices import ObserverRole, ParkDayStatus
 from wurao.planning.models import ParkDay, ParkDaySetting
 from wurao.registry import selectors as registry_selectors
+from wurao.registry.workdays import special_days
 from wurao.sampling import engine
 
 WEEKDAYS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")

@@ -4,13 +4,13 @@ from datetime import date
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from wurao.accounts.scope import Scope
-from wurao.planning.calendar import month_start
 from wurao.planning.choices import EntryStatus, JointVisitStatus
 from wurao.planning.models import (
     Campaign,
     DepartmentCapacity,
     EnterpriseSlot,
     FormEntry,
+    Holiday,
     JointVisit,
     MonthlyPlan,
     ParkDay,
@@ -18,6 +18,16 @@ from wurao.planning.models import (
     PlannedInspection,
     ScheduleRun,
 )
+from wurao.registry.workdays import SpecialDay, month_start
+
+
+def holidays_entered(first: date, last: date) -> list[SpecialDay]:
+    """The days the admin's 节假日 table holds from `first` to `last`: what the one calendar
+    (wurao.registry.workdays) reads over the published holidays."""
+    return [
+        SpecialDay(h.date, h.name, h.is_workday)
+        for h in Holiday.objects.filter(date__gte=first, date__lte=last)
+    ]
 
 
 def plan_list(*, scope: Scope, month: date | None = None) -> QuerySet[MonthlyPlan]:

@@ -13,7 +13,6 @@ from django.utils import timezone
 from wurao.accounts.choices import Role
 from wurao.audit.services import audit_record
 from wurao.planning import scheduler
-from wurao.planning.calendar import month_end, month_start, working_days
 from wurao.planning.choices import EntryStatus, JointVisitStatus, PlanOrigin, PlanStatus, SlotKind
 from wurao.planning.models import (
     Campaign,
@@ -25,6 +24,7 @@ from wurao.planning.models import (
     ScheduleRun,
 )
 from wurao.registry.choices import Level
+from wurao.registry.workdays import month_end, month_start, working_days
 from wurao.visits import selectors as visit_selectors
 
 LEVEL_RANK = {Level.CITY: 0, Level.DISTRICT: 1, Level.STREET: 2, Level.COMMUNITY: 3}

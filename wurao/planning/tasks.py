@@ -11,7 +11,7 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
 from wurao.planning import services
-from wurao.planning.calendar import next_month
+from wurao.registry.workdays import next_month
 
 logger = logging.getLogger(__name__)
 

@@ -24,13 +24,6 @@ from huey.exceptions import TaskException
 from wurao.accounts.choices import Role
 from wurao.accounts.scope import Scope, scope_for
 from wurao.planning import coordination, selectors, services
-from wurao.planning.calendar import (
-    month_end,
-    month_start,
-    next_month,
-    special_days,
-    year_covered,
-)
 from wurao.planning.choices import JointVisitStatus
 from wurao.planning.forms_coordination import (
     MergeForm,
@@ -42,6 +35,13 @@ from wurao.planning.forms_coordination import (
 from wurao.planning.models import JointVisit
 from wurao.planning.tasks import SCHEDULE_TIME_LIMIT, UNEXPECTED, schedule_run_job
 from wurao.registry import selectors as registry_selectors
+from wurao.registry.workdays import (
+    month_end,
+    month_start,
+    next_month,
+    special_days,
+    year_covered,
+)
 from wurao.visits.services import VisitRefused
 from wurao.web.pagination import page_range, paginate
 

@@ -27,7 +27,6 @@ from wurao.catalogue import selectors as catalogue_selectors
 from wurao.imports.engine import ImportFileError
 from wurao.imports.services import upload_path
 from wurao.planning import import_plans, selectors, services
-from wurao.planning.calendar import month_start, next_month, working_days
 from wurao.planning.choices import EntryStatus, PlanStatus
 from wurao.planning.forms_plans import (
     CampaignForm,
@@ -41,6 +40,7 @@ from wurao.planning.forms_plans import (
 )
 from wurao.planning.models import PlannedInspection
 from wurao.registry import selectors as registry_selectors
+from wurao.registry.workdays import month_start, next_month, working_days
 from wurao.sampling import selectors as sampling_selectors
 from wurao.sampling.choices import TaskStatus
 

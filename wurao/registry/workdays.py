@@ -1,5 +1,6 @@
 """Working days: Monday to Friday, less the mainland's public holidays, plus the weekend days
-made working days (调休上班).
+made working days (调休上班). The one calendar of the platform: plans, joint visits and park days,
+credit review deadlines and the demo district all ask it.
 
 The holidays ship with the platform in the `chinese-calendar` package, which knows a year only
 once the State Council has published that year's arrangement (usually around November) and a
@@ -8,16 +9,19 @@ release carrying it is installed: take the new release each year
 kept in the admin, records what the package lacks (a year published after the installed release,
 a local change) and wins over it. A year known to neither is not covered: its working days are
 Monday to Friday, and the pages say that its holidays are not known yet.
+
+The Holiday table belongs to planning, a capability above this reference layer (credit, also a
+capability, must not import planning): planning plugs it in at start-up
+(`entered_days_source_set`, from PlanningConfig.ready), so every caller reads it.
 """
 
 import calendar
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 import chinese_calendar
 from django.utils.translation import gettext_lazy as _
-
-from wurao.planning.models import Holiday
 
 _PUBLISHED = chinese_calendar.constants.holidays
 PUBLISHED_YEARS = range(min(_PUBLISHED).year, max(_PUBLISHED).year + 1)
@@ -42,6 +46,20 @@ class SpecialDay:
     is_workday: bool
 
 
+# The days entered by hand from `first` to `last`; none until planning plugs its table in.
+EnteredDays = Callable[[date, date], Iterable[SpecialDay]]
+_entered_days: list[EnteredDays] = [lambda first, last: ()]
+
+
+def entered_days_source_set(source: EnteredDays) -> None:
+    """Read the days entered by hand through `source` from now on."""
+    _entered_days[0] = source
+
+
+def _entered(first: date, last: date) -> dict[date, SpecialDay]:
+    return {day.date: day for day in _entered_days[0](first, last)}
+
+
 def month_start(day: date) -> date:
     return day.replace(day=1)
 
@@ -57,7 +75,7 @@ def next_month(day: date) -> date:
 def year_covered(year: int) -> bool:
     """Whether the holidays of `year` are known: published in the installed package, or entered
     in the Holiday table."""
-    return year in PUBLISHED_YEARS or Holiday.objects.filter(date__year=year).exists()
+    return year in PUBLISHED_YEARS or bool(_entered(date(year, 1, 1), date(year, 12, 31)))
 
 
 def _days(first: date, last: date) -> list[date]:
@@ -77,10 +95,7 @@ def _published_special(day: date) -> SpecialDay | None:
 def special_days(first: date, last: date) -> list[SpecialDay]:
     """The days from `first` to `last` that are not worked as Monday to Friday would say: the
     Holiday table first, then the published calendar."""
-    entered = {
-        h.date: SpecialDay(h.date, h.name, h.is_workday)
-        for h in Holiday.objects.filter(date__gte=first, date__lte=last)
-    }
+    entered = _entered(first, last)
     found = []
     for day in _days(first, last):
         special = entered.get(day) or _published_special(day)
@@ -101,3 +116,17 @@ def working_days(month: date) -> list[date]:
 
 def is_working_day(day: date) -> bool:
     return bool(working_days_between(day, day))
+
+
+def working_days_after(start: date, days: int) -> date:
+    """The date `days` working days after `start` (a deadline counted in working days: 国庆
+    and 春节 do not count, a make-up Saturday does)."""
+    if days <= 0:
+        return start
+    # Three calendar weeks hold at least a working week, even across 春节 or 国庆.
+    first, span = start + timedelta(days=1), 3 * days + 21
+    while True:
+        found = working_days_between(first, first + timedelta(days=span))
+        if len(found) >= days:
+            return found[days - 1]
+        span *= 2

@@ -13,7 +13,6 @@ from wurao.audit.models import AuditEvent
 from wurao.demo import data
 from wurao.demo.plans import MIN_PLANNED
 from wurao.planning import selectors
-from wurao.planning.calendar import next_month, working_days
 from wurao.planning.choices import (
     EntryStatus,
     ItemResult,
@@ -34,6 +33,7 @@ from wurao.planning.models import (
 from wurao.planning.park_days import park_draw
 from wurao.registry.choices import Level
 from wurao.registry.models import Enterprise
+from wurao.registry.workdays import next_month, working_days
 from wurao.visits.choices import VisitOrigin, VisitStatus
 
 pytestmark = pytest.mark.django_db

@@ -12,10 +12,10 @@ from wurao.accounts.choices import Role
 from wurao.accounts.tests.factories import UserFactory
 from wurao.catalogue.tests.factories import InspectionItemFactory
 from wurao.planning import coordination, park_days, services
-from wurao.planning.calendar import PUBLISHED_YEARS, working_days, year_covered
 from wurao.planning.forms_results import next_weekday
 from wurao.planning.models import Holiday, JointVisit
 from wurao.registry.tests.factories import DepartmentFactory, EnterpriseFactory, ParkFactory
+from wurao.registry.workdays import PUBLISHED_YEARS, working_days, year_covered
 
 pytestmark = pytest.mark.django_db
 

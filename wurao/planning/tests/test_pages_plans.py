@@ -10,11 +10,11 @@ from wurao.accounts.tests.factories import UserFactory
 from wurao.audit.models import AuditEvent
 from wurao.catalogue.tests.factories import InspectionItemFactory
 from wurao.planning import services
-from wurao.planning.calendar import next_month
 from wurao.planning.choices import EntryStatus, PlanStatus
 from wurao.planning.models import Campaign, DepartmentCapacity, MonthlyPlan, PlannedInspection
 from wurao.registry.choices import Level
 from wurao.registry.tests.factories import DepartmentFactory
+from wurao.registry.workdays import next_month
 
 pytestmark = pytest.mark.django_db
 
