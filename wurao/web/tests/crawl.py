@@ -151,6 +151,8 @@ class _PageParser(HTMLParser):
         self.links: list[tuple[str, bool]] = []  # href, asked for by HTMX
         self.forms: list[_Form] = []
         self.lookups: list[tuple[str, str]] = []  # hx-get URL, the field's name
+        self.included: list[str] = []  # hx-get URLs sent the page's fields (hx-include)
+        self.field_names: set[str] = set()  # every named field, in any form
         self._form: _Form | None = None
         self._select: tuple[str, list[str], str | None] | None = None
 
@@ -163,6 +165,10 @@ class _PageParser(HTMLParser):
             if a.get("name"):
                 # A field that asks the server as the user types (a lookup): its own filter.
                 self.lookups.append((a["hx-get"], a["name"]))
+            if a.get("hx-include"):
+                self.included.append(a["hx-get"])
+        if tag in ("input", "select", "textarea") and a.get("name"):
+            self.field_names.add(a["name"])
         if tag == "form":
             self._form = None
             if a.get("method", "get").lower() == "get":
@@ -339,6 +345,10 @@ class _RoleCrawl:
             found = list(parser.links)
             for href, name in parser.lookups:
                 self._remember_filters(urljoin(page.url, href), [name], [])
+            for href in parser.included:
+                # Which fields hx-include picks is a CSS selector: offer it all of the page's.
+                fields = sorted(parser.field_names - {"csrfmiddlewaretoken"})
+                self._remember_filters(urljoin(page.url, href), fields, [])
             for form in parser.forms:
                 action = urljoin(page.url, form.action) if form.action else page.url.split("?")[0]
                 found.append((_with_query(action, form.fields), False))
