@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 from stdnum.cn import uscc
 
 from wurao.accounts.choices import Role
@@ -76,35 +77,40 @@ def _check_fields(reg: Registration, rules: visit_rules.VisitRules, today: date)
     """Field errors, in Chinese, keyed by field: all of them at once."""
     errors: dict[str, str] = {}
     if reg.kind not in VisitKind.values:
-        errors["kind"] = "请选择入企类别（执法检查或非执法入企）"
+        errors["kind"] = gettext("请选择入企类别（执法检查或非执法入企）")
         return errors
     if reg.day > today + timedelta(days=92):
-        errors["day"] = "只能登记 3 个月内的入企"
+        errors["day"] = gettext("只能登记 3 个月内的入企")
     elif reg.day < today:
         late = (today - reg.day).days
         if late > rules.late_registration_days:
-            errors["day"] = (
-                f"入企日期已过 {late} 日，超过事后补登期限 {rules.late_registration_days} 日"
-            )
+            errors["day"] = gettext("入企日期已过 %(late)s 日，超过事后补登期限 %(limit)s 日") % {
+                "late": late,
+                "limit": rules.late_registration_days,
+            }
         elif not reg.late_reason.strip():
-            errors["late_reason"] = "入企日期早于今天，属于事后补登，请说明紧急情况的理由"
+            errors["late_reason"] = gettext("入企日期早于今天，属于事后补登，请说明紧急情况的理由")
     if reg.kind == VisitKind.NON_ENFORCEMENT:
         if reg.purpose not in VisitPurpose.values:
-            errors["purpose"] = "请选择来访事由类别"
+            errors["purpose"] = gettext("请选择来访事由类别")
         if not reg.note.strip():
-            errors["note"] = "请填写来访事由"
+            errors["note"] = gettext("请填写来访事由")
         return errors
 
     if reg.origin not in VisitOrigin.values:
-        errors["origin"] = "请选择检查来源"
+        errors["origin"] = gettext("请选择检查来源")
     if not reg.department.is_enforcement:
-        errors["department"] = f"“{reg.department.name}”不是执法主体，其入企请登记为非执法入企"
+        errors["department"] = gettext("“%(department)s”不是执法主体，其入企请登记为非执法入企") % {
+            "department": reg.department.name
+        }
     if not reg.items:
-        errors["items"] = "请从检查事项清单中选择本次检查的事项（清单之外无事项）"
+        errors["items"] = gettext("请从检查事项清单中选择本次检查的事项（清单之外无事项）")
     departments = {reg.department.pk} | {o.department_id for o in reg.officers}
     foreign = [i.code for i in reg.items if not i.active or i.department_id not in departments]
     if foreign:
-        errors["items"] = f"检查事项 {'、'.join(foreign)} 不在入企部门公布的有效检查事项清单内"
+        errors["items"] = gettext("检查事项 %(items)s 不在入企部门公布的有效检查事项清单内") % {
+            "items": "、".join(foreign)
+        }
     officers = _officer_error(reg.officers, departments, day=reg.day, rules=rules)
     if officers:
         errors["officers"] = officers
@@ -123,17 +129,26 @@ def _officer_error(officers, departments, *, day: date, rules) -> str:
     problems, fit = [], Counter()
     for o in officers:
         if not o.active:
-            problems.append(f"{o.name}（{o.badge_no}）不在岗")
+            problems.append(
+                gettext("%(name)s（%(badge)s）不在岗") % {"name": o.name, "badge": o.badge_no}
+            )
         elif o.certificate_valid_until and o.certificate_valid_until < day:
             problems.append(
-                f"{o.name}（{o.badge_no}）的执法证有效期至 {o.certificate_valid_until}，"
-                f"早于入企日期 {day}"
+                gettext("%(name)s（%(badge)s）的执法证有效期至 %(until)s，早于入企日期 %(day)s")
+                % {
+                    "name": o.name,
+                    "badge": o.badge_no,
+                    "until": o.certificate_valid_until,
+                    "day": day,
+                }
             )
         else:
             fit[o.department_id] += 1
     if any(fit[d] < rules.min_officers for d in departments):
-        problems.append(f"每个检查部门的执法人员不得少于 {rules.min_officers} 人")
-    return "；".join(problems)
+        problems.append(
+            gettext("每个检查部门的执法人员不得少于 %(count)s 人") % {"count": rules.min_officers}
+        )
+    return gettext("；").join(problems)
 
 
 def _approval_errors(approver: str, approval_ref: str, approved_on, today: date) -> dict:
@@ -141,13 +156,15 @@ def _approval_errors(approver: str, approval_ref: str, approved_on, today: date)
     each missing or wrong part at its own field."""
     errors = {}
     if not approver.strip():
-        errors["approver"] = "行政检查须经部门负责人审批：请填写审批人"
+        errors["approver"] = gettext("行政检查须经部门负责人审批：请填写审批人")
     if not approval_ref.strip():
-        errors["approval_ref"] = "请填写审批文号"
+        errors["approval_ref"] = gettext("请填写审批文号")
     if not approved_on:
-        errors["approved_on"] = "请填写审批日期"
+        errors["approved_on"] = gettext("请填写审批日期")
     elif approved_on > today:
-        errors["approved_on"] = f"审批日期 {approved_on} 晚于今天：须先审批，再登记"
+        errors["approved_on"] = gettext("审批日期 %(day)s 晚于今天：须先审批，再登记") % {
+            "day": approved_on
+        }
     return errors
 
 
