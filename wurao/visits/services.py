@@ -372,14 +372,17 @@ def visit_override_decide(*, actor, visit: Visit, approve: bool, note: str = "")
     visit = Visit.objects.select_for_update().get(pk=visit.pk)
     if visit.status != VisitStatus.PENDING_OVERRIDE:
         raise ValidationError(
-            {"__all__": f"该入企登记当前为“{visit.get_status_display()}”，无需审批"}
+            {
+                "__all__": gettext("该入企登记当前为“%(status)s”，无需审批")
+                % {"status": visit.get_status_display()}
+            }
         )
     if not _may_decide_override(actor, visit):
-        raise PermissionDenied("只有牵头部门的管理员或司法局可以审批突破规则的入企")
+        raise PermissionDenied(gettext("只有牵头部门的管理员或司法局可以审批突破规则的入企"))
     if visit.registered_by_id == actor.pk:
-        raise ValidationError({"__all__": "突破规则须由登记人以外的第二人审批"})
+        raise ValidationError({"__all__": gettext("突破规则须由登记人以外的第二人审批")})
     if not approve and not note.strip():
-        raise ValidationError({"note": "不批准时请说明理由"})
+        raise ValidationError({"note": gettext("不批准时请说明理由")})
     visit.status = VisitStatus.REGISTERED if approve else VisitStatus.REJECTED
     if approve and visit.date < timezone.localdate():
         visit.status = VisitStatus.COMPLETED
@@ -419,7 +422,7 @@ def _must_take_part(actor, visit: Visit) -> None:
         return
     if actor.department_id and visit.departments.filter(pk=actor.department_id).exists():
         return
-    raise PermissionDenied("只有参加本次入企的部门可以操作")
+    raise PermissionDenied(gettext("只有参加本次入企的部门可以操作"))
 
 
 @transaction.atomic
@@ -427,12 +430,17 @@ def visit_join(*, actor, visit: Visit, department, officers=(), items=()) -> Vis
     """Another department (often another level) joins a visit not carried out yet, instead of
     coming again: 进一次门，查多项事."""
     if not _acts_for(actor, department):
-        raise PermissionDenied(f"只有“{department.name}”的人员可以代表该部门加入入企")
+        raise PermissionDenied(
+            gettext("只有“%(department)s”的人员可以代表该部门加入入企")
+            % {"department": department.name}
+        )
     visit = _lock(visit)
     if visit.status != VisitStatus.REGISTERED or visit.kind != VisitKind.INSPECTION:
-        raise ValidationError({"__all__": "只能加入尚未开始的执法检查"})
+        raise ValidationError({"__all__": gettext("只能加入尚未开始的执法检查")})
     if visit.date < timezone.localdate():
-        raise ValidationError({"__all__": f"该入企登记的日期 {visit.date} 已过，不能再加入"})
+        raise ValidationError(
+            {"__all__": gettext("该入企登记的日期 %(day)s 已过，不能再加入") % {"day": visit.date}}
+        )
     rules = selectors.rules_current(as_of=visit.date)
     reg = Registration(
         enterprise=visit.enterprise,
@@ -475,21 +483,34 @@ def visit_staff(
     named before); the lead department also records the approval, or amends it. This is how a
     joint visit the street confirmed from the plans gets ready for check-in."""
     if not _acts_for(actor, department):
-        raise PermissionDenied(f"只有“{department.name}”的人员可以为该部门指派执法人员")
+        raise PermissionDenied(
+            gettext("只有“%(department)s”的人员可以为该部门指派执法人员")
+            % {"department": department.name}
+        )
     visit = _lock(visit)
     today = timezone.localdate()
     if visit.status != VisitStatus.REGISTERED or visit.kind != VisitKind.INSPECTION:
-        raise ValidationError({"__all__": "只能为尚未开始的执法检查指派执法人员"})
+        raise ValidationError({"__all__": gettext("只能为尚未开始的执法检查指派执法人员")})
     if visit.date < today:
-        raise ValidationError({"__all__": f"该入企登记的日期 {visit.date} 已过，不能再指派"})
+        raise ValidationError(
+            {"__all__": gettext("该入企登记的日期 %(day)s 已过，不能再指派") % {"day": visit.date}}
+        )
     if not visit.departments.filter(pk=department.pk).exists():
-        raise ValidationError({"__all__": f"{department.name}不是本次入企的入企单位"})
+        raise ValidationError(
+            {
+                "__all__": gettext("%(department)s不是本次入企的入企单位")
+                % {"department": department.name}
+            }
+        )
     officers = list(officers)
     rules = selectors.rules_current(as_of=visit.date)
     errors = {}
     foreign = [f"{o.name}（{o.badge_no}）" for o in officers if o.department_id != department.pk]
     if foreign:
-        errors["officers"] = f"{'、'.join(foreign)} 不是{department.name}的执法人员"
+        errors["officers"] = gettext("%(officers)s 不是%(department)s的执法人员") % {
+            "officers": "、".join(foreign),
+            "department": department.name,
+        }
     else:
         problem = _officer_error(officers, {department.pk}, day=visit.date, rules=rules)
         if problem:
@@ -499,7 +520,9 @@ def visit_staff(
     if approving:
         errors.update(_approval_errors(approver, approval_ref, approved_on, today))
     elif approver or approval_ref or approved_on:
-        errors["approver"] = f"审批由牵头单位{visit.department.name}填写"
+        errors["approver"] = gettext("审批由牵头单位%(department)s填写") % {
+            "department": visit.department.name
+        }
     if errors:
         raise ValidationError(errors)
     visit.officers.remove(*visit.officers.filter(department=department))
@@ -543,27 +566,40 @@ def visit_check_in(*, actor, visit: Visit, method: str, scanned: str) -> Visit:
     visit = _lock(visit)
     _must_take_part(actor, visit)
     if method not in CheckInMethod.values:
-        raise ValidationError({"method": "签到方式无效"})
+        raise ValidationError({"method": gettext("签到方式无效")})
     if visit.status != VisitStatus.REGISTERED:
-        raise ValidationError({"__all__": f"该入企当前为“{visit.get_status_display()}”，不能签到"})
+        raise ValidationError(
+            {
+                "__all__": gettext("该入企当前为“%(status)s”，不能签到")
+                % {"status": visit.get_status_display()}
+            }
+        )
     if visit.date != timezone.localdate():
-        raise ValidationError({"__all__": f"该入企登记的日期是 {visit.date}，只能在当天签到"})
+        raise ValidationError(
+            {"__all__": gettext("该入企登记的日期是 %(day)s，只能在当天签到") % {"day": visit.date}}
+        )
     missing = selectors.visit_unready(visit)
     if missing:
-        raise ValidationError({"__all__": [f"签到前须备齐：{m}" for m in missing]})
+        raise ValidationError(
+            {"__all__": [gettext("签到前须备齐：%(missing)s") % {"missing": m} for m in missing]}
+        )
     scanned_code = credit_code_read(scanned)
     if not uscc.is_valid(scanned_code):
         shown = (scanned or "").strip()[:60]
         raise ValidationError(
             {
-                "scanned": f"“{shown}”中没有有效的统一社会信用代码：请扫描企业出示的企业码，"
-                "或输入营业执照上的 18 位信用代码"
+                "scanned": gettext(
+                    "“%(shown)s”中没有有效的统一社会信用代码：请扫描企业出示的企业码，"
+                    "或输入营业执照上的 18 位信用代码"
+                )
+                % {"shown": shown}
             }
         )
     if scanned_code != visit.enterprise.credit_code:
         raise ValidationError(
             {
-                "scanned": f"扫描或输入的信用代码“{scanned_code}”不是登记的企业（{visit.enterprise.name}）"
+                "scanned": gettext("扫描或输入的信用代码“%(code)s”不是登记的企业（%(enterprise)s）")
+                % {"code": scanned_code, "enterprise": visit.enterprise.name}
             }
         )
     visit.status = VisitStatus.IN_PROGRESS
@@ -584,7 +620,7 @@ def visit_check_out(*, actor, visit: Visit) -> Visit:
     visit = _lock(visit)
     _must_take_part(actor, visit)
     if visit.status != VisitStatus.IN_PROGRESS:
-        raise ValidationError({"__all__": "只有已签到的入企才能签退"})
+        raise ValidationError({"__all__": gettext("只有已签到的入企才能签退")})
     visit.status = VisitStatus.COMPLETED
     visit.checked_out_at = timezone.now()
     visit.save(update_fields=["status", "checked_out_at"])
@@ -608,22 +644,37 @@ def visit_result_record(
     """What one department found during the visit: an EnforcementAction in the enterprise's
     file, linked to the visit (a joint visit still counts once)."""
     if not _acts_for(actor, department):
-        raise PermissionDenied(f"只有“{department.name}”的人员可以录入该部门的检查结果")
+        raise PermissionDenied(
+            gettext("只有“%(department)s”的人员可以录入该部门的检查结果")
+            % {"department": department.name}
+        )
     visit = _lock(visit)
     if visit.kind != VisitKind.INSPECTION:
-        raise ValidationError({"__all__": "非执法入企没有检查结果"})
+        raise ValidationError({"__all__": gettext("非执法入企没有检查结果")})
     if visit.status not in (VisitStatus.IN_PROGRESS, VisitStatus.COMPLETED):
-        raise ValidationError({"__all__": "签到后才能录入检查结果"})
+        raise ValidationError({"__all__": gettext("签到后才能录入检查结果")})
     if not visit.departments.filter(pk=department.pk).exists():
-        raise ValidationError({"department": f"“{department.name}”没有参加本次入企"})
+        raise ValidationError(
+            {
+                "department": gettext("“%(department)s”没有参加本次入企")
+                % {"department": department.name}
+            }
+        )
     # One result of each kind per department: a penalty may follow the inspection on the same
     # visit, a second, different inspection result may not (it would contradict the first).
     earlier = visit.actions.filter(department=department, kind=kind).first()
     if earlier is not None:
         raise ValidationError(
             {
-                "kind": f"{department.name}已录入本次入企的{earlier.get_kind_display()}结果"
-                f"（{earlier.get_finding_display() or '已录入'}），不能再录一次；录错的请更正该执法记录"
+                "kind": gettext(
+                    "%(department)s已录入本次入企的%(kind)s结果（%(finding)s），"
+                    "不能再录一次；录错的请更正该执法记录"
+                )
+                % {
+                    "department": department.name,
+                    "kind": earlier.get_kind_display(),
+                    "finding": earlier.get_finding_display() or gettext("已录入"),
+                }
             }
         )
     origin = visit.origin if visit.origin in Origin.values else Origin.OTHER
@@ -648,13 +699,16 @@ def visit_result_correct(*, actor, visit: Visit, action, finding: str, summary: 
     """A department corrects the result it entered on the visit, with a reason: the action
     stays one record, the audit log keeps what it said before."""
     if action.visit_id != visit.pk:
-        raise ValidationError({"__all__": "该执法记录不属于本次入企"})
+        raise ValidationError({"__all__": gettext("该执法记录不属于本次入企")})
     if not _acts_for(actor, action.department):
-        raise PermissionDenied(f"只有“{action.department.name}”的人员可以更正该部门的检查结果")
+        raise PermissionDenied(
+            gettext("只有“%(department)s”的人员可以更正该部门的检查结果")
+            % {"department": action.department.name}
+        )
     if finding == Finding.PROBLEMS and not summary.strip():
-        raise ValidationError({"summary": "发现问题时请写明问题摘要"})
+        raise ValidationError({"summary": gettext("发现问题时请写明问题摘要")})
     if (finding, summary.strip()) == (action.finding, action.summary):
-        raise ValidationError({"__all__": "结果和摘要都没有改动，无需更正"})
+        raise ValidationError({"__all__": gettext("结果和摘要都没有改动，无需更正")})
     return action_correct(
         actor=actor, action=action, finding=finding, summary=summary.strip(), reason=reason
     )
@@ -667,11 +721,14 @@ def visit_cancel(*, actor, visit: Visit, reason: str) -> Visit:
     visit = _lock(visit)
     _must_take_part(actor, visit)
     if visit.departments.count() > 1 and not _acts_for(actor, visit.department):
-        raise PermissionDenied(f"联合检查只能由牵头单位{visit.department.name}撤销")
+        raise PermissionDenied(
+            gettext("联合检查只能由牵头单位%(department)s撤销")
+            % {"department": visit.department.name}
+        )
     if visit.status not in (VisitStatus.REGISTERED, VisitStatus.PENDING_OVERRIDE):
-        raise ValidationError({"__all__": "只能撤销尚未开始的入企登记"})
+        raise ValidationError({"__all__": gettext("只能撤销尚未开始的入企登记")})
     if not reason.strip():
-        raise ValidationError({"reason": "请说明撤销理由"})
+        raise ValidationError({"reason": gettext("请说明撤销理由")})
     visit.status = VisitStatus.CANCELLED
     visit.cancel_reason = reason.strip()
     visit.save(update_fields=["status", "cancel_reason"])
@@ -689,23 +746,28 @@ def visit_rate(*, actor, visit: Visit, score: int, tags=(), comment: str = "") -
     """The enterprise rates a finished visit, once. No user is stored with the rating."""
     visit = _lock(visit)  # the caller's copy may predate the check-out
     if actor.role != Role.ENTERPRISE or actor.enterprise_id != visit.enterprise_id:
-        raise PermissionDenied("只有被检查企业可以评价本次入企")
+        raise PermissionDenied(gettext("只有被检查企业可以评价本次入企"))
     if visit.status != VisitStatus.COMPLETED:
-        raise ValidationError({"__all__": "入企结束后才能评价"})
+        raise ValidationError({"__all__": gettext("入企结束后才能评价")})
     days = settings.VISIT_RATING_DAYS
     if visit.date < timezone.localdate() - timedelta(days=days):
         raise ValidationError(
-            {"__all__": f"只能评价 {days} 日内结束的入企（本次入企是 {visit.date}）"}
+            {
+                "__all__": gettext("只能评价 %(days)s 日内结束的入企（本次入企是 %(day)s）")
+                % {"days": days, "day": visit.date}
+            }
         )
     if not (isinstance(score, int) and not isinstance(score, bool) and 1 <= score <= 5):
-        raise ValidationError({"score": "评分须为 1 到 5 分"})
+        raise ValidationError({"score": gettext("评分须为 1 到 5 分")})
     if isinstance(tags, str):
         tags = [tags]
     unknown = [str(t) for t in tags if t not in RatingTag.values]
     if unknown:
-        raise ValidationError({"tags": f"未知的评价标签：{'、'.join(unknown)}"})
+        raise ValidationError(
+            {"tags": gettext("未知的评价标签：%(tags)s") % {"tags": "、".join(unknown)}}
+        )
     if VisitRating.objects.filter(visit=visit).exists():
-        raise ValidationError({"__all__": "已评价过本次入企"})
+        raise ValidationError({"__all__": gettext("已评价过本次入企")})
     rating = VisitRating.objects.create(
         visit=visit,
         score=score,
@@ -724,7 +786,7 @@ def visit_rules_publish(
 ) -> VisitRuleVersion:
     """A new version of the rules; it judges registrations from its effective date on."""
     if actor.role != Role.JUSTICE and not actor.is_superuser:
-        raise PermissionDenied("入企规则由司法局制定")
+        raise PermissionDenied(gettext("入企规则由司法局制定"))
     latest = VisitRuleVersion.objects.select_for_update().order_by("-version").first()
     number = (latest.version if latest else 0) + 1
     try:
@@ -733,10 +795,13 @@ def visit_rules_publish(
         raise ValidationError({path: message for path, message in e.problems}) from e
     if latest and effective_from < latest.effective_from:
         raise ValidationError(
-            {"effective_from": f"生效日期不能早于第 {latest.version} 版（{latest.effective_from}）"}
+            {
+                "effective_from": gettext("生效日期不能早于第 %(version)s 版（%(day)s）")
+                % {"version": latest.version, "day": latest.effective_from}
+            }
         )
     if not note.strip():
-        raise ValidationError({"note": "请填写修订说明"})
+        raise ValidationError({"note": gettext("请填写修订说明")})
     selectors.rules_cache_clear()
     row = VisitRuleVersion.objects.create(
         version=number,
@@ -786,7 +851,12 @@ def visit_record_planned(
             registered_by=_actor_user(actor),
         )
     elif visit.enterprise_id != enterprise.pk:
-        raise ValidationError({"source_ref": f"来源 {source_ref} 已登记为另一企业的入企"})
+        raise ValidationError(
+            {
+                "source_ref": gettext("来源 %(source)s 已登记为另一企业的入企")
+                % {"source": source_ref}
+            }
+        )
     visit.departments.add(department)
     visit.officers.add(*officers)
     visit.items.add(*items)
