@@ -18,8 +18,13 @@ each page addressed by its path gets an id past any record's, or a code holding 
 
 The crawl is bounded so that it stays quick on the demo district: at most `per_pattern`
 URLs for each resolved URL name and set of query keys, per role (a list's 50 detail links
-are the same template 50 times), one for a download, and the crafted values go to a filter
+are the same template 50 times), one for a download; in the Django admin, a model's list
+(and one of its filters), one record and the empty form. The crafted values go to a filter
 page once, by the first role that meets it with those parameters.
+
+Run it inside a test's transaction (the `db` fixture; a request that fails is rolled back to
+before it, so on PostgreSQL the next still runs) or, to share one crawl between tests, in a
+module fixture under `django_db_blocker.unblock()` (test_crawl.py does).
 
 To read the pages in another language, pass `language="en"`: the language cookie is set
 as the switch on the page sets it, and `Page.text` is what the user would read.
@@ -174,6 +179,12 @@ class _PageParser(HTMLParser):
             if a.get("method", "get").lower() == "get":
                 self._form = _Form(action=a.get("action", ""), fields=[], dates=[])
                 self.forms.append(self._form)
+        if tag == "option" and self._select is not None:
+            name, options, chosen = self._select
+            options.append(a.get("value", ""))
+            if "selected" in a:
+                chosen = a.get("value", "")
+            self._select = (name, options, chosen)
         if self._form is None or not a.get("name"):
             return
         name = a["name"]
@@ -190,12 +201,6 @@ class _PageParser(HTMLParser):
             self._form.fields.append((name, ""))
         elif tag == "select":
             self._select = (name, [], None)
-        if tag == "option" and self._select is not None:
-            name, options, chosen = self._select
-            options.append(a.get("value", ""))
-            if "selected" in a:
-                chosen = a.get("value", "")
-            self._select = (name, options, chosen)
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "select" and self._select is not None and self._form is not None:
@@ -269,7 +274,7 @@ class _RoleCrawl:
         admin = name.startswith("admin:")
         if admin and name.endswith(ADMIN_SKIPPED):
             return False
-        limit = 1 if name in self.downloads or admin else self.per_pattern
+        limit = 1 if name in self.downloads else ADMIN_PER_VIEW if admin else self.per_pattern
         whole_limit = 2 * limit if admin else PER_VIEW * limit
         key = (name, frozenset(k for k, _ in parse_qsl(parts.query, keep_blank_values=True)))
         # A list with many filters (the admin's) links each of them: a few are enough.
