@@ -44,7 +44,7 @@ class VisitRefused(ValidationError):
         self.exempt = [
             VisitOrigin(o).label for o in visit_rules.ORIGINS if o in rules.exempt_origins
         ]
-        lines = [f"【{visit_rules.RULE_LABELS[v.rule]}】{v.message}" for v in found]
+        lines = [f"【{gettext(visit_rules.RULE_LABELS[v.rule])}】{v.message}" for v in found]
         super().__init__({"__all__": lines})
 
 
