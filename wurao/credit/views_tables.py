@@ -174,7 +174,8 @@ def change_list(request):
     dates = list(changes.order_by("-as_of").values_list("as_of", flat=True).distinct())
     data = request.GET.copy()
     # The latest regrade is the one that wrote the last change (ids grow with each regrade).
-    if "as_of" not in data and (latest := changes.order_by("-pk").first()):
+    as_of_is_default = "as_of" not in data
+    if as_of_is_default and (latest := changes.order_by("-pk").first()):
         data["as_of"] = latest.as_of.isoformat()
     form = GradeChangeFilterForm(data, dates=dates)
     filters = form.filters()
@@ -201,6 +202,7 @@ def change_list(request):
         "summary": summary,
         "by_grade": [(g, by_grade.get(g, 0)) for g in GRADES],
         "as_of": filters.get("as_of"),
+        "as_of_is_default": as_of_is_default,
         "is_justice": _is_justice(request.user),
         "regrade_form": RegradeForm(initial={"as_of": timezone.localdate()}),
         "scope": scope,

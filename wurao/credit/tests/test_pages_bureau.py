@@ -123,6 +123,9 @@ def test_the_changes_page_shows_the_latest_regrade_by_default(
     assert '降级 <strong class="text-danger">1</strong>' in latest
     assert risky.name in moved_to_d and "行政处罚" in moved_to_d
     assert 'data-grade="B"' in earlier
+    # and it says which regrade it opened on, only when it chose it
+    assert f"默认显示最近一次重新评级（评价基准日 {AS_OF.isoformat()}）" in latest
+    assert "默认显示" not in earlier
 
 
 def test_anyone_signed_in_reads_the_tables(client, enterprise_user, justice_user, risky):
