@@ -111,6 +111,8 @@ def test_no_list_fails_on_odd_text_or_pages_for_any_role(client, request, role):
                 response = client.get(path, {name: value})
                 if response.status_code >= 500:
                     failures.append(f"{path}?{name}={value[:30]!r}: {response.status_code}")
+                elif response.status_code == 400 and (problem := _refusal_problem(response, name)):
+                    failures.append(f"{path}?{name}={value[:30]!r}: {problem}")
 
     assert not failures, "\n".join(failures)
 
