@@ -45,15 +45,15 @@ def plan_list(*, scope: Scope, month: date | None = None) -> QuerySet[MonthlyPla
 
 
 def entry_list(
-    *, scope: Scope, month: date, filters: dict | None = None
+    *, scope: Scope, month: date | None, filters: dict | None = None
 ) -> QuerySet[PlannedInspection]:
-    """Planned inspections a user may see: a department its own, a street those on
-    enterprises in its area, the justice bureau all."""
-    qs = (
-        PlannedInspection.objects.filter(plan__month=month_start(month))
-        .select_related("plan__department", "enterprise", "campaign", "joint_visit")
-        .prefetch_related("items")
-    )
+    """Planned inspections a user may see (of one month, or of all with None): a department its
+    own, a street those on enterprises in its area, the justice bureau all."""
+    qs = PlannedInspection.objects.select_related(
+        "plan__department", "enterprise", "campaign", "joint_visit"
+    ).prefetch_related("items")
+    if month is not None:
+        qs = qs.filter(plan__month=month_start(month))
     if scope.department_id:
         qs = qs.filter(plan__department_id=scope.department_id)
     elif scope.street_id:

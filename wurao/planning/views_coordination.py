@@ -8,7 +8,7 @@ its own, read-only (it asks for another slot in the portal). A visit outside a u
 looks exactly like a missing one (404).
 """
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -30,7 +30,9 @@ from wurao.planning.forms_coordination import (
     MoveForm,
     ScheduleRunForm,
     SplitForm,
+    default_month,
     month_or_default,
+    parse_month,
 )
 from wurao.planning.models import JointVisit
 from wurao.planning.tasks import SCHEDULE_TIME_LIMIT, UNEXPECTED, schedule_run_job
@@ -44,6 +46,7 @@ from wurao.registry.workdays import (
 )
 from wurao.visits.services import VisitRefused
 from wurao.web.pagination import page_range, paginate
+from wurao.web.periods import latest_until
 
 JOBS = "planning_schedule_jobs"  # session: huey task id -> the run the user started
 JOBS_KEPT = 5
@@ -158,10 +161,25 @@ def _job_for_month(request, month) -> dict | None:
     return None
 
 
+def _month_shown(request, scope: Scope) -> tuple[date, str]:
+    """The month asked for; else the month being planned (next month) when it holds planned
+    inspections the viewer may see, else the latest month before it that does (early in a
+    month nothing is filed for the next one yet); with which default was taken."""
+    if asked := parse_month(request.GET.get("month")):
+        return asked, ""
+    planned = default_month()
+    latest = latest_until(
+        selectors.entry_list(scope=scope, month=None), until=planned, field="plan__month"
+    )
+    if latest is None or month_start(latest) == planned:
+        return planned, "planned"
+    return month_start(latest), "latest"
+
+
 def _schedule_context(request, *, run_form=None) -> dict:
     base = _coordinator_scope(request.user)
     scope, street = _schedule_scope(request, base)
-    month = month_or_default(request.GET.get("month"))
+    month, month_default = _month_shown(request, scope)
     overlaps = selectors.overlaps(scope=scope, month=month)
     duplicates = selectors.duplicate_list(scope=scope, month=month)
     run = selectors.schedule_runs(month=month, scope=base).first()
@@ -176,6 +194,7 @@ def _schedule_context(request, *, run_form=None) -> dict:
     rows = [_visit_row(v) for v in page.object_list]
     return {
         "month": month,
+        "month_default": month_default,
         "month_param": _month_param(month),
         "prev_month": _month_param(_prev_month(month)),
         "next_month": _month_param(next_month(month)),
@@ -424,7 +443,7 @@ def visit_confirm(request, pk: int):
 @login_required
 def assignments(request):
     scope = _department_scope(request.user)
-    month = month_or_default(request.GET.get("month"))
+    month, month_default = _month_shown(request, scope)
     page = paginate(request, selectors.assignment_list(scope=scope, month=month))
     rows = []
     for entry in page.object_list:
@@ -443,6 +462,7 @@ def assignments(request):
         rows.append({"entry": entry, "visit": visit, "others": others})
     context = {
         "month": month,
+        "month_default": month_default,
         "month_param": _month_param(month),
         "prev_month": _month_param(_prev_month(month)),
         "next_month": _month_param(next_month(month)),
