@@ -19,6 +19,7 @@ from wurao.planning.models import (
     ScheduleRun,
 )
 from wurao.registry.workdays import SpecialDay, month_start
+from wurao.web.periods import latest_until
 
 
 def holidays_entered(first: date, last: date) -> list[SpecialDay]:
@@ -42,6 +43,14 @@ def plan_list(*, scope: Scope, month: date | None = None) -> QuerySet[MonthlyPla
     if month:
         qs = qs.filter(month=month_start(month))
     return qs
+
+
+def plan_month_latest(*, scope: Scope, until: date, department=None) -> date | None:
+    """The latest month up to `until` with a plan the viewer may see (of `department`)."""
+    plans = plan_list(scope=scope)
+    if department is not None:
+        plans = plans.filter(department_id=department.pk)
+    return latest_until(plans, until=until, field="month")
 
 
 def entry_list(

@@ -104,7 +104,9 @@ def _entry_form(user, month: date, data=None) -> EntryForm:
     )
 
 
-def _plan_page(request, month: date, *, department=None, entry_form=None, withdraw=None):
+def _plan_page(
+    request, month: date, *, department=None, entry_form=None, withdraw=None, month_note=""
+):
     """The plan of one department for the month; for the bureau without a department chosen,
     every department's plan for the month."""
     user = request.user
@@ -127,6 +129,7 @@ def _plan_page(request, month: date, *, department=None, entry_form=None, withdr
         if _reviews(user)
         else [],
         "working_days": len(working_days(month)),
+        "month_default": month_note,
     }
     if department is None:
         context["plans"] = selectors.plan_list(scope=scope, month=month).order_by(
@@ -173,14 +176,21 @@ def _plan_page(request, month: date, *, department=None, entry_form=None, withdr
 
 @login_required
 def plans(request):
-    month = _month_of(request)
+    month, month_shown = _month_of(request), ""
     department = None
     if not _plans(request.user) and (pk := request.GET.get("department", "")).isdecimal():
         _reader_scope(request.user)
         department = registry_selectors.department_list().filter(pk=int(pk)).first()
         if department is None:
             raise Http404
-    return _plan_page(request, month, department=department)
+    if "month" not in request.GET and not _plans(request.user):
+        # A reviewer files nothing: it opens on the latest month with plans, not on an empty
+        # next month early in the month.
+        latest = selectors.plan_month_latest(
+            scope=_reader_scope(request.user), until=month, department=department
+        )
+        month, month_shown = (latest, "latest") if latest and latest < month else (month, "")
+    return _plan_page(request, month, department=department, month_note=month_shown)
 
 
 @login_required

@@ -96,3 +96,33 @@ def test_with_nothing_planned_anywhere_the_page_opens_on_next_month(client, stre
 
     planned = next_month(timezone.localdate())
     assert f"{_heading(planned)}联合检查统筹" in page and PLANNED in page
+
+
+def test_the_justice_bureau_opens_the_plans_on_the_latest_month_filed(
+    client, admin, street, justice_user
+):
+    # given a plan filed this month and none yet for next month
+    this_month = month_start(timezone.localdate())
+    _plan(admin, EnterpriseFactory(street=street), this_month)
+    client.force_login(justice_user)
+
+    # when the justice bureau opens the plans, and one department's plan
+    overview = client.get("/planning/plans/").content.decode()
+    one = client.get("/planning/plans/", {"department": admin.department_id}).content.decode()
+
+    # then both open on this month, and say why
+    assert f"{this_month:%Y年%m月}各部门检查计划" in overview and LATEST in overview
+    assert "区应急管理局" in overview
+    assert f"{this_month:%Y年%m月}检查计划" in one and LATEST in one
+
+
+def test_a_department_opens_its_plan_on_next_month_where_it_files(client, admin, street):
+    # given a plan filed this month and none yet for next month
+    this_month = month_start(timezone.localdate())
+    _plan(admin, EnterpriseFactory(street=street), this_month)
+    client.force_login(admin)
+
+    # when the department opens its plan, it is next month's, to be filed
+    page = client.get("/planning/plans/").content.decode()
+
+    assert f"{next_month(this_month):%Y年%m月}检查计划" in page and "默认显示" not in page
