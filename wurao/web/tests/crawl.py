@@ -7,6 +7,8 @@ A test loads the demo district (the `demo_district` fixture in this folder's con
     pages = crawl(roles=DEMO_ROLES)            # list[Page], in the order they were fetched
     assert not server_errors(pages), describe(server_errors(pages))
 
+    crawl(roles=DEMO_ROLES, start=("/", *plain_urls()))   # also the pages no menu links
+
 Each role starts at "/" (the menu is on every page) and follows every same-origin link
 (`<a href>`, `hx-get`, redirects) and submits every GET form as it stands, with GET only:
 nothing is posted, logout and static files are never fetched, downloads are fetched but not
@@ -44,7 +46,7 @@ from django.conf import settings
 from django.core.signals import got_request_exception
 from django.db import transaction
 from django.test import Client
-from django.urls import NoReverseMatch, Resolver404, resolve, reverse
+from django.urls import NoReverseMatch, Resolver404, URLResolver, get_resolver, resolve, reverse
 
 ANONYMOUS = "anonymous"
 # The demo district's accounts (wurao/demo/data.py DEMO_ACCOUNTS): the justice bureau (also
@@ -118,6 +120,32 @@ def crawl(
         walk = _RoleCrawl(role, per_pattern=per_pattern, language=language, log=log)
         pages.extend(walk.run(start, probed if hostile else None))
     return pages
+
+
+def plain_urls() -> list[str]:
+    """Every named page that takes no argument, whether a menu links it or not (typed in,
+    bookmarked, or linked only from a page the crawl did not reach): extra starting points.
+    The API is left out (test_api_hostile.py probes it from its schema), and so is the admin."""
+    urls = set()
+    for name in _url_names(get_resolver()):
+        try:
+            url = reverse(name)
+        except NoReverseMatch:  # it takes arguments
+            continue
+        if not url.startswith((*SKIPPED_PREFIXES, "/api/", "/admin/")):
+            urls.add(url)
+    return sorted(urls)
+
+
+def _url_names(resolver: URLResolver, namespace: str = "") -> Iterator[str]:
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = pattern.namespace or ""
+            yield from _url_names(
+                pattern, f"{namespace}:{inner}".strip(":") if inner else namespace
+            )
+        elif pattern.name:
+            yield f"{namespace}:{pattern.name}" if namespace else pattern.name
 
 
 def server_errors(pages: Iterable[Page]) -> list[Page]:

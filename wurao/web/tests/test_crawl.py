@@ -6,16 +6,17 @@ how, and how it is bounded); list and filter pages also get hostile query values
 
 import pytest
 
-from wurao.web.tests.crawl import DEMO_ROLES, crawl, describe, server_errors
+from wurao.web.tests.crawl import DEMO_ROLES, crawl, describe, plain_urls, server_errors
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(scope="module")
 def crawled(demo_district, django_db_blocker):
-    """One crawl of the demo district by every role, read by each test below."""
+    """One crawl of the demo district by every role, read by each test below: from "/" and
+    from every page without arguments, so a page no menu links (a bookmark) is asked too."""
     with django_db_blocker.unblock():
-        return crawl(roles=DEMO_ROLES)
+        return crawl(roles=DEMO_ROLES, start=("/", *plain_urls()))
 
 
 def test_no_page_any_role_reaches_answers_a_server_error(crawled):
@@ -55,6 +56,7 @@ def test_the_crawl_reaches_each_roles_own_pages(crawled):
         ("fucheng", "planning_coordination:schedule"),
         ("qiye", "registry:enterprise-detail"),
         ("anonymous", "sampling_public:task-detail"),
+        ("yjj_admin", "planning_coordination:assignments"),
     } <= reached
 
 
