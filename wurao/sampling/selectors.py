@@ -67,6 +67,20 @@ def draw_task_list(*, scope: Scope, filters: dict | None = None) -> QuerySet[Dra
     return qs.order_by("-created_at", "-id")
 
 
+# How a committed task records its grading (task.grade_table, and the bundle's grade_table).
+GRADE_TABLE_UNRATED = "unrated"
+GRADE_TABLE_FORMAT = "credit-points-v{version}"
+
+
+def grade_table_label(version: int | None) -> str:
+    return GRADE_TABLE_FORMAT.format(version=version) if version else GRADE_TABLE_UNRATED
+
+
+def grade_table_version(label: str) -> int | None:
+    match = re.fullmatch(GRADE_TABLE_FORMAT.format(version=r"(\d+)"), label)
+    return int(match[1]) if match else None
+
+
 @dataclasses.dataclass(frozen=True)
 class GradeBasis:
     """Which credit grading a task's strata come from, as the task page names it."""
@@ -79,8 +93,7 @@ def draw_task_grade_basis(*, task: DrawTask, sizes: dict[str, int] | None = None
     """A committed task's recorded basis; for a draft, the one its preview (`sizes`, the
     candidates per stratum) uses now and a commit would freeze."""
     if task.status != TaskStatus.DRAFT:
-        match = re.fullmatch(r"credit-points-v(\d+)", task.grade_table)
-        return GradeBasis(version=int(match[1]) if match else None, frozen=True)
+        return GradeBasis(version=grade_table_version(task.grade_table), frozen=True)
     if sizes is not None and sizes.get("U", 0) == sum(sizes.values()):
         return GradeBasis(version=None, frozen=False)
     current = credit_selectors.points_table_current()

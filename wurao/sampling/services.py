@@ -39,7 +39,7 @@ from wurao.sampling.models import (
     DrawTask,
     DrawTeamMember,
 )
-from wurao.sampling.selectors import draw_scope_enterprises
+from wurao.sampling.selectors import draw_scope_enterprises, grade_table_label
 from wurao.sampling.teams import assign_teams
 from wurao.visits.services import visit_record_planned
 
@@ -265,7 +265,7 @@ def _grade_table_label(candidates: engine.Candidates) -> str:
     """Which grading the strata come from, recorded on the task and in its bundle."""
     unrated = candidates.sizes.get("U", 0) == len(candidates)
     version = None if unrated else credit_selectors.points_table_current()
-    return f"credit-points-v{version.version}" if version else "unrated"
+    return grade_table_label(version.version if version else None)
 
 
 def draw_task_preview(*, task: DrawTask) -> QuotaPreview:
