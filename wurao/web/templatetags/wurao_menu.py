@@ -96,6 +96,10 @@ def _officer_menu(user) -> list[tuple[str, object, list[MenuEntry]]]:
     plans = []
     if department or bureau:
         plans.append(_entry(_("检查计划"), "/planning/plans/"))
+    if department:
+        # The joint visits the street confirmed from this department's plans: where its
+        # officers and approval are named.
+        plans.append(_entry(_("本部门的入企安排"), "/planning/assignments/"))
     if street or bureau:
         plans.append(_entry(_("联合检查统筹"), "/planning/schedule/"))
         plans.append(_entry(_("联合整园执法日"), "/planning/park-days/"))

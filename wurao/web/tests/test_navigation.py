@@ -51,6 +51,7 @@ def test_each_role_keeps_exactly_the_entries_it_had(
         "/visits/",
         "/draws/",
         "/planning/plans/",
+        "/planning/assignments/",
         "/credit/reviews/",
         "/public/draws/",
         "/public/planning/",
