@@ -7,8 +7,11 @@ once the State Council has published that year's arrangement (usually around Nov
 release carrying it is installed: take the new release each year
 (`uv pip compile --upgrade-package chinese-calendar`, see requirements.lock). The Holiday table,
 kept in the admin, records what the package lacks (a year published after the installed release,
-a local change) and wins over it. A year known to neither is not covered: its working days are
-Monday to Friday, and the pages say that its holidays are not known yet.
+a local change) and wins over it. A year known to neither is not covered: its statutory
+holidays are still known, since the law fixes them (《全国年节及纪念日放假办法》, as revised in
+2024: 元旦, 除夕 and 春节 初一 to 初三, 清明, 5月1日–2日, 端午, 中秋, 10月1日–3日; the `holidays`
+package works out the lunar dates), so nothing is planned on them; only the arrangement that
+moves days around them (调休) is unknown, and the pages say so.
 
 The Holiday table belongs to planning, a capability above this reference layer (credit, also a
 capability, must not import planning): planning plugs it in at start-up
@@ -19,8 +22,10 @@ import calendar
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
 
 import chinese_calendar
+import holidays
 from django.utils.translation import gettext_lazy as _
 
 _PUBLISHED = chinese_calendar.constants.holidays
@@ -34,6 +39,17 @@ _NAMES = {h.value: h.chinese for h in chinese_calendar.Holiday} | {
     "Dragon Boat Festival": _("端午节"),
     "National Day": _("国庆节"),
     "Mid-autumn Festival": _("中秋节"),
+}
+# The `holidays` package's names for the statutory days of a year not yet published.
+_STATUTORY_NAMES = {
+    "New Year's Day": _("元旦"),
+    "Chinese New Year's Eve": _("春节"),
+    "Chinese New Year (Spring Festival)": _("春节"),
+    "Tomb-Sweeping Day": _("清明节"),
+    "Labor Day": _("劳动节"),
+    "Dragon Boat Festival": _("端午节"),
+    "Mid-Autumn Festival": _("中秋节"),
+    "National Day": _("国庆节"),
 }
 
 
@@ -92,13 +108,30 @@ def _published_special(day: date) -> SpecialDay | None:
     return SpecialDay(day, str(_NAMES.get(name, name or "")), works)
 
 
+@cache
+def _statutory(year: int) -> dict[date, str]:
+    """The days the law gives off in `year`, without the year's published arrangement (no
+    days moved to bridge a weekend, no weekend worked instead)."""
+    return dict(holidays.China(years=year, observed=False).items())
+
+
+def _statutory_special(day: date) -> SpecialDay | None:
+    if day.year in PUBLISHED_YEARS or day.weekday() >= 5:
+        return None
+    name = _statutory(day.year).get(day)
+    return (
+        SpecialDay(day, str(_STATUTORY_NAMES.get(name, name)), is_workday=False) if name else None
+    )
+
+
 def special_days(first: date, last: date) -> list[SpecialDay]:
     """The days from `first` to `last` that are not worked as Monday to Friday would say: the
-    Holiday table first, then the published calendar."""
+    Holiday table first, then the published calendar, then (for a year not yet published) the
+    statutory holidays."""
     entered = _entered(first, last)
     found = []
     for day in _days(first, last):
-        special = entered.get(day) or _published_special(day)
+        special = entered.get(day) or _published_special(day) or _statutory_special(day)
         if special and special.is_workday != (day.weekday() < 5):
             found.append(special)
     return found

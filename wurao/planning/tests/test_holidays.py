@@ -15,7 +15,7 @@ from wurao.planning import coordination, park_days, services
 from wurao.planning.forms_results import next_weekday
 from wurao.planning.models import Holiday, JointVisit
 from wurao.registry.tests.factories import DepartmentFactory, EnterpriseFactory, ParkFactory
-from wurao.registry.workdays import PUBLISHED_YEARS, working_days, year_covered
+from wurao.registry.workdays import PUBLISHED_YEARS, special_days, working_days, year_covered
 
 pytestmark = pytest.mark.django_db
 
@@ -145,7 +145,28 @@ def test_the_coordination_page_warns_when_the_months_holidays_are_not_known(clie
     page = client.get(f"/planning/schedule/?month={UNPUBLISHED}-01").content.decode()
 
     assert 'id="holidays-unknown"' in page
-    assert f"{UNPUBLISHED}年的法定节假日和调休安排尚未收录" in page
+    assert f"{UNPUBLISHED}年的放假调休安排尚未公布" in page
+    # the statutory New Year's Day is known all the same (the law fixes it)
+    assert "1月1日 元旦（放假）" in page
+
+
+def test_a_year_not_yet_published_still_keeps_its_statutory_holidays_free():
+    # given a year whose arrangement (调休) the installed calendar does not know
+    assert not year_covered(UNPUBLISHED)
+
+    # then the days the law gives off are not working days: 元旦, 劳动节 and 国庆 by the
+    # calendar, 春节 and 中秋 by the lunar calendar
+    off = {datetime.date(UNPUBLISHED, 1, 1), datetime.date(UNPUBLISHED, 5, 1)}
+    off |= {datetime.date(UNPUBLISHED, 10, day) for day in (1, 2, 3)}
+    for day in off:
+        if day.weekday() < 5:
+            assert day not in working_days(day)
+    spring_festival = [
+        d
+        for d in special_days(datetime.date(UNPUBLISHED, 1, 20), datetime.date(UNPUBLISHED, 2, 28))
+    ]
+    assert spring_festival and {d.name for d in spring_festival} == {"春节"}
+    assert all(not d.is_workday and d.date.weekday() < 5 for d in spring_festival)
 
 
 def test_the_coordination_page_lists_the_months_holidays_and_make_up_days(client, street_user):
