@@ -3,12 +3,24 @@
 import os
 
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 from wurao.accounts.choices import Role
 from wurao.accounts.tests.factories import UserFactory
 from wurao.registry.tests.factories import DepartmentFactory, EnterpriseFactory, StreetFactory
 
 PASSWORD = "pass-12345"
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the platform's default language: a request in English (a test
+    of the English pages) leaves its language active in the thread, and a form or service
+    built outside a request afterwards would speak English."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
@@ -66,7 +78,9 @@ def browser():
     # async-safety guard for every ORM call the tests make afterwards; those calls are synchronous.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        chromium = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
+        )
         yield chromium
         chromium.close()
 

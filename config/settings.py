@@ -66,7 +66,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "wurao.web.middleware.NulPathMiddleware",
+    "wurao.web.middleware.NulMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

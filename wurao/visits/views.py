@@ -215,8 +215,7 @@ def enterprise_lookup(request):
     """Candidates for the enterprise field as the officer types a credit code or a name."""
     _registrant_department(request.user)
     scope = scope_for(request.user)
-    # Read raw, not through a form: a NUL would reach PostgreSQL, which refuses it (a 500).
-    q = request.GET.get("enterprise", "").replace("\x00", "").strip()
+    q = request.GET.get("enterprise", "").strip()
     if request.GET.get("pick"):
         # A candidate was tapped: the field again, filled in and confirmed.
         form = _registration_form(request, {"enterprise": q})

@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.utils import translation
 
 
@@ -26,9 +26,11 @@ class ChineseFirstLocaleMiddleware:
         return response
 
 
-class NulPathMiddleware:
-    """A path holding a NUL (%00) names no page: a 404 before any view hands the NUL to the
-    database, which PostgreSQL refuses (a 500). Query values are checked by the forms."""
+class NulMiddleware:
+    """A NUL (%00) means nothing in a wurao address, and PostgreSQL refuses one in any query
+    (a 500). A path holding one names no page: a 404. A query value holding one is read
+    without it, so every view, filter, search and admin list receives clean text (forms
+    refuse a NUL typed into a posted field themselves)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -36,4 +38,11 @@ class NulPathMiddleware:
     def __call__(self, request):
         if "\x00" in request.path_info:
             raise Http404
+        if "%00" in request.META.get("QUERY_STRING", ""):
+            clean = QueryDict(mutable=True)
+            for key, values in request.GET.lists():
+                clean.setlist(key.replace("\x00", ""), [v.replace("\x00", "") for v in values])
+            request.META["QUERY_STRING"] = clean.urlencode()
+            clean._mutable = False
+            request.GET = clean
         return self.get_response(request)

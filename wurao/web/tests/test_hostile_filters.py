@@ -112,3 +112,20 @@ def test_new_draw_items_ignore_a_partner_past_any_id(client, dept_admin):
     client.force_login(dept_admin)
 
     assert client.get("/draws/new/items/", {"partners": HUGE, "items": HUGE}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/audit/auditevent/",
+        "/admin/planning/plannedinspection/",
+        "/admin/sampling/drawselection/",
+    ],
+)
+def test_a_nul_in_any_admin_list_parameter_is_dropped(client, url):
+    # PostgreSQL refuses a NUL in a query: the sort, facets and filters are read without it
+    client.force_login(UserFactory(username="admin", is_staff=True, is_superuser=True))
+
+    response = client.get(url, {"q": "\x00", "o": "\x00", "_facets": "\x00", "p": "\x00"})
+
+    assert response.status_code == 200
