@@ -389,6 +389,7 @@ CONTRIBUTION_SCHEMA: dict[str, Any] = {
     "date": pl.Date,
     "points": pl.Float64,
     "reason_zh": pl.String,
+    "reason_en": pl.String,
 }
 
 
@@ -402,7 +403,7 @@ def contributions(
     """The breakdown an enterprise sees: one row per record that moves its score, with
     enterprise_id, record_id (null for inherent risk), indicator (a catalogue code, or
     `risk_tag` / `industry`), date (null for inherent risk), points after decay and cap
-    share, and reason_zh. Inherent risk first, then records by date. For the enterprises in
+    share, and reason_zh / reason_en. Inherent risk first, then records by date. For the enterprises in
     `enterprise_ids` (all when None); `table.base + sum(points)` is each one's score."""
     ev, ent = _lazy(events), _lazy(enterprises)
     ev_schema, ent_schema = ev.collect_schema(), ent.collect_schema()
@@ -455,25 +456,57 @@ def _cap_note(label: str, raw: float, cap: float | None, points: float) -> str:
     return f"；{label}合计 {_signed(raw)} 分，超过封顶 {_number(cap)} 分，按比例计 {_signed(points)} 分"
 
 
+def _cap_note_en(label: str, raw: float, cap: float | None, points: float) -> str:
+    if cap is None or abs(raw) <= cap:
+        return ""
+    return (
+        f"; {label} total {_signed(raw)} points, over the cap of {_number(cap)}:"
+        f" counted pro rata as {_signed(points)} points"
+    )
+
+
 def _record_row(table: PointsTable, r: dict[str, Any]) -> tuple[Any, ...]:
     indicator = _CATALOGUE[r["_k"]]
     rule = table.rule(indicator)
     assert rule is not None  # only scored indicators pass `_weighted`
     info = INDICATORS[indicator]
-    severity = ""
+    severity = severity_en = ""
     if rule.per_severity:
         level = r["_sev"]
-        label = info.severity_labels.get(int(level)) if float(level).is_integer() else None
+        whole = float(level).is_integer()
+        label = info.severity_labels.get(int(level)) if whole else None
         severity = f"（{label}）" if label else f"（严重程度 ×{_number(level)}）"
-    text = f"{r['date'].isoformat()} {info.label}{severity}：{_signed(r['_base'])} 分，距今 {r['_age']} 天"
+        label_en = info.severity_labels_en.get(int(level)) if whole else None
+        severity_en = f" ({label_en})" if label_en else f" (severity ×{_number(level)})"
+    day, base, w, window = (
+        r["date"].isoformat(),
+        _signed(r["_base"]),
+        _signed(r["_w"]),
+        rule.window_days,
+    )
+    text = f"{day} {info.label}{severity}：{base} 分，距今 {r['_age']} 天"
+    text_en = f"{day} {info.label_en}{severity_en}: {base} points, {r['_age']} days ago"
     if rule.decay == Decay.LINEAR:
-        text += f"，线性衰减后 {_signed(r['_w'])} 分（满 {rule.window_days} 天归零）"
+        text += f"，线性衰减后 {w} 分（满 {window} 天归零）"
+        text_en += f", {w} after linear decay (zero after {window} days)"
     elif rule.decay == Decay.EXPONENTIAL:
-        text += f"，按半衰期 {_number(rule.half_life_days or 0)} 天衰减后 {_signed(r['_w'])} 分（满 {rule.window_days} 天不再计分）"
+        half_life = _number(rule.half_life_days or 0)
+        text += f"，按半衰期 {half_life} 天衰减后 {w} 分（满 {window} 天不再计分）"
+        text_en += f", {w} after decay with a half-life of {half_life} days (not counted after {window} days)"
     else:
-        text += f"（{rule.window_days} 天内全额计分）"
+        text += f"（{window} 天内全额计分）"
+        text_en += f" (counted in full for {window} days)"
     text += _cap_note(f"“{info.label}”", r["_raw"], rule.cap, r["points"])
-    return (r["enterprise_id"], r["record_id"], indicator.value, r["date"], r["points"], text)
+    text_en += _cap_note_en(f"“{info.label_en}”", r["_raw"], rule.cap, r["points"])
+    return (
+        r["enterprise_id"],
+        r["record_id"],
+        indicator.value,
+        r["date"],
+        r["points"],
+        text,
+        text_en,
+    )
 
 
 def _inherent_rows(table: PointsTable, enterprises: pl.DataFrame) -> list[tuple[Any, ...]]:
@@ -493,9 +526,19 @@ def _inherent_rows(table: PointsTable, enterprises: pl.DataFrame) -> list[tuple[
             if points:
                 text = f"风险标签“{t.label or t.code}”固有风险：{_signed(t.points)} 分"
                 text += _cap_note("风险标签", raw, cap, points)
-                rows.append((eid, None, TAG_INDICATOR, None, points, text))
+                text_en = (
+                    f"Risk tag “{t.label or t.code}”: inherent risk {_signed(t.points)} points"
+                )
+                text_en += _cap_note_en("risk tags", raw, cap, points)
+                rows.append((eid, None, TAG_INDICATOR, None, points, text, text_en))
         industry = industries.get(e["industry_section"]) if has_industry else None
         if industry and industry.points:
             text = f"行业门类 {industry.section}（{industry.label}）固有风险：{_signed(industry.points)} 分"
-            rows.append((eid, None, INDUSTRY_INDICATOR, None, float(industry.points), text))
+            text_en = (
+                f"Industry section {industry.section} ({industry.label}):"
+                f" inherent risk {_signed(industry.points)} points"
+            )
+            rows.append(
+                (eid, None, INDUSTRY_INDICATOR, None, float(industry.points), text, text_en)
+            )
     return rows

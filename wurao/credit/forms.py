@@ -5,6 +5,7 @@ import re
 
 from django import forms
 from django.utils.text import format_lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from wurao.credit.choices import CommitmentStatus, Grade, ReviewStatus
@@ -184,22 +185,30 @@ class PointsTableForm(FormMixin, forms.Form):
             "tag_cap": table.get("tag_cap"),
             **{f"threshold_{g}": table.get("thresholds", {}).get(g) for g in "ABC"},
         }
-        decay_choices = [(str(k), v) for k, v in DECAY_LABELS.items()]
+        decay_choices = [(str(k), gettext(v)) for k, v in DECAY_LABELS.items()]
         for code in self.indicator_codes:
             rule = rules.get(code, {})
-            label = INDICATORS[code].label
-            self.fields[f"{code}__points"] = _number(f"{label}·分值", step="any")
+            label = gettext(INDICATORS[code].label)
+            self.fields[f"{code}__points"] = _number(
+                gettext("%(indicator)s·分值") % {"indicator": label}, step="any"
+            )
             self.fields[f"{code}__per_severity"] = forms.BooleanField(
                 label=_("按严重程度计分"), required=False
             )
             self.fields[f"{code}__window_days"] = _number(
-                f"{label}·回溯期（天）", integer=True, min="1"
+                gettext("%(indicator)s·回溯期（天）") % {"indicator": label}, integer=True, min="1"
             )
             self.fields[f"{code}__decay"] = forms.ChoiceField(
-                label=f"{label}·衰减", choices=decay_choices, required=False
+                label=gettext("%(indicator)s·衰减") % {"indicator": label},
+                choices=decay_choices,
+                required=False,
             )
-            self.fields[f"{code}__half_life_days"] = _number(f"{label}·半衰期（天）", step="any")
-            self.fields[f"{code}__cap"] = _number(f"{label}·封顶", step="any")
+            self.fields[f"{code}__half_life_days"] = _number(
+                gettext("%(indicator)s·半衰期（天）") % {"indicator": label}, step="any"
+            )
+            self.fields[f"{code}__cap"] = _number(
+                gettext("%(indicator)s·封顶") % {"indicator": label}, step="any"
+            )
             for key in ("points", "per_severity", "window_days", "decay", "half_life_days", "cap"):
                 initial[f"{code}__{key}"] = rule.get(key)
             # An indicator the table leaves out: a plausible window once points are given.
@@ -213,7 +222,9 @@ class PointsTableForm(FormMixin, forms.Form):
             self.fields[f"tag__{code}"] = _number(label, step="any")
             initial[f"tag__{code}"] = tags.get(code, {}).get("points")
         industries = {i["section"]: i for i in table.get("industries", [])}
-        self.industry_labels = {letter: name for letter, _lo, _hi, name in INDUSTRY_SECTIONS}
+        self.industry_labels = {
+            letter: gettext(name) for letter, _lo, _hi, name in INDUSTRY_SECTIONS
+        }
         for letter, label in self.industry_labels.items():
             self.fields[f"industry__{letter}"] = _number(f"{letter} {label}", step="any")
             initial[f"industry__{letter}"] = industries.get(letter, {}).get("points")
@@ -247,7 +258,11 @@ class PointsTableForm(FormMixin, forms.Form):
                 continue
             widget = field.widget
             grade = name.split("__")[1] if name.startswith("effect__") else ""
-            widget.attrs["aria-label"] = f"{grade} 级{field.label}" if grade else str(field.label)
+            widget.attrs["aria-label"] = (
+                gettext("%(grade)s 级%(label)s") % {"grade": grade, "label": field.label}
+                if grade
+                else str(field.label)
+            )
             if isinstance(widget, forms.CheckboxInput):
                 widget.attrs["class"] = "form-check-input"
             elif isinstance(widget, forms.Select):
@@ -264,8 +279,8 @@ class PointsTableForm(FormMixin, forms.Form):
             rows.append(
                 {
                     "code": code,
-                    "label": info.label,
-                    "direction": "扣分" if info.direction < 0 else "加分",
+                    "label": gettext(info.label),
+                    "direction": gettext("扣分") if info.direction < 0 else gettext("加分"),
                     **{
                         key: self[f"{code}__{key}"]
                         for key in (

@@ -12,6 +12,7 @@ import polars as pl
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from wurao.accounts.scope import Scope
 from wurao.audit.services import audit_record
@@ -77,7 +78,8 @@ def points_table_publish(
     if latest and effective_from < latest.effective_from:
         raise ValidationError(
             {
-                "effective_from": f"生效日期不能早于上一版（第 {latest.version} 版，{latest.effective_from}）"
+                "effective_from": gettext("生效日期不能早于上一版（第 %(version)s 版，%(day)s）")
+                % {"version": latest.version, "day": latest.effective_from}
             }
         )
     row = PointsTableVersion.objects.create(
@@ -350,7 +352,10 @@ def grades_recompute(
     version = points_table_current(as_of=as_of) or points_table_ensure_default(actor=actor)
     if version.effective_from > as_of:
         raise ValidationError(
-            {"as_of": f"{as_of} 时尚无生效的计分表（第 1 版自 {version.effective_from} 起生效）"}
+            {
+                "as_of": gettext("%(as_of)s 时尚无生效的计分表（第 1 版自 %(day)s 起生效）")
+                % {"as_of": as_of, "day": version.effective_from}
+            }
         )
     table = table_of(version)
     events = events_frame(as_of=as_of)

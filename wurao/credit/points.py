@@ -40,27 +40,69 @@ class Indicator(StrEnum):
     REPAIR_COMPLETED = "repair_completed"
 
 
+def gettext_noop(message: str) -> str:
+    """Marks a label for the translation catalogue (makemessages finds this name) without
+    importing Django here; pages show it through gettext."""
+    return message
+
+
 @dataclass(frozen=True)
 class IndicatorInfo:
     label: str
     direction: int  # -1: a record can only lower the score; +1: only raise it
     severity_labels: Mapping[int, str] = field(default_factory=dict)
+    # For the English breakdown (the engine writes each reason in both languages).
+    label_en: str = ""
+    severity_labels_en: Mapping[int, str] = field(default_factory=dict)
 
 
-_LEVELS = {1: "一般", 2: "较重", 3: "严重"}
+_LEVELS = {1: gettext_noop("一般"), 2: gettext_noop("较重"), 3: gettext_noop("严重")}
+_LEVELS_EN = {1: "minor", 2: "serious", 3: "severe"}
 INDICATORS: Mapping[Indicator, IndicatorInfo] = {
-    Indicator.PENALTY: IndicatorInfo("行政处罚", -1, _LEVELS),
-    Indicator.COERCIVE_MEASURE: IndicatorInfo("行政强制措施", -1),
-    Indicator.INSPECTION_PROBLEM: IndicatorInfo("检查发现问题", -1, _LEVELS),
-    Indicator.INSPECTION_CLEAN: IndicatorInfo("检查未发现问题", 1),
-    Indicator.HAZARD_OPEN: IndicatorInfo("未整改隐患", -1, {1: "一般隐患", 3: "重大隐患"}),
-    Indicator.RECTIFICATION_OVERDUE: IndicatorInfo("逾期未整改", -1),
-    Indicator.COMPLAINT_SUBSTANTIATED: IndicatorInfo("投诉举报查实", -1),
-    Indicator.COMMITMENT_BROKEN: IndicatorInfo("违背信用承诺", -1),
-    Indicator.COMMITMENT_FULFILLED: IndicatorInfo("履行信用承诺", 1),
-    Indicator.MONITORING_ALERT: IndicatorInfo("非现场监测预警", -1, _LEVELS),
-    Indicator.AWARD: IndicatorInfo("表彰奖励", 1, {1: "区级", 2: "市级", 3: "省级及以上"}),
-    Indicator.REPAIR_COMPLETED: IndicatorInfo("完成信用修复", 1),
+    Indicator.PENALTY: IndicatorInfo(
+        gettext_noop("行政处罚"), -1, _LEVELS, "Administrative penalty", _LEVELS_EN
+    ),
+    Indicator.COERCIVE_MEASURE: IndicatorInfo(
+        gettext_noop("行政强制措施"), -1, label_en="Administrative coercive measure"
+    ),
+    Indicator.INSPECTION_PROBLEM: IndicatorInfo(
+        gettext_noop("检查发现问题"), -1, _LEVELS, "Problems found at inspection", _LEVELS_EN
+    ),
+    Indicator.INSPECTION_CLEAN: IndicatorInfo(
+        gettext_noop("检查未发现问题"), 1, label_en="Inspection found no problems"
+    ),
+    Indicator.HAZARD_OPEN: IndicatorInfo(
+        gettext_noop("未整改隐患"),
+        -1,
+        {1: gettext_noop("一般隐患"), 3: gettext_noop("重大隐患")},
+        "Hazard not remedied",
+        {1: "ordinary hazard", 3: "major hazard"},
+    ),
+    Indicator.RECTIFICATION_OVERDUE: IndicatorInfo(
+        gettext_noop("逾期未整改"), -1, label_en="Rectification overdue"
+    ),
+    Indicator.COMPLAINT_SUBSTANTIATED: IndicatorInfo(
+        gettext_noop("投诉举报查实"), -1, label_en="Substantiated complaint"
+    ),
+    Indicator.COMMITMENT_BROKEN: IndicatorInfo(
+        gettext_noop("违背信用承诺"), -1, label_en="Credit commitment broken"
+    ),
+    Indicator.COMMITMENT_FULFILLED: IndicatorInfo(
+        gettext_noop("履行信用承诺"), 1, label_en="Credit commitment kept"
+    ),
+    Indicator.MONITORING_ALERT: IndicatorInfo(
+        gettext_noop("非现场监测预警"), -1, _LEVELS, "Off-site monitoring alert", _LEVELS_EN
+    ),
+    Indicator.AWARD: IndicatorInfo(
+        gettext_noop("表彰奖励"),
+        1,
+        {1: gettext_noop("区级"), 2: gettext_noop("市级"), 3: gettext_noop("省级及以上")},
+        "Commendations and awards",
+        {1: "district", 2: "city", 3: "provincial or higher"},
+    ),
+    Indicator.REPAIR_COMPLETED: IndicatorInfo(
+        gettext_noop("完成信用修复"), 1, label_en="Credit repair completed"
+    ),
 }
 
 
@@ -70,7 +112,11 @@ class Decay(StrEnum):
     EXPONENTIAL = "exponential"  # 0.5 ** (age / half_life), until the window's end
 
 
-DECAY_LABELS = {Decay.NONE: "不衰减", Decay.LINEAR: "线性衰减", Decay.EXPONENTIAL: "指数衰减"}
+DECAY_LABELS = {
+    Decay.NONE: gettext_noop("不衰减"),
+    Decay.LINEAR: gettext_noop("线性衰减"),
+    Decay.EXPONENTIAL: gettext_noop("指数衰减"),
+}
 
 
 class Grade(StrEnum):

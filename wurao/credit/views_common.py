@@ -11,6 +11,8 @@ import math
 from pathlib import Path
 
 from django.utils import timezone
+from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext_lazy as _
 
 from wurao.credit import selectors
 from wurao.credit.choices import Grade, RecordSource, ReviewStatus
@@ -20,7 +22,7 @@ from wurao.credit.models import CreditObjection, CreditRepair
 from wurao.credit.points import INDICATORS
 
 REVIEW_KINDS = {"objection": CreditObjection, "repair": CreditRepair}
-KIND_LABELS = {"objection": "信用异议", "repair": "信用修复"}
+KIND_LABELS = {"objection": _("信用异议"), "repair": _("信用修复")}
 # Records an enterprise may object to or ask to repair: those a department is responsible for.
 REVIEWABLE = {RecordSource.ACTION, RecordSource.ALERT, RecordSource.COMMITMENT}
 GRADES = [g.value for g in Grade]
@@ -66,10 +68,10 @@ def breakdown_cents(rows: list[dict]) -> list[int]:
 
 def _indicator_label(code: str) -> str:
     if code == TAG_INDICATOR:
-        return "风险标签"
+        return gettext("风险标签")
     if code == INDUSTRY_INDICATOR:
-        return "行业门类"
-    return INDICATORS[code].label if code in INDICATORS else code
+        return gettext("行业门类")
+    return gettext(INDICATORS[code].label) if code in INDICATORS else code
 
 
 def _by_indicator(rows: list[dict]) -> list[dict]:
@@ -107,7 +109,7 @@ def explained_grade(enterprise_id: int) -> dict:
                 "date": row["date"],
                 "indicator": _indicator_label(row["indicator"]),
                 "inherent": row["indicator"] in (TAG_INDICATOR, INDUSTRY_INDICATOR),
-                "reason": row["reason_zh"],
+                "reason": row["reason_en"] if get_language() == "en" else row["reason_zh"],
                 "cents": points,
                 "points": _cents(points),
                 "source": source,

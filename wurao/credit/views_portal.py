@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from wurao.accounts.scope import Scope, scope_for
@@ -139,8 +140,15 @@ def request_new(request, kind: str, source: str, record_id: int):
         else:
             messages.success(
                 request,
-                f"已提交{KIND_LABELS[kind]}，由{filed.department.name}在 {filed.due_on} 前审核；"
-                "审核结果将显示在本页“异议与修复”中。",
+                gettext(
+                    "已提交%(kind)s，由%(department)s在 %(due)s 前审核；"
+                    "审核结果将显示在本页“异议与修复”中。"
+                )
+                % {
+                    "kind": KIND_LABELS[kind],
+                    "department": filed.department.name,
+                    "due": filed.due_on,
+                },
             )
             return redirect(f"{reverse('credit:portal')}#requests")
     record = selectors.review_record_labels(refs=[(source, record_id)]).get((source, record_id))
@@ -170,8 +178,11 @@ def commitment_sign(request):
         else:
             messages.success(
                 request,
-                f"已签署“{item.title}”。{item.department.name}将认定履约情况："
-                "履行承诺计入加分，违背承诺计入扣分。",
+                gettext(
+                    "已签署“%(title)s”。%(department)s将认定履约情况："
+                    "履行承诺计入加分，违背承诺计入扣分。"
+                )
+                % {"title": item.title, "department": item.department.name},
             )
             return redirect(f"{reverse('credit:portal')}#commitments")
     context = _portal_context(request, scope, enterprise, sign_form=form)

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from wurao.accounts.choices import Role
@@ -141,12 +142,15 @@ def review_decide(request, kind: str, pk: int):
             form.add_service_error(error)
         else:
             outcome = (
-                f"已通过，公示期满后（{review.effective_from} 起）该记录不再计分"
+                gettext("已通过，公示期满后（%(day)s 起）该记录不再计分")
+                % {"day": review.effective_from}
                 if review.status == ReviewStatus.APPROVED
-                else "未通过，记录照常计分"
+                else gettext("未通过，记录照常计分")
             )
             messages.success(
-                request, f"{KIND_LABELS[kind]}审核完成：{outcome}。企业可在门户查看审核意见。"
+                request,
+                gettext("%(kind)s审核完成：%(outcome)s。企业可在门户查看审核意见。")
+                % {"kind": KIND_LABELS[kind], "outcome": outcome},
             )
             return redirect("credit:review-detail", kind=kind, pk=pk)
     context = _review_context(request, review, form=form)
@@ -224,8 +228,12 @@ def commitment_decide(request, pk: int):
         else:
             messages.success(
                 request,
-                f"已认定 {commitment.enterprise.name}“{commitment.item.title}”"
-                f"{commitment.get_status_display()}，下次评级时计入信用分。",
+                gettext("已认定 %(enterprise)s“%(title)s”%(status)s，下次评级时计入信用分。")
+                % {
+                    "enterprise": commitment.enterprise.name,
+                    "title": commitment.item.title,
+                    "status": commitment.get_status_display(),
+                },
             )
             return redirect("credit:commitment-list")
     context = _commitment_context(request, scope, forms={pk: form})

@@ -13,6 +13,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from wurao.accounts.choices import Role
@@ -49,11 +50,11 @@ def table_display(version) -> dict:
     table = table_from_dict(version.table)
     rules = [
         {
-            "label": INDICATORS[r.indicator].label,
+            "label": gettext(INDICATORS[r.indicator].label),
             "points": r.points,
             "per_severity": r.per_severity,
             "window_days": r.window_days,
-            "decay": DECAY_LABELS[r.decay],
+            "decay": gettext(DECAY_LABELS[r.decay]),
             "half_life_days": r.half_life_days,
             "cap": r.cap,
         }
@@ -125,8 +126,11 @@ def table_new(request):
         else:
             messages.success(
                 request,
-                f"已发布第 {published.version} 版计分表，自 {published.effective_from} 起生效。"
-                "已有的等级不变；重新评级后按新版计分。",
+                gettext(
+                    "已发布第 %(version)s 版计分表，自 %(day)s 起生效。"
+                    "已有的等级不变；重新评级后按新版计分。"
+                )
+                % {"version": published.version, "day": published.effective_from},
             )
             return redirect("credit:table-detail", version=published.version)
     return render(request, "credit/table_form.html", {"form": form, "based_on": current})
@@ -140,7 +144,7 @@ def regrade(request):
     if not form.is_valid():
         for errors in form.errors.values():
             for message in errors:
-                messages.error(request, f"评价基准日：{message}")
+                messages.error(request, gettext("评价基准日：%(message)s") % {"message": message})
         return redirect("credit:table-list")
     as_of = form.cleaned_data["as_of"]
     try:
@@ -149,11 +153,23 @@ def regrade(request):
         for message in error.messages:
             messages.error(request, message)
         return redirect("credit:table-list")
-    spread = "，".join(f"{g} 级 {n:,} 家" for g, n in summary["by_grade"].items())
+    spread = gettext("，").join(
+        gettext("%(grade)s 级 %(count)s 家") % {"grade": g, "count": f"{n:,}"}
+        for g, n in summary["by_grade"].items()
+    )
     messages.success(
         request,
-        f"已按第 {summary['table_version']} 版计分表重新评级 {summary['enterprises']:,} 家企业"
-        f"（评价基准日 {summary['as_of']}）：{spread}；等级变动 {summary['changed']:,} 家。",
+        gettext(
+            "已按第 %(version)s 版计分表重新评级 %(enterprises)s 家企业"
+            "（评价基准日 %(as_of)s）：%(spread)s；等级变动 %(changed)s 家。"
+        )
+        % {
+            "version": summary["table_version"],
+            "enterprises": f"{summary['enterprises']:,}",
+            "as_of": summary["as_of"],
+            "spread": spread,
+            "changed": f"{summary['changed']:,}",
+        },
     )
     return redirect(f"{reverse('credit:change-list')}?as_of={as_of.isoformat()}")
 

@@ -316,6 +316,8 @@ def test_the_breakdown_explains_a_record_in_chinese():
         "date": date(2020, 5, 6),
         "points": None,
         "reason_zh": "2020-05-06 行政处罚（较重）：−12 分，距今 210 天，线性衰减后 −9.7 分（满 1095 天归零）",
+        "reason_en": "2020-05-06 Administrative penalty (serious): −12 points, 210 days ago,"
+        " −9.7 after linear decay (zero after 1095 days)",
     }
     assert rows["points"].item() == pytest.approx(-12 * (1 - 210 / 1095))
 
