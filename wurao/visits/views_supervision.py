@@ -20,6 +20,8 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from wurao.accounts.choices import Role
 from wurao.accounts.scope import scope_for
@@ -160,8 +162,11 @@ def portal(request):
             else:
                 messages.success(
                     request,
-                    f"已匿名提交对入企 {visit.code_display} 的评价。评价不记录评价人；"
-                    "执法部门只能看到不少于规定条数的评价汇总。",
+                    gettext(
+                        "已匿名提交对入企 %(code)s 的评价。评价不记录评价人；"
+                        "执法部门只能看到不少于规定条数的评价汇总。"
+                    )
+                    % {"code": visit.code_display},
                 )
                 return redirect(reverse("visits_supervision:portal") + "#ratings")
     context = _portal_context(request, scope, rating_form=rating_form)
@@ -173,12 +178,12 @@ def portal(request):
 
 
 RULE_FIELD_LABELS = {
-    "duplicate_window_days": "跨层级重复检查的比对期（日）",
-    "late_registration_days": "事后补登期限（日）",
-    "min_officers": "检查最少执法人员数",
-    "high_frequency_visits": "高频预警：期间内超过的入企次数",
-    "high_frequency_days": "高频预警：期间（日）",
-    "rating_min_count": "部门可见评价汇总的最少评价数",
+    "duplicate_window_days": _("跨层级重复检查的比对期（日）"),
+    "late_registration_days": _("事后补登期限（日）"),
+    "min_officers": _("检查最少执法人员数"),
+    "high_frequency_visits": _("高频预警：期间内超过的入企次数"),
+    "high_frequency_days": _("高频预警：期间（日）"),
+    "rating_min_count": _("部门可见评价汇总的最少评价数"),
 }
 
 
@@ -220,7 +225,9 @@ def rules(request):
                 form.add_service_error(error)
             else:
                 messages.success(
-                    request, f"已发布入企规则第 {row.version} 版，自 {row.effective_from} 起生效。"
+                    request,
+                    gettext("已发布入企规则第 %(version)s 版，自 %(day)s 起生效。")
+                    % {"version": row.version, "day": row.effective_from},
                 )
                 return redirect("visits_supervision:rules")
     else:
@@ -247,21 +254,28 @@ def alert_summary(view: selectors.AlertView, rules) -> str:
     """What an alert is about, in one line."""
     alert = view.alert
     if alert.kind == visit_alerts.AlertKind.HIGH_FREQUENCY:
-        return (
-            f"{alert.first_day} 至 {alert.last_day} 入企 {alert.count} 次"
-            f"（预警线：{rules.high_frequency_days} 日内超过 {rules.high_frequency_visits} 次）"
-        )
+        return gettext(
+            "%(first)s 至 %(last)s 入企 %(count)s 次（预警线：%(days)s 日内超过 %(visits)s 次）"
+        ) % {
+            "first": alert.first_day,
+            "last": alert.last_day,
+            "count": alert.count,
+            "days": rules.high_frequency_days,
+            "visits": rules.high_frequency_visits,
+        }
     if alert.kind == visit_alerts.AlertKind.REPEAT_ITEM:
-        return (
-            f"“{view.item_name}”被检查 {alert.count} 次，"
-            f"相邻两次相隔不超过 {rules.duplicate_window_days} 日"
-        )
+        return gettext("“%(item)s”被检查 %(count)s 次，相邻两次相隔不超过 %(days)s 日") % {
+            "item": view.item_name,
+            "count": alert.count,
+            "days": rules.duplicate_window_days,
+        }
     if alert.kind == visit_alerts.AlertKind.NON_ENFORCEMENT_SHARE:
-        return (
-            f"{alert.count} 次入企中非执法入企占 {round(100 * (alert.share or 0), 1)}%"
-            f"（预警线 {round(100 * rules.non_enforcement_share)}%）"
-        )
-    return f"{alert.first_day} 的入企为事后补登"
+        return gettext("%(count)s 次入企中非执法入企占 %(share)s%%（预警线 %(line)s%%）") % {
+            "count": alert.count,
+            "share": round(100 * (alert.share or 0), 1),
+            "line": round(100 * rules.non_enforcement_share),
+        }
+    return gettext("%(day)s 的入企为事后补登") % {"day": alert.first_day}
 
 
 @login_required
@@ -305,8 +319,8 @@ def alerts(request):
         }
         for view in page
     ]
-    tabs = [{"kind": "", "label": "全部预警", "count": len(found)}] + [
-        {"kind": str(k), "label": visit_alerts.ALERT_LABELS[k], "count": counts.get(k, 0)}
+    tabs = [{"kind": "", "label": gettext("全部预警"), "count": len(found)}] + [
+        {"kind": str(k), "label": gettext(visit_alerts.ALERT_LABELS[k]), "count": counts.get(k, 0)}
         for k in visit_alerts.AlertKind
     ]
     context = {
