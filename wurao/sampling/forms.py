@@ -4,6 +4,8 @@ import datetime
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from wurao.catalogue import selectors as catalogue_selectors
@@ -33,7 +35,7 @@ WINDOW_PICKER = {
     "max": f"{WINDOW_YEARS[1]}-12-31",
 }
 
-GRADE_LABELS = {"A": "A 级", "B": "B 级", "C": "C 级", "D": "D 级", "U": "未评级"}
+GRADE_LABELS = {"A": _("A 级"), "B": _("B 级"), "C": _("C 级"), "D": _("D 级"), "U": _("未评级")}
 
 
 class FormMixin(ServiceFormMixin):
@@ -104,7 +106,10 @@ class DrawScopeForm(FormMixin, forms.Form):
     parks = _checkboxes(_("园区"), registry_selectors.park_list())
     industry_sections = _checkboxes(
         _("行业门类"),
-        [(letter, f"{letter} {name}") for letter, _lo, _hi, name in INDUSTRY_SECTIONS],
+        [
+            (letter, format_lazy("{} {}", letter, _(name)))
+            for letter, _lo, _hi, name in INDUSTRY_SECTIONS
+        ],
     )
     kinds = _checkboxes(_("主体类型"), list(EnterpriseKind.choices))
     size_classes = _checkboxes(_("企业规模"), list(SizeClass.choices))
@@ -283,9 +288,12 @@ class DrawTaskForm(DrawScopeForm):
             if foreign:
                 self.add_error(
                     "items",
-                    "检查事项 {} 不属于参与抽查的部门公布的清单（清单之外无事项）".format(
-                        "、".join(f"{item.code}（{item.department.name}）" for item in foreign)
-                    ),
+                    gettext("检查事项 %(items)s 不属于参与抽查的部门公布的清单（清单之外无事项）")
+                    % {
+                        "items": "、".join(
+                            f"{item.code}（{item.department.name}）" for item in foreign
+                        )
+                    },
                 )
         return data
 

@@ -13,6 +13,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from wurao.accounts.choices import Role
@@ -36,12 +38,12 @@ SELECTIONS_PER_PAGE = 100
 
 # How the lifecycle services name the fields of a refusal, for a message on the task page.
 FIELD_LABELS = {
-    "scope": "抽查范围",
-    "size_value": "抽取总数或比例",
-    "participants": "参与部门",
-    "team_size": "每组执法人员数",
-    "observer": "监督见证人",
-    "external_entropy": "外部随机数",
+    "scope": _("抽查范围"),
+    "size_value": _("抽取总数或比例"),
+    "participants": _("参与部门"),
+    "team_size": _("每组执法人员数"),
+    "observer": _("监督见证人"),
+    "external_entropy": _("外部随机数"),
 }
 
 
@@ -91,7 +93,12 @@ def _refusal_messages(request, error: ValidationError) -> None:
         for field, errors in error.message_dict.items():
             label = FIELD_LABELS.get(field)
             for message in errors:
-                messages.error(request, f"{label}：{message}" if label else message)
+                messages.error(
+                    request,
+                    gettext("%(field)s：%(message)s") % {"field": label, "message": message}
+                    if label
+                    else message,
+                )
     else:
         for message in error.messages:
             messages.error(request, message)
@@ -147,9 +154,9 @@ def scope_rows(scope: dict) -> list[tuple[str, str]]:
             rows.append((str(field.label), "、".join(labels)))
     if tags := scope.get("risk_tags"):
         names = dict(registry_selectors.risk_tag_list().values_list("code", "name"))
-        rows.append(("风险标签", "、".join(names.get(code, code) for code in tags)))
+        rows.append((gettext("风险标签"), "、".join(names.get(code, code) for code in tags)))
     if scope.get("above_scale"):
-        rows.append(("规上企业", "仅规上企业"))
+        rows.append((gettext("规上企业"), gettext("仅规上企业")))
     return rows
 
 
@@ -307,7 +314,9 @@ def task_create(request):
             form.add_service_error(error)
         else:
             messages.success(
-                request, f"已创建抽查任务 {task.code}。请核对配额后“承诺并公开”，之后方可抽取。"
+                request,
+                gettext("已创建抽查任务 %(code)s。请核对配额后“承诺并公开”，之后方可抽取。")
+                % {"code": task.code},
             )
             return redirect("sampling:task-detail", pk=task.pk)
     return render(
@@ -361,7 +370,8 @@ def task_commit(request, pk: int):
     else:
         messages.success(
             request,
-            f"已承诺并公开：承诺值 {task.commitment[:16]}… 与候选快照摘要已发布，候选范围不再改变。",
+            gettext("已承诺并公开：承诺值 %(commitment)s… 与候选快照摘要已发布，候选范围不再改变。")
+            % {"commitment": task.commitment[:16]},
         )
     return redirect("sampling:task-detail", pk=pk)
 
@@ -380,7 +390,8 @@ def task_draw(request, pk: int):
         else:
             messages.success(
                 request,
-                f"抽取完成：抽中 {task.selections.count()} 家企业，结果包已公开，任何人可核验。",
+                gettext("抽取完成：抽中 %(count)s 家企业，结果包已公开，任何人可核验。")
+                % {"count": task.selections.count()},
             )
             return redirect("sampling:task-detail", pk=pk)
     if form.non_field_errors() and not any(form[name].errors for name in form.fields):
@@ -418,7 +429,11 @@ def result_record(request, pk: int, selection_pk: int):
     recorded = not form.errors
     if not request.htmx:
         if recorded:
-            messages.success(request, f"已录入 {selection.enterprise.name} 的检查结果")
+            messages.success(
+                request,
+                gettext("已录入 %(enterprise)s 的检查结果")
+                % {"enterprise": selection.enterprise.name},
+            )
         else:
             for field, errors in form.errors.items():
                 label = form.fields[field].label if field in form.fields else ""
@@ -461,5 +476,5 @@ def task_close(request, pk: int):
     except ValidationError as error:
         _refusal_messages(request, error)
     else:
-        messages.success(request, "任务已办结，检查结果已在公示页面公开。")
+        messages.success(request, gettext("任务已办结，检查结果已在公示页面公开。"))
     return redirect("sampling:task-detail", pk=pk)

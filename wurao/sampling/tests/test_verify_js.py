@@ -13,6 +13,7 @@ import hmac
 import json
 import math
 import random
+import re
 import time
 from fractions import Fraction
 from pathlib import Path
@@ -446,6 +447,29 @@ def test_the_page_verifies_pasted_fetched_and_uploaded_bundles(page, live_server
         results.locator("li[data-field=teams][data-department=DEP-EXAMPLE][data-ok=true]").count()
         == 1
     )
+
+
+def test_an_english_page_reads_the_verification_in_english(page, live_server):
+    # Given the verifier on a page the user reads in English (the switch sets <html lang>)
+    page.route(
+        f"{live_server.url}/draw-bundle-for-test.json",
+        lambda route: route.fulfill(
+            status=200, content_type="application/json", body=json.dumps(EXAMPLE)
+        ),
+    )
+    page.goto(f"{live_server.url}/login/")
+    page.set_content(f'<html lang="en"><body>{PAGE}</body></html>')
+    page.add_script_tag(type="module", url="/static/sampling/draw-verify-page.js")
+
+    # When the bundle is verified
+    page.click("#verify-button")
+    page.wait_for_selector("#verify-results[data-state=passed]")
+
+    # Then the status line and every check are in English only
+    status = page.locator("#verify-progress").inner_text()
+    results = page.locator("#verify-results").inner_text()
+    assert status.startswith("Verified (") and "All " in results and "✔ passed" in results
+    assert not re.search(r"[\u4e00-\u9fff]", status + results)
 
 
 # --- (4) a larger bundle from the reference implementation ------------------------------------

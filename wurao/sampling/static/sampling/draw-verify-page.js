@@ -72,9 +72,11 @@ export async function runVerification() {
   if (button) button.disabled = true;
   results.dataset.state = "running";
   const started = performance.now();
-  const onProgress = ({ message_zh, done, total }) => {
+  // An English page (the language switch sets <html lang>) reads the English messages.
+  const english = (document.documentElement.lang || "").startsWith("en");
+  const onProgress = ({ message_zh, message_en, done, total }) => {
     const share = total ? ` ${Math.floor((100 * done) / total)}%` : "";
-    setProgress(line, `${message_zh}…${share}`);
+    setProgress(line, `${english ? message_en : message_zh}…${share}`);
   };
   let result;
   try {
@@ -85,7 +87,8 @@ export async function runVerification() {
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   renderChecks(results, result);
   results.dataset.state = result.ok ? "passed" : "failed";
-  setProgress(line, result.ok ? `核验通过（用时 ${seconds} 秒）` : `核验未通过（用时 ${seconds} 秒）`);
+  if (english) setProgress(line, `${result.ok ? "Verified" : "Verification failed"} (${seconds} s)`);
+  else setProgress(line, result.ok ? `核验通过（用时 ${seconds} 秒）` : `核验未通过（用时 ${seconds} 秒）`);
   if (root) root.lastResult = result;
   if (button) button.disabled = false;
   return result;

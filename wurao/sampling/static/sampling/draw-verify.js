@@ -586,6 +586,29 @@ const STAGES = {
   done: ["核验完成", "verification finished"],
 };
 
+const FIELD_EN = {
+  bundle: "bundle",
+  spec: "spec version",
+  candidates: "candidates",
+  snapshot_digest: "snapshot digest",
+  commitment: "commitment",
+  server_seed: "server seed",
+  task_id: "task id",
+  external_entropy: "external entropy",
+  strata: "strata and weights",
+  total: "total",
+  quotas: "quotas",
+  selected: "selected enterprises",
+  result_digest: "result digest",
+  departments: "departments",
+  teams: "inspection teams",
+};
+
+/** The page's language: an English page shows the English messages only. */
+function pageIsEnglish() {
+  return typeof document !== "undefined" && (document.documentElement.lang || "").startsWith("en");
+}
+
 const FIELD_ZH = {
   bundle: "结果包",
   spec: "规范版本",
@@ -965,13 +988,13 @@ export async function verifyBundleFromFile(file, options = {}) {
 // ---------------------------------------------------------------------------------------------
 // Rendering (textContent only: the bundle is untrusted)
 
-function summarize(value) {
+function summarize(value, english) {
   if (value === null || value === undefined) return "—";
   if (typeof value === "string") return value.length > 200 ? `${value.slice(0, 200)}…` : value;
   const text = show(value);
   if (text.length <= 160) return text;
-  if (Array.isArray(value)) return `[${value.length} 项 items]`;
-  if (typeof value === "object") return `{${Object.keys(value).length} 项 entries}`;
+  if (Array.isArray(value)) return english ? `[${value.length} items]` : `[${value.length} 项 items]`;
+  if (typeof value === "object") return english ? `{${Object.keys(value).length} entries}` : `{${Object.keys(value).length} 项 entries}`;
   return `${text.slice(0, 160)}…`;
 }
 
@@ -990,16 +1013,22 @@ function el(tag, className, text) {
 export function renderChecks(container, result) {
   const checks = (result && result.checks) || [];
   const failed = checks.filter((c) => !c.ok).length;
+  const english = pageIsEnglish();
   container.replaceChildren();
   container.dataset.state = result && result.ok ? "passed" : "failed";
 
   const summary = el("p", `draw-verify-summary fw-bold ${result && result.ok ? "text-success" : "text-danger"}`);
-  summary.append(
-    el("span", null, result && result.ok ? `✔ 核验通过：${checks.length} 项全部一致` : `✘ 核验未通过：${failed} 项不符`),
-    " ",
-    el("span", "ms-2 small text-muted fw-normal", result && result.ok ? `All ${checks.length} checks passed` : `${failed} of ${checks.length} checks failed`),
-  );
-  summary.lastChild.lang = "en";
+  const summaryEn = result && result.ok ? `All ${checks.length} checks passed` : `${failed} of ${checks.length} checks failed`;
+  if (english) {
+    summary.append(el("span", null, `${result && result.ok ? "✔" : "✘"} ${summaryEn}`));
+  } else {
+    summary.append(
+      el("span", null, result && result.ok ? `✔ 核验通过：${checks.length} 项全部一致` : `✘ 核验未通过：${failed} 项不符`),
+      " ",
+      el("span", "ms-2 small text-muted fw-normal", summaryEn),
+    );
+    summary.lastChild.lang = "en";
+  }
   container.append(summary);
 
   const list = el("ul", "draw-verify-checks list-group");
@@ -1010,20 +1039,23 @@ export function renderChecks(container, result) {
     item.dataset.ok = c.ok ? "true" : "false";
 
     const head = el("div");
-    head.append(el("span", `draw-verify-mark me-2 fw-bold ${c.ok ? "text-success" : "text-danger"}`, c.ok ? "✔ 通过" : "✘ 不符"));
-    head.append(el("span", "fw-semibold", FIELD_ZH[c.field] || c.field), " ");
+    const mark = english ? (c.ok ? "✔ passed" : "✘ mismatch") : c.ok ? "✔ 通过" : "✘ 不符";
+    head.append(el("span", `draw-verify-mark me-2 fw-bold ${c.ok ? "text-success" : "text-danger"}`, mark));
+    head.append(el("span", "fw-semibold", (english ? FIELD_EN : FIELD_ZH)[c.field] || c.field), " ");
     head.append(el("code", "ms-2", c.field));
-    if (c.department !== undefined) head.append(" ", el("span", "ms-2 badge text-bg-light", `部门 ${c.department}`));
+    if (c.department !== undefined) {
+      head.append(" ", el("span", "ms-2 badge text-bg-light", `${english ? "department" : "部门"} ${c.department}`));
+    }
     item.append(head);
 
-    item.append(el("div", "draw-verify-message", c.message_zh));
-    const en = el("div", "draw-verify-message-en small text-muted", c.message_en);
+    if (!english) item.append(el("div", "draw-verify-message", c.message_zh));
+    const en = el("div", english ? "draw-verify-message" : "draw-verify-message-en small text-muted", c.message_en);
     en.lang = "en";
     item.append(en);
     if (!c.ok && (c.expected !== null || c.found !== null)) {
       const detail = el("div", "draw-verify-detail small font-monospace text-break");
-      detail.append(el("div", null, `重算 expected: ${summarize(c.expected)}`));
-      detail.append(el("div", null, `包内 found: ${summarize(c.found)}`));
+      detail.append(el("div", null, `${english ? "" : "重算 "}expected: ${summarize(c.expected, english)}`));
+      detail.append(el("div", null, `${english ? "" : "包内 "}found: ${summarize(c.found, english)}`));
       item.append(detail);
     }
     list.append(item);
