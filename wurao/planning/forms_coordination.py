@@ -7,6 +7,7 @@ from datetime import date
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from wurao.planning.choices import SlotKind
@@ -69,7 +70,12 @@ class SplitForm(ServiceFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["entries"].queryset = inspections
         self.fields["entries"].label_from_instance = lambda e: (
-            f"{e.plan.department.name}（{e.earliest:%m-%d} 至 {e.latest:%m-%d}）"
+            gettext("%(department)s（%(earliest)s 至 %(latest)s）")
+            % {
+                "department": e.plan.department.name,
+                "earliest": f"{e.earliest:%m-%d}",
+                "latest": f"{e.latest:%m-%d}",
+            }
         )
         self.fields["entries"].widget.attrs["class"] = "form-check-input"
 

@@ -18,6 +18,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from wurao.accounts.scope import Scope
 from wurao.audit.services import audit_record
@@ -155,34 +156,34 @@ def plan_spec(department) -> Spec:
     example_items = "、".join(items.values_list("code", flat=True)[:2]) or "YJ-001"
     return Spec(
         target="plans",
-        label="检查计划",
+        label=_("检查计划"),
         key_column="credit_code",
         enterprise_column="credit_code",
         columns=(
             Column("统一社会信用代码", "credit_code", ("enterprise_id",), enterprise_cell, required=True,
                    aliases=("uscc", "信用代码"), example="91440300708461136T",
-                   accepts="企业库中已有企业的 18 位代码（GB 32100 校验）；同一企业一月只列一行"),
+                   accepts=_("企业库中已有企业的 18 位代码（GB 32100 校验）；同一企业一月只列一行")),
             Column("检查事项编码", "items", ("items",), _items_parser(department), required=True,
                    aliases=("事项编码", "item_codes"), example=example_items,
-                   accepts="本部门检查事项清单中的编码，多个用“、”或“;”分隔"),
+                   accepts=_("本部门检查事项清单中的编码，多个用“、”或“;”分隔")),
             Column("最早日期", "earliest", ("earliest",), date_cell, required=True,
-                   example="", accepts="YYYY-MM-DD、YYYY/M/D、YYYY年M月D日 或 Excel 日期；须在计划月份内"),
+                   example="", accepts=_("YYYY-MM-DD、YYYY/M/D、YYYY年M月D日 或 Excel 日期；须在计划月份内")),
             Column("最晚日期", "latest", ("latest",), date_cell, required=True,
-                   example="", accepts="同上；不早于最早日期，窗口内须有工作日"),
+                   example="", accepts=_("同上；不早于最早日期，窗口内须有工作日")),
             Column("预计工时", "hours", ("hours",), _hours, default=Decimal(2),
-                   aliases=("工时",), example="2", accepts="0.5 到 8 小时，最多一位小数；留空为 2"),
+                   aliases=("工时",), example="2", accepts=_("0.5 到 8 小时，最多一位小数；留空为 2")),
             Column("来源", "origin", ("origin",),
                    choice(ORIGINS, "日常检查、专项检查、双随机任务、整改复查"),
                    default=PlanOrigin.ROUTINE.value, example="日常检查",
-                   accepts="日常检查 / 专项检查 / 双随机任务 / 整改复查；留空为日常检查"),
+                   accepts=_("日常检查 / 专项检查 / 双随机任务 / 整改复查；留空为日常检查")),
             Column("专项批准文号", "campaign", ("campaign",), _campaign_parser(department),
                    aliases=("批准文号",), example="",
-                   accepts="来源为专项检查时必填：本部门已登记并公布的专项的批准文号"),
+                   accepts=_("来源为专项检查时必填：本部门已登记并公布的专项的批准文号")),
             Column("双随机任务编号", "draw_task", ("draw_task",), _draw_task_parser(department),
                    aliases=("抽查任务编号",), example="",
-                   accepts="来源为双随机任务时必填：本部门牵头或参加的抽查任务编号"),
+                   accepts=_("来源为双随机任务时必填：本部门牵头或参加的抽查任务编号")),
             Column("补报理由", "late_reason", ("late_reason",), long_text, default="",
-                   example="", accepts="计划已锁定（过了报送截止日）时必填"),
+                   example="", accepts=_("计划已锁定（过了报送截止日）时必填")),
         ),
     )  # fmt: skip
 

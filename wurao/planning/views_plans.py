@@ -17,8 +17,9 @@ from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext, pgettext
 from django.views.decorators.http import require_POST
 
 from wurao.accounts.choices import Role
@@ -209,11 +210,18 @@ def entry_add(request):
         except ValidationError as error:
             form.add_service_error(error)
         else:
-            late = "（锁定后补报，理由已记录）" if entry.late_reason else ""
+            late = gettext("（锁定后补报，理由已记录）") if entry.late_reason else ""
+            day_format = pgettext("date format", "m月d日")
             messages.success(
                 request,
-                f"已加入{month:%Y年%m月}计划：{entry.enterprise.name}，"
-                f"{entry.earliest:%m月%d日}至{entry.latest:%m月%d日}{late}。",
+                gettext("已加入%(month)s计划：%(enterprise)s，%(earliest)s至%(latest)s%(late)s。")
+                % {
+                    "month": dateformat.format(month, pgettext("date format", "Y年m月")),
+                    "enterprise": entry.enterprise.name,
+                    "earliest": dateformat.format(entry.earliest, day_format),
+                    "latest": dateformat.format(entry.latest, day_format),
+                    "late": late,
+                },
             )
             return redirect(f"{_plans_url(month)}#entries")
     return _plan_page(request, month, entry_form=form)
@@ -260,7 +268,11 @@ def entry_withdraw(request, pk: int):
         except ValidationError as error:
             form.add_service_error(error)
         else:
-            messages.success(request, f"已撤回对{entry.enterprise.name}的计划检查。")
+            messages.success(
+                request,
+                gettext("已撤回对%(enterprise)s的计划检查。")
+                % {"enterprise": entry.enterprise.name},
+            )
             return redirect(f"{_plans_url(month)}#entries")
     return _plan_page(request, month, withdraw={entry.pk: form})
 
@@ -280,8 +292,13 @@ def plan_submit(request):
     else:
         messages.success(
             request,
-            f"{month:%Y年%m月}检查计划已报送；截止日（{services.plan_deadline(month)}）后锁定，"
-            "此后新增须说明补报理由。",
+            gettext(
+                "%(month)s检查计划已报送；截止日（%(deadline)s）后锁定，此后新增须说明补报理由。"
+            )
+            % {
+                "month": dateformat.format(month, pgettext("date format", "Y年m月")),
+                "deadline": services.plan_deadline(month),
+            },
         )
     return redirect(_plans_url(month))
 
@@ -379,7 +396,7 @@ def plan_import_confirm(request):
             commit=True,
         )
     except ImportFileError as error:  # the stored file was checked a moment ago
-        messages.error(request, f"文件未导入：{error.message}")
+        messages.error(request, gettext("文件未导入：%(reason)s") % {"reason": error.message})
         return redirect("planning_plans:import")
     if not report.committed:
         # The plan changed since the check (an entry added on the page, the plan locked).
@@ -389,8 +406,14 @@ def plan_import_confirm(request):
     request.session[PENDING] = pending
     messages.success(
         request,
-        f"已从“{report.filename}”导入 {report.created} 条计划检查到{month:%Y年%m月}计划，"
-        "本次导入已记入审计日志。",
+        gettext(
+            "已从“%(filename)s”导入 %(count)s 条计划检查到%(month)s计划，本次导入已记入审计日志。"
+        )
+        % {
+            "filename": report.filename,
+            "count": report.created,
+            "month": dateformat.format(month, pgettext("date format", "Y年m月")),
+        },
     )
     return redirect(f"{_plans_url(month)}#entries")
 
@@ -448,7 +471,8 @@ def campaign_new(request):
         else:
             messages.success(
                 request,
-                f"已登记专项“{campaign.title}”（{campaign.document_no}）。公布后才能安排检查。",
+                gettext("已登记专项“%(title)s”（%(document)s）。公布后才能安排检查。")
+                % {"title": campaign.title, "document": campaign.document_no},
             )
             return redirect("planning_plans:campaigns")
     return _campaign_page(request, form=form)
@@ -469,7 +493,9 @@ def campaign_publish(request, pk: int):
         messages.error(request, "；".join(error.messages))
     else:
         messages.success(
-            request, f"专项“{campaign.title}”已向社会公布，可在计划中安排该专项的检查。"
+            request,
+            gettext("专项“%(title)s”已向社会公布，可在计划中安排该专项的检查。")
+            % {"title": campaign.title},
         )
     return redirect("planning_plans:campaigns")
 
@@ -502,8 +528,10 @@ def capacity(request):
                 data = form.cleaned_data
                 messages.success(
                     request,
-                    f"已设置检查能力：{data['teams']} 个检查组 × 每组每日 {data['hours_per_team']} 小时，"
-                    "下次排期起生效。",
+                    gettext(
+                        "已设置检查能力：%(teams)s 个检查组 × 每组每日 %(hours)s 小时，下次排期起生效。"
+                    )
+                    % {"teams": data["teams"], "hours": data["hours_per_team"]},
                 )
                 return redirect("planning_plans:capacity")
     else:

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from wurao.accounts.choices import Role
@@ -77,7 +78,10 @@ def portal_change(request, pk: int):
         else:
             messages.success(
                 request,
-                f"已向街道协调员申请改期（原定 {visit.date:%Y-%m-%d}），建议日期已记入预约；请等待协调员安排。",
+                gettext(
+                    "已向街道协调员申请改期（原定 %(day)s），建议日期已记入预约；请等待协调员安排。"
+                )
+                % {"day": f"{visit.date:%Y-%m-%d}"},
             )
             return redirect("planning_coordination:portal")
     return _portal_page(request, forms={visit.pk: form})
@@ -115,7 +119,8 @@ def slots(request):
         else:
             messages.success(
                 request,
-                f"已申报 {slot.date:%Y-%m-%d}：{slot.get_kind_display()}。排期时将据此安排。",
+                gettext("已申报 %(day)s：%(kind)s。排期时将据此安排。")
+                % {"day": f"{slot.date:%Y-%m-%d}", "kind": slot.get_kind_display()},
             )
             return redirect("planning_coordination:slots")
     return _slots_page(request, form)
@@ -136,5 +141,7 @@ def slot_delete(request, pk: int):
     except ValidationError as error:
         messages.error(request, "；".join(error.messages))
     else:
-        messages.success(request, f"已撤回 {slot.date:%Y-%m-%d} 的申报。")
+        messages.success(
+            request, gettext("已撤回 %(day)s 的申报。") % {"day": f"{slot.date:%Y-%m-%d}"}
+        )
     return redirect("planning_coordination:slots")
