@@ -1,6 +1,7 @@
 import datetime
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from wurao.registry.credit_code import CreditCodeError, credit_code_normalise
@@ -26,7 +27,7 @@ class DashboardForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args, years: list[int], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["year"].choices = [(y, f"{y} 年") for y in years]
+        self.fields["year"].choices = [(y, gettext("%(year)s 年") % {"year": y}) for y in years]
 
     def clean_credit_code(self) -> str:
         value = self.cleaned_data["credit_code"].strip()

@@ -19,6 +19,12 @@
     window.addEventListener("resize", function () { chart.resize(); });
   }
 
+  // The chart's words in the page's language: the template puts them on the chart's element.
+  function words(id) {
+    const el = document.getElementById(id);
+    return (el && el.dataset) || {};
+  }
+
   function horizontalGrid() {
     return { left: 8, right: 56, top: 28, bottom: 8, containLabel: true };
   }
@@ -26,13 +32,14 @@
   function figure1() {
     const data = readData("figure1-data");
     if (!data) return;
+    const w = words("figure1");
     draw("figure1", {
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
       grid: horizontalGrid(),
-      xAxis: { type: "value", name: "宗", splitLine: { lineStyle: { color: "#eee" } } },
+      xAxis: { type: "value", name: w.unit || "宗", splitLine: { lineStyle: { color: "#eee" } } },
       yAxis: { type: "category", data: data.names, inverse: true, axisTick: { show: false } },
       series: [{
-        name: "执法行为", type: "bar", data: data.values, barMaxWidth: 22,
+        name: w.series || "执法行为", type: "bar", data: data.values, barMaxWidth: 22,
         itemStyle: { color: RED },
         label: { show: true, position: "right", formatter: function (p) { return p.value.toLocaleString("en-US"); } },
       }],
@@ -43,15 +50,18 @@
     const data = readData("figure2-data");
     if (!data) return;
     const label = { show: true, formatter: function (p) { return p.value || ""; } };
+    const w = words("figure2");
+    const enforcement = w.series || "执法行为";
+    const other = w.seriesOther || "非执法入企";
     draw("figure2", {
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
-      legend: { top: 0, data: ["执法行为", "非执法入企"] },
+      legend: { top: 0, data: [enforcement, other] },
       grid: horizontalGrid(),
-      xAxis: { type: "value", name: "次", minInterval: 1, splitLine: { lineStyle: { color: "#eee" } } },
+      xAxis: { type: "value", name: w.unit || "次", minInterval: 1, splitLine: { lineStyle: { color: "#eee" } } },
       yAxis: { type: "category", data: data.organisations, inverse: true, axisTick: { show: false } },
       series: [
-        { name: "执法行为", type: "bar", stack: "visits", data: data.enforcement, itemStyle: { color: RED }, label: label, barMaxWidth: 22 },
-        { name: "非执法入企", type: "bar", stack: "visits", data: data.other, itemStyle: { color: AMBER }, label: label, barMaxWidth: 22 },
+        { name: enforcement, type: "bar", stack: "visits", data: data.enforcement, itemStyle: { color: RED }, label: label, barMaxWidth: 22 },
+        { name: other, type: "bar", stack: "visits", data: data.other, itemStyle: { color: AMBER }, label: label, barMaxWidth: 22 },
       ],
     });
   }
