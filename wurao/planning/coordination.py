@@ -35,7 +35,7 @@ def _must_coordinate(actor, visit: JointVisit) -> None:
         return
     if actor.role == Role.STREET and actor.street_id == visit.street_id:
         return
-    raise PermissionDenied("只有企业所在街道的协调员可以调整联合入企")
+    raise PermissionDenied(gettext("只有企业所在街道的协调员可以调整联合入企"))
 
 
 def _lock(visit: JointVisit) -> JointVisit:
@@ -140,7 +140,7 @@ def joint_visit_split(*, actor, visit: JointVisit, entries, day: date) -> JointV
     _must_be_proposed(visit)
     chosen = [e for e in _entries(visit) if e.pk in {x.pk for x in entries}]
     if not chosen or len(chosen) == len(_entries(visit)):
-        raise ValidationError({"entries": "请选择要分出的部分检查（不能是全部）"})
+        raise ValidationError({"entries": gettext("请选择要分出的部分检查（不能是全部）")})
     problems = day_problems(chosen, day, enterprise=visit.enterprise)
     if problems:
         raise ValidationError({"date": problems})
@@ -165,7 +165,7 @@ def joint_visit_merge(*, actor, visit: JointVisit, other: JointVisit) -> JointVi
     _must_be_proposed(visit)
     _must_be_proposed(other)
     if other.enterprise_id != visit.enterprise_id or other.pk == visit.pk:
-        raise ValidationError({"other": "只能合并同一企业的另一次入企"})
+        raise ValidationError({"other": gettext("只能合并同一企业的另一次入企")})
     moving = _entries(other)
     problems = day_problems(_entries(visit) + moving, visit.date, enterprise=visit.enterprise)
     if problems:
@@ -187,7 +187,7 @@ def joint_visit_confirm(*, actor, visit: JointVisit) -> JointVisit:
     _must_be_proposed(visit)
     entries = _entries(visit)
     if not entries:
-        raise ValidationError({"__all__": "该入企没有待检查的计划"})
+        raise ValidationError({"__all__": gettext("该入企没有待检查的计划")})
     problems = day_problems(entries, visit.date, enterprise=visit.enterprise)
     if problems:
         raise ValidationError({"date": problems})
@@ -230,13 +230,13 @@ def joint_visit_request_change(
     """The enterprise asks for another slot (two-way booking); the coordinator decides."""
     visit = _lock(visit)
     if actor.role != Role.ENTERPRISE or actor.enterprise_id != visit.enterprise_id:
-        raise PermissionDenied("只有被检查企业可以申请改期")
+        raise PermissionDenied(gettext("只有被检查企业可以申请改期"))
     if visit.status != JointVisitStatus.PROPOSED:
-        raise ValidationError({"__all__": "入企已确认，如需改期请联系街道协调员"})
+        raise ValidationError({"__all__": gettext("入企已确认，如需改期请联系街道协调员")})
     if not reason.strip():
-        raise ValidationError({"reason": "请说明改期理由"})
+        raise ValidationError({"reason": gettext("请说明改期理由")})
     if not dates or any(d < timezone.localdate() for d in dates):
-        raise ValidationError({"dates": "请填写今天以后的建议日期"})
+        raise ValidationError({"dates": gettext("请填写今天以后的建议日期")})
     visit.change_requested = True
     visit.change_dates = [d.isoformat() for d in sorted(set(dates))]
     visit.change_reason = reason.strip()
@@ -260,9 +260,9 @@ def _form_rows(actor, visit: JointVisit, department, results: list[dict]) -> tup
     """The department's own items on the form and the results given for them, checked:
     every item once, a result for each, and what must be put right where an item fails."""
     if visit.status != JointVisitStatus.CONFIRMED or visit.visit is None:
-        raise ValidationError({"__all__": "入企确认后才能录入一表通查结果"})
+        raise ValidationError({"__all__": gettext("入企确认后才能录入一表通查结果")})
     if not (actor.is_superuser or actor.department_id == department.pk):
-        raise PermissionDenied("只能录入本部门的检查结果")
+        raise PermissionDenied(gettext("只能录入本部门的检查结果"))
     own_items = {
         i.pk: i
         for e in _entries(visit)
@@ -276,7 +276,7 @@ def _form_rows(actor, visit: JointVisit, department, results: list[dict]) -> tup
     for row in results:
         item = own_items.get(getattr(row.get("item"), "pk", row.get("item")))
         if item is None:
-            errors["results"] = "只能录入本部门计划的检查事项"
+            errors["results"] = gettext("只能录入本部门计划的检查事项")
             continue
         if row.get("result") not in ItemResult.values:
             errors[f"result_{item.pk}"] = f"请选择“{item.name}”的检查结果"
@@ -369,14 +369,14 @@ def form_results_correct(
     if len(entries) < len(own_items):
         raise ValidationError({"__all__": f"“{department.name}”尚未录入结果，请直接录入"})
     if not reason.strip():
-        raise ValidationError({"reason": "请说明更正的理由，如“误将第 2 项选为不符合”"})
+        raise ValidationError({"reason": gettext("请说明更正的理由，如“误将第 2 项选为不符合”")})
     changed = {
         pk: fields
         for pk, row in by_item.items()
         if (fields := _entry_fields(row)) != {f: getattr(entries[pk], f) for f in fields}
     }
     if not changed:
-        raise ValidationError({"__all__": "与已录入的结果相同，没有需要更正的内容"})
+        raise ValidationError({"__all__": gettext("与已录入的结果相同，没有需要更正的内容")})
     before = {str(pk): _entry_json(entries[pk]) for pk in changed}
     now = timezone.now()
     for pk, fields in changed.items():
@@ -414,7 +414,7 @@ SLOT_HORIZON_DAYS = 366
 
 def _must_be_the_enterprise(actor, enterprise) -> None:
     if actor.role != Role.ENTERPRISE or actor.enterprise_id != enterprise.pk:
-        raise PermissionDenied("企业只能申报本企业的日期")
+        raise PermissionDenied(gettext("企业只能申报本企业的日期"))
 
 
 @transaction.atomic
@@ -425,11 +425,11 @@ def slot_set(*, actor, enterprise, day: date, kind: str, note: str = "") -> Ente
     today = timezone.localdate()
     errors: dict[str, str] = {}
     if day is None or day <= today:
-        errors["date"] = "只能申报明天及以后的日期"
+        errors["date"] = gettext("只能申报明天及以后的日期")
     elif (day - today).days > SLOT_HORIZON_DAYS:
-        errors["date"] = "只能申报一年以内的日期"
+        errors["date"] = gettext("只能申报一年以内的日期")
     if kind not in SlotKind.values:
-        errors["kind"] = "请选择“不便接受检查”或“希望安排检查”"
+        errors["kind"] = gettext("请选择“不便接受检查”或“希望安排检查”")
     if not errors and kind == SlotKind.BLACKOUT:
         confirmed = JointVisit.objects.filter(
             enterprise=enterprise, date=day, status=JointVisitStatus.CONFIRMED
@@ -454,7 +454,7 @@ def slot_set(*, actor, enterprise, day: date, kind: str, note: str = "") -> Ente
 def slot_delete(*, actor, slot: EnterpriseSlot) -> None:
     _must_be_the_enterprise(actor, slot.enterprise)
     if slot.date <= timezone.localdate():
-        raise ValidationError({"date": "已经过去或就在今天的日期不能撤回"})
+        raise ValidationError({"date": gettext("已经过去或就在今天的日期不能撤回")})
     audit_record(
         actor=actor,
         verb="planning.slot_delete",

@@ -12,7 +12,7 @@ from datetime import date
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from wurao.accounts.choices import Role
 from wurao.audit.services import audit_record
@@ -22,7 +22,9 @@ from wurao.registry import selectors as registry_selectors
 from wurao.registry.workdays import special_days
 from wurao.sampling import engine
 
-WEEKDAYS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
+WEEKDAYS = tuple(
+    gettext_noop(day) for day in ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
+)
 
 
 def park_draw(
@@ -39,14 +41,14 @@ def _must_coordinate(actor, street) -> None:
         return
     if actor.role == Role.STREET and actor.street_id == street.pk:
         return
-    raise PermissionDenied("只有本街道的协调员可以安排联合整园执法日")
+    raise PermissionDenied(gettext("只有本街道的协调员可以安排联合整园执法日"))
 
 
 @transaction.atomic
 def park_day_setting_set(*, actor, street, weekday: int) -> ParkDaySetting:
     _must_coordinate(actor, street)
     if weekday not in range(5):
-        raise ValidationError({"weekday": "联合整园执法日须为周一至周五之一"})
+        raise ValidationError({"weekday": gettext("联合整园执法日须为周一至周五之一")})
     setting, _ = ParkDaySetting.objects.update_or_create(
         street=street, defaults={"weekday": weekday}
     )
@@ -62,9 +64,11 @@ def park_day_commit(*, actor, street, day: date, departments, observers: list[di
     setting = ParkDaySetting.objects.filter(street=street).first()
     errors = {}
     if setting is None:
-        errors["day"] = "请先设定本街道每周的联合整园执法日"
+        errors["day"] = gettext("请先设定本街道每周的联合整园执法日")
     elif day.weekday() != setting.weekday:
-        errors["day"] = f"本街道的联合整园执法日是每{WEEKDAYS[setting.weekday]}"
+        errors["day"] = gettext("本街道的联合整园执法日是每%(weekday)s") % {
+            "weekday": gettext(WEEKDAYS[setting.weekday])
+        }
     else:
         holiday = next((s for s in special_days(day, day) if not s.is_workday), None)
         if holiday:
@@ -73,20 +77,20 @@ def park_day_commit(*, actor, street, day: date, departments, observers: list[di
                 "name": holiday.name,
             }
     if day < timezone.localdate():
-        errors["day"] = "只能安排今天以后的联合整园执法日"
+        errors["day"] = gettext("只能安排今天以后的联合整园执法日")
     parks = list(
         registry_selectors.park_list().filter(street=street).values_list("code", flat=True)
     )
     if len(parks) < 2:
-        errors["street"] = "本街道登记的园区少于 2 个，无需抽取"
+        errors["street"] = gettext("本街道登记的园区少于 2 个，无需抽取")
     departments = list(departments)
     if len(departments) < 2:
-        errors["departments"] = "联合整园执法须有 2 个以上单位参加"
+        errors["departments"] = gettext("联合整园执法须有 2 个以上单位参加")
     for i, o in enumerate(observers):
         if not (o.get("name") or "").strip() or o.get("role") not in ObserverRole.values:
-            errors["observers"] = f"第 {i + 1} 位受邀监督人员须填写姓名和身份"
+            errors["observers"] = gettext("第 %(n)s 位受邀监督人员须填写姓名和身份") % {"n": i + 1}
     if ParkDay.objects.filter(street=street, date=day).exists():
-        errors["day"] = f"{day} 已安排联合整园执法日"
+        errors["day"] = gettext("%(day)s 已安排联合整园执法日") % {"day": day}
     if errors:
         raise ValidationError(errors)
     seed = engine.server_seed_new()
@@ -120,9 +124,11 @@ def park_day_draw(*, actor, park_day: ParkDay, external_entropy: str, observer: 
     park_day = ParkDay.objects.select_for_update().get(pk=park_day.pk)
     _must_coordinate(actor, park_day.street)
     if park_day.status != ParkDayStatus.COMMITTED:
-        raise ValidationError({"__all__": "该执法日的园区已经抽取"})
+        raise ValidationError({"__all__": gettext("该执法日的园区已经抽取")})
     if not external_entropy.strip() or not observer.strip():
-        raise ValidationError({"external_entropy": "请由见证人输入外部随机数，并填写见证人"})
+        raise ValidationError(
+            {"external_entropy": gettext("请由见证人输入外部随机数，并填写见证人")}
+        )
     code = park_draw(
         code=park_day.code,
         candidates=park_day.candidates,

@@ -8,7 +8,8 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import dateformat, timezone
+from django.utils.translation import gettext, gettext_noop, pgettext
 
 from wurao.accounts.choices import Role
 from wurao.audit.services import audit_record
@@ -43,7 +44,7 @@ def _must_plan_for(actor, department) -> None:
     if actor.is_superuser:
         return
     if actor.role not in (Role.DEPT_ADMIN, Role.INSPECTOR) or actor.department_id != department.pk:
-        raise PermissionDenied("只能填报本部门的检查计划")
+        raise PermissionDenied(gettext("只能填报本部门的检查计划"))
 
 
 @transaction.atomic
@@ -81,39 +82,46 @@ def _entry_errors(
     errors: dict[str, str] = {}
     first, last = month_start(month), month_end(month)
     if not items:
-        errors["items"] = "请从本部门的检查事项清单中选择检查事项（清单之外无事项）"
+        errors["items"] = gettext("请从本部门的检查事项清单中选择检查事项（清单之外无事项）")
     foreign = [i.code for i in items if i.department_id != department.pk or not i.active]
     if foreign:
-        errors["items"] = (
-            f"检查事项 {'、'.join(foreign)} 不在“{department.name}”公布的有效检查事项清单内"
-        )
+        errors["items"] = gettext(
+            "检查事项 %(items)s 不在“%(department)s”公布的有效检查事项清单内"
+        ) % {"items": "、".join(foreign), "department": department.name}
     if earliest is None or latest is None:
-        errors["earliest"] = "请填写最早和最晚日期"
+        errors["earliest"] = gettext("请填写最早和最晚日期")
     elif earliest > latest:
-        errors["latest"] = "最晚日期不能早于最早日期"
+        errors["latest"] = gettext("最晚日期不能早于最早日期")
     elif earliest < first or latest > last:
-        errors["earliest"] = f"检查窗口须在 {first:%Y年%m月} 之内（{first} 至 {last}）"
+        errors["earliest"] = gettext("检查窗口须在 %(month)s 之内（%(first)s 至 %(last)s）") % {
+            "month": dateformat.format(first, pgettext("date format", "Y年m月")),
+            "first": first,
+            "last": last,
+        }
     elif not [d for d in working_days(first) if earliest <= d <= latest]:
-        errors["latest"] = "检查窗口内没有工作日"
+        errors["latest"] = gettext("检查窗口内没有工作日")
     if hours is None or not (Decimal("0.5") <= Decimal(hours) <= Decimal("8")):
-        errors["hours"] = "预计工时须在 0.5 到 8 小时之间"
+        errors["hours"] = gettext("预计工时须在 0.5 到 8 小时之间")
     if origin not in PlanOrigin.values:
-        errors["origin"] = "请选择计划来源"
+        errors["origin"] = gettext("请选择计划来源")
     elif origin == PlanOrigin.CAMPAIGN:
         if campaign is None:
-            errors["campaign"] = "专项检查须关联已批准并公布的专项（国办发〔2024〕54号）"
+            errors["campaign"] = gettext("专项检查须关联已批准并公布的专项（国办发〔2024〕54号）")
         elif campaign.department_id != department.pk:
-            errors["campaign"] = "只能关联本部门组织的专项检查"
+            errors["campaign"] = gettext("只能关联本部门组织的专项检查")
         elif campaign.published_at is None:
-            errors["campaign"] = f"专项“{campaign.title}”尚未公布，不能安排检查"
+            errors["campaign"] = gettext("专项“%(title)s”尚未公布，不能安排检查") % {
+                "title": campaign.title
+            }
         elif earliest and latest and (earliest < campaign.starts_on or latest > campaign.ends_on):
-            errors["campaign"] = (
-                f"检查窗口须在专项期限 {campaign.starts_on} 至 {campaign.ends_on} 之内"
-            )
+            errors["campaign"] = gettext("检查窗口须在专项期限 %(starts)s 至 %(ends)s 之内") % {
+                "starts": campaign.starts_on,
+                "ends": campaign.ends_on,
+            }
     elif origin == PlanOrigin.RANDOM_TASK and draw_task is None:
-        errors["draw_task"] = "双随机任务的检查须关联抽查任务"
+        errors["draw_task"] = gettext("双随机任务的检查须关联抽查任务")
     if enterprise is None:
-        errors["enterprise"] = "请填写企业的统一社会信用代码（须为企业库中的企业）"
+        errors["enterprise"] = gettext("请填写企业的统一社会信用代码（须为企业库中的企业）")
     elif not errors.get("enterprise"):
         duplicate = PlannedInspection.objects.filter(
             plan__department=department,
@@ -122,9 +130,9 @@ def _entry_errors(
             status=EntryStatus.ACTIVE,
         ).exists()
         if duplicate:
-            errors["enterprise"] = (
-                f"本月计划中已有对“{enterprise.name}”的检查，请合并事项而不是重复计划"
-            )
+            errors["enterprise"] = gettext(
+                "本月计划中已有对“%(enterprise)s”的检查，请合并事项而不是重复计划"
+            ) % {"enterprise": enterprise.name}
     return errors
 
 
@@ -162,7 +170,9 @@ def plan_entry_add(
     )
     plan = plan_get_or_create(actor=actor, department=department, month=month)
     if plan.status == PlanStatus.LOCKED and not late_reason.strip():
-        errors["late_reason"] = f"{plan.month:%Y年%m月}计划已于报送截止后锁定，补报须说明理由"
+        errors["late_reason"] = gettext("%(month)s计划已于报送截止后锁定，补报须说明理由") % {
+            "month": dateformat.format(plan.month, pgettext("date format", "Y年m月"))
+        }
     if errors:
         raise ValidationError(errors)
     entry = PlannedInspection.objects.create(
@@ -200,11 +210,13 @@ def plan_entry_add(
 def plan_entry_withdraw(*, actor, entry: PlannedInspection, reason: str) -> PlannedInspection:
     _must_plan_for(actor, entry.plan.department)
     if entry.status == EntryStatus.WITHDRAWN:
-        raise ValidationError({"__all__": "该计划检查已撤回"})
+        raise ValidationError({"__all__": gettext("该计划检查已撤回")})
     if entry.joint_visit_id and entry.joint_visit.status == JointVisitStatus.CONFIRMED:
-        raise ValidationError({"__all__": "已确认联合入企的检查不能撤回，请联系街道协调员"})
+        raise ValidationError(
+            {"__all__": gettext("已确认联合入企的检查不能撤回，请联系街道协调员")}
+        )
     if not reason.strip():
-        raise ValidationError({"reason": "请说明撤回理由"})
+        raise ValidationError({"reason": gettext("请说明撤回理由")})
     entry.status = EntryStatus.WITHDRAWN
     entry.status_note = reason.strip()[:300]
     entry.joint_visit = None
@@ -219,9 +231,14 @@ def plan_entry_withdraw(*, actor, entry: PlannedInspection, reason: str) -> Plan
 def plan_submit(*, actor, plan: MonthlyPlan) -> MonthlyPlan:
     _must_plan_for(actor, plan.department)
     if plan.status != PlanStatus.DRAFT:
-        raise ValidationError({"__all__": f"计划为“{plan.get_status_display()}”，无需再报送"})
+        raise ValidationError(
+            {
+                "__all__": gettext("计划为“%(status)s”，无需再报送")
+                % {"status": plan.get_status_display()}
+            }
+        )
     if not plan.entries.filter(status=EntryStatus.ACTIVE).exists():
-        raise ValidationError({"__all__": "计划中没有检查，不能报送"})
+        raise ValidationError({"__all__": gettext("计划中没有检查，不能报送")})
     plan.status = PlanStatus.SUBMITTED
     plan.submitted_at = timezone.now()
     plan.save(update_fields=["status", "submitted_at"])
@@ -265,17 +282,17 @@ def campaign_register(
     _must_plan_for(actor, department)
     errors = {}
     for field, value, label in (
-        ("title", title, "专项名称"),
-        ("scope", scope, "检查范围与内容"),
-        ("approver", approver, "批准机关或负责人"),
-        ("document_no", document_no, "批准文号"),
+        ("title", title, gettext_noop("专项名称")),
+        ("scope", scope, gettext_noop("检查范围与内容")),
+        ("approver", approver, gettext_noop("批准机关或负责人")),
+        ("document_no", document_no, gettext_noop("批准文号")),
     ):
         if not (value or "").strip():
-            errors[field] = f"请填写{label}"
+            errors[field] = gettext("请填写%(label)s") % {"label": gettext(label)}
     if starts_on and ends_on and starts_on > ends_on:
-        errors["ends_on"] = "结束日期不能早于开始日期"
+        errors["ends_on"] = gettext("结束日期不能早于开始日期")
     if approved_on and starts_on and approved_on > starts_on:
-        errors["approved_on"] = "专项须在开始前批准"
+        errors["approved_on"] = gettext("专项须在开始前批准")
     if errors:
         raise ValidationError(errors)
     campaign = Campaign.objects.create(
@@ -306,7 +323,7 @@ def campaign_register(
 def campaign_publish(*, actor, campaign: Campaign) -> Campaign:
     _must_plan_for(actor, campaign.department)
     if campaign.published_at:
-        raise ValidationError({"__all__": "该专项已公布"})
+        raise ValidationError({"__all__": gettext("该专项已公布")})
     campaign.published_at = timezone.now()
     campaign.save(update_fields=["published_at"])
     audit_record(
@@ -375,13 +392,13 @@ def schedule_run(
     proposals not yet confirmed in the scheduled area are replaced."""
     user = _user(actor)
     if user and user.role not in (Role.JUSTICE, Role.STREET) and not user.is_superuser:
-        raise PermissionDenied("排期由司法局或街道协调员发起")
+        raise PermissionDenied(gettext("排期由司法局或街道协调员发起"))
     if user and user.role == Role.STREET:
         street = user.street
     first = month_start(month)
     days = working_days(first)
     if not days:
-        raise ValidationError({"month": "该月没有工作日"})
+        raise ValidationError({"month": gettext("该月没有工作日")})
     index = {d: i for i, d in enumerate(days)}
     in_area = {"enterprise__street": street} if street else {}
     JointVisit.objects.filter(
@@ -516,18 +533,18 @@ def capacity_set(*, actor, department, teams: int, hours_per_team) -> Department
     if not actor.is_superuser and (
         actor.role != Role.DEPT_ADMIN or actor.department_id != department.pk
     ):
-        raise PermissionDenied("只能由本部门管理员设置检查能力")
+        raise PermissionDenied(gettext("只能由本部门管理员设置检查能力"))
     errors = {}
     if teams is None or not (1 <= int(teams) <= 50):
-        errors["teams"] = "检查组数须在 1 到 50 之间"
+        errors["teams"] = gettext("检查组数须在 1 到 50 之间")
     try:
         hours = Decimal(str(hours_per_team)) if hours_per_team is not None else None
     except ArithmeticError:
         hours = None
     if hours is None or not (Decimal(1) <= hours <= Decimal(12)):
-        errors["hours_per_team"] = "每组每日工时须在 1 到 12 小时之间"
+        errors["hours_per_team"] = gettext("每组每日工时须在 1 到 12 小时之间")
     elif hours != hours.quantize(Decimal("0.1")):
-        errors["hours_per_team"] = "每组每日工时最多保留一位小数"
+        errors["hours_per_team"] = gettext("每组每日工时最多保留一位小数")
     if errors:
         raise ValidationError(errors)
     capacity, _ = DepartmentCapacity.objects.get_or_create(department=department)
