@@ -61,22 +61,31 @@ def day_problems(
         problems.append(
             gettext("%(day)s 是法定节假日（%(name)s）") % {"day": day, "name": holiday}
             if holiday
-            else f"{day} 不是工作日"
+            else gettext("%(day)s 不是工作日") % {"day": day}
         )
     for e in entries:
         if not (e.earliest <= day <= e.latest):
             problems.append(
-                f"{e.plan.department.name}的检查窗口为 {e.earliest} 至 {e.latest}，不含 {day}"
+                gettext("%(department)s的检查窗口为 %(earliest)s 至 %(latest)s，不含 %(day)s")
+                % {
+                    "department": e.plan.department.name,
+                    "earliest": e.earliest,
+                    "latest": e.latest,
+                    "day": day,
+                }
             )
     if EnterpriseSlot.objects.filter(
         enterprise=enterprise, date=day, kind=SlotKind.BLACKOUT
     ).exists():
-        problems.append(f"企业已申报 {day} 不便接受检查")
+        problems.append(gettext("企业已申报 %(day)s 不便接受检查") % {"day": day})
     departments = {e.plan.department_id: e.plan.department for e in entries}
     limits = settings.JOINT_VISIT_DEPARTMENT_LIMITS
     limit = int(limits.get(enterprise.size_class or "", limits[""]))
     if len(departments) > limit:
-        problems.append(f"该企业规模一次入企最多 {limit} 个部门，此次有 {len(departments)} 个")
+        problems.append(
+            gettext("该企业规模一次入企最多 %(limit)s 个部门，此次有 %(count)s 个")
+            % {"limit": limit, "count": len(departments)}
+        )
     ids = [e.pk for e in entries] + list(moving_from)
     for department_id, department in departments.items():
         booked = (
@@ -93,8 +102,17 @@ def day_problems(
         need = sum(float(e.hours) for e in entries if e.plan.department_id == department_id)
         if float(booked) + need > _capacity(department_id) + 1e-9:
             problems.append(
-                f"{department.name} {day} 已安排 {float(booked):g} 小时，再加 {need:g} 小时超过每日能力 "
-                f"{_capacity(department_id):g} 小时"
+                gettext(
+                    "%(department)s %(day)s 已安排 %(booked)s 小时，再加 %(need)s 小时超过每日能力 "
+                    "%(capacity)s 小时"
+                )
+                % {
+                    "department": department.name,
+                    "day": day,
+                    "booked": f"{float(booked):g}",
+                    "need": f"{need:g}",
+                    "capacity": f"{_capacity(department_id):g}",
+                }
             )
     return problems
 
@@ -107,7 +125,12 @@ def _entries(visit: JointVisit) -> list[PlannedInspection]:
 
 def _must_be_proposed(visit: JointVisit) -> None:
     if visit.status != JointVisitStatus.PROPOSED:
-        raise ValidationError({"__all__": f"该入企为“{visit.get_status_display()}”，不能再调整"})
+        raise ValidationError(
+            {
+                "__all__": gettext("该入企为“%(status)s”，不能再调整")
+                % {"status": visit.get_status_display()}
+            }
+        )
 
 
 @transaction.atomic
@@ -270,7 +293,12 @@ def _form_rows(actor, visit: JointVisit, department, results: list[dict]) -> tup
         for i in e.items.all()
     }
     if not own_items:
-        raise ValidationError({"department": f"“{department.name}”没有参加本次入企"})
+        raise ValidationError(
+            {
+                "department": gettext("“%(department)s”没有参加本次入企")
+                % {"department": department.name}
+            }
+        )
     errors: dict[str, str] = {}
     by_item = {}
     for row in results:
@@ -279,13 +307,19 @@ def _form_rows(actor, visit: JointVisit, department, results: list[dict]) -> tup
             errors["results"] = gettext("只能录入本部门计划的检查事项")
             continue
         if row.get("result") not in ItemResult.values:
-            errors[f"result_{item.pk}"] = f"请选择“{item.name}”的检查结果"
+            errors[f"result_{item.pk}"] = gettext("请选择“%(item)s”的检查结果") % {
+                "item": item.name
+            }
         elif row["result"] == ItemResult.FAIL and not (row.get("rectification") or "").strip():
-            errors[f"rectification_{item.pk}"] = f"“{item.name}”不符合时须写明整改要求"
+            errors[f"rectification_{item.pk}"] = gettext("“%(item)s”不符合时须写明整改要求") % {
+                "item": item.name
+            }
         by_item[item.pk] = row
     missing = [i.name for pk, i in own_items.items() if pk not in by_item]
     if missing:
-        errors["results"] = f"请录入全部检查事项的结果：{'、'.join(missing)}"
+        errors["results"] = gettext("请录入全部检查事项的结果：%(items)s") % {
+            "items": "、".join(missing)
+        }
     if errors:
         raise ValidationError(errors)
     return own_items, by_item
@@ -326,7 +360,10 @@ def form_results_record(*, actor, visit: JointVisit, department, results: list[d
     if FormEntry.objects.filter(joint_visit=visit, item_id__in=own_items).exists():
         # Its action is already in the enterprise's file: a second entry would count twice.
         raise ValidationError(
-            {"__all__": f"“{department.name}”已录入本次一表通查结果；如有错误，请更正"}
+            {
+                "__all__": gettext("“%(department)s”已录入本次一表通查结果；如有错误，请更正")
+                % {"department": department.name}
+            }
         )
     FormEntry.objects.bulk_create(
         FormEntry(joint_visit=visit, item_id=pk, recorded_by=_user(actor), **_entry_fields(row))
@@ -367,7 +404,12 @@ def form_results_correct(
         e.item_id: e for e in FormEntry.objects.filter(joint_visit=visit, item_id__in=own_items)
     }
     if len(entries) < len(own_items):
-        raise ValidationError({"__all__": f"“{department.name}”尚未录入结果，请直接录入"})
+        raise ValidationError(
+            {
+                "__all__": gettext("“%(department)s”尚未录入结果，请直接录入")
+                % {"department": department.name}
+            }
+        )
     if not reason.strip():
         raise ValidationError({"reason": gettext("请说明更正的理由，如“误将第 2 项选为不符合”")})
     changed = {
@@ -435,7 +477,9 @@ def slot_set(*, actor, enterprise, day: date, kind: str, note: str = "") -> Ente
             enterprise=enterprise, date=day, status=JointVisitStatus.CONFIRMED
         ).exists()
         if confirmed:
-            errors["date"] = f"{day} 已确认联合检查；如需改期，请联系街道协调员"
+            errors["date"] = gettext("%(day)s 已确认联合检查；如需改期，请联系街道协调员") % {
+                "day": day
+            }
     if errors:
         raise ValidationError(errors)
     slot, _ = EnterpriseSlot.objects.update_or_create(

@@ -16,7 +16,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
+from django.utils.translation import gettext, pgettext
 from django.views.decorators.http import require_POST
 from huey.contrib.djhuey import HUEY
 from huey.exceptions import TaskException
@@ -292,10 +293,16 @@ def duplicates_check(request):
     flagged = services.duplicates_flag(actor=request.user, month=month)
     if flagged:
         messages.warning(
-            request, f"发现 {flagged} 条跨层级重复的计划检查，已标记为“重复，待撤回”。"
+            request,
+            gettext("发现 %(count)s 条跨层级重复的计划检查，已标记为“重复，待撤回”。")
+            % {"count": flagged},
         )
     else:
-        messages.success(request, f"{month:%Y年%m月}的计划没有发现新的跨层级重复事项。")
+        messages.success(
+            request,
+            gettext("%(month)s的计划没有发现新的跨层级重复事项。")
+            % {"month": dateformat.format(month, pgettext("date format", "Y年m月"))},
+        )
     return redirect(_schedule_url(month, request.POST.get("street", "")))
 
 
@@ -374,7 +381,7 @@ def visit_move(request, pk: int):
             coordination.joint_visit_move(actor=request.user, visit=visit, day=day)
         except ValidationError as error:
             return _detail_page(request, visit, move=form, errors=_problems(error), action="move")
-        messages.success(request, f"已改到 {day:%Y-%m-%d}。")
+        messages.success(request, gettext("已改到 %(day)s。") % {"day": f"{day:%Y-%m-%d}"})
         return redirect("planning_coordination:visit", pk=visit.pk)
     return _detail_page(request, visit, move=form, action="move")
 
@@ -394,7 +401,10 @@ def visit_split(request, pk: int):
             )
         except ValidationError as error:
             return _detail_page(request, visit, split=form, errors=_problems(error), action="split")
-        messages.success(request, f"已分出一次入企，安排在 {other.date:%Y-%m-%d}。")
+        messages.success(
+            request,
+            gettext("已分出一次入企，安排在 %(day)s。") % {"day": f"{other.date:%Y-%m-%d}"},
+        )
         return redirect("planning_coordination:visit", pk=other.pk)
     return _detail_page(request, visit, split=form, action="split")
 
@@ -414,7 +424,9 @@ def visit_merge(request, pk: int):
             )
         except ValidationError as error:
             return _detail_page(request, visit, merge=form, errors=_problems(error), action="merge")
-        messages.success(request, f"已合并为 {visit.date:%Y-%m-%d} 的一次入企。")
+        messages.success(
+            request, gettext("已合并为 %(day)s 的一次入企。") % {"day": f"{visit.date:%Y-%m-%d}"}
+        )
         return redirect("planning_coordination:visit", pk=visit.pk)
     return _detail_page(request, visit, merge=form, action="merge")
 
@@ -432,7 +444,8 @@ def visit_confirm(request, pk: int):
         return _detail_page(request, visit, errors=_problems(error), action="confirm")
     messages.success(
         request,
-        f"已确认联合入企，入企码 {confirmed.visit.code_display}；企业已可在门户看到日期、部门和一表通查表。",
+        gettext("已确认联合入企，入企码 %(code)s；企业已可在门户看到日期、部门和一表通查表。")
+        % {"code": confirmed.visit.code_display},
     )
     return redirect("planning_coordination:visit", pk=visit.pk)
 
