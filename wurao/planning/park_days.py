@@ -22,8 +22,14 @@ from wurao.registry import selectors as registry_selectors
 from wurao.registry.workdays import special_days
 from wurao.sampling import engine
 
-WEEKDAYS = tuple(
-    gettext_noop(day) for day in ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
+WEEKDAYS = (
+    gettext_noop("周一"),
+    gettext_noop("周二"),
+    gettext_noop("周三"),
+    gettext_noop("周四"),
+    gettext_noop("周五"),
+    gettext_noop("周六"),
+    gettext_noop("周日"),
 )
 
 
