@@ -15,6 +15,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from wurao.accounts.choices import Role
@@ -179,7 +180,7 @@ def visit_new(request):
     if form.wants_override and not reg.override_reason.strip():
         # Asking to override without a reason: show the refusal again, nothing recorded twice.
         found = services.visit_check(reg=reg)
-        form.add_error("override_reason", "申请突破规则须说明理由")
+        form.add_error("override_reason", gettext("申请突破规则须说明理由"))
         refused = services.VisitRefused(found, selectors.rules_current(as_of=reg.day))
         return _form_page(request, form, refusal=_refusal_context(refused) if found else None)
     try:
@@ -192,19 +193,26 @@ def visit_new(request):
     if visit.status == VisitStatus.PENDING_OVERRIDE:
         messages.warning(
             request,
-            f"已提交突破规则的入企申请（入企码 {visit.code_display}），"
-            "须由部门负责人或司法局第二人审批；审批前入企码显示为“尚未获批”。",
+            gettext(
+                "已提交突破规则的入企申请（入企码 %(code)s），"
+                "须由部门负责人或司法局第二人审批；审批前入企码显示为“尚未获批”。"
+            )
+            % {"code": visit.code_display},
         )
     elif visit.status == VisitStatus.COMPLETED:
         messages.success(
             request,
-            f"已事后补登入企，入企码 {visit.code_display}，记为已完成；请录入检查结果。"
-            "本次补登列入司法局的“事后补登”预警。",
+            gettext(
+                "已事后补登入企，入企码 %(code)s，记为已完成；请录入检查结果。"
+                "本次补登列入司法局的“事后补登”预警。"
+            )
+            % {"code": visit.code_display},
         )
     else:
         messages.success(
             request,
-            f"已登记入企，入企码 {visit.code_display}。请在入企时向企业出示二维码，企业可扫码核验。",
+            gettext("已登记入企，入企码 %(code)s。请在入企时向企业出示二维码，企业可扫码核验。")
+            % {"code": visit.code_display},
         )
     return redirect("visits:detail", code=visit.code)
 
@@ -252,10 +260,15 @@ def visit_join(request, code: str):
     form.is_valid()
     data = getattr(form, "cleaned_data", {})
     if target is None:
-        form.add_error(None, f"入企码 {code} 的检查已开始、结束或撤销，不能再加入")
+        form.add_error(
+            None, gettext("入企码 %(code)s 的检查已开始、结束或撤销，不能再加入") % {"code": code}
+        )
         return _form_page(request, form)
     if form.enterprise_obj is not None and form.enterprise_obj.pk != target.enterprise_id:
-        form.add_error(None, f"入企码 {target.code_display} 是另一企业的入企，不能加入")
+        form.add_error(
+            None,
+            gettext("入企码 %(code)s 是另一企业的入企，不能加入") % {"code": target.code_display},
+        )
         return _form_page(request, form)
     try:
         visit = services.visit_join(
@@ -270,7 +283,8 @@ def visit_join(request, code: str):
         return _form_page(request, form)
     messages.success(
         request,
-        f"已加入入企码 {visit.code_display} 的检查：同一次入企完成各部门检查，不再另行入企。",
+        gettext("已加入入企码 %(code)s 的检查：同一次入企完成各部门检查，不再另行入企。")
+        % {"code": visit.code_display},
     )
     return redirect("visits:detail", code=visit.code)
 
@@ -411,7 +425,11 @@ def visit_staff(request, code: str):
         except ValidationError as error:
             form.add_service_error(error)
         else:
-            messages.success(request, f"已保存{request.user.department.name}的执法人员。")
+            messages.success(
+                request,
+                gettext("已保存%(department)s的执法人员。")
+                % {"department": request.user.department.name},
+            )
             return redirect("visits:detail", code=visit.code)
     return _detail_page(request, visit, staff=form)
 
@@ -433,7 +451,7 @@ def visit_check_in(request, code: str):
         except ValidationError as error:
             form.add_service_error(error)
         else:
-            messages.success(request, "已签到：入企开始，企业扫码可见“检查进行中”。")
+            messages.success(request, gettext("已签到：入企开始，企业扫码可见“检查进行中”。"))
             return redirect("visits:detail", code=visit.code)
     return _detail_page(request, visit, check_in=form)
 
@@ -448,9 +466,9 @@ def visit_check_out(request, code: str):
     except ValidationError as error:
         return _detail_page(request, visit, errors=error.messages)
     if visit.actions.filter(department=request.user.department_id).exists():
-        messages.success(request, "已签退：本次入企结束。")
+        messages.success(request, gettext("已签退：本次入企结束。"))
     else:
-        messages.success(request, "已签退：本次入企结束，请录入本部门的检查结果。")
+        messages.success(request, gettext("已签退：本次入企结束，请录入本部门的检查结果。"))
     return redirect("visits:detail", code=visit.code)
 
 
@@ -476,7 +494,8 @@ def visit_result(request, code: str):
         else:
             messages.success(
                 request,
-                f"已录入{action.department.name}的{action.get_kind_display()}结果，记入企业档案。",
+                gettext("已录入%(department)s的%(kind)s结果，记入企业档案。")
+                % {"department": action.department.name, "kind": action.get_kind_display()},
             )
             return redirect("visits:detail", code=visit.code)
     return _detail_page(request, visit, result=form)
@@ -501,7 +520,9 @@ def visit_result_correct(request, code: str, pk: str):
             form.add_service_error(error)
         else:
             messages.success(
-                request, f"已更正{action.department.name}的检查结果，原结果和理由记入审计日志。"
+                request,
+                gettext("已更正%(department)s的检查结果，原结果和理由记入审计日志。")
+                % {"department": action.department.name},
             )
             return redirect("visits:detail", code=visit.code)
     return _detail_page(request, visit, correct=form)
@@ -521,7 +542,7 @@ def visit_cancel(request, code: str):
         except ValidationError as error:
             form.add_service_error(error)
         else:
-            messages.success(request, "已撤销本次入企登记：企业扫码将看到“已撤销”。")
+            messages.success(request, gettext("已撤销本次入企登记：企业扫码将看到“已撤销”。"))
             return redirect("visits:detail", code=visit.code)
     return _detail_page(request, visit, cancel=form)
 
@@ -578,12 +599,20 @@ def override_decide(request, code: str):
                 note=form.cleaned_data["note"],
             )
         except PermissionDenied as error:
-            form.add_error(None, str(error) or "无权审批该入企")
+            form.add_error(None, str(error) or gettext("无权审批该入企"))
         except ValidationError as error:
             form.add_service_error(error)
         else:
-            outcome = "已批准，入企码生效" if visit.status != VisitStatus.REJECTED else "未批准"
-            messages.success(request, f"入企码 {visit.code_display}：{outcome}。")
+            outcome = (
+                gettext("已批准，入企码生效")
+                if visit.status != VisitStatus.REJECTED
+                else gettext("未批准")
+            )
+            messages.success(
+                request,
+                gettext("入企码 %(code)s：%(outcome)s。")
+                % {"code": visit.code_display, "outcome": outcome},
+            )
             if from_queue:
                 return redirect("visits:override-queue")
             return redirect("visits:detail", code=visit.code)
