@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from wurao.accounts.scope import Scope
 from wurao.audit.services import audit_record
@@ -83,7 +84,7 @@ def commitment_decide(
     if commitment.status != CommitmentStatus.SIGNED:
         raise ValidationError(f"该承诺已认定为“{commitment.get_status_display()}”，不能重复认定")
     if not fulfilled and not note.strip():
-        raise ValidationError({"decision_note": "认定未履行承诺须写明事实和理由"})
+        raise ValidationError({"decision_note": gettext("认定未履行承诺须写明事实和理由")})
     commitment.status = CommitmentStatus.FULFILLED if fulfilled else CommitmentStatus.BREACHED
     commitment.decided_on = timezone.localdate()
     commitment.decided_by = _actor_user(actor)
@@ -116,11 +117,11 @@ def _record_department_id(enterprise, source: str, record_id: int) -> int:
     }
     if source not in lookups:
         raise ValidationError(
-            {"record_source": "请选择记录类别：执法记录、非现场监测预警或信用承诺"}
+            {"record_source": gettext("请选择记录类别：执法记录、非现场监测预警或信用承诺")}
         )
     department_id = lookups[RecordSource(source)]().first()
     if department_id is None:
-        raise ValidationError({"record_id": "本企业没有该记录"})
+        raise ValidationError({"record_id": gettext("本企业没有该记录")})
     return department_id
 
 
@@ -129,7 +130,7 @@ def _evidence_check(evidence) -> None:
         return
     suffix = Path(evidence.name).suffix.lower()
     if suffix not in EVIDENCE_TYPES:
-        raise ValidationError({"evidence": "证明材料须为 PDF、JPG 或 PNG 文件"})
+        raise ValidationError({"evidence": gettext("证明材料须为 PDF、JPG 或 PNG 文件")})
     if evidence.size > EVIDENCE_MAX_BYTES:
         raise ValidationError(
             {"evidence": f"证明材料不能超过 10 MB（当前 {evidence.size / 1048576:.1f} MB）"}
@@ -155,7 +156,7 @@ def _file(
     on: datetime.date | None = None,
 ):
     if not reason.strip():
-        raise ValidationError({"reason": "请写明理由"})
+        raise ValidationError({"reason": gettext("请写明理由")})
     department_id = _record_department_id(enterprise, record_source, record_id)
     _evidence_check(evidence)
     if model.objects.filter(
@@ -164,7 +165,7 @@ def _file(
         record_id=record_id,
         status=ReviewStatus.SUBMITTED,
     ).exists():
-        raise ValidationError({"record_id": "该记录已有待审核的申请，请等待审核结果"})
+        raise ValidationError({"record_id": gettext("该记录已有待审核的申请，请等待审核结果")})
     request = model.objects.create(
         enterprise=enterprise,
         record_source=record_source,
@@ -245,12 +246,12 @@ def review_decide(
     if getattr(actor, "department_id", None) not in (None, request.department_id) and not getattr(
         actor, "is_superuser", False
     ):
-        raise ValidationError("只有记录所属部门可以审核")
+        raise ValidationError(gettext("只有记录所属部门可以审核"))
     if not reason.strip():
-        raise ValidationError({"decision_reason": "请写明审核意见和理由"})
+        raise ValidationError({"decision_reason": gettext("请写明审核意见和理由")})
     today = on or timezone.localdate()
     if today < timezone.localtime(request.filed_at).date():
-        raise ValidationError("审核日期不能早于申请提交日期")
+        raise ValidationError(gettext("审核日期不能早于申请提交日期"))
     request.status = ReviewStatus.APPROVED if approve else ReviewStatus.REJECTED
     request.decided_at = timezone.now() if on is None else _day_start(on)
     request.decided_by = _actor_user(actor)

@@ -106,11 +106,11 @@ def _with_default_weights(weights: dict[str, str] | None) -> dict[str, str]:
 
 def _validate_size(size_mode: str, size_value: Decimal) -> None:
     if size_mode not in SizeMode.values:
-        raise _invalid("size_mode", "请选择按总数或按比例抽取")
+        raise _invalid("size_mode", _("请选择按总数或按比例抽取"))
     if size_mode == SizeMode.RATIO and not (Decimal(0) < Decimal(size_value) <= Decimal(1)):
-        raise _invalid("size_value", "抽取比例须大于 0 且不超过 1（如 0.05 表示 5%）")
+        raise _invalid("size_value", _("抽取比例须大于 0 且不超过 1（如 0.05 表示 5%）"))
     if size_mode == SizeMode.TOTAL and (Decimal(size_value) < 1 or Decimal(size_value) % 1):
-        raise _invalid("size_value", "抽取总数须为正整数")
+        raise _invalid("size_value", _("抽取总数须为正整数"))
 
 
 def _validate_weights(weights: dict[str, str]) -> None:
@@ -157,12 +157,12 @@ def _validate_draft(
     *, title, size_mode, size_value, weights, window_start, window_end, participants
 ) -> None:
     if not title.strip():
-        raise _invalid("title", "请填写任务名称")
+        raise _invalid("title", _("请填写任务名称"))
     _validate_size(size_mode, size_value)
     _validate_weights(weights)
     draw_window_validate(window_start=window_start, window_end=window_end)
     if not participants:
-        raise _invalid("participants", "至少需要一个参与部门")
+        raise _invalid("participants", _("至少需要一个参与部门"))
     seen = set()
     for p in participants:
         if p.department.pk in seen:
@@ -179,10 +179,10 @@ def _validate_draft(
                 f"检查事项 {'、'.join(foreign)} 不在“{p.department.name}”公布的有效清单内（清单之外无事项）",
             )
         if p.team_size < 1:
-            raise _invalid("team_size", "每组至少 1 名执法人员")
+            raise _invalid("team_size", _("每组至少 1 名执法人员"))
         if p.team_size < LAWFUL_TEAM_SIZE and not p.team_size_reason.strip():
             raise _invalid(
-                "team_size_reason", "执法人员少于 2 人须说明理由（法律要求现场执法不少于两人）"
+                "team_size_reason", _("执法人员少于 2 人须说明理由（法律要求现场执法不少于两人）")
             )
 
 
@@ -207,7 +207,7 @@ def draw_task_create(
         window_start=window_start, window_end=window_end, participants=participants,
     )  # fmt: skip
     if lead_department.pk not in {p.department.pk for p in participants}:
-        raise _invalid("lead_department", "牵头部门必须是参与部门之一")
+        raise _invalid("lead_department", _("牵头部门必须是参与部门之一"))
     sequence = DrawTask.objects.filter(created_at__year=timezone.now().year).count() + 1
     task = DrawTask.objects.create(
         code=f"CC-{timezone.now():%Y}-{lead_department.code}-{sequence:04d}",
@@ -292,7 +292,7 @@ def _preview(
 ) -> QuotaPreview:
     sizes = {label: candidates.sizes.get(label, 0) for label in GRADE_STRATA}
     if not len(candidates):
-        raise _invalid("scope", "抽查范围内没有企业，请放宽范围")
+        raise _invalid("scope", _("抽查范围内没有企业，请放宽范围"))
     total = _task_total(size_mode, size_value, len(candidates))
     if total < 1:
         raise _invalid(
@@ -435,10 +435,10 @@ def draw_task_draw(*, actor, task: DrawTask, external_entropy: str, observer: st
     external_entropy = external_entropy.strip()
     if not external_entropy:
         raise _invalid(
-            "external_entropy", "请由监督见证人输入外部随机数（如现场掷骰结果或当日公开数据）"
+            "external_entropy", _("请由监督见证人输入外部随机数（如现场掷骰结果或当日公开数据）")
         )
     if not observer.strip():
-        raise _invalid("observer", "请填写监督见证人姓名")
+        raise _invalid("observer", _("请填写监督见证人姓名"))
     task = _locked(task, TaskStatus.COMMITTED)
     candidates = _snapshot_unpack(task.snapshot)
     seed = engine.draw_seed(task.code, bytes.fromhex(task.server_seed), external_entropy)
@@ -526,11 +526,11 @@ def draw_result_record(
     if task.status not in (TaskStatus.DRAWN, TaskStatus.IN_PROGRESS):
         raise ValidationError(f"任务 {task.code} 为“{task.get_status_display()}”，不能录入检查结果")
     if participant.task_id != task.pk:
-        raise _invalid("participant", "该部门不参与此任务")
+        raise _invalid("participant", _("该部门不参与此任务"))
     if category not in ResultCategory.values:
-        raise _invalid("category", "请选择检查结果")
+        raise _invalid("category", _("请选择检查结果"))
     if category == ResultCategory.OTHER and not note.strip():
-        raise _invalid("note", "检查结果为“其他”时请填写情况说明")
+        raise _invalid("note", _("检查结果为“其他”时请填写情况说明"))
     if not (task.window_start <= inspected_on <= task.window_end):
         raise _invalid(
             "inspected_on", f"检查日期须在计划期 {task.window_start} 至 {task.window_end} 之内"
@@ -624,7 +624,7 @@ def draw_task_bundle(*, task: DrawTask) -> dict:
     """The published bundle (spec §7). Before the draw, the seed stays secret and the
     draw fields are absent; the candidates, digest, quotas and commitment are already public."""
     if task.status == TaskStatus.DRAFT:
-        raise ValidationError("草稿任务尚未承诺，没有可公开的数据")
+        raise ValidationError(_("草稿任务尚未承诺，没有可公开的数据"))
     candidates = _snapshot_unpack(task.snapshot)
     participants = list(task.participants.select_related("department").prefetch_related("items"))
     bundle: dict = {
