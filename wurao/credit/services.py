@@ -55,11 +55,15 @@ def commitment_sign(
 ) -> CreditCommitment:
     """An enterprise signs a commitment; fulfilling it counts in its favour, breaking it against."""
     if not item.active:
-        raise ValidationError({"item": f"承诺事项“{item.title}”已停用"})
+        raise ValidationError(
+            {"item": gettext("承诺事项“%(title)s”已停用") % {"title": item.title}}
+        )
     if CreditCommitment.objects.filter(
         enterprise=enterprise, item=item, status=CommitmentStatus.SIGNED
     ).exists():
-        raise ValidationError({"item": f"已签署“{item.title}”，尚待部门认定履约情况"})
+        raise ValidationError(
+            {"item": gettext("已签署“%(title)s”，尚待部门认定履约情况") % {"title": item.title}}
+        )
     commitment = CreditCommitment.objects.create(
         enterprise=enterprise,
         item=item,
@@ -82,7 +86,10 @@ def commitment_decide(
     """The department that offers the item records whether the enterprise kept its word."""
     commitment = CreditCommitment.objects.select_for_update().get(pk=commitment.pk)
     if commitment.status != CommitmentStatus.SIGNED:
-        raise ValidationError(f"该承诺已认定为“{commitment.get_status_display()}”，不能重复认定")
+        raise ValidationError(
+            gettext("该承诺已认定为“%(status)s”，不能重复认定")
+            % {"status": commitment.get_status_display()}
+        )
     if not fulfilled and not note.strip():
         raise ValidationError({"decision_note": gettext("认定未履行承诺须写明事实和理由")})
     commitment.status = CommitmentStatus.FULFILLED if fulfilled else CommitmentStatus.BREACHED
@@ -133,13 +140,19 @@ def _evidence_check(evidence) -> None:
         raise ValidationError({"evidence": gettext("证明材料须为 PDF、JPG 或 PNG 文件")})
     if evidence.size > EVIDENCE_MAX_BYTES:
         raise ValidationError(
-            {"evidence": f"证明材料不能超过 10 MB（当前 {evidence.size / 1048576:.1f} MB）"}
+            {
+                "evidence": gettext("证明材料不能超过 10 MB（当前 %(size)s MB）")
+                % {"size": f"{evidence.size / 1048576:.1f}"}
+            }
         )
     head = evidence.read(8)
     evidence.seek(0)
     if not head.startswith(EVIDENCE_TYPES[suffix]):
         raise ValidationError(
-            {"evidence": f"文件内容不是有效的 {suffix[1:].upper()} 文件（可能改了扩展名）"}
+            {
+                "evidence": gettext("文件内容不是有效的 %(kind)s 文件（可能改了扩展名）")
+                % {"kind": suffix[1:].upper()}
+            }
         )
 
 
@@ -242,7 +255,9 @@ def review_decide(
     of a decision taken earlier and registered now (default today)."""
     request = type(request).objects.select_for_update().get(pk=request.pk)
     if request.status != ReviewStatus.SUBMITTED:
-        raise ValidationError(f"该申请已审核为“{request.get_status_display()}”")
+        raise ValidationError(
+            gettext("该申请已审核为“%(status)s”") % {"status": request.get_status_display()}
+        )
     if getattr(actor, "department_id", None) not in (None, request.department_id) and not getattr(
         actor, "is_superuser", False
     ):

@@ -13,6 +13,7 @@ import numpy as np
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
 from wurao.accounts.scope import Scope
@@ -116,12 +117,20 @@ def _validate_size(size_mode: str, size_value: Decimal) -> None:
 def _validate_weights(weights: dict[str, str]) -> None:
     for label, weight in weights.items():
         if label not in GRADE_STRATA:
-            raise _invalid("weights", f"未知的等级“{label}”，只能是 {'、'.join(GRADE_STRATA)}")
+            raise _invalid(
+                "weights",
+                _("未知的等级“%(grade)s”，只能是 %(grades)s")
+                % {"grade": label, "grades": "、".join(GRADE_STRATA)},
+            )
         try:
             if Decimal(str(weight)) < 0:
                 raise ValueError
         except (ArithmeticError, ValueError):
-            raise _invalid("weights", f"等级 {label} 的权重须为非负小数，实为“{weight}”") from None
+            raise _invalid(
+                "weights",
+                _("等级 %(grade)s 的权重须为非负小数，实为“%(weight)s”")
+                % {"grade": label, "weight": weight},
+            ) from None
 
 
 # A task's inspections happen within a year (tasks are planned by the year or the quarter),
@@ -166,17 +175,25 @@ def _validate_draft(
     seen = set()
     for p in participants:
         if p.department.pk in seen:
-            raise _invalid("participants", f"部门“{p.department.name}”重复")
+            raise _invalid(
+                "participants", _("部门“%(department)s”重复") % {"department": p.department.name}
+            )
         seen.add(p.department.pk)
         if not p.department.is_enforcement:
-            raise _invalid("participants", f"“{p.department.name}”不是执法主体，不能参与抽查")
+            raise _invalid(
+                "participants",
+                _("“%(department)s”不是执法主体，不能参与抽查") % {"department": p.department.name},
+            )
         if not p.items:
-            raise _invalid("items", f"请为“{p.department.name}”选择检查事项")
+            raise _invalid(
+                "items", _("请为“%(department)s”选择检查事项") % {"department": p.department.name}
+            )
         foreign = [i.code for i in p.items if i.department_id != p.department.pk or not i.active]
         if foreign:
             raise _invalid(
                 "items",
-                f"检查事项 {'、'.join(foreign)} 不在“{p.department.name}”公布的有效清单内（清单之外无事项）",
+                _("检查事项 %(items)s 不在“%(department)s”公布的有效清单内（清单之外无事项）")
+                % {"items": "、".join(foreign), "department": p.department.name},
             )
         if p.team_size < 1:
             raise _invalid("team_size", _("每组至少 1 名执法人员"))
@@ -297,7 +314,8 @@ def _preview(
     if total < 1:
         raise _invalid(
             "size_value",
-            f"按此比例从 {len(candidates)} 家企业中抽取不到 1 家，请提高比例或改为按总数抽取",
+            _("按此比例从 %(count)s 家企业中抽取不到 1 家，请提高比例或改为按总数抽取")
+            % {"count": len(candidates)},
         )
     specs = [StratumSpec(label, sizes[label], weights.get(label, "1")) for label in GRADE_STRATA]
     try:
@@ -368,7 +386,12 @@ def _locked(task: DrawTask, expected: TaskStatus) -> DrawTask:
     task = DrawTask.objects.select_for_update().get(pk=task.pk)
     if task.status != expected:
         raise ValidationError(
-            f"任务 {task.code} 当前状态为“{task.get_status_display()}”，不能执行此操作（需为“{TaskStatus(expected).label}”）"
+            _("任务 %(code)s 当前状态为“%(status)s”，不能执行此操作（需为“%(expected)s”）")
+            % {
+                "code": task.code,
+                "status": task.get_status_display(),
+                "expected": TaskStatus(expected).label,
+            }
         )
     return task
 
@@ -388,12 +411,18 @@ def draw_task_commit(*, actor, task: DrawTask) -> DrawTask:
         if not roster:
             raise _invalid(
                 "participants",
-                f"“{participant.department.name}”没有执法证有效期至计划期结束（{task.window_end.isoformat()}）的在岗执法人员",
+                gettext("“%(department)s”没有执法证有效期至计划期结束（%(end)s）的在岗执法人员")
+                % {"department": participant.department.name, "end": task.window_end.isoformat()},
             )
         if len(roster) < participant.team_size:
             raise _invalid(
                 "team_size",
-                f"“{participant.department.name}”符合条件的执法人员只有 {len(roster)} 人，少于每组 {participant.team_size} 人",
+                gettext("“%(department)s”符合条件的执法人员只有 %(count)s 人，少于每组 %(size)s 人")
+                % {
+                    "department": participant.department.name,
+                    "count": len(roster),
+                    "size": participant.team_size,
+                },
             )
         participant.roster = roster
         participant.exclusions = _exclusions_for(participant, codes, roster)
@@ -524,7 +553,10 @@ def draw_result_record(
     """One department's result for one drawn enterprise, entered into the enterprise's file."""
     task = DrawTask.objects.select_for_update().get(pk=selection.task_id)
     if task.status not in (TaskStatus.DRAWN, TaskStatus.IN_PROGRESS):
-        raise ValidationError(f"任务 {task.code} 为“{task.get_status_display()}”，不能录入检查结果")
+        raise ValidationError(
+            _("任务 %(code)s 为“%(status)s”，不能录入检查结果")
+            % {"code": task.code, "status": task.get_status_display()}
+        )
     if participant.task_id != task.pk:
         raise _invalid("participant", _("该部门不参与此任务"))
     if category not in ResultCategory.values:
@@ -533,10 +565,16 @@ def draw_result_record(
         raise _invalid("note", _("检查结果为“其他”时请填写情况说明"))
     if not (task.window_start <= inspected_on <= task.window_end):
         raise _invalid(
-            "inspected_on", f"检查日期须在计划期 {task.window_start} 至 {task.window_end} 之内"
+            "inspected_on",
+            _("检查日期须在计划期 %(start)s 至 %(end)s 之内")
+            % {"start": task.window_start, "end": task.window_end},
         )
     if DrawResult.objects.filter(selection=selection, participant=participant).exists():
-        raise _invalid("selection", f"“{participant.department.name}”已录入该企业的检查结果")
+        raise _invalid(
+            "selection",
+            _("“%(department)s”已录入该企业的检查结果")
+            % {"department": participant.department.name},
+        )
     team = [
         m.inspector
         for m in selection.team.filter(participant=participant).select_related("inspector")
@@ -604,7 +642,9 @@ def draw_task_close(*, actor, task: DrawTask) -> DrawTask:
     expected = task.selections.count() * task.participants.count()
     recorded = DrawResult.objects.filter(selection__task=task).count()
     if recorded < expected:
-        raise ValidationError(f"还有 {expected - recorded} 项检查结果未录入，不能办结")
+        raise ValidationError(
+            _("还有 %(count)s 项检查结果未录入，不能办结") % {"count": expected - recorded}
+        )
     task.closed_at = timezone.now()
     task.status = TaskStatus.CLOSED
     task.save(update_fields=["closed_at", "status"])
