@@ -43,6 +43,8 @@ def _fill_registration(page, enterprise, officers, item, *, origin: str):
     """What an officer does on the form: find the enterprise by a few characters of its name,
     tap it, tick the item and two officers, fill in the approval."""
     today = timezone.localdate().isoformat()
+    # htmx listens for the typing only once the page has loaded (a busy machine is slower)
+    page.wait_for_load_state()
     page.fill("#id_enterprise", enterprise.name[:8])
     page.locator("#enterprise-matches button", has_text=enterprise.name).click()
     page.wait_for_selector("#enterprise-chosen")
