@@ -7,7 +7,6 @@ Screenshots go to pytest's tmp_path (WURAO_PHONE_SHOTS=<dir> keeps them somewher
 """
 
 import datetime
-import os
 import re
 from pathlib import Path
 
@@ -19,7 +18,6 @@ from django.utils import timezone
 
 from conftest import login
 from wurao.demo.data import DEMO_PASSWORD
-from wurao.demo.services import demo_build
 from wurao.web.templatetags.wurao_menu import menu_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -27,18 +25,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 ROLES = ("sfj", "yjj_admin", "yjj_inspector", "fucheng", "qiye")
-
-
-@pytest.fixture
-def district():
-    return demo_build(actor="test", scale=0.01, seed=11)
-
-
-@pytest.fixture
-def shots(tmp_path) -> Path:
-    folder = Path(os.environ.get("WURAO_PHONE_SHOTS") or tmp_path)
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 def _context(browser, viewport):

@@ -6,14 +6,12 @@ name is squeezed into a narrow column and nothing scrolls the page sideways.
 Screenshots go to pytest's tmp_path (WURAO_PHONE_SHOTS=<dir> keeps them somewhere to look at).
 """
 
-import os
 from pathlib import Path
 
 import pytest
 
 from conftest import login
 from wurao.demo.data import DEMO_PASSWORD
-from wurao.demo.services import demo_build
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -38,18 +36,6 @@ _SQUEEZED = """([selector, least]) => {
   }
   return found.slice(0, 5);
 }"""
-
-
-@pytest.fixture
-def district():
-    return demo_build(actor="test", scale=0.01, seed=11)
-
-
-@pytest.fixture
-def shots(tmp_path) -> Path:
-    folder = Path(os.environ.get("WURAO_PHONE_SHOTS") or tmp_path)
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 def _on_a_phone(browser, live_server, username: str):
