@@ -8,22 +8,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from wurao.catalogue.tests.factories import InspectionItemFactory
-from wurao.registry.tests.factories import EnterpriseFactory, InspectorFactory
 from wurao.sampling.choices import SizeMode
 from wurao.sampling.models import DrawTask
 from wurao.sampling.services import ParticipantSpec, draw_task_commit, draw_task_create
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def item(street, department):
-    InspectorFactory.create_batch(
-        3, department=department, certificate_valid_until=datetime.date(2027, 6, 30)
-    )
-    EnterpriseFactory.create_batch(6, street=street)
-    return InspectionItemFactory(department=department)
 
 
 def _create(department, item, actor, start: str, end: str):
