@@ -123,7 +123,7 @@ def test_an_inspector_on_a_phone_registers_one_tap_from_home(browser, live_serve
 
     # and one tap on the big button opens the registration form
     page.click("#home-primary-action")
-    assert page.url.endswith("/visits/new/")
+    page.wait_for_url("**/visits/new/", wait_until="load")
     assert _overflow(page) <= 0
     page.screenshot(path=str(shots / f"{user.username}-visits-new.png"), full_page=True)
 
