@@ -51,9 +51,12 @@ INSTALLED_APPS = [
     "wurao.credit",
     "wurao.imports",
     "wurao.oversight",
-    "wurao.demo",
     "wurao.web",
 ]
+# The demo district's builder (the `wurao demo` command; the app has no models) is installed
+# only where demo data is wanted: scripts/run and the tests turn it on, production leaves it off.
+if env.bool("WURAO_DEMO", default=False):
+    INSTALLED_APPS.append("wurao.demo")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
