@@ -4,7 +4,7 @@ observer's entropy at the draw, every input published after, so anyone can re-ru
 
 The park with the smallest key wins, keys being `wurao.sampling.engine.keys(seed, n)` over the
 street's park codes in byte order and `seed = draw_seed(code, server_seed, entropy)` (spec
-random-draw-v1 §2–3, with the park day's code as the task id).
+docs/random-draw-v1.md §2–3, with the park day's code as the task id).
 """
 
 from datetime import date

@@ -4,7 +4,7 @@ Special campaigns (专项检查) are listed once published, with who approved th
 document number: 国办发〔2024〕54号 requires special campaigns to be approved and made public.
 Joint park days (联合整园执法日) show their commitment and candidate parks from the moment they
 are arranged; the server seed only after the draw, with the observer's entropy, so anyone can
-re-run the draw (spec random-draw-v1 §2–3, the park day's code as the task id).
+re-run the draw (docs/random-draw-v1.md §2–3, the park day's code as the task id).
 """
 
 import json

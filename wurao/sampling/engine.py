@@ -1,7 +1,7 @@
 """The verifiable random draw (双随机、一公开), spec wurao-draw-v1: candidates, digests, seed,
 keys and the selection of enterprises. Pure Python and NumPy, no Django import.
 
-Every byte here is fixed by the published spec (random-draw-v1, sections 1–4), so that
+Every byte here is fixed by the published spec (docs/random-draw-v1.md, sections 1–4), so that
 anyone can re-run a draw from its bundle with their own code: change nothing that
 changes a result. Quotas from a total are in `allocation`, inspector teams in `teams`,
 the bundle and its verifier in `bundle`.

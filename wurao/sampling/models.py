@@ -1,4 +1,4 @@
-"""Double-random draw tasks (双随机、一公开), verifiable per shared/specs/random-draw-v1.md."""
+"""Double-random draw tasks (双随机、一公开), verifiable per docs/random-draw-v1.md."""
 
 from django.conf import settings
 from django.db import models

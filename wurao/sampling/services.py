@@ -1,7 +1,7 @@
 """The lifecycle of a draw task: draft → committed → drawn → in progress → closed.
 
 Each step is one atomic, audited function. The numbers come from the pure engine
-(engine.py, allocation.py, teams.py), which implements shared/specs/random-draw-v1.md.
+(engine.py, allocation.py, teams.py), which implements docs/random-draw-v1.md.
 """
 
 import datetime

@@ -27,7 +27,7 @@ from wurao.sampling.engine import (
     draw_seed,
 )
 
-# The spec's published example bundle (shared/specs/random-draw-v1.example.json), copied
+# The spec's published example bundle (docs/random-draw-v1.md, its example), copied
 # byte for byte so the tests do not depend on a checkout of the spec.
 EXAMPLE_PATH = Path(__file__).parent / "data" / "random-draw-v1.example.json"
 E1, E2, E3, E4 = (f"91440300MA5F00000{i}" for i in range(1, 5))

@@ -1,6 +1,6 @@
 /*
  * draw-verify.js: an independent browser verifier for random draws, spec "wurao-draw-v1"
- * (docs: shared/specs/random-draw-v1.md).
+ * (docs/random-draw-v1.md).
  *
  * Written from the spec alone, separately from the server's Python engine, so that the two
  * implementations check each other. No dependencies, no build step: WebCrypto (SHA-256, HMAC-SHA256,
