@@ -36,7 +36,6 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "rest_framework",
     "rest_framework.authtoken",
-    "django_filters",
     "drf_spectacular",
     "django_htmx",
     "huey.contrib.djhuey",
@@ -51,6 +50,7 @@ INSTALLED_APPS = [
     "wurao.credit",
     "wurao.imports",
     "wurao.oversight",
+    "wurao.dossier",
     "wurao.web",
 ]
 # The demo district's builder (the `wurao demo` command; the app has no models) is installed
@@ -62,14 +62,14 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "wurao.web.middleware.ChineseFirstLocaleMiddleware",
+    "wurao.common.middleware.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "wurao.web.middleware.NulMiddleware",
+    "wurao.common.middleware.NulMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -160,12 +160,11 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
         "wurao.accounts.authentication.TokenAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PERMISSION_CLASSES": ["wurao.accounts.policy.PolicyPermission"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "wurao.web.api_fields.api_exception_handler",
+    "EXCEPTION_HANDLER": "wurao.common.api_fields.api_exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "wurao 无扰 API",

@@ -32,6 +32,7 @@ admin.site.index_title = "数据管理"
 
 api_patterns = [
     path("", include("wurao.registry.apis_urls")),
+    path("", include("wurao.dossier.apis_urls")),
     path("", include("wurao.catalogue.apis_urls")),
     path("", include("wurao.enforcement.apis_urls")),
     path("", include("wurao.oversight.apis_urls")),
@@ -49,6 +50,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("lang/", set_language_view, name="set-language"),
     path("registry/", include("wurao.registry.urls")),
+    path("registry/", include("wurao.dossier.urls")),
     path("catalogue/", include("wurao.catalogue.urls")),
     path("enforcement/", include("wurao.enforcement.urls")),
     path("imports/", include("wurao.imports.urls")),

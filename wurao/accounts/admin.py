@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from wurao.accounts.models import User
-from wurao.web.admin import WuraoModelAdmin
+from wurao.common.admin import WuraoModelAdmin
 
 
 @admin.register(User)

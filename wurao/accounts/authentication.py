@@ -4,8 +4,10 @@ from django.db import connection
 from rest_framework import authentication, exceptions
 
 from wurao.accounts.models import User
-from wurao.registry.models import Department
-from wurao.web import rawsql
+from wurao.common import rawsql
+
+# The user's department, reached through the model (accounts sits below the registry).
+Department = User._meta.get_field("department").related_model
 
 
 @cache

@@ -1,7 +1,8 @@
 from django.contrib import admin
 
 from wurao.audit.models import AuditEvent
-from wurao.web.admin import WuraoModelAdmin
+from wurao.audit.services import audit_record
+from wurao.common.admin import WuraoModelAdmin
 
 
 @admin.register(AuditEvent)
@@ -19,3 +20,32 @@ class AuditEventAdmin(WuraoModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class AuditedModelAdmin(WuraoModelAdmin):
+    """Records each admin save and delete as an audit event, so back-office edits are traceable too."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        verb = "change" if change else "create"
+        audit_record(
+            actor=request.user,
+            verb=f"{obj._meta.model_name}.admin_{verb}",
+            obj=obj,
+            payload={"fields": sorted(form.changed_data)},
+        )
+
+    def delete_model(self, request, obj):
+        pk, label = obj.pk, obj._meta.label_lower
+        super().delete_model(request, obj)
+        audit_record(
+            actor=request.user,
+            verb=f"{obj._meta.model_name}.admin_delete",
+            object_type=label,
+            object_id=str(pk),
+            payload={"repr": str(obj)},
+        )
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_model(request, obj)

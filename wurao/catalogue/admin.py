@@ -1,7 +1,7 @@
 from django.contrib import admin
 
+from wurao.audit.admin import AuditedModelAdmin
 from wurao.catalogue.models import InspectionItem
-from wurao.web.admin import AuditedModelAdmin
 
 
 @admin.register(InspectionItem)

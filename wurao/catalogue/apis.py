@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 from wurao.catalogue.choices import ItemKind
 from wurao.catalogue.models import InspectionItem
 from wurao.catalogue.selectors import item_list
-from wurao.web.api_fields import BAD_QUERY, id_filter
+from wurao.common.api_fields import BAD_QUERY, id_filter
 
 NOT_FOUND = OpenApiResponse(description="没有该检查事项")
 TAGS = ["catalogue 一单"]
@@ -52,7 +52,6 @@ class ItemOutputSerializer(serializers.ModelSerializer):
 
 class ItemListApi(GenericAPIView):
     # Query parameters are validated by the FilterSerializer and applied by the selector.
-    filter_backends = ()
 
     class FilterSerializer(serializers.Serializer):
         department = id_filter("部门")

@@ -2,8 +2,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from wurao.catalogue.choices import ItemKind
+from wurao.common.forms import FilterFormMixin
 from wurao.registry import selectors as registry_selectors
-from wurao.web.forms import FilterFormMixin
 
 
 class ItemFilterForm(FilterFormMixin, forms.Form):

@@ -1,14 +1,17 @@
 """The inspection catalogue (一单): every department's published items, readable by every user."""
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import render
 
+from wurao.accounts.scope import Scope
 from wurao.catalogue import selectors
 from wurao.catalogue.forms import ItemFilterForm
 from wurao.catalogue.models import InspectionItem
-from wurao.web.pagination import page_range, paginate
-from wurao.web.rendering import render_page_or_partial
+from wurao.common.pagination import page_range, paginate
+from wurao.common.rendering import render_page_or_partial
+from wurao.registry import selectors as registry_selectors
 
 
 @login_required
@@ -29,3 +32,28 @@ def item_detail(request, pk: int):
     except InspectionItem.DoesNotExist:
         raise Http404 from None
     return render(request, "catalogue/item_detail.html", {"item": item})
+
+
+@login_required
+def department_list(request):
+    departments = list(registry_selectors.department_list())
+    # Head counts per department are public, whoever asks; two grouped counts
+    # rather than joining both tables into one row set.
+    inspectors = dict(
+        registry_selectors.inspector_list(scope=Scope(sees_all=True))
+        .filter(active=True)
+        .values_list("department")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    items = dict(
+        selectors.item_list()
+        .prefetch_related(None)
+        .values_list("department")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for department in departments:
+        department.inspector_count = inspectors.get(department.pk, 0)
+        department.item_count = items.get(department.pk, 0)
+    return render(request, "catalogue/department_list.html", {"departments": departments})

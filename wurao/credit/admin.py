@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from wurao.audit.admin import AuditedModelAdmin
+from wurao.common.admin import ReadOnlyModelAdmin
 from wurao.credit.models import (
     CommitmentItem,
     CreditCommitment,
@@ -11,7 +13,6 @@ from wurao.credit.models import (
     PointsTableVersion,
     PositiveRecord,
 )
-from wurao.web.admin import AuditedModelAdmin, ReadOnlyModelAdmin
 
 
 @admin.register(PointsTableVersion)

@@ -13,12 +13,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from wurao.accounts.scope import scope_for
+from wurao.common.api_fields import BAD_QUERY, NOT_FOUND, choice_filter, date_filter
 from wurao.credit import selectors
 from wurao.credit.choices import Grade
 from wurao.credit.grading import enterprise_breakdown
 from wurao.registry import selectors as registry_selectors
 from wurao.registry.models import Enterprise
-from wurao.web.api_fields import BAD_QUERY, NOT_FOUND, choice_filter, date_filter
 
 TAGS = ["credit 信用分级"]
 
@@ -116,7 +116,6 @@ class GradeChangeOutputSerializer(serializers.Serializer):
 
 class GradeChangeListApi(GenericAPIView):
     # Query parameters are validated by the FilterSerializer and applied by the selector.
-    filter_backends = ()
 
     class FilterSerializer(serializers.Serializer):
         grade = choice_filter(Grade, "等级")

@@ -8,12 +8,12 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from wurao.common.forms import FilterFormMixin, ServiceFormMixin
 from wurao.credit.choices import CommitmentStatus, Grade, ReviewStatus
 from wurao.credit.points import DECAY_LABELS, FORMAT, INDICATORS, PointsTableError
 from wurao.credit.points_json import table_from_dict
 from wurao.credit.services import EVIDENCE_MAX_BYTES
-from wurao.imports.cells import INDUSTRY_SECTIONS
-from wurao.web.forms import FilterFormMixin, ServiceFormMixin
+from wurao.registry.industries import INDUSTRY_SECTIONS
 
 GRADES = [g.value for g in Grade]
 

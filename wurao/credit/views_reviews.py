@@ -15,6 +15,8 @@ from django.views.decorators.http import require_POST
 
 from wurao.accounts.choices import Role
 from wurao.accounts.scope import Scope, scope_for
+from wurao.common.pagination import page_range, paginate
+from wurao.common.rendering import render_page_or_partial
 from wurao.credit import selectors, services
 from wurao.credit.choices import CommitmentStatus, ReviewStatus
 from wurao.credit.forms import (
@@ -24,8 +26,6 @@ from wurao.credit.forms import (
     ReviewFilterForm,
 )
 from wurao.credit.views_common import KIND_LABELS, REVIEW_KINDS, annotated_requests, explained_grade
-from wurao.web.pagination import page_range, paginate
-from wurao.web.rendering import render_page_or_partial
 
 # ---------------------------------------------------------------- who may do what
 

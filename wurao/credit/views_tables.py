@@ -18,6 +18,8 @@ from django.views.decorators.http import require_POST
 
 from wurao.accounts.choices import Role
 from wurao.accounts.scope import scope_for
+from wurao.common.pagination import page_range, paginate
+from wurao.common.rendering import render_page_or_partial
 from wurao.credit import selectors
 from wurao.credit.choices import Grade
 from wurao.credit.forms import GradeChangeFilterForm, PointsTableForm, RegradeForm
@@ -27,8 +29,6 @@ from wurao.credit.points_json import table_from_dict
 from wurao.credit.points_json import table_to_dict as points_table_to_dict
 from wurao.credit.views_common import GRADES
 from wurao.registry import selectors as registry_selectors
-from wurao.web.pagination import page_range, paginate
-from wurao.web.rendering import render_page_or_partial
 
 # ---------------------------------------------------------------- who may do what
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from wurao.common.credit_code import credit_code_complete
 from wurao.demo import data
 from wurao.demo.industries import (
     ENTERPRISE_INDUSTRIES,
@@ -20,7 +21,6 @@ from wurao.demo.industries import (
     TRADE_NAME_CHARS,
 )
 from wurao.demo.items import RISK_TAGS
-from wurao.registry.credit_code import credit_code_complete
 
 if TYPE_CHECKING:
     from wurao.demo.allocation import Plan

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
+from wurao.common.admin import ReadOnlyModelAdmin
 from wurao.enforcement.models import EnforcementAction
-from wurao.web.admin import ReadOnlyModelAdmin
 
 
 @admin.register(EnforcementAction)

@@ -12,10 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from wurao.accounts.scope import scope_for
-from wurao.enforcement.choices import ActionKind, Origin
-from wurao.enforcement.models import EnforcementAction
-from wurao.enforcement.selectors import action_list
-from wurao.web.api_fields import (
+from wurao.common.api_fields import (
     BAD_QUERY,
     NOT_FOUND,
     choice_filter,
@@ -23,6 +20,9 @@ from wurao.web.api_fields import (
     id_filter,
     year_filter,
 )
+from wurao.enforcement.choices import ActionKind, Origin
+from wurao.enforcement.models import EnforcementAction
+from wurao.enforcement.selectors import action_list
 
 TAGS = ["enforcement 执法记录"]
 
@@ -58,7 +58,6 @@ class ActionOutputSerializer(serializers.ModelSerializer):
 
 class ActionListApi(GenericAPIView):
     # Query parameters are validated by the FilterSerializer and applied by the selector.
-    filter_backends = ()
 
     class FilterSerializer(serializers.Serializer):
         year = year_filter()

@@ -2,9 +2,9 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from wurao.common.forms import FilterFormMixin
 from wurao.enforcement.choices import ActionKind, Origin
 from wurao.registry import selectors as registry_selectors
-from wurao.web.forms import FilterFormMixin
 
 
 class ActionFilterForm(FilterFormMixin, forms.Form):

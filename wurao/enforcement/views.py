@@ -6,12 +6,12 @@ from django.http import Http404
 from django.shortcuts import render
 
 from wurao.accounts.scope import scope_for
+from wurao.common.pagination import page_range, paginate
+from wurao.common.rendering import render_page_or_partial
 from wurao.enforcement import selectors
 from wurao.enforcement.forms import ActionFilterForm
 from wurao.enforcement.models import EnforcementAction
 from wurao.registry import selectors as registry_selectors
-from wurao.web.pagination import page_range, paginate
-from wurao.web.rendering import render_page_or_partial
 
 
 @login_required

@@ -21,7 +21,7 @@ class RowErrorCode(StrEnum):
     """One cell (or row) is wrong: that row is not imported, the others are."""
 
     REQUIRED = "required"
-    # From wurao.registry.credit_code (GB 32100).
+    # From wurao.common.credit_code (GB 32100).
     CREDIT_CODE_LENGTH = "credit_code_length"
     CREDIT_CODE_FORMAT = "credit_code_format"
     CREDIT_CODE_CHECKSUM = "credit_code_checksum"

@@ -4,8 +4,8 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from wurao.common.forms import NamedMessagesMixin
 from wurao.imports.services import TARGETS
-from wurao.web.forms import NamedMessagesMixin
 
 MAX_UPLOAD_BYTES = 100 * 1024 * 1024
 

@@ -24,6 +24,7 @@ from django.utils.translation import gettext
 from wurao.accounts.scope import Scope
 from wurao.audit.services import audit_record
 from wurao.catalogue.services import item_upsert_many
+from wurao.common.credit_code import CreditCodeError, credit_code_normalise
 from wurao.credit.services import alert_upsert_many
 from wurao.imports.cells import Lookups, as_text
 from wurao.imports.engine import ImportFileError, encoding_label, read_table
@@ -31,7 +32,6 @@ from wurao.imports.errors import FileErrorCode, RowErrorCode
 from wurao.imports.models import ImportJob
 from wurao.imports.specs import SPECS, Spec
 from wurao.registry import selectors as registry_selectors
-from wurao.registry.credit_code import CreditCodeError, credit_code_normalise
 from wurao.registry.services import UpsertResult, enterprise_upsert_many, inspector_upsert_many
 
 __all__ = [

@@ -7,8 +7,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from wurao.accounts.scope import scope_for
+from wurao.common.api_fields import YEAR_ERROR
 from wurao.oversight.selectors import oversight_summary
-from wurao.web.api_fields import YEAR_ERROR
 
 TAGS = ["oversight 执法监督"]
 

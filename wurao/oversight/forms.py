@@ -4,8 +4,8 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from wurao.registry.credit_code import CreditCodeError, credit_code_normalise
-from wurao.web.forms import BootstrapFormMixin
+from wurao.common.credit_code import CreditCodeError, credit_code_normalise
+from wurao.common.forms import BootstrapFormMixin
 
 
 class DashboardForm(BootstrapFormMixin, forms.Form):

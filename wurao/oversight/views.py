@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from wurao.accounts.choices import Role
 from wurao.accounts.scope import scope_for
+from wurao.common.periods import latest_year_until
 from wurao.enforcement import selectors as enforcement_selectors
 from wurao.enforcement.choices import ActionKind
 from wurao.oversight import selectors as oversight_selectors
@@ -14,7 +15,6 @@ from wurao.oversight.forms import DashboardForm
 from wurao.oversight.selectors import enterprise_visits_by_organisation, oversight_summary
 from wurao.registry import selectors as registry_selectors
 from wurao.visits import selectors as visit_selectors
-from wurao.web.periods import latest_year_until
 
 TABLE1_KINDS = [ActionKind.INSPECTION, ActionKind.PENALTY, ActionKind.COERCIVE]
 

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from wurao.audit.admin import AuditedModelAdmin
+from wurao.common.admin import ReadOnlyModelAdmin
 from wurao.planning.models import (
     Campaign,
     DepartmentCapacity,
@@ -13,7 +15,6 @@ from wurao.planning.models import (
     PlannedInspection,
     ScheduleRun,
 )
-from wurao.web.admin import AuditedModelAdmin, ReadOnlyModelAdmin
 
 # Holidays and capacities are reference data kept by hand; everything else is written by
 # the planning services (which audit it) and only read here.

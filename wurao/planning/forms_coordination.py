@@ -10,9 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from wurao.common.forms import ServiceFormMixin
 from wurao.planning.choices import SlotKind
 from wurao.registry.workdays import month_start, next_month
-from wurao.web.forms import ServiceFormMixin
 
 MONTH_RE = re.compile(r"^(\d{4})-(\d{1,2})$")
 

@@ -10,9 +10,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from wurao.common.forms import ServiceFormMixin
 from wurao.planning.choices import PlanOrigin
 from wurao.registry.workdays import month_start, next_month
-from wurao.web.forms import ServiceFormMixin
 
 MONTH_PATTERN = re.compile(r"(\d{4})-(\d{1,2})")
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024

@@ -10,9 +10,9 @@ from django.utils import timezone
 from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy as _
 
+from wurao.common.forms import NamedMessagesMixin, field_messages_name
 from wurao.planning.choices import ItemResult, ObserverRole
 from wurao.registry.workdays import is_working_day
-from wurao.web.forms import NamedMessagesMixin, field_messages_name
 
 DATE_INVALID = _("请填写日期，如 2027-03-31")
 

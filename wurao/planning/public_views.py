@@ -13,12 +13,12 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from wurao.common.pagination import page_range, paginate
 from wurao.planning import selectors
 from wurao.planning.choices import ObserverRole, ParkDayStatus
 from wurao.planning.models import ParkDay
 from wurao.registry import selectors as registry_selectors
 from wurao.sampling.engine import SPEC
-from wurao.web.pagination import page_range, paginate
 
 
 def observer_rows(park_day: ParkDay) -> list[dict]:

@@ -4,6 +4,7 @@ from datetime import date
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from wurao.accounts.scope import Scope
+from wurao.common.periods import latest_until
 from wurao.planning.choices import EntryStatus, JointVisitStatus
 from wurao.planning.models import (
     Campaign,
@@ -19,7 +20,6 @@ from wurao.planning.models import (
     ScheduleRun,
 )
 from wurao.registry.workdays import SpecialDay, month_start
-from wurao.web.periods import latest_until
 
 
 def holidays_entered(first: date, last: date) -> list[SpecialDay]:

@@ -24,6 +24,8 @@ from huey.exceptions import TaskException
 
 from wurao.accounts.choices import Role
 from wurao.accounts.scope import Scope, scope_for
+from wurao.common.pagination import page_range, paginate
+from wurao.common.periods import latest_until
 from wurao.planning import coordination, selectors, services
 from wurao.planning.choices import JointVisitStatus
 from wurao.planning.forms_coordination import (
@@ -46,8 +48,6 @@ from wurao.registry.workdays import (
     year_covered,
 )
 from wurao.visits.services import VisitRefused
-from wurao.web.pagination import page_range, paginate
-from wurao.web.periods import latest_until
 
 JOBS = "planning_schedule_jobs"  # session: huey task id -> the run the user started
 JOBS_KEPT = 5

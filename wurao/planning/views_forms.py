@@ -20,6 +20,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from wurao.accounts.choices import Role
 from wurao.accounts.scope import scope_for
+from wurao.common.pagination import page_range, paginate
+from wurao.common.qr import qr_svg
 from wurao.planning import coordination, exports, park_days, selectors
 from wurao.planning.choices import JointVisitStatus, ParkDayStatus
 from wurao.planning.forms_results import (
@@ -36,8 +38,6 @@ from wurao.planning.models import JointVisit, ParkDay
 from wurao.planning.public_views import observer_rows
 from wurao.registry import selectors as registry_selectors
 from wurao.visits.choices import VisitStatus
-from wurao.web.pagination import page_range, paginate
-from wurao.web.qr import qr_svg
 
 RESULTS_OPEN = (VisitStatus.IN_PROGRESS, VisitStatus.COMPLETED)
 

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from wurao.audit.admin import AuditedModelAdmin
 from wurao.registry.models import (
     Community,
     Department,
@@ -9,7 +10,6 @@ from wurao.registry.models import (
     RiskTag,
     Street,
 )
-from wurao.web.admin import AuditedModelAdmin
 
 
 @admin.register(Street)

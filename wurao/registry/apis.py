@@ -13,9 +13,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from wurao.accounts.scope import scope_for
+from wurao.common.api_fields import BAD_QUERY, NOT_FOUND, choice_filter, id_filter
+from wurao.common.credit_code import CreditCodeError, credit_code_normalise
 from wurao.registry import selectors
 from wurao.registry.choices import EnterpriseKind, EnterpriseStatus, SizeClass
-from wurao.registry.credit_code import CreditCodeError, credit_code_normalise
 from wurao.registry.models import (
     Community,
     Department,
@@ -25,15 +26,10 @@ from wurao.registry.models import (
     RiskTag,
     Street,
 )
-from wurao.visits.selectors import enterprise_timeline
-from wurao.web.api_fields import BAD_QUERY, NOT_FOUND, choice_filter, id_filter
 
 TAGS = ["registry 两库"]
 # 404 whether the enterprise does not exist or is out of scope: whoever may not see it must not learn it exists.
 ENTERPRISE_NOT_FOUND = "未找到该企业，或您无权查看"
-# Query parameters are validated by each view's FilterSerializer and applied by the selector,
-# not by django-filter backends (which would also query models outside the selectors).
-NO_FILTER_BACKENDS = ()
 
 
 @extend_schema_serializer(component_name="Community")
@@ -51,8 +47,6 @@ class RiskTagOutputSerializer(serializers.ModelSerializer):
 
 
 class EnterpriseListApi(GenericAPIView):
-    filter_backends = NO_FILTER_BACKENDS
-
     class FilterSerializer(serializers.Serializer):
         q = serializers.CharField(
             required=False,
@@ -194,39 +188,7 @@ class EnterpriseDetailApi(APIView):
         return Response(self.OutputSerializer(enterprise).data)
 
 
-class EnterpriseTimelineApi(GenericAPIView):
-    filter_backends = NO_FILTER_BACKENDS
-
-    @extend_schema_serializer(component_name="TimelineEntry")
-    class OutputSerializer(serializers.Serializer):
-        date = serializers.DateField()
-        organisation = serializers.CharField(help_text="执法部门或来访单位")
-        is_enforcement = serializers.BooleanField(help_text="true 为执法行为，false 为非执法入企")
-        label = serializers.CharField(help_text="类别（来源），或“非执法入企”")
-        detail = serializers.CharField(help_text="检查事项、情况摘要或来访事由")
-        record_id = serializers.IntegerField(
-            source="pk", help_text="执法行为（/api/actions/<id>/）或非执法入企记录的编号"
-        )
-
-    @extend_schema(
-        tags=TAGS,
-        summary="一企一档：企业的全部入企记录（新的在前，按角色范围）",
-        responses={200: OutputSerializer(many=True), 404: NOT_FOUND},
-    )
-    def get(self, request, pk: int):
-        scope = scope_for(request.user)
-        try:
-            enterprise = selectors.enterprise_get(scope=scope, pk=pk)
-        except ObjectDoesNotExist:
-            raise NotFound(ENTERPRISE_NOT_FOUND) from None
-        timeline = enterprise_timeline(scope=scope, enterprise_id=enterprise.pk)
-        page = self.paginate_queryset(timeline)
-        return self.get_paginated_response(self.OutputSerializer(page, many=True).data)
-
-
 class DepartmentListApi(GenericAPIView):
-    filter_backends = NO_FILTER_BACKENDS
-
     class FilterSerializer(serializers.Serializer):
         enforcement_only = serializers.BooleanField(
             required=False,
@@ -272,8 +234,6 @@ class DepartmentListApi(GenericAPIView):
 
 
 class StreetListApi(GenericAPIView):
-    filter_backends = NO_FILTER_BACKENDS
-
     @extend_schema_serializer(component_name="Street")
     class OutputSerializer(serializers.ModelSerializer):
         enterprise_count = serializers.IntegerField(help_text="登记在该街道的商事主体数")
@@ -291,8 +251,6 @@ class StreetListApi(GenericAPIView):
 
 
 class ParkListApi(GenericAPIView):
-    filter_backends = NO_FILTER_BACKENDS
-
     @extend_schema_serializer(component_name="Park")
     class OutputSerializer(serializers.ModelSerializer):
         street_name = serializers.CharField(source="street.name")
@@ -308,8 +266,6 @@ class ParkListApi(GenericAPIView):
 
 
 class InspectorListApi(GenericAPIView):
-    filter_backends = NO_FILTER_BACKENDS
-
     class FilterSerializer(serializers.Serializer):
         department = id_filter("部门")
         q = serializers.CharField(
@@ -350,7 +306,6 @@ class InspectorListApi(GenericAPIView):
 
 
 class RiskTagListApi(GenericAPIView):
-    filter_backends = NO_FILTER_BACKENDS
     OutputSerializer = RiskTagOutputSerializer
 
     @extend_schema(tags=TAGS, summary="风险标签列表", responses=RiskTagOutputSerializer(many=True))

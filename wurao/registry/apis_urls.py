@@ -5,11 +5,6 @@ from wurao.registry import apis
 urlpatterns = [
     path("enterprises/", apis.EnterpriseListApi.as_view(), name="api-enterprise-list"),
     path("enterprises/<int:pk>/", apis.EnterpriseDetailApi.as_view(), name="api-enterprise-detail"),
-    path(
-        "enterprises/<int:pk>/timeline/",
-        apis.EnterpriseTimelineApi.as_view(),
-        name="api-enterprise-timeline",
-    ),
     path("departments/", apis.DepartmentListApi.as_view(), name="api-department-list"),
     path("streets/", apis.StreetListApi.as_view(), name="api-street-list"),
     path("parks/", apis.ParkListApi.as_view(), name="api-park-list"),

@@ -3,10 +3,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from wurao.common.forms import FilterFormMixin
 from wurao.registry import selectors
 from wurao.registry.choices import EnterpriseKind, SizeClass
 from wurao.registry.models import Department
-from wurao.web.forms import FilterFormMixin
 
 
 def _blank(label: str, choices) -> list[tuple[str, str]]:

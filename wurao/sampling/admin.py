@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from wurao.audit.admin import AuditedModelAdmin
+from wurao.common.admin import ReadOnlyModelAdmin
 from wurao.sampling.models import (
     ConflictOfInterest,
     DrawParticipant,
@@ -8,7 +10,6 @@ from wurao.sampling.models import (
     DrawTask,
     DrawTeamMember,
 )
-from wurao.web.admin import AuditedModelAdmin, ReadOnlyModelAdmin
 
 
 class _ReadOnlyInline(admin.TabularInline):

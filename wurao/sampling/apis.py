@@ -15,10 +15,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from wurao.accounts.scope import scope_for
+from wurao.common.api_fields import BAD_QUERY, NOT_FOUND, choice_filter
 from wurao.sampling import services
 from wurao.sampling.choices import TaskStatus
 from wurao.sampling.selectors import draw_task_detail, draw_task_list, draw_task_public_list
-from wurao.web.api_fields import BAD_QUERY, NOT_FOUND, choice_filter
 
 TAGS = ["sampling 双随机抽查"]
 PUBLIC_TAGS = ["public 一公开"]
@@ -48,7 +48,6 @@ class DrawTaskOutputSerializer(serializers.Serializer):
 
 class DrawTaskListApi(GenericAPIView):
     # Query parameters are validated by the FilterSerializer and applied by the selector.
-    filter_backends = ()
 
     class FilterSerializer(serializers.Serializer):
         status = choice_filter(TaskStatus, "任务状态")
@@ -150,7 +149,6 @@ class PublicDrawTaskOutputSerializer(serializers.Serializer):
 class PublicDrawTaskListApi(GenericAPIView):
     authentication_classes = ()
     permission_classes = (AllowAny,)
-    filter_backends = ()
     OutputSerializer = PublicDrawTaskOutputSerializer
 
     @extend_schema(

@@ -9,10 +9,11 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from wurao.catalogue import selectors as catalogue_selectors
+from wurao.common.forms import INTEGER_MAX, FilterFormMixin, ServiceFormMixin
 from wurao.credit import selectors as credit_selectors
-from wurao.imports.cells import INDUSTRY_SECTIONS
 from wurao.registry import selectors as registry_selectors
 from wurao.registry.choices import EnterpriseKind, SizeClass
+from wurao.registry.industries import INDUSTRY_SECTIONS
 from wurao.sampling.choices import (
     DEFAULT_WEIGHTS,
     GRADE_STRATA,
@@ -26,7 +27,6 @@ from wurao.sampling.services import (
     ParticipantSpec,
     draw_window_validate,
 )
-from wurao.web.forms import INTEGER_MAX, FilterFormMixin, ServiceFormMixin
 
 # The browser's date picker keeps to the years the service accepts.
 WINDOW_PICKER = {

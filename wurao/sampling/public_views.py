@@ -11,6 +11,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from wurao.common.pagination import page_range, paginate
 from wurao.sampling import selectors, services
 from wurao.sampling.choices import TaskStatus
 from wurao.sampling.models import DrawTask
@@ -21,7 +22,6 @@ from wurao.sampling.views import (
     scope_rows,
     selection_rows,
 )
-from wurao.web.pagination import page_range, paginate
 
 DRAWN = (TaskStatus.DRAWN, TaskStatus.IN_PROGRESS, TaskStatus.CLOSED)
 

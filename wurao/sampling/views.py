@@ -19,6 +19,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from wurao.accounts.choices import Role
 from wurao.accounts.scope import Scope, scope_for
+from wurao.common.pagination import page_range, paginate
+from wurao.common.rendering import render_page_or_partial
 from wurao.registry import selectors as registry_selectors
 from wurao.sampling import selectors, services
 from wurao.sampling.choices import GRADE_STRATA, TaskStatus
@@ -31,8 +33,6 @@ from wurao.sampling.forms import (
     ResultForm,
 )
 from wurao.sampling.models import DrawSelection, DrawTask
-from wurao.web.pagination import page_range, paginate
-from wurao.web.rendering import render_page_or_partial
 
 SELECTIONS_PER_PAGE = 100
 

@@ -28,9 +28,17 @@ from rest_framework.views import APIView
 from wurao.accounts.choices import Role
 from wurao.accounts.scope import Scope, scope_for
 from wurao.catalogue import selectors as catalogue_selectors
+from wurao.common.api_fields import (
+    BAD_QUERY,
+    NOT_FOUND,
+    choice_filter,
+    date_filter,
+    id_filter,
+    year_filter,
+)
+from wurao.common.credit_code import CreditCodeError, credit_code_normalise
 from wurao.enforcement import selectors as enforcement_selectors
 from wurao.registry import selectors as registry_selectors
-from wurao.registry.credit_code import CreditCodeError, credit_code_normalise
 from wurao.visits import selectors, services
 from wurao.visits.choices import (
     CheckInMethod,
@@ -40,14 +48,6 @@ from wurao.visits.choices import (
     VisitStatus,
 )
 from wurao.visits.models import ClientRequest, Visit
-from wurao.web.api_fields import (
-    BAD_QUERY,
-    NOT_FOUND,
-    choice_filter,
-    date_filter,
-    id_filter,
-    year_filter,
-)
 
 TAGS = ["visits 入企登记"]
 VISIT_NOT_FOUND = "未找到该入企登记，或您无权查看"
@@ -490,7 +490,6 @@ class _RegisteredMeanwhile(Exception):
 
 class VisitListApi(GenericAPIView):
     # Query parameters are validated by the FilterSerializer and applied by the selector.
-    filter_backends = ()
     permission_classes = (IsAuthenticated, MayWriteVisits)
 
     class FilterSerializer(serializers.Serializer):

@@ -12,8 +12,9 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from wurao.common.api_fields import NOT_FOUND
+from wurao.common.credit_code import CreditCodeError, credit_code_normalise
 from wurao.enforcement.choices import ActionKind, Finding, Severity
-from wurao.registry.credit_code import CreditCodeError, credit_code_normalise
 from wurao.visits import services
 from wurao.visits.apis import (
     BAD_BODY,
@@ -40,7 +41,6 @@ from wurao.visits.apis import (
 )
 from wurao.visits.choices import CheckInMethod
 from wurao.visits.models import ClientRequest, Visit
-from wurao.web.api_fields import NOT_FOUND
 
 CLIENT_ID_REUSED = OpenApiResponse(
     description="client_id 已用于另一项操作：每项新操作请生成新的 client_id"

@@ -8,10 +8,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from wurao.common.forms import FilterFormMixin, ServiceFormMixin
 from wurao.enforcement.choices import ActionKind, Finding, Severity
 from wurao.visits.choices import CheckInMethod, VisitKind, VisitOrigin, VisitPurpose, VisitStatus
 from wurao.visits.services import Registration
-from wurao.web.forms import FilterFormMixin, ServiceFormMixin
 
 
 def _textarea(rows: int, placeholder: str = "") -> forms.Textarea:

@@ -9,9 +9,9 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from wurao.common.forms import BootstrapFormMixin, NamedMessagesMixin
 from wurao.visits import rules as visit_rules
 from wurao.visits.choices import RatingTag, VisitOrigin
-from wurao.web.forms import BootstrapFormMixin, NamedMessagesMixin
 
 GRADE_LABELS = {"A": _("A 级"), "B": _("B 级"), "C": _("C 级"), "D": _("D 级"), "U": _("未评级")}
 LIMIT_KEYS = ("department_cap", "total_cap", "quiet_days")

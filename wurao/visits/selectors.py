@@ -14,6 +14,7 @@ from django.utils.translation import gettext
 from wurao.accounts.scope import Scope
 from wurao.catalogue import selectors as catalogue_selectors
 from wurao.catalogue.models import InspectionItem
+from wurao.common import rawsql
 from wurao.credit.models import EnterpriseGrade
 from wurao.enforcement import selectors as enforcement_selectors
 from wurao.registry import selectors as registry_selectors
@@ -29,7 +30,6 @@ from wurao.visits.models import (
     VisitRuleVersion,
     visit_code_normalise,
 )
-from wurao.web import rawsql
 
 # Visits that happened or will happen: what caps, quiet periods and statistics count.
 COUNTED_STATUSES = (VisitStatus.REGISTERED, VisitStatus.IN_PROGRESS, VisitStatus.COMPLETED)
@@ -562,83 +562,6 @@ def visits_pending_rating(*, enterprise_id: int) -> QuerySet[Visit]:
         rating__isnull=True,
         date__gte=since,
     )
-
-
-@dataclass(frozen=True)
-class TimelineEntry:
-    date: date
-    organisation: str
-    is_enforcement: bool
-    label: str
-    detail: str
-    pk: int  # the action's id for enforcement entries, the visit's otherwise
-    visit_code: str = ""
-    visit_origin: str = ""
-    rating: int | None = None
-    is_action: bool = False  # pk is an EnforcementAction's (else a Visit's)
-    counted: bool = True  # False for a registration still waiting for its override
-
-
-def enterprise_timeline(*, scope: Scope, enterprise_id: int) -> list[TimelineEntry]:
-    """The enterprise's whole file, newest first, as far as the viewer may see it: every
-    enforcement action (with the code of the visit it was taken on), every non-enforcement
-    visit, and every inspection visit registered but without results yet."""
-    actions = enforcement_selectors.action_list(
-        scope=scope, filters={"enterprise": enterprise_id}
-    ).prefetch_related("items")
-    visits = {
-        v.pk: v
-        for v in visit_list(scope=scope, filters={"enterprise": enterprise_id}).select_related(
-            "rating"
-        )
-    }
-    show_rating = scope.sees_all or scope.enterprise_id == enterprise_id
-
-    def rating_of(visit) -> int | None:
-        rating = getattr(visit, "rating", None) if show_rating else None
-        return rating.score if rating else None
-
-    entries, with_actions = [], set()
-    for a in actions:
-        visit = visits.get(a.visit_id)
-        with_actions.add(a.visit_id)
-        entries.append(
-            TimelineEntry(
-                date=a.date,
-                organisation=a.department.name,
-                is_enforcement=True,
-                label=f"{a.get_kind_display()}（{a.get_origin_display()}）",
-                detail="；".join(i.name for i in a.items.all()) or a.summary,
-                pk=a.pk,
-                visit_code=visit.code if visit else "",
-                visit_origin=visit.get_origin_display() if visit else "",
-                rating=rating_of(visit) if visit else None,
-                is_action=True,
-            )
-        )
-    for v in visits.values():
-        if v.pk in with_actions or v.status in (VisitStatus.CANCELLED, VisitStatus.REJECTED):
-            continue
-        enforcement = v.kind == VisitKind.INSPECTION
-        entries.append(
-            TimelineEntry(
-                date=v.date,
-                organisation=v.department.name,
-                is_enforcement=enforcement,
-                label=(
-                    f"{v.get_kind_display()}（{v.get_origin_display()}，{v.get_status_display()}）"
-                    if enforcement
-                    else f"{v.get_kind_display()}（{v.get_purpose_display()}）"
-                ),
-                detail=v.note,
-                pk=v.pk,
-                visit_code=v.code,
-                visit_origin=v.get_origin_display() if enforcement else v.get_purpose_display(),
-                rating=rating_of(v),
-                counted=v.status != VisitStatus.PENDING_OVERRIDE,
-            )
-        )
-    return sorted(entries, key=lambda e: (e.date, e.is_enforcement, e.pk), reverse=True)
 
 
 @dataclass(frozen=True)

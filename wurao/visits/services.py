@@ -19,6 +19,7 @@ from stdnum.cn import uscc
 
 from wurao.accounts.choices import Role
 from wurao.audit.services import audit_record, chain_lock_sql
+from wurao.common import rawsql
 from wurao.enforcement.choices import Finding, Origin
 from wurao.enforcement.services import action_correct, action_record
 from wurao.visits import rules as visit_rules
@@ -32,7 +33,6 @@ from wurao.visits.choices import (
     VisitStatus,
 )
 from wurao.visits.models import Visit, VisitRating, VisitRefusal, VisitRuleVersion
-from wurao.web import rawsql
 
 
 class VisitRefused(ValidationError):

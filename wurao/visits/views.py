@@ -20,6 +20,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from wurao.accounts.choices import Role
 from wurao.accounts.scope import Scope, scope_for
+from wurao.common.pagination import page_range, paginate
+from wurao.common.qr import qr_svg
+from wurao.common.rendering import render_page_or_partial
 from wurao.registry import selectors as registry_selectors
 from wurao.visits import selectors, services
 from wurao.visits.choices import VisitKind, VisitStatus
@@ -34,9 +37,6 @@ from wurao.visits.forms import (
     VisitFilterForm,
 )
 from wurao.visits.models import Visit
-from wurao.web.pagination import page_range, paginate
-from wurao.web.qr import qr_svg
-from wurao.web.rendering import render_page_or_partial
 
 ENTERPRISE_MATCHES = 8
 

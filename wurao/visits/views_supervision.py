@@ -25,6 +25,9 @@ from django.utils.translation import gettext_lazy as _
 
 from wurao.accounts.choices import Role
 from wurao.accounts.scope import scope_for
+from wurao.common.pagination import page_range, paginate
+from wurao.common.periods import latest_year_until
+from wurao.common.qr import qr_svg
 from wurao.credit import selectors as credit_selectors
 from wurao.visits import alerts as visit_alerts
 from wurao.visits import rules as visit_rules
@@ -32,9 +35,6 @@ from wurao.visits import selectors, services
 from wurao.visits.choices import RatingTag, VisitOrigin, VisitStatus
 from wurao.visits.forms_supervision import GRADE_LABELS, PeriodForm, RatingForm, RulesForm
 from wurao.visits.models import Visit
-from wurao.web.pagination import page_range, paginate
-from wurao.web.periods import latest_year_until
-from wurao.web.qr import qr_svg
 
 PENDING_RATINGS_SHOWN = 10
 TAG_LABELS = dict(RatingTag.choices)

@@ -8,9 +8,9 @@ from django.views.decorators.http import require_POST
 
 from wurao.accounts.choices import Role
 from wurao.accounts.scope import scope_for
+from wurao.common.periods import latest_year_until
 from wurao.enforcement import selectors as enforcement_selectors
 from wurao.registry import selectors as registry_selectors
-from wurao.web.periods import latest_year_until
 
 
 @login_required

@@ -167,7 +167,7 @@ def test_the_registry_file_shows_the_grade_and_links_to_the_breakdown(
 ):
     client.force_login(dept_admin)
 
-    html = client.get(reverse("registry:enterprise-detail", args=[enterprise.pk])).content.decode()
+    html = client.get(reverse("dossier:enterprise-detail", args=[enterprise.pk])).content.decode()
 
     assert re.search(r"信用 [ABCD] 级 · \d+\.\d\d 分", html)
     assert reverse("credit:enterprise-detail", args=[enterprise.pk]) in html

@@ -43,6 +43,6 @@ def test_the_enterprise_sees_the_date_its_grade_is_as_of(client, enterprise_user
 def test_the_enterprise_file_shows_the_grade_with_its_date(client, justice_user, graded):
     client.force_login(justice_user)
 
-    page = client.get(reverse("registry:enterprise-detail", args=[graded.pk])).content.decode()
+    page = client.get(reverse("dossier:enterprise-detail", args=[graded.pk])).content.decode()
 
     assert "（截至 2026-11-30）" in page

@@ -9,6 +9,7 @@ from django.db.models import F
 from wurao.accounts.scope import Scope, scope_for
 from wurao.audit.models import AuditEvent
 from wurao.audit.selectors import audit_chain_first_broken
+from wurao.common.credit_code import credit_code_normalise
 from wurao.demo import data
 from wurao.demo.allocation import plan_counts
 from wurao.demo.draws import DEMO_DRAWS
@@ -17,7 +18,6 @@ from wurao.demo.tests.conftest import DEMO_SCALE, DEMO_SEED
 from wurao.enforcement.choices import Origin
 from wurao.enforcement.models import EnforcementAction
 from wurao.oversight.selectors import enterprise_visits_by_organisation, oversight_summary
-from wurao.registry.credit_code import credit_code_normalise
 from wurao.registry.models import Department, Enterprise, Inspector
 from wurao.sampling.bundle import verify_bundle
 from wurao.sampling.choices import ResultCategory, TaskStatus

@@ -6,10 +6,10 @@ from datetime import date
 import numpy as np
 import pytest
 
+from wurao.common.credit_code import credit_code_normalise
 from wurao.demo import data
 from wurao.demo.engine import district_generate, working_days
 from wurao.demo.history import ORIGIN_CODES
-from wurao.registry.credit_code import credit_code_normalise
 
 SCALE = 0.01
 

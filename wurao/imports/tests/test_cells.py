@@ -5,17 +5,16 @@ import datetime as dt
 import pytest
 
 from wurao.imports.cells import (
-    INDUSTRY_SECTIONS,
     Invalid,
     Lookups,
     boolean,
     date,
     industry_code,
-    industry_section_of,
     industry_sections,
     non_negative_int,
     risk_tags,
 )
+from wurao.registry.industries import INDUSTRY_SECTIONS, industry_section_of
 
 LOOKUPS = Lookups.build(
     streets=[(1, "440309005", "福城街道"), (2, "440309004", "观湖街道")],

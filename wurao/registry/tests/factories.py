@@ -1,8 +1,8 @@
 import factory
 from factory.django import DjangoModelFactory
 
+from wurao.common.credit_code import credit_code_complete
 from wurao.registry.choices import EnterpriseKind, Level
-from wurao.registry.credit_code import credit_code_complete
 from wurao.registry.models import (
     Community,
     Department,

@@ -3,7 +3,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from stdnum.cn import uscc
 
-from wurao.registry.credit_code import CreditCodeError, credit_code_complete, credit_code_normalise
+from wurao.common.credit_code import CreditCodeError, credit_code_complete, credit_code_normalise
 
 # Real codes, each checked with python-stdnum before being written here.
 REAL_CODES = [

@@ -108,14 +108,14 @@ def test_enterprise_user_opening_the_list_lands_on_their_own_file(
     response = client.get(reverse("registry:enterprise-list"))
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("registry:enterprise-detail", args=[enterprise.pk])
+    assert response["Location"] == reverse("dossier:enterprise-detail", args=[enterprise.pk])
 
 
 def test_enterprise_user_cannot_open_another_enterprise(client, enterprise_user, street):
     other = EnterpriseFactory(street=street)
     client.force_login(enterprise_user)
 
-    response = client.get(reverse("registry:enterprise-detail", args=[other.pk]))
+    response = client.get(reverse("dossier:enterprise-detail", args=[other.pk]))
 
     assert response.status_code == 404
     assert other.name not in response.content.decode()
@@ -127,7 +127,7 @@ def test_street_user_gets_404_for_an_enterprise_outside_their_street(
     outside = EnterpriseFactory(street=other_street)
     client.force_login(street_user)
 
-    response = client.get(reverse("registry:enterprise-detail", args=[outside.pk]))
+    response = client.get(reverse("dossier:enterprise-detail", args=[outside.pk]))
 
     assert response.status_code == 404
 
@@ -147,7 +147,7 @@ def test_enterprise_file_shows_the_timeline_with_non_enforcement_visits_marked(
     )
     client.force_login(justice_user)
 
-    page = client.get(reverse("registry:enterprise-detail", args=[enterprise.pk])).content.decode()
+    page = client.get(reverse("dossier:enterprise-detail", args=[enterprise.pk])).content.decode()
 
     assert "区生态环境局" in page
     assert "区总工会走访慰问" in page
@@ -160,7 +160,7 @@ def test_enterprise_file_is_readable_by_the_enterprise_itself(client, enterprise
     EnforcementActionFactory(enterprise=enterprise)
     client.force_login(enterprise_user)
 
-    response = client.get(reverse("registry:enterprise-detail", args=[enterprise.pk]))
+    response = client.get(reverse("dossier:enterprise-detail", args=[enterprise.pk]))
 
     assert response.status_code == 200
     assert enterprise.credit_code in response.content.decode()
@@ -175,7 +175,7 @@ def test_department_sees_only_its_own_actions_in_an_enterprise_file(
     )
     client.force_login(dept_admin)
 
-    page = client.get(reverse("registry:enterprise-detail", args=[enterprise.pk])).content.decode()
+    page = client.get(reverse("dossier:enterprise-detail", args=[enterprise.pk])).content.decode()
 
     assert department.name in page
     assert "区市场监督管理局" not in page
@@ -214,7 +214,7 @@ def test_department_list_shows_level_nature_and_counts(client, street_user, depa
     DepartmentFactory(name="区妇女联合会", is_enforcement=False)
     client.force_login(street_user)
 
-    page = client.get(reverse("registry:department-list")).content.decode()
+    page = client.get(reverse("catalogue:department-list")).content.decode()
 
     assert "区应急管理局" in page and "区妇女联合会" in page
     assert "非执法单位" in page and "区级" in page
@@ -237,7 +237,7 @@ def test_street_list_shows_communities_and_parks(client, enterprise_user, street
 
 
 def test_pages_require_login(client, enterprise):
-    response = client.get(reverse("registry:enterprise-detail", args=[enterprise.pk]))
+    response = client.get(reverse("dossier:enterprise-detail", args=[enterprise.pk]))
 
     assert response.status_code == 302
     assert response["Location"].startswith("/login/")

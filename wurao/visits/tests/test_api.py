@@ -19,8 +19,8 @@ from wurao.accounts.services import user_token_obtain
 from wurao.accounts.tests.factories import UserFactory
 from wurao.audit.models import AuditEvent
 from wurao.catalogue.tests.factories import InspectionItemFactory
+from wurao.common.credit_code import credit_code_complete
 from wurao.enforcement.models import EnforcementAction
-from wurao.registry.credit_code import credit_code_complete
 from wurao.registry.models import Enterprise
 from wurao.registry.tests.factories import (
     DepartmentFactory,

@@ -12,11 +12,11 @@ from django.utils import timezone
 from wurao.accounts.choices import Role
 from wurao.accounts.tests.factories import UserFactory
 from wurao.catalogue.tests.factories import InspectionItemFactory
+from wurao.common.credit_code import credit_code_complete
 from wurao.enforcement.choices import ActionKind, Finding
 from wurao.enforcement.models import EnforcementAction
 from wurao.enforcement.tests.factories import EnforcementActionFactory
 from wurao.registry.choices import Level
-from wurao.registry.credit_code import credit_code_complete
 from wurao.registry.tests.factories import (
     DepartmentFactory,
     EnterpriseFactory,

@@ -67,7 +67,7 @@ def _enterprise_menu(user) -> list[tuple[str, object, list[MenuEntry]]]:
         own = [
             _entry(
                 _("本企业档案"),
-                reverse("registry:enterprise-detail", args=[user.enterprise_id]),
+                reverse("dossier:enterprise-detail", args=[user.enterprise_id]),
                 "/registry/enterprises/",
             ),
             _entry(_("入企记录"), "/visits/mine/", "/visits/"),
@@ -124,7 +124,7 @@ def _reference_entries(user) -> list[MenuEntry]:
         )
     entries += [
         _entry(_("检查事项清单"), reverse("catalogue:item-list"), "/catalogue/"),
-        _entry(_("执法部门"), reverse("registry:department-list"), "/registry/departments/"),
+        _entry(_("执法部门"), reverse("catalogue:department-list"), "/catalogue/departments/"),
         _entry(_("街道与园区"), reverse("registry:street-list"), "/registry/streets/"),
     ]
     if user.is_superuser or user.role == Role.JUSTICE:

@@ -54,7 +54,7 @@ def test_the_crawl_reaches_each_roles_own_pages(crawled):
         ("yjj_admin", "sampling:task-detail"),
         ("yjj_inspector", "visits:list"),
         ("fucheng", "planning_coordination:schedule"),
-        ("qiye", "registry:enterprise-detail"),
+        ("qiye", "dossier:enterprise-detail"),
         ("anonymous", "sampling_public:task-detail"),
         ("yjj_admin", "planning_coordination:assignments"),
     } <= reached

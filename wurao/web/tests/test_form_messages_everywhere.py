@@ -10,6 +10,7 @@ import pytest
 from django import forms
 from django.apps import apps
 
+from wurao.common.forms import NamedMessagesMixin
 from wurao.imports.forms import UploadForm
 from wurao.planning.forms_results import (
     CorrectionReasonForm,
@@ -22,7 +23,6 @@ from wurao.planning.forms_results import (
 from wurao.registry.models import Department, Street
 from wurao.registry.tests.factories import DepartmentFactory, StreetFactory
 from wurao.visits.forms_supervision import RatingForm
-from wurao.web.forms import NamedMessagesMixin
 
 pytestmark = pytest.mark.django_db
 

@@ -40,7 +40,7 @@ def test_the_justice_bureau_reaches_streets_and_imports_among_all_its_entries(ju
 def test_each_role_keeps_exactly_the_entries_it_had(
     justice_user, dept_admin, inspector, street_user, enterprise_user
 ):
-    everyone = {"/catalogue/", "/registry/departments/", "/registry/streets/", "/v/"}
+    everyone = {"/catalogue/", "/catalogue/departments/", "/registry/streets/", "/v/"}
     officers = everyone | {
         "/registry/enterprises/",
         "/registry/inspectors/",

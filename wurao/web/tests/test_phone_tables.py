@@ -79,7 +79,7 @@ def test_the_bureaus_plans_and_the_departments_list_read_on_a_phone(
     # when it opens the plans of every department, and the list of departments
     plans = _look(page, live_server, "/planning/plans/", "#plan-table", shots / "plans-all.png")
     departments = _look(
-        page, live_server, "/registry/departments/", "#department-table", shots / "departments.png"
+        page, live_server, "/catalogue/departments/", "#department-table", shots / "departments.png"
     )
 
     # then each department's name reads a line at a time

@@ -8,7 +8,7 @@ from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions, serializers
 from rest_framework.views import exception_handler
 
-from wurao.web.forms import INTEGER_MAX
+from wurao.common.forms import INTEGER_MAX
 
 BAD_QUERY = OpenApiResponse(
     description='查询参数无效：按参数名给出中文说明，如 {"year": ["请输入有效的年份，如 2020"]}'

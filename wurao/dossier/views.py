@@ -1,0 +1,30 @@
+"""The enterprise's file page: its timeline of visits and actions, counts and grade."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import render
+
+from wurao.accounts.scope import scope_for
+from wurao.credit import selectors as credit_selectors
+from wurao.dossier import selectors
+from wurao.registry import selectors as registry_selectors
+from wurao.registry.models import Enterprise
+
+
+@login_required
+def enterprise_detail(request, pk: int):
+    scope = scope_for(request.user)
+    try:
+        enterprise = registry_selectors.enterprise_get(scope=scope, pk=pk)
+    except Enterprise.DoesNotExist:
+        # 404, not 403: whoever may not see an enterprise must not learn that it exists.
+        raise Http404 from None
+    timeline = selectors.enterprise_timeline(scope=scope, enterprise_id=enterprise.pk)
+    context = {
+        "enterprise": enterprise,
+        "timeline": timeline,
+        "scope": scope,
+        "grade": credit_selectors.enterprise_grade_get(enterprise_id=enterprise.pk),
+        **selectors.timeline_counts(timeline),
+    }
+    return render(request, "dossier/enterprise_detail.html", context)
