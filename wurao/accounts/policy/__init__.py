@@ -33,6 +33,8 @@ from wurao.accounts.policy.core import (
 # Each capability's rules, declared on import (one module per app, in the layers' order).
 from wurao.accounts.policy import (  # noqa: E402, F401  isort: skip
     registry,
+    credit,
+    sampling,
 )
 
 __all__ = [
