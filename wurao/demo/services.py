@@ -23,26 +23,14 @@ from typing import Any
 
 import numpy as np
 from django.db import transaction
-from django.db.models import PROTECT, Model
+from django.db.models import Model
 from django.utils import timezone
 
 from wurao.accounts.choices import Role
-from wurao.accounts.models import User
 from wurao.accounts.services import user_create
 from wurao.audit.services import audit_record
 from wurao.catalogue.choices import ItemKind
 from wurao.catalogue.models import InspectionItem
-from wurao.credit.models import (
-    CommitmentItem,
-    CreditCommitment,
-    CreditObjection,
-    CreditRepair,
-    EnterpriseGrade,
-    GradeChange,
-    MonitoringAlert,
-    PointsTableVersion,
-    PositiveRecord,
-)
 from wurao.demo import data
 from wurao.demo.credit_build import demo_credit_build, demo_grades_refresh
 from wurao.demo.draws import demo_draws_build
@@ -54,13 +42,13 @@ from wurao.demo.loader import (
     bulk_insert,
     columns_of,
     datetime_text,
-    delete_all,
     reset_sequences,
     silent_progress,
     tune_for_bulk_load,
 )
 from wurao.demo.planning_cast import PlanningResult
 from wurao.demo.planning_month import demo_planning
+from wurao.demo.services_reset import DemoError, demo_existing_counts, demo_models, through_model
 from wurao.demo.visits_load import history_visits_load
 from wurao.demo.visits_now import (
     NowResult,
@@ -71,18 +59,6 @@ from wurao.demo.visits_now import (
 )
 from wurao.demo.visits_year import SPARE_CODES
 from wurao.enforcement.models import EnforcementAction
-from wurao.planning.models import (
-    Campaign,
-    DepartmentCapacity,
-    EnterpriseSlot,
-    FormEntry,
-    JointVisit,
-    MonthlyPlan,
-    ParkDay,
-    ParkDaySetting,
-    PlannedInspection,
-    ScheduleRun,
-)
 from wurao.registry.choices import EnterpriseStatus
 from wurao.registry.models import (
     Community,
@@ -93,26 +69,6 @@ from wurao.registry.models import (
     RiskTag,
     Street,
 )
-from wurao.sampling.models import (
-    ConflictOfInterest,
-    DrawParticipant,
-    DrawResult,
-    DrawSelection,
-    DrawTask,
-    DrawTeamMember,
-)
-from wurao.visits.models import (
-    Visit,
-    VisitRating,
-    VisitRefusal,
-    VisitRuleVersion,
-)
-
-DEMO_USERNAMES = tuple(username for username, *_ in data.DEMO_ACCOUNTS)
-
-
-class DemoError(Exception):
-    """A demo build or reset that cannot go ahead; the message says why and what to do."""
 
 
 @dataclass
@@ -132,152 +88,6 @@ class DemoResult:
     # Parts a small district cannot hold as the demo specifies them, and what was done instead.
     notes: list[str] = field(default_factory=list)
     password: str = data.DEMO_PASSWORD
-
-
-def _through(model: type[Model], name: str) -> type[Model]:
-    return model._meta.get_field(name).remote_field.through
-
-
-def _demo_models() -> list[type[Model]]:
-    """Every table the demo fills, in an order that deletes children first."""
-    return [
-        # Planning first: its rows point at visits, draw tasks, items and enterprises.
-        FormEntry,
-        _through(PlannedInspection, "items"),
-        PlannedInspection,
-        JointVisit,
-        ScheduleRun,
-        EnterpriseSlot,
-        MonthlyPlan,
-        DepartmentCapacity,
-        Campaign,
-        _through(ParkDay, "departments"),
-        ParkDay,
-        ParkDaySetting,
-        GradeChange,
-        EnterpriseGrade,
-        CreditObjection,
-        CreditRepair,
-        CreditCommitment,
-        CommitmentItem,
-        PositiveRecord,
-        MonitoringAlert,
-        PointsTableVersion,
-        DrawResult,
-        DrawTeamMember,
-        DrawSelection,
-        _through(DrawParticipant, "items"),
-        DrawParticipant,
-        DrawTask,
-        ConflictOfInterest,
-        _through(EnforcementAction, "items"),
-        _through(EnforcementAction, "officers"),
-        EnforcementAction,
-        _through(Visit, "departments"),
-        _through(Visit, "officers"),
-        _through(Visit, "items"),
-        VisitRating,
-        VisitRefusal,
-        Visit,
-        VisitRuleVersion,
-        _through(InspectionItem, "applicable_tags"),
-        InspectionItem,
-        Inspector,
-        _through(Enterprise, "risk_tags"),
-        Enterprise,
-        RiskTag,
-        Department,
-        Park,
-        Community,
-        Street,
-    ]
-
-
-MAIN_MODELS = (
-    Street,
-    Community,
-    Park,
-    Department,
-    Inspector,
-    RiskTag,
-    InspectionItem,
-    Enterprise,
-    EnforcementAction,
-    Visit,
-    DrawTask,
-    ConflictOfInterest,
-    PointsTableVersion,
-    MonitoringAlert,
-    CreditCommitment,
-    EnterpriseGrade,
-    MonthlyPlan,
-    PlannedInspection,
-    JointVisit,
-    ParkDay,
-)
-
-
-def demo_existing_counts() -> dict[str, int]:
-    """Rows already in the tables the demo fills (by Chinese table name), and demo accounts."""
-    counts = {str(m._meta.verbose_name): m.objects.count() for m in MAIN_MODELS}
-    counts["演示账号"] = User.objects.filter(username__in=DEMO_USERNAMES).count()
-    return counts
-
-
-def demo_is_empty() -> bool:
-    return not any(demo_existing_counts().values())
-
-
-def _foreign_references() -> list[str]:
-    """Rows outside the demo's tables that point at demo rows and would block deleting them."""
-    own = set(_demo_models())
-    found = []
-    for model in _demo_models():
-        for rel in model._meta.related_objects:
-            if rel.many_to_many:
-                through = rel.through
-                if through in own:
-                    continue
-                n = through.objects.count()
-                label = f"{through._meta.label}"
-            else:
-                if rel.related_model in own:
-                    continue
-                n = rel.related_model._base_manager.filter(
-                    **{f"{rel.field.name}__isnull": False}
-                ).count()
-                label = f"{rel.related_model._meta.verbose_name}（{rel.related_model._meta.label}.{rel.field.name}）"
-            if n:
-                found.append(f"{label} {n} 条")
-    return found
-
-
-def _release_demo_accounts() -> None:
-    """Demo rows that hold on to an account (an override's second approver) let go of it, so
-    the accounts can be deleted; the rows themselves go a moment later."""
-    for model in _demo_models():
-        for f in model._meta.concrete_fields:
-            if f.is_relation and f.related_model is User and f.remote_field.on_delete is PROTECT:
-                model._base_manager.exclude(**{f.name: None}).update(**{f.name: None})
-
-
-@transaction.atomic
-def demo_reset(*, actor: Any) -> dict[str, int]:
-    """Delete the demo accounts and every row of the tables the demo fills; audit events stay."""
-    before = demo_existing_counts()
-    _release_demo_accounts()
-    User.objects.filter(username__in=DEMO_USERNAMES).delete()
-    blockers = _foreign_references()
-    if blockers:
-        raise DemoError(
-            "以下数据引用了街道、部门、企业等演示表中的记录，重置会破坏它们："
-            + "；".join(blockers)
-            + "。请先删除或改挂这些数据再重置。"
-        )
-    Department.objects.update(parent=None)
-    delete_all([m._meta.db_table for m in _demo_models()])
-    audit_record(actor=actor, verb="demo.reset", object_type="demo", payload={"deleted": before})
-    return before
 
 
 def _load_places(d: District) -> None:
@@ -349,7 +159,7 @@ def _load_organisations(d: District) -> None:
             for i, (dept, code, item) in enumerate(d.items)
         ]
     )
-    through = _through(InspectionItem, "applicable_tags")
+    through = through_model(InspectionItem, "applicable_tags")
     through.objects.bulk_create(
         [
             through(inspectionitem_id=i + 1, risktag_id=TAG_CODES.index(tag) + 1)
@@ -534,7 +344,7 @@ def demo_build(
     _load_organisations(district)
     _load_entities(district, progress)
     spare_codes = _load_history(district, progress, spare_codes=SPARE_CODES)
-    reset_sequences([m for m in _demo_models() if not m._meta.auto_created])
+    reset_sequences([m for m in demo_models() if not m._meta.auto_created])
     accounts = _create_accounts(district, actor)
     # Grades first: the draws' strata are the enterprises' credit grades.
     credit = demo_credit_build(actor=actor, district=district, seed=seed, progress=progress)

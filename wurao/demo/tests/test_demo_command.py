@@ -22,7 +22,7 @@ from wurao.credit.models import (
     PointsTableVersion,
 )
 from wurao.demo import data
-from wurao.demo.services import demo_reset
+from wurao.demo.services_reset import demo_reset
 from wurao.planning.models import (
     Campaign,
     DepartmentCapacity,

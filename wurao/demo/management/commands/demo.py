@@ -8,7 +8,8 @@ from tqdm import tqdm
 from wurao.credit.choices import Grade
 from wurao.demo import data
 from wurao.demo.credit_build import GRADES_AS_OF
-from wurao.demo.services import DemoError, demo_build, demo_existing_counts, demo_reset
+from wurao.demo.services import demo_build
+from wurao.demo.services_reset import DemoError, demo_existing_counts, demo_reset
 from wurao.sampling.choices import TaskStatus
 from wurao.visits.alerts import ALERT_LABELS
 
