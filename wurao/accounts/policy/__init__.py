@@ -35,6 +35,7 @@ from wurao.accounts.policy import (  # noqa: E402, F401  isort: skip
     registry,
     credit,
     sampling,
+    visits,
 )
 
 __all__ = [
