@@ -18,7 +18,8 @@ import time
 import gevent
 from locust import FastHttpUser, events, task
 
-from bench.visits import ENDPOINT, registration
+from bench.visits_db import ENDPOINT
+from bench.visits_run import registration
 
 FIXTURES = json.loads(open(os.environ["BENCH_VISITS_FIXTURES"]).read())  # noqa: SIM115
 WARMUP = float(os.environ.get("BENCH_VISITS_WARMUP", "10"))
