@@ -36,6 +36,7 @@ from wurao.accounts.policy import (  # noqa: E402, F401  isort: skip
     credit,
     sampling,
     visits,
+    planning,
 )
 
 __all__ = [
