@@ -37,6 +37,9 @@ from wurao.accounts.policy import (  # noqa: E402, F401  isort: skip
     sampling,
     visits,
     planning,
+    imports,
+    oversight,
+    web,
 )
 
 __all__ = [

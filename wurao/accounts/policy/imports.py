@@ -1,0 +1,8 @@
+"""The imports' rules: the bureau's import page rewrites the shared registry and catalogue."""
+
+from wurao.accounts.policy.core import declare
+from wurao.accounts.policy.predicates import is_bureau
+
+# Imports rewrite the shared registry: only the justice bureau (or a superuser) may run them,
+# and any of them may follow any background import.
+declare("imports.run", is_bureau)
