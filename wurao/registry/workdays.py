@@ -5,7 +5,7 @@ credit review deadlines and the demo district all ask it.
 The holidays ship with the platform in the `chinese-calendar` package, which knows a year only
 once the State Council has published that year's arrangement (usually around November) and a
 release carrying it is installed: take the new release each year
-(`uv pip compile --upgrade-package chinese-calendar`, see requirements.lock). The Holiday table,
+(`uv pip compile --upgrade-package chinese-calendar`, see requirements/prod.lock). The Holiday table,
 kept in the admin, records what the package lacks (a year published after the installed release,
 a local change) and wins over it. A year known to neither is not covered: its statutory
 holidays are still known, since the law fixes them (《全国年节及纪念日放假办法》, as revised in
