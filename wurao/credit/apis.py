@@ -12,6 +12,7 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from wurao.accounts.policy import SIGNED_IN
 from wurao.accounts.scope import scope_for
 from wurao.common.api_fields import BAD_QUERY, NOT_FOUND, choice_filter, date_filter
 from wurao.credit import selectors
@@ -44,6 +45,8 @@ class BreakdownRowOutputSerializer(serializers.Serializer):
 
 
 class EnterpriseGradeApi(APIView):
+    # Any signed-in user asks; the registry's scope answers (out of scope is a 404).
+    policy = SIGNED_IN
     @extend_schema_serializer(component_name="EnterpriseCreditGrade")
     class OutputSerializer(serializers.Serializer):
         enterprise = serializers.IntegerField()
@@ -115,7 +118,9 @@ class GradeChangeOutputSerializer(serializers.Serializer):
 
 
 class GradeChangeListApi(GenericAPIView):
-    # Query parameters are validated by the FilterSerializer and applied by the selector.
+    # Query parameters are validated by the FilterSerializer and applied by the selector;
+    # any signed-in user asks, the scope answers.
+    policy = SIGNED_IN
 
     class FilterSerializer(serializers.Serializer):
         grade = choice_filter(Grade, "等级")

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from wurao.accounts.policy import require
 from wurao.accounts.scope import Scope
 from wurao.audit.services import audit_record
 from wurao.credit.choices import CommitmentStatus, RecordSource, ReviewStatus
@@ -258,10 +259,7 @@ def review_decide(
         raise ValidationError(
             gettext("该申请已审核为“%(status)s”") % {"status": request.get_status_display()}
         )
-    if getattr(actor, "department_id", None) not in (None, request.department_id) and not getattr(
-        actor, "is_superuser", False
-    ):
-        raise ValidationError(gettext("只有记录所属部门可以审核"))
+    require(actor, "credit.review_register", request)
     if not reason.strip():
         raise ValidationError({"decision_reason": gettext("请写明审核意见和理由")})
     today = on or timezone.localdate()

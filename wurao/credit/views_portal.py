@@ -5,14 +5,14 @@ Who sees what: see `views_common`.
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
+from wurao.accounts.policy import SIGNED_IN, policy
 from wurao.accounts.scope import Scope, scope_for
 from wurao.credit import selectors, services
 from wurao.credit.choices import CommitmentStatus, Grade, ReviewStatus
@@ -27,13 +27,12 @@ from wurao.credit.views_common import (
 from wurao.registry import selectors as registry_selectors
 from wurao.registry.models import Enterprise
 
-# ---------------------------------------------------------------- who may do what
+# ---------------------------------------------------------------- the enterprise's own
 
 
 def _own_enterprise(user) -> tuple[Scope, Enterprise]:
+    """The signed-in enterprise (the page's rule made sure it is one)."""
     scope = scope_for(user)
-    if not scope.enterprise_id:
-        raise PermissionDenied
     try:
         return scope, registry_selectors.enterprise_get(scope=scope, pk=scope.enterprise_id)
     except Enterprise.DoesNotExist:
@@ -94,20 +93,19 @@ def _portal_context(request, scope: Scope, enterprise, *, sign_form=None) -> dic
     }
 
 
-@login_required
+@policy("credit.browse")
 def portal(request):
+    """The enterprise's portal; the government side lands on its own credit page."""
     scope = scope_for(request.user)
     if not scope.enterprise_id:
         if scope.department_id:
             return redirect("credit:review-list")
-        if scope.sees_all or scope.street_id:
-            return redirect("credit:change-list")
-        raise PermissionDenied
+        return redirect("credit:change-list")
     scope, enterprise = _own_enterprise(request.user)
     return render(request, "credit/portal.html", _portal_context(request, scope, enterprise))
 
 
-@login_required
+@policy("credit.review_request")
 def request_new(request, kind: str, source: str, record_id: int):
     """An objection (信用异议) or a repair application (信用修复) about one record of the
     breakdown that lowers the score."""
@@ -164,7 +162,7 @@ def request_new(request, kind: str, source: str, record_id: int):
     return render(request, "credit/request_form.html", context)
 
 
-@login_required
+@policy("credit.commitment_sign")
 @require_POST
 def commitment_sign(request):
     scope, enterprise = _own_enterprise(request.user)
@@ -192,7 +190,7 @@ def commitment_sign(request):
 # ---------------------------------------------------------------- one enterprise, for officers
 
 
-@login_required
+@policy(SIGNED_IN)
 def enterprise_detail(request, pk: int):
     scope = scope_for(request.user)
     if scope.enterprise_id and scope.enterprise_id == pk:

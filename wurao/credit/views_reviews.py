@@ -6,15 +6,14 @@ Who sees what: see `views_common`.
 from pathlib import Path
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
-from wurao.accounts.choices import Role
-from wurao.accounts.scope import Scope, scope_for
+from wurao.accounts.policy import SIGNED_IN, allows, policy, require
+from wurao.accounts.scope import scope_for
 from wurao.common.pagination import page_range, paginate
 from wurao.common.rendering import render_page_or_partial
 from wurao.credit import selectors, services
@@ -27,21 +26,15 @@ from wurao.credit.forms import (
 )
 from wurao.credit.views_common import KIND_LABELS, REVIEW_KINDS, annotated_requests, explained_grade
 
-# ---------------------------------------------------------------- who may do what
-
-
-def _department_or_justice(user) -> Scope:
-    scope = scope_for(user)
-    if not (scope.sees_all or scope.department_id):
-        raise PermissionDenied
-    return scope
+# ---------------------------------------------------------------- finding a request
 
 
 def _visible_request(user, kind: str, pk: int):
-    """An objection or repair for its enterprise, its department or the justice bureau."""
+    """An objection or repair for its enterprise, its department or the justice bureau; to
+    anyone else (a street too) it looks missing."""
     scope = scope_for(user)
     if kind not in REVIEW_KINDS or not (
-        scope.sees_all or scope.department_id or scope.enterprise_id
+        allows(user, "credit.reviews_browse") or allows(user, "credit.review_request")
     ):
         raise Http404
     model = REVIEW_KINDS[kind]
@@ -51,20 +44,12 @@ def _visible_request(user, kind: str, pk: int):
         raise Http404 from None
 
 
-def _decides(user, review) -> bool:
-    return user.role == Role.DEPT_ADMIN and user.department_id == review.department_id
-
-
-def _records_commitments(user, commitment) -> bool:
-    return user.role == Role.DEPT_ADMIN and user.department_id == commitment.item.department_id
-
-
 # ---------------------------------------------------------------- departments: reviews
 
 
-@login_required
+@policy("credit.reviews_browse")
 def review_list(request):
-    scope = _department_or_justice(request.user)
+    scope = scope_for(request.user)
     form = ReviewFilterForm(request.GET or None)
     kind = request.GET.get("kind") if request.GET.get("kind") in REVIEW_KINDS else "objection"
     queryset = selectors.review_request_list(
@@ -110,7 +95,10 @@ def _review_context(request, review, *, form=None) -> dict:
         ),
         None,
     )
-    decides = _decides(request.user, review) and review.status == ReviewStatus.SUBMITTED
+    decides = (
+        allows(request.user, "credit.review_decide", review)
+        and review.status == ReviewStatus.SUBMITTED
+    )
     return {
         "review": review,
         "row": row,
@@ -120,18 +108,18 @@ def _review_context(request, review, *, form=None) -> dict:
     }
 
 
-@login_required
+@policy(SIGNED_IN)
 def review_detail(request, kind: str, pk: int):
     review = _visible_request(request.user, kind, pk)
     return render(request, "credit/review_detail.html", _review_context(request, review))
 
 
-@login_required
+# The request is found first (a 404 for anyone it is not addressed to), then its rule.
+@policy(SIGNED_IN)
 @require_POST
 def review_decide(request, kind: str, pk: int):
     review = _visible_request(request.user, kind, pk)
-    if not _decides(request.user, review):
-        raise PermissionDenied
+    require(request.user, "credit.review_decide", review)
     form = ReviewDecideForm(request.POST)
     if form.is_valid():
         try:
@@ -157,7 +145,7 @@ def review_decide(request, kind: str, pk: int):
     return render(request, "credit/review_detail.html", context)
 
 
-@login_required
+@policy(SIGNED_IN)
 def review_evidence(request, kind: str, pk: int):
     """The evidence file, served only to the enterprise, the department and the justice bureau
     (never from MEDIA_URL, which would serve it to anyone who has the link)."""
@@ -183,7 +171,8 @@ def _commitment_context(request, scope, *, forms=None) -> dict:
         {
             "commitment": c,
             "form": forms.get(c.pk) or CommitmentDecideForm(prefix=f"c{c.pk}")
-            if c.status == CommitmentStatus.SIGNED and _records_commitments(request.user, c)
+            if c.status == CommitmentStatus.SIGNED
+            and allows(request.user, "credit.commitment_decide", c)
             else None,
         }
         for c in page.object_list
@@ -197,9 +186,9 @@ def _commitment_context(request, scope, *, forms=None) -> dict:
     }
 
 
-@login_required
+@policy("credit.reviews_browse")
 def commitment_list(request):
-    scope = _department_or_justice(request.user)
+    scope = scope_for(request.user)
     return render_page_or_partial(
         request,
         "credit/commitment_list.html",
@@ -208,15 +197,14 @@ def commitment_list(request):
     )
 
 
-@login_required
+@policy("credit.reviews_browse")
 @require_POST
 def commitment_decide(request, pk: int):
-    scope = _department_or_justice(request.user)
+    scope = scope_for(request.user)
     commitment = selectors.commitment_list(scope=scope).filter(pk=pk).first()
     if commitment is None:
         raise Http404
-    if not _records_commitments(request.user, commitment):
-        raise PermissionDenied
+    require(request.user, "credit.commitment_decide", commitment)
     form = CommitmentDecideForm(request.POST, prefix=f"c{pk}")
     if form.is_valid():
         try:

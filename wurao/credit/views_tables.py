@@ -6,8 +6,7 @@ Who sees what: see `views_common`.
 from collections import Counter
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -16,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
-from wurao.accounts.choices import Role
+from wurao.accounts.policy import SIGNED_IN, policy
 from wurao.accounts.scope import scope_for
 from wurao.common.pagination import page_range, paginate
 from wurao.common.rendering import render_page_or_partial
@@ -29,18 +28,6 @@ from wurao.credit.points_json import table_from_dict
 from wurao.credit.points_json import table_to_dict as points_table_to_dict
 from wurao.credit.views_common import GRADES
 from wurao.registry import selectors as registry_selectors
-
-# ---------------------------------------------------------------- who may do what
-
-
-def _is_justice(user) -> bool:
-    return user.is_superuser or user.role == Role.JUSTICE
-
-
-def _require_justice(user) -> None:
-    if not _is_justice(user):
-        raise PermissionDenied
-
 
 # ---------------------------------------------------------------- points tables
 
@@ -72,7 +59,7 @@ def table_display(version) -> dict:
     }
 
 
-@login_required
+@policy(SIGNED_IN)
 def table_list(request):
     # The rules an enterprise is graded by are public to every signed-in user; only the
     # justice bureau changes them.
@@ -80,13 +67,12 @@ def table_list(request):
     context = {
         "versions": selectors.points_table_versions(),
         "current": current,
-        "is_justice": _is_justice(request.user),
         "regrade_form": RegradeForm(initial={"as_of": timezone.localdate()}),
     }
     return render(request, "credit/table_list.html", context)
 
 
-@login_required
+@policy(SIGNED_IN)
 def table_detail(request, version: int):
     row = selectors.points_table_versions().filter(version=version).first()
     if row is None:
@@ -95,15 +81,13 @@ def table_detail(request, version: int):
     context = {
         "version": row,
         "is_current": current is not None and current.pk == row.pk,
-        "is_justice": _is_justice(request.user),
         **table_display(row),
     }
     return render(request, "credit/table_detail.html", context)
 
 
-@login_required
+@policy("credit.table_publish")
 def table_new(request):
-    _require_justice(request.user)
     current = selectors.points_table_current() or selectors.points_table_versions().first()
     table = current.table if current else points_table_to_dict(DEFAULT_TABLE)
     risk_tags = list(registry_selectors.risk_tag_list().values_list("code", "name"))
@@ -136,10 +120,9 @@ def table_new(request):
     return render(request, "credit/table_form.html", {"form": form, "based_on": current})
 
 
-@login_required
+@policy("credit.regrade")
 @require_POST
 def regrade(request):
-    _require_justice(request.user)
     form = RegradeForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
@@ -177,15 +160,13 @@ def regrade(request):
 # ---------------------------------------------------------------- grade changes
 
 
-@login_required
+@policy("credit.browse")
 def change_list(request):
     """Who moved to which grade at a regrade, and why. Departments see every enterprise's
     changes (the registry is shared), a street its area; by default the latest regrade."""
     scope = scope_for(request.user)
     if scope.enterprise_id:
         return redirect("credit:portal")
-    if scope.sees_nothing:
-        raise PermissionDenied
     changes = selectors.grade_change_list(scope=scope)
     dates = list(changes.order_by("-as_of").values_list("as_of", flat=True).distinct())
     data = request.GET.copy()
@@ -219,7 +200,6 @@ def change_list(request):
         "by_grade": [(g, by_grade.get(g, 0)) for g in GRADES],
         "as_of": filters.get("as_of"),
         "as_of_is_default": as_of_is_default,
-        "is_justice": _is_justice(request.user),
         "regrade_form": RegradeForm(initial={"as_of": timezone.localdate()}),
         "scope": scope,
     }

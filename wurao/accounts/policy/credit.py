@@ -36,6 +36,8 @@ def answers_for_no_department(user) -> bool:
 
 # Anyone with a place on the credit pages: the government side and the enterprises.
 declare("credit.browse", is_officer | is_enterprise)
+# Who moved to which grade is the government side's list (an enterprise has its portal).
+declare("credit.grade_changes", is_officer)
 # The enterprise's own acts about its own record.
 declare("credit.review_request", is_enterprise & of_own_enterprise)
 declare("credit.commitment_sign", is_enterprise & of_own_enterprise)
