@@ -10,10 +10,10 @@ from drf_spectacular.utils import extend_schema, extend_schema_field, extend_sch
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.generics import GenericAPIView
-from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from wurao.accounts.policy import PUBLIC, SIGNED_IN
 from wurao.accounts.scope import scope_for
 from wurao.common.api_fields import BAD_QUERY, NOT_FOUND, choice_filter
 from wurao.sampling import services
@@ -48,6 +48,8 @@ class DrawTaskOutputSerializer(serializers.Serializer):
 
 class DrawTaskListApi(GenericAPIView):
     # Query parameters are validated by the FilterSerializer and applied by the selector.
+    # Any signed-in user asks; the scope answers (no department, no task).
+    policy = SIGNED_IN
 
     class FilterSerializer(serializers.Serializer):
         status = choice_filter(TaskStatus, "任务状态")
@@ -86,6 +88,8 @@ class ParticipantOutputSerializer(serializers.Serializer):
 
 
 class DrawTaskDetailApi(APIView):
+    policy = SIGNED_IN
+
     @extend_schema_serializer(component_name="DrawTaskDetail")
     class OutputSerializer(DrawTaskOutputSerializer):
         scope = serializers.JSONField(help_text="抽查范围（筛选条件）")
@@ -148,7 +152,7 @@ class PublicDrawTaskOutputSerializer(serializers.Serializer):
 
 class PublicDrawTaskListApi(GenericAPIView):
     authentication_classes = ()
-    permission_classes = (AllowAny,)
+    policy = PUBLIC
     OutputSerializer = PublicDrawTaskOutputSerializer
 
     @extend_schema(
@@ -163,7 +167,7 @@ class PublicDrawTaskListApi(GenericAPIView):
 
 class PublicDrawBundleApi(APIView):
     authentication_classes = ()
-    permission_classes = (AllowAny,)
+    policy = PUBLIC
 
     @extend_schema(
         tags=PUBLIC_TAGS,

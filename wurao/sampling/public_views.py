@@ -11,6 +11,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from wurao.accounts.policy import PUBLIC, policy
 from wurao.common.pagination import page_range, paginate
 from wurao.sampling import selectors, services
 from wurao.sampling.choices import TaskStatus
@@ -34,6 +35,7 @@ def _public_task(code: str) -> DrawTask:
     return selectors.draw_task_detail(task=task)
 
 
+@policy(PUBLIC)
 @require_GET
 def task_list(request):
     page = paginate(request, selectors.draw_task_public_list())
@@ -44,6 +46,7 @@ def task_list(request):
     )
 
 
+@policy(PUBLIC)
 @require_GET
 def task_detail(request, code: str):
     task = _public_task(code)
@@ -71,6 +74,7 @@ def task_detail(request, code: str):
     return render(request, "sampling/public/task_detail.html", context)
 
 
+@policy(PUBLIC)
 @require_GET
 def task_bundle(request, code: str):
     bundle = services.draw_task_bundle(task=_public_task(code))
@@ -82,6 +86,7 @@ def task_bundle(request, code: str):
     return response
 
 
+@policy(PUBLIC)
 @require_GET
 def task_verify(request, code: str):
     task = _public_task(code)
@@ -90,6 +95,7 @@ def task_verify(request, code: str):
     )
 
 
+@policy(PUBLIC)
 @require_GET
 def verify(request):
     """Verify any bundle: from a file or pasted, nothing is sent to the server."""

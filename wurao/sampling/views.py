@@ -1,15 +1,15 @@
 """Department pages of the double-random draws: the task list, a new task, and one task's lifecycle.
 
-Who may do what: the department admins of the lead department create, commit, draw and close;
-any officer of a participating department records that department's results; the justice bureau
-reads everything. A task outside a user's scope looks exactly like a missing one.
+Who may do what is declared in wurao.accounts.policy.sampling: the department admins of the
+lead department create, commit, draw and close; any officer of a participating department
+records that department's results; the justice bureau reads everything. A task outside a
+user's scope looks exactly like a missing one.
 """
 
 import datetime
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,12 +17,12 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
-from wurao.accounts.choices import Role
+from wurao.accounts.policy import allows, policy, require
 from wurao.accounts.scope import Scope, scope_for
 from wurao.common.pagination import page_range, paginate
 from wurao.common.rendering import render_page_or_partial
 from wurao.registry import selectors as registry_selectors
-from wurao.sampling import selectors, services
+from wurao.sampling import selectors, services, services_draft, services_results
 from wurao.sampling.choices import GRADE_STRATA, TaskStatus
 from wurao.sampling.forms import (
     GRADE_LABELS,
@@ -50,40 +50,21 @@ FIELD_LABELS = {
 # ---------------------------------------------------------------- who may do what
 
 
-def _department_scope(user) -> Scope:
-    """The draw pages are for enforcement departments and the justice bureau."""
-    scope = scope_for(user)
-    if not (scope.sees_all or scope.department_id):
-        raise PermissionDenied
-    return scope
+# The pages name "sampling.browse" (or "sampling.create"); a task's own rule is checked once
+# the task is found, so that a task out of scope stays a 404 whoever asks.
 
 
 def _visible_task(user, pk: int) -> DrawTask:
     try:
-        task = selectors.draw_task_list(scope=_department_scope(user)).get(pk=pk)
+        task = selectors.draw_task_list(scope=scope_for(user)).get(pk=pk)
     except DrawTask.DoesNotExist:
         raise Http404 from None
     return selectors.draw_task_detail(task=task)
 
 
-def _admin_department(user):
-    if user.role != Role.DEPT_ADMIN or not user.department_id:
-        raise PermissionDenied
-    return user.department
-
-
-def _runs(user, task: DrawTask) -> bool:
-    return user.role == Role.DEPT_ADMIN and user.department_id == task.lead_department_id
-
-
-def _require_runs(user, task: DrawTask) -> None:
-    if not _runs(user, task):
-        raise PermissionDenied
-
-
 def _participant_of(user, task: DrawTask):
     """The participant whose results this user records, if any."""
-    if user.role not in (Role.DEPT_ADMIN, Role.INSPECTOR) or not user.department_id:
+    if not allows(user, "sampling.record_results", task):
         return None
     return next((p for p in task.participants.all() if p.department_id == user.department_id), None)
 
@@ -231,7 +212,7 @@ def _detail_context(request, task: DrawTask, *, draw_form=None) -> dict:
     context = {
         "task": task,
         "participants": participants,
-        "can_run": _runs(user, task),
+        "can_run": allows(user, "sampling.run", task),
         "my_participant": mine,
         "quota_rows": quota_rows(task),
         "scope_rows": scope_rows(task.scope),
@@ -284,9 +265,9 @@ def preview_rows(preview, weights: dict) -> list[dict]:
 # ---------------------------------------------------------------- pages
 
 
-@login_required
+@policy("sampling.browse")
 def task_list(request):
-    scope = _department_scope(request.user)
+    scope = scope_for(request.user)
     form = DrawTaskFilterForm(request.GET or None)
     page = paginate(request, selectors.draw_task_list(scope=scope, filters=form.filters()))
     context = {
@@ -294,22 +275,22 @@ def task_list(request):
         "page_obj": page,
         "page_range": page_range(page),
         "scope": scope,
-        "can_create": request.user.role == Role.DEPT_ADMIN and bool(request.user.department_id),
+        "can_create": allows(request.user, "sampling.create"),
     }
     return render_page_or_partial(
         request, "sampling/task_list.html", "sampling/_task_results.html", context
     )
 
 
-@login_required
+@policy("sampling.create")
 def task_create(request):
-    department = _admin_department(request.user)
+    department = request.user.department
     form = DrawTaskForm(request.POST or None, lead_department=department)
     if request.method == "POST" and form.is_valid():
         try:
             # Refuse a size the scope cannot give before anything is saved.
             services.draw_scope_preview(**form.preview_kwargs())
-            task = services.draw_task_create(actor=request.user, **form.create_kwargs())
+            task = services_draft.draw_task_create(actor=request.user, **form.create_kwargs())
         except ValidationError as error:
             form.add_service_error(error)
         else:
@@ -326,19 +307,18 @@ def task_create(request):
     )
 
 
-@login_required
+@policy("sampling.create")
 @require_GET
 def task_create_items(request):
     """The item checkbox groups, one per department chosen (htmx)."""
-    form = DrawTaskForm(request.GET, lead_department=_admin_department(request.user))
+    form = DrawTaskForm(request.GET, lead_department=request.user.department)
     return render(request, "sampling/_items.html", {"item_groups": form.item_groups()})
 
 
-@login_required
+@policy("sampling.create")
 @require_POST
 def task_create_preview(request):
     """Candidates, quotas and ratio per grade for the form as it stands, nothing saved (htmx)."""
-    _admin_department(request.user)
     form = DrawScopeForm(request.POST)
     context: dict = {"form": form}
     if form.is_valid():
@@ -352,17 +332,17 @@ def task_create_preview(request):
     return render(request, "sampling/_preview.html", context)
 
 
-@login_required
+@policy("sampling.browse")
 def task_detail(request, pk: int):
     task = _visible_task(request.user, pk)
     return render(request, "sampling/task_detail.html", _detail_context(request, task))
 
 
-@login_required
+@policy("sampling.browse")
 @require_POST
 def task_commit(request, pk: int):
     task = _visible_task(request.user, pk)
-    _require_runs(request.user, task)
+    require(request.user, "sampling.run", task)
     try:
         task = services.draw_task_commit(actor=request.user, task=task)
     except ValidationError as error:
@@ -376,11 +356,11 @@ def task_commit(request, pk: int):
     return redirect("sampling:task-detail", pk=pk)
 
 
-@login_required
+@policy("sampling.browse")
 @require_POST
 def task_draw(request, pk: int):
     task = _visible_task(request.user, pk)
-    _require_runs(request.user, task)
+    require(request.user, "sampling.run", task)
     form = DrawForm(request.POST)
     if form.is_valid():
         try:
@@ -404,13 +384,12 @@ def task_draw(request, pk: int):
     )
 
 
-@login_required
+@policy("sampling.browse")
 @require_POST
 def result_record(request, pk: int, selection_pk: int):
     task = _visible_task(request.user, pk)
+    require(request.user, "sampling.record_results", task)
     participant = _participant_of(request.user, task)
-    if participant is None:
-        raise PermissionDenied
     try:
         selection = selectors.draw_selection_list(task=task).get(pk=selection_pk)
     except DrawSelection.DoesNotExist:
@@ -418,7 +397,7 @@ def result_record(request, pk: int, selection_pk: int):
     form = ResultForm(request.POST, auto_id=f"id_r{selection.pk}_%s")
     if form.is_valid():
         try:
-            services.draw_result_record(
+            services_results.draw_result_record(
                 actor=request.user,
                 selection=selection,
                 participant=participant,
@@ -459,18 +438,18 @@ def result_record(request, pk: int, selection_pk: int):
         "task": task,
         "row": row,
         "participants": participants,
-        "can_run": _runs(request.user, task),
+        "can_run": allows(request.user, "sampling.run", task),
         "oob": True,
         **_progress_context(task),
     }
     return render(request, "sampling/_result_response.html", context)
 
 
-@login_required
+@policy("sampling.browse")
 @require_POST
 def task_close(request, pk: int):
     task = _visible_task(request.user, pk)
-    _require_runs(request.user, task)
+    require(request.user, "sampling.run", task)
     try:
         services.draw_task_close(actor=request.user, task=task)
     except ValidationError as error:
