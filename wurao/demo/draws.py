@@ -28,14 +28,9 @@ from wurao.registry.workdays import working_days_between
 from wurao.sampling.choices import ResultCategory, SizeMode, TaskStatus
 from wurao.sampling.models import ConflictOfInterest, DrawTask
 from wurao.sampling.selectors import draw_scope_enterprises
-from wurao.sampling.services import (
-    ParticipantSpec,
-    draw_result_record,
-    draw_task_close,
-    draw_task_commit,
-    draw_task_create,
-    draw_task_draw,
-)
+from wurao.sampling.services import draw_task_close, draw_task_commit, draw_task_draw
+from wurao.sampling.services_draft import ParticipantSpec, draw_task_create
+from wurao.sampling.services_results import draw_result_record
 
 STREAM_DRAWS = 5  # after the generator's streams 1–4 (wurao.demo.engine)
 LEAST = 3  # the smallest sample the demo draws from a scope

@@ -21,7 +21,7 @@ from wurao.sampling.choices import (
     SizeMode,
     TaskStatus,
 )
-from wurao.sampling.services import (
+from wurao.sampling.services_draft import (
     LAWFUL_TEAM_SIZE,
     WINDOW_YEARS,
     ParticipantSpec,

@@ -2,6 +2,8 @@
 
 Each step is one atomic, audited function. The numbers come from the pure engine
 (engine.py, allocation.py, teams.py), which implements docs/random-draw-v1.md.
+Here: the quotas a scope gives, committing, drawing, closing and the published bundle; the
+draft is made in services_draft.py, the departments' results recorded in services_results.py.
 """
 
 import datetime
@@ -20,18 +22,10 @@ from wurao.accounts.scope import Scope
 from wurao.audit.services import audit_record
 from wurao.credit import selectors as credit_selectors
 from wurao.enforcement import selectors as enforcement_selectors
-from wurao.enforcement.choices import ActionKind, Finding, Origin
-from wurao.enforcement.services import action_record
 from wurao.registry import selectors as registry_selectors
-from wurao.sampling import engine
+from wurao.sampling import engine, services_draft
 from wurao.sampling.allocation import StratumSpec, allocate
-from wurao.sampling.choices import (
-    DEFAULT_WEIGHTS,
-    GRADE_STRATA,
-    ResultCategory,
-    SizeMode,
-    TaskStatus,
-)
+from wurao.sampling.choices import GRADE_STRATA, SizeMode, TaskStatus
 from wurao.sampling.models import (
     ConflictOfInterest,
     DrawParticipant,
@@ -41,28 +35,19 @@ from wurao.sampling.models import (
     DrawTeamMember,
 )
 from wurao.sampling.selectors import draw_scope_enterprises, grade_table_label
+from wurao.sampling.services_draft import (
+    draw_size_validate,
+    draw_weights_complete,
+    draw_weights_validate,
+    invalid_field,
+)
 from wurao.sampling.teams import assign_teams
-from wurao.visits.services import visit_record_planned
 
 _ALL = Scope(sees_all=True)
 
-# The law asks for at least two officers on site (《行政处罚法》第四十二条; 《行政检查》 rules alike).
-LAWFUL_TEAM_SIZE = 2
-
-
-def _invalid(field: str, message: str) -> ValidationError:
-    return ValidationError({field: message})
-
-
-# ---------------------------------------------------------------- draft
-
-
-@dataclass(frozen=True)
-class ParticipantSpec:
-    department: object
-    items: list
-    team_size: int = LAWFUL_TEAM_SIZE
-    team_size_reason: str = ""
+# The draft's entry points too: bench/draw.py times a whole task, draft to draw, through here.
+ParticipantSpec = services_draft.ParticipantSpec
+draw_task_create = services_draft.draw_task_create
 
 
 @dataclass(frozen=True)
@@ -97,169 +82,6 @@ def _task_total(size_mode: str, size_value: Decimal, candidate_count: int) -> in
             (Decimal(size_value) * candidate_count).to_integral_value(rounding=ROUND_HALF_UP)
         )
     return int(size_value)
-
-
-def _with_default_weights(weights: dict[str, str] | None) -> dict[str, str]:
-    # Unless the task says otherwise, each grade's weight is the one the points table in force sets.
-    defaults = {**DEFAULT_WEIGHTS, **credit_selectors.sampling_weights()}
-    return {**defaults, **{k: str(v) for k, v in (weights or {}).items()}}
-
-
-def _validate_size(size_mode: str, size_value: Decimal) -> None:
-    if size_mode not in SizeMode.values:
-        raise _invalid("size_mode", _("请选择按总数或按比例抽取"))
-    if size_mode == SizeMode.RATIO and not (Decimal(0) < Decimal(size_value) <= Decimal(1)):
-        raise _invalid("size_value", _("抽取比例须大于 0 且不超过 1（如 0.05 表示 5%）"))
-    if size_mode == SizeMode.TOTAL and (Decimal(size_value) < 1 or Decimal(size_value) % 1):
-        raise _invalid("size_value", _("抽取总数须为正整数"))
-
-
-def _validate_weights(weights: dict[str, str]) -> None:
-    for label, weight in weights.items():
-        if label not in GRADE_STRATA:
-            raise _invalid(
-                "weights",
-                _("未知的等级“%(grade)s”，只能是 %(grades)s")
-                % {"grade": label, "grades": "、".join(GRADE_STRATA)},
-            )
-        try:
-            if Decimal(str(weight)) < 0:
-                raise ValueError
-        except (ArithmeticError, ValueError):
-            raise _invalid(
-                "weights",
-                _("等级 %(grade)s 的权重须为非负小数，实为“%(weight)s”")
-                % {"grade": label, "weight": weight},
-            ) from None
-
-
-# A task's inspections happen within a year (tasks are planned by the year or the quarter),
-# in this century: a mistyped year is refused here, naming the date, instead of failing at
-# commit as "no officer's certificate is valid through the window".
-WINDOW_MAX_DAYS = 366
-WINDOW_YEARS = (2000, 2099)
-
-
-def draw_window_validate(*, window_start: datetime.date, window_end: datetime.date) -> None:
-    """Refuse an impossible or absurd inspection window, naming the date that is wrong."""
-    low, high = WINDOW_YEARS
-    for field, day in (("window_start", window_start), ("window_end", window_end)):
-        if not low <= day.year <= high:
-            label = _("计划检查开始日期") if field == "window_start" else _("计划检查结束日期")
-            raise _invalid(
-                field,
-                _("%(label)s %(day)s 不合理：须在 %(low)s 年至 %(high)s 年之间")
-                % {"label": label, "day": day.isoformat(), "low": low, "high": high},
-            )
-    if window_end < window_start:
-        raise _invalid("window_end", _("计划检查结束日期不能早于开始日期"))
-    days = (window_end - window_start).days + 1
-    if days > WINDOW_MAX_DAYS:
-        raise _invalid(
-            "window_end",
-            _("计划检查期最长 %(max)s 天（一年），现为 %(days)s 天：请缩短，或分为几个任务")
-            % {"max": WINDOW_MAX_DAYS, "days": days},
-        )
-
-
-def _validate_draft(
-    *, title, size_mode, size_value, weights, window_start, window_end, participants
-) -> None:
-    if not title.strip():
-        raise _invalid("title", _("请填写任务名称"))
-    _validate_size(size_mode, size_value)
-    _validate_weights(weights)
-    draw_window_validate(window_start=window_start, window_end=window_end)
-    if not participants:
-        raise _invalid("participants", _("至少需要一个参与部门"))
-    seen = set()
-    for p in participants:
-        if p.department.pk in seen:
-            raise _invalid(
-                "participants", _("部门“%(department)s”重复") % {"department": p.department.name}
-            )
-        seen.add(p.department.pk)
-        if not p.department.is_enforcement:
-            raise _invalid(
-                "participants",
-                _("“%(department)s”不是执法主体，不能参与抽查") % {"department": p.department.name},
-            )
-        if not p.items:
-            raise _invalid(
-                "items", _("请为“%(department)s”选择检查事项") % {"department": p.department.name}
-            )
-        foreign = [i.code for i in p.items if i.department_id != p.department.pk or not i.active]
-        if foreign:
-            raise _invalid(
-                "items",
-                _("检查事项 %(items)s 不在“%(department)s”公布的有效清单内（清单之外无事项）")
-                % {"items": "、".join(foreign), "department": p.department.name},
-            )
-        if p.team_size < 1:
-            raise _invalid("team_size", _("每组至少 1 名执法人员"))
-        if p.team_size < LAWFUL_TEAM_SIZE and not p.team_size_reason.strip():
-            raise _invalid(
-                "team_size_reason", _("执法人员少于 2 人须说明理由（法律要求现场执法不少于两人）")
-            )
-
-
-@transaction.atomic
-def draw_task_create(
-    *,
-    actor,
-    title: str,
-    lead_department,
-    participants: list[ParticipantSpec],
-    scope: dict,
-    size_mode: str,
-    size_value: Decimal,
-    window_start: datetime.date,
-    window_end: datetime.date,
-    weights: dict[str, str] | None = None,
-) -> DrawTask:
-    """A draft task; a joint task lists several departments, the lead one first."""
-    weights = _with_default_weights(weights)
-    _validate_draft(
-        title=title, size_mode=size_mode, size_value=size_value, weights=weights,
-        window_start=window_start, window_end=window_end, participants=participants,
-    )  # fmt: skip
-    if lead_department.pk not in {p.department.pk for p in participants}:
-        raise _invalid("lead_department", _("牵头部门必须是参与部门之一"))
-    sequence = DrawTask.objects.filter(created_at__year=timezone.now().year).count() + 1
-    task = DrawTask.objects.create(
-        code=f"CC-{timezone.now():%Y}-{lead_department.code}-{sequence:04d}",
-        title=title.strip(),
-        lead_department=lead_department,
-        scope=scope,
-        size_mode=size_mode,
-        size_value=size_value,
-        weights={k: str(v) for k, v in weights.items()},
-        window_start=window_start,
-        window_end=window_end,
-        created_by=actor if getattr(actor, "pk", None) else None,
-    )
-    for spec in participants:
-        participant = DrawParticipant.objects.create(
-            task=task,
-            department=spec.department,
-            team_size=spec.team_size,
-            team_size_reason=spec.team_size_reason.strip(),
-        )
-        participant.items.set(spec.items)
-    audit_record(
-        actor=actor,
-        verb="draw_task.create",
-        obj=task,
-        payload={
-            "code": task.code,
-            "departments": [p.department.code for p in participants],
-            "scope": scope,
-            "size_mode": size_mode,
-            "size_value": str(size_value),
-            "weights": task.weights,
-        },
-    )
-    return task
 
 
 def _candidates_for(scope: dict) -> tuple[engine.Candidates, list[int]]:
@@ -297,9 +119,9 @@ def draw_scope_preview(
     *, scope: dict, size_mode: str, size_value: Decimal, weights: dict[str, str] | None = None
 ) -> QuotaPreview:
     """The quotas a task with this scope, size and weights would get now, before it is saved."""
-    weights = _with_default_weights(weights)
-    _validate_size(size_mode, size_value)
-    _validate_weights(weights)
+    weights = draw_weights_complete(weights)
+    draw_size_validate(size_mode=size_mode, size_value=size_value)
+    draw_weights_validate(weights=weights)
     candidates, _ = _candidates_for(scope)
     return _preview(candidates, size_mode=size_mode, size_value=size_value, weights=weights)
 
@@ -309,10 +131,10 @@ def _preview(
 ) -> QuotaPreview:
     sizes = {label: candidates.sizes.get(label, 0) for label in GRADE_STRATA}
     if not len(candidates):
-        raise _invalid("scope", _("抽查范围内没有企业，请放宽范围"))
+        raise invalid_field("scope", _("抽查范围内没有企业，请放宽范围"))
     total = _task_total(size_mode, size_value, len(candidates))
     if total < 1:
-        raise _invalid(
+        raise invalid_field(
             "size_value",
             _("按此比例从 %(count)s 家企业中抽取不到 1 家，请提高比例或改为按总数抽取")
             % {"count": len(candidates)},
@@ -321,7 +143,7 @@ def _preview(
     try:
         quotas = allocate(specs, total)
     except engine.DrawError as error:
-        raise _invalid("size_value", error.message_zh) from None
+        raise invalid_field("size_value", error.message_zh) from None
     return QuotaPreview(sizes=sizes, total=total, quotas=quotas)
 
 
@@ -409,13 +231,13 @@ def draw_task_commit(*, actor, task: DrawTask) -> DrawTask:
     for participant in task.participants.all():
         roster = _roster_for(participant, task.window_end)
         if not roster:
-            raise _invalid(
+            raise invalid_field(
                 "participants",
                 gettext("“%(department)s”没有执法证有效期至计划期结束（%(end)s）的在岗执法人员")
                 % {"department": participant.department.name, "end": task.window_end.isoformat()},
             )
         if len(roster) < participant.team_size:
-            raise _invalid(
+            raise invalid_field(
                 "team_size",
                 gettext("“%(department)s”符合条件的执法人员只有 %(count)s 人，少于每组 %(size)s 人")
                 % {
@@ -463,11 +285,11 @@ def draw_task_draw(*, actor, task: DrawTask, external_entropy: str, observer: st
     """Run the draw with the observer's entropy: select enterprises, assign each department's team."""
     external_entropy = external_entropy.strip()
     if not external_entropy:
-        raise _invalid(
+        raise invalid_field(
             "external_entropy", _("请由监督见证人输入外部随机数（如现场掷骰结果或当日公开数据）")
         )
     if not observer.strip():
-        raise _invalid("observer", _("请填写监督见证人姓名"))
+        raise invalid_field("observer", _("请填写监督见证人姓名"))
     task = _locked(task, TaskStatus.COMMITTED)
     candidates = _snapshot_unpack(task.snapshot)
     seed = engine.draw_seed(task.code, bytes.fromhex(task.server_seed), external_entropy)
@@ -535,104 +357,6 @@ def draw_task_draw(*, actor, task: DrawTask, external_entropy: str, observer: st
         },
     )
     return task
-
-
-# ---------------------------------------------------------------- results
-
-
-@transaction.atomic
-def draw_result_record(
-    *,
-    actor,
-    selection: DrawSelection,
-    participant: DrawParticipant,
-    category: str,
-    inspected_on: datetime.date,
-    note: str = "",
-) -> DrawResult:
-    """One department's result for one drawn enterprise, entered into the enterprise's file."""
-    task = DrawTask.objects.select_for_update().get(pk=selection.task_id)
-    if task.status not in (TaskStatus.DRAWN, TaskStatus.IN_PROGRESS):
-        raise ValidationError(
-            _("任务 %(code)s 为“%(status)s”，不能录入检查结果")
-            % {"code": task.code, "status": task.get_status_display()}
-        )
-    if participant.task_id != task.pk:
-        raise _invalid("participant", _("该部门不参与此任务"))
-    if category not in ResultCategory.values:
-        raise _invalid("category", _("请选择检查结果"))
-    if category == ResultCategory.OTHER and not note.strip():
-        raise _invalid("note", _("检查结果为“其他”时请填写情况说明"))
-    if not (task.window_start <= inspected_on <= task.window_end):
-        raise _invalid(
-            "inspected_on",
-            _("检查日期须在计划期 %(start)s 至 %(end)s 之内")
-            % {"start": task.window_start, "end": task.window_end},
-        )
-    if DrawResult.objects.filter(selection=selection, participant=participant).exists():
-        raise _invalid(
-            "selection",
-            _("“%(department)s”已录入该企业的检查结果")
-            % {"department": participant.department.name},
-        )
-    team = [
-        m.inspector
-        for m in selection.team.filter(participant=participant).select_related("inspector")
-    ]
-    joint_ref = (
-        f"{task.code}/{selection.enterprise.credit_code}" if task.participants.count() > 1 else ""
-    )
-    items = list(participant.items.all())
-    # One visit per drawn enterprise: a joint task's departments share it.
-    visit = visit_record_planned(
-        actor=actor,
-        source_ref=f"draw:{task.code}/{selection.enterprise.credit_code}",
-        enterprise=selection.enterprise,
-        department=participant.department,
-        day=inspected_on,
-        origin=Origin.RANDOM_DRAW,
-        officers=team,
-        items=items,
-        note=f"双随机抽查任务 {task.code}",
-    )
-    action = action_record(
-        actor=actor,
-        enterprise=selection.enterprise,
-        department=participant.department,
-        day=inspected_on,
-        kind=ActionKind.INSPECTION,
-        origin=Origin.RANDOM_DRAW,
-        items=items,
-        officers=team,
-        joint_ref=joint_ref,
-        visit=visit,
-        summary=f"双随机抽查任务 {task.code}：{ResultCategory(category).label}。{note.strip()}".strip(),
-        finding=Finding.CLEAN if category == ResultCategory.NO_PROBLEM else Finding.PROBLEMS,
-    )
-    result = DrawResult.objects.create(
-        selection=selection,
-        participant=participant,
-        category=category,
-        note=note.strip(),
-        inspected_on=inspected_on,
-        action=action,
-        recorded_by=actor if getattr(actor, "pk", None) else None,
-    )
-    if task.status == TaskStatus.DRAWN:
-        task.status = TaskStatus.IN_PROGRESS
-        task.save(update_fields=["status"])
-    audit_record(
-        actor=actor,
-        verb="draw_result.record",
-        obj=result,
-        payload={
-            "task": task.code,
-            "enterprise": selection.enterprise.credit_code,
-            "department": participant.department.code,
-            "category": category,
-        },
-    )
-    return result
 
 
 @transaction.atomic

@@ -16,12 +16,8 @@ from django.core.management.base import CommandError
 from wurao.catalogue.tests.factories import InspectionItemFactory
 from wurao.registry.tests.factories import DepartmentFactory, EnterpriseFactory, InspectorFactory
 from wurao.sampling.choices import SizeMode
-from wurao.sampling.services import (
-    ParticipantSpec,
-    draw_task_commit,
-    draw_task_create,
-    draw_task_draw,
-)
+from wurao.sampling.services import draw_task_commit, draw_task_draw
+from wurao.sampling.services_draft import ParticipantSpec, draw_task_create
 
 pytestmark = pytest.mark.django_db
 

@@ -13,13 +13,9 @@ from wurao.catalogue.tests.factories import InspectionItemFactory
 from wurao.registry.tests.factories import DepartmentFactory, EnterpriseFactory, InspectorFactory
 from wurao.sampling.choices import ResultCategory, SizeMode, TaskStatus
 from wurao.sampling.models import DrawResult, DrawSelection, DrawTask
-from wurao.sampling.services import (
-    ParticipantSpec,
-    draw_result_record,
-    draw_task_commit,
-    draw_task_create,
-    draw_task_draw,
-)
+from wurao.sampling.services import draw_task_commit, draw_task_draw
+from wurao.sampling.services_draft import ParticipantSpec, draw_task_create
+from wurao.sampling.services_results import draw_result_record
 
 pytestmark = pytest.mark.django_db
 

@@ -15,15 +15,14 @@ from wurao.sampling.bundle import verify_bundle
 from wurao.sampling.choices import ResultCategory, SizeMode, TaskStatus
 from wurao.sampling.models import ConflictOfInterest, DrawResult
 from wurao.sampling.services import (
-    ParticipantSpec,
-    draw_result_record,
     draw_task_bundle,
     draw_task_close,
     draw_task_commit,
-    draw_task_create,
     draw_task_draw,
     draw_task_preview,
 )
+from wurao.sampling.services_draft import ParticipantSpec, draw_task_create
+from wurao.sampling.services_results import draw_result_record
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,8 @@ import pytest
 from django.urls import reverse
 
 from wurao.sampling.choices import SizeMode
-from wurao.sampling.services import ParticipantSpec, draw_task_commit, draw_task_create
+from wurao.sampling.services import draw_task_commit
+from wurao.sampling.services_draft import ParticipantSpec, draw_task_create
 
 pytestmark = pytest.mark.django_db
 
