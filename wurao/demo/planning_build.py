@@ -38,7 +38,8 @@ from wurao.demo.planning_cast import (
     showcase_plans,
 )
 from wurao.demo.plans import TEAM_HOURS, planned_total, plans_generate, teams_needed
-from wurao.planning import coordination, services
+from wurao.planning import services
+from wurao.planning import services_coordination as coordination
 from wurao.planning.choices import EntryStatus, PlanOrigin, PlanStatus, SlotKind
 from wurao.planning.models import (
     Campaign,

@@ -25,7 +25,7 @@ from django.core.exceptions import ValidationError
 from wurao.demo.planning_cast import PlanningResult, PlanningScene
 from wurao.demo.visits_year import SHENZHEN, Scene, workday
 from wurao.enforcement.choices import Finding
-from wurao.planning import coordination
+from wurao.planning import services_coordination as coordination
 from wurao.planning.choices import EntryStatus, ItemResult, JointVisitStatus, PlanStatus
 from wurao.planning.models import FormEntry, JointVisit, MonthlyPlan, PlannedInspection
 from wurao.registry.models import Enterprise

@@ -17,7 +17,7 @@ import numpy as np
 from wurao.demo.engine import _person_names
 from wurao.demo.planning_cast import PlanningResult, PlanningScene
 from wurao.demo.visits_year import SHENZHEN
-from wurao.planning import park_days
+from wurao.planning import services_park_days as park_days
 from wurao.planning.choices import ObserverRole, ParkDayStatus
 from wurao.planning.models import ParkDay
 from wurao.registry.models import Enterprise, Park, Street

@@ -13,6 +13,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from wurao.accounts.policy import PUBLIC, policy
 from wurao.common.pagination import page_range, paginate
 from wurao.planning import selectors
 from wurao.planning.choices import ObserverRole, ParkDayStatus
@@ -29,6 +30,7 @@ def observer_rows(park_day: ParkDay) -> list[dict]:
     ]
 
 
+@policy(PUBLIC)
 @require_GET
 def campaign_list(request):
     page = paginate(request, selectors.campaign_list(published_only=True))
@@ -39,6 +41,7 @@ def campaign_list(request):
     )
 
 
+@policy(PUBLIC)
 @require_GET
 def park_day_list(request):
     page = paginate(request, selectors.park_day_list())
@@ -83,6 +86,7 @@ def draw_inputs(park_day: ParkDay) -> dict:
     }
 
 
+@policy(PUBLIC)
 @require_GET
 def park_day_detail(request, code: str):
     park_day = _public_park_day(code)
@@ -101,6 +105,7 @@ def park_day_detail(request, code: str):
     return render(request, "planning/public_parkday_detail.html", context)
 
 
+@policy(PUBLIC)
 @require_GET
 def park_day_inputs(request, code: str):
     park_day = _public_park_day(code)

@@ -1,17 +1,20 @@
 """Writes on plans, campaigns and the month's schedule. Each is one atomic function that
-records an audit event. The coordination of proposed visits (move, split, merge, confirm)
-is in coordination.py; park days in park_days.py."""
+records an audit event, after the policy's rule (wurao.accounts.policy.planning). What a
+planned inspection is refused for is read in selectors_checks.py. The coordination of proposed
+visits (move, split, merge, confirm) is in services_coordination.py; park days in
+services_park_days.py."""
 
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import dateformat, timezone
-from django.utils.translation import gettext, gettext_noop, pgettext
+from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 
-from wurao.accounts.choices import Role
+from wurao.accounts.policy import require
+from wurao.accounts.scope import scope_for
 from wurao.audit.services import audit_record
 from wurao.planning import scheduler
 from wurao.planning.choices import EntryStatus, JointVisitStatus, PlanOrigin, PlanStatus, SlotKind
@@ -24,6 +27,7 @@ from wurao.planning.models import (
     PlannedInspection,
     ScheduleRun,
 )
+from wurao.planning.selectors_checks import plan_deadline, plan_entry_check
 from wurao.registry.choices import Level
 from wurao.registry.workdays import month_end, month_start, working_days
 from wurao.visits import selectors as visit_selectors
@@ -33,18 +37,6 @@ LEVEL_RANK = {Level.CITY: 0, Level.DISTRICT: 1, Level.STREET: 2, Level.COMMUNITY
 
 def _user(actor):
     return actor if getattr(actor, "pk", None) else None
-
-
-def plan_deadline(month: date) -> date:
-    """Plans for a month are locked after this day of the month before (PLAN_DEADLINE_DAY)."""
-    return (month_start(month) - timedelta(days=1)).replace(day=settings.PLAN_DEADLINE_DAY)
-
-
-def _must_plan_for(actor, department) -> None:
-    if actor.is_superuser:
-        return
-    if actor.role not in (Role.DEPT_ADMIN, Role.INSPECTOR) or actor.department_id != department.pk:
-        raise PermissionDenied(gettext("只能填报本部门的检查计划"))
 
 
 @transaction.atomic
@@ -66,76 +58,6 @@ def plan_get_or_create(*, actor, department, month: date) -> MonthlyPlan:
     return plan
 
 
-def _entry_errors(
-    *,
-    department,
-    month: date,
-    enterprise,
-    items,
-    earliest,
-    latest,
-    hours,
-    origin,
-    campaign,
-    draw_task,
-) -> dict[str, str]:
-    errors: dict[str, str] = {}
-    first, last = month_start(month), month_end(month)
-    if not items:
-        errors["items"] = gettext("请从本部门的检查事项清单中选择检查事项（清单之外无事项）")
-    foreign = [i.code for i in items if i.department_id != department.pk or not i.active]
-    if foreign:
-        errors["items"] = gettext(
-            "检查事项 %(items)s 不在“%(department)s”公布的有效检查事项清单内"
-        ) % {"items": "、".join(foreign), "department": department.name}
-    if earliest is None or latest is None:
-        errors["earliest"] = gettext("请填写最早和最晚日期")
-    elif earliest > latest:
-        errors["latest"] = gettext("最晚日期不能早于最早日期")
-    elif earliest < first or latest > last:
-        errors["earliest"] = gettext("检查窗口须在 %(month)s 之内（%(first)s 至 %(last)s）") % {
-            "month": dateformat.format(first, pgettext("date format", "Y年m月")),
-            "first": first,
-            "last": last,
-        }
-    elif not [d for d in working_days(first) if earliest <= d <= latest]:
-        errors["latest"] = gettext("检查窗口内没有工作日")
-    if hours is None or not (Decimal("0.5") <= Decimal(hours) <= Decimal("8")):
-        errors["hours"] = gettext("预计工时须在 0.5 到 8 小时之间")
-    if origin not in PlanOrigin.values:
-        errors["origin"] = gettext("请选择计划来源")
-    elif origin == PlanOrigin.CAMPAIGN:
-        if campaign is None:
-            errors["campaign"] = gettext("专项检查须关联已批准并公布的专项（国办发〔2024〕54号）")
-        elif campaign.department_id != department.pk:
-            errors["campaign"] = gettext("只能关联本部门组织的专项检查")
-        elif campaign.published_at is None:
-            errors["campaign"] = gettext("专项“%(title)s”尚未公布，不能安排检查") % {
-                "title": campaign.title
-            }
-        elif earliest and latest and (earliest < campaign.starts_on or latest > campaign.ends_on):
-            errors["campaign"] = gettext("检查窗口须在专项期限 %(starts)s 至 %(ends)s 之内") % {
-                "starts": campaign.starts_on,
-                "ends": campaign.ends_on,
-            }
-    elif origin == PlanOrigin.RANDOM_TASK and draw_task is None:
-        errors["draw_task"] = gettext("双随机任务的检查须关联抽查任务")
-    if enterprise is None:
-        errors["enterprise"] = gettext("请填写企业的统一社会信用代码（须为企业库中的企业）")
-    elif not errors.get("enterprise"):
-        duplicate = PlannedInspection.objects.filter(
-            plan__department=department,
-            plan__month=first,
-            enterprise=enterprise,
-            status=EntryStatus.ACTIVE,
-        ).exists()
-        if duplicate:
-            errors["enterprise"] = gettext(
-                "本月计划中已有对“%(enterprise)s”的检查，请合并事项而不是重复计划"
-            ) % {"enterprise": enterprise.name}
-    return errors
-
-
 @transaction.atomic
 def plan_entry_add(
     *,
@@ -154,9 +76,9 @@ def plan_entry_add(
 ) -> PlannedInspection:
     """Add one planned inspection to the department's plan for the month. After the plan is
     locked, an addition needs a reason (补报), which the justice bureau sees."""
-    _must_plan_for(actor, department)
+    require(actor, "planning.plan", department)
     items = list(items)
-    errors = _entry_errors(
+    errors = plan_entry_check(
         department=department,
         month=month,
         enterprise=enterprise,
@@ -167,14 +89,11 @@ def plan_entry_add(
         origin=origin,
         campaign=campaign,
         draw_task=draw_task,
+        late_reason=late_reason,
     )
-    plan = plan_get_or_create(actor=actor, department=department, month=month)
-    if plan.status == PlanStatus.LOCKED and not late_reason.strip():
-        errors["late_reason"] = gettext("%(month)s计划已于报送截止后锁定，补报须说明理由") % {
-            "month": dateformat.format(plan.month, pgettext("date format", "Y年m月"))
-        }
     if errors:
         raise ValidationError(errors)
+    plan = plan_get_or_create(actor=actor, department=department, month=month)
     entry = PlannedInspection.objects.create(
         plan=plan,
         enterprise=enterprise,
@@ -208,7 +127,7 @@ def plan_entry_add(
 
 @transaction.atomic
 def plan_entry_withdraw(*, actor, entry: PlannedInspection, reason: str) -> PlannedInspection:
-    _must_plan_for(actor, entry.plan.department)
+    require(actor, "planning.plan", entry.plan.department)
     if entry.status == EntryStatus.WITHDRAWN:
         raise ValidationError({"__all__": gettext("该计划检查已撤回")})
     if entry.joint_visit_id and entry.joint_visit.status == JointVisitStatus.CONFIRMED:
@@ -229,7 +148,7 @@ def plan_entry_withdraw(*, actor, entry: PlannedInspection, reason: str) -> Plan
 
 @transaction.atomic
 def plan_submit(*, actor, plan: MonthlyPlan) -> MonthlyPlan:
-    _must_plan_for(actor, plan.department)
+    require(actor, "planning.plan", plan.department)
     if plan.status != PlanStatus.DRAFT:
         raise ValidationError(
             {
@@ -279,7 +198,7 @@ def campaign_register(
     approved_on: date,
 ) -> Campaign:
     """Record a special campaign with its approval; it may be planned once published."""
-    _must_plan_for(actor, department)
+    require(actor, "planning.plan", department)
     errors = {}
     for field, value, label in (
         ("title", title, gettext_noop("专项名称")),
@@ -321,7 +240,7 @@ def campaign_register(
 
 @transaction.atomic
 def campaign_publish(*, actor, campaign: Campaign) -> Campaign:
-    _must_plan_for(actor, campaign.department)
+    require(actor, "planning.plan", campaign.department)
     if campaign.published_at:
         raise ValidationError({"__all__": gettext("该专项已公布")})
     campaign.published_at = timezone.now()
@@ -391,10 +310,10 @@ def schedule_run(
     proposals, stay as they are (their hours are taken from the departments' capacity); the
     proposals not yet confirmed in the scheduled area are replaced."""
     user = _user(actor)
-    if user and user.role not in (Role.JUSTICE, Role.STREET) and not user.is_superuser:
-        raise PermissionDenied(gettext("排期由司法局或街道协调员发起"))
-    if user and user.role == Role.STREET:
-        street = user.street
+    if user:
+        require(user, "planning.schedule")
+        if scope_for(user).street_id:  # a coordinator schedules its own street only
+            street = user.street
     first = month_start(month)
     days = working_days(first)
     if not days:
@@ -530,10 +449,7 @@ def schedule_run(
 def capacity_set(*, actor, department, teams: int, hours_per_team) -> DepartmentCapacity:
     """A department's daily inspection capacity (teams × hours per team), which the scheduler
     never exceeds. Set by the department's own admin."""
-    if not actor.is_superuser and (
-        actor.role != Role.DEPT_ADMIN or actor.department_id != department.pk
-    ):
-        raise PermissionDenied(gettext("只能由本部门管理员设置检查能力"))
+    require(actor, "planning.capacity_set", department)
     errors = {}
     if teams is None or not (1 <= int(teams) <= 50):
         errors["teams"] = gettext("检查组数须在 1 到 50 之间")

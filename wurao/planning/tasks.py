@@ -11,6 +11,7 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
 from wurao.planning import services
+from wurao.planning.selectors_checks import plan_deadline
 from wurao.registry.workdays import next_month
 
 logger = logging.getLogger(__name__)
@@ -52,5 +53,5 @@ def plans_lock_after_deadline() -> None:
     """Each night: once next month's deadline has passed, its plans are locked; later
     additions need a reason."""
     upcoming = next_month(timezone.localdate())
-    if timezone.localdate() > services.plan_deadline(upcoming):
+    if timezone.localdate() > plan_deadline(upcoming):
         services.plans_lock(actor="scheduler", month=upcoming)

@@ -1,6 +1,7 @@
 from django.urls import path, re_path
 
 from wurao.planning import views_plans as views
+from wurao.planning import views_plans_import
 
 app_name = "planning_plans"
 urlpatterns = [
@@ -8,11 +9,11 @@ urlpatterns = [
     path("plans/entries/new/", views.entry_add, name="entry-add"),
     path("plans/entries/<int:pk>/withdraw/", views.entry_withdraw, name="entry-withdraw"),
     path("plans/submit/", views.plan_submit, name="submit"),
-    path("plans/import/", views.plan_import, name="import"),
-    path("plans/import/confirm/", views.plan_import_confirm, name="import-confirm"),
+    path("plans/import/", views_plans_import.plan_import, name="import"),
+    path("plans/import/confirm/", views_plans_import.plan_import_confirm, name="import-confirm"),
     re_path(
         r"^plans/import/template\.(?P<fmt>csv|xlsx)$",
-        views.plan_import_template,
+        views_plans_import.plan_import_template,
         name="import-template",
     ),
     path("campaigns/", views.campaigns, name="campaigns"),

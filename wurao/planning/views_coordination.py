@@ -2,8 +2,8 @@
 departments' assignments; the enterprise's portal (its joint visits and its days) is in
 views_portal.
 
-Who may do what: a street coordinator sees and adjusts the visits in its street, the justice
-bureau all streets; a department sees the visits it takes part in, read-only; an enterprise
+Who may do what (wurao.accounts.policy.planning): a street coordinator sees and adjusts the
+visits in its street, the justice bureau all streets; a department sees the visits it takes part in, read-only; an enterprise
 its own, read-only (it asks for another slot in the portal). A visit outside a user's scope
 looks exactly like a missing one (404).
 """
@@ -11,7 +11,6 @@ looks exactly like a missing one (404).
 from datetime import date, datetime, timedelta
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -22,11 +21,11 @@ from django.views.decorators.http import require_POST
 from huey.contrib.djhuey import HUEY
 from huey.exceptions import TaskException
 
-from wurao.accounts.choices import Role
+from wurao.accounts.policy import SIGNED_IN, allows, policy, require
 from wurao.accounts.scope import Scope, scope_for
 from wurao.common.pagination import page_range, paginate
 from wurao.common.periods import latest_until
-from wurao.planning import coordination, selectors, services
+from wurao.planning import selectors, services, services_coordination
 from wurao.planning.choices import JointVisitStatus
 from wurao.planning.forms_coordination import (
     MergeForm,
@@ -67,25 +66,8 @@ def _prev_month(month):
 # ---------------------------------------------------------------- who may do what
 
 
-def _coordinator_scope(user) -> Scope:
-    """The schedule pages are the street coordinator's (its street) and the justice bureau's."""
-    if user.is_superuser or user.role == Role.JUSTICE:
-        return Scope(sees_all=True)
-    if user.role == Role.STREET and user.street_id:
-        return Scope(street_id=user.street_id)
-    raise PermissionDenied
-
-
 def _coordinates(user, visit: JointVisit) -> bool:
-    if user.is_superuser or user.role == Role.JUSTICE:
-        return True
-    return user.role == Role.STREET and user.street_id == visit.street_id
-
-
-def _department_scope(user) -> Scope:
-    if user.role in (Role.DEPT_ADMIN, Role.INSPECTOR) and user.department_id:
-        return Scope(department_id=user.department_id)
-    raise PermissionDenied
+    return allows(user, "planning.joint_visit_coordinate", visit)
 
 
 def _visible_visit(user, pk: int) -> JointVisit:
@@ -178,7 +160,7 @@ def _month_shown(request, scope: Scope) -> tuple[date, str]:
 
 
 def _schedule_context(request, *, run_form=None) -> dict:
-    base = _coordinator_scope(request.user)
+    base = scope_for(request.user)  # a coordinator's street, or the bureau's district
     scope, street = _schedule_scope(request, base)
     month, month_default = _month_shown(request, scope)
     overlaps = selectors.overlaps(scope=scope, month=month)
@@ -229,7 +211,7 @@ def _schedule_context(request, *, run_form=None) -> dict:
     }
 
 
-@login_required
+@policy("planning.schedule")
 def schedule(request):
     return render(request, "planning/schedule_month.html", _schedule_context(request))
 
@@ -239,11 +221,10 @@ def _schedule_url(month, street_id: str = "") -> str:
     return f"{url}&street={street_id}" if street_id.isdecimal() else url
 
 
-@login_required
+@policy("planning.schedule")
 @require_POST
 def schedule_run(request):
     """Start the scheduler for the month as a job; the page polls it until it is done."""
-    _coordinator_scope(request.user)
     month = month_or_default(request.POST.get("month"))
     form = ScheduleRunForm(request.POST)
     if not form.is_valid():
@@ -263,10 +244,9 @@ def schedule_run(request):
     return redirect(_schedule_url(month, request.POST.get("street", "")))
 
 
-@login_required
+@policy("planning.schedule")
 def schedule_job(request, task_id: str):
     """The running job's status for the page's polling; once done, the page reloads."""
-    _coordinator_scope(request.user)
     job = _job_resolve(request, task_id)
     if job is None:
         raise Http404
@@ -284,11 +264,10 @@ def schedule_job(request, task_id: str):
     )
 
 
-@login_required
+@policy("planning.schedule")
 @require_POST
 def duplicates_check(request):
     """Flag the lower level's entry where two levels plan the same matter (重复检查)."""
-    _coordinator_scope(request.user)
     month = month_or_default(request.POST.get("month"))
     flagged = services.duplicates_flag(actor=request.user, month=month)
     if flagged:
@@ -330,7 +309,6 @@ def _detail_context(request, visit: JointVisit, **state) -> dict:
         "hours": sum(float(e.hours) for e in inspections),
         "coordinates": coordinates,
         "adjustable": adjustable,
-        "officer": user.role != Role.ENTERPRISE,
         "errors": state.get("errors") or [],
         "refusal": state.get("refusal"),
         "action": state.get("action", ""),
@@ -358,19 +336,18 @@ def _detail_page(request, visit: JointVisit, **state):
     )
 
 
-@login_required
+@policy(SIGNED_IN)
 def visit_detail(request, pk: int):
     return _detail_page(request, _visible_visit(request.user, pk))
 
 
 def _coordinated_visit(request, pk: int) -> JointVisit:
     visit = _visible_visit(request.user, pk)
-    if not _coordinates(request.user, visit):
-        raise PermissionDenied
+    require(request.user, "planning.joint_visit_coordinate", visit)
     return visit
 
 
-@login_required
+@policy("planning.joint_visit_coordinate")
 @require_POST
 def visit_move(request, pk: int):
     visit = _coordinated_visit(request, pk)
@@ -378,7 +355,7 @@ def visit_move(request, pk: int):
     if form.is_valid():
         day = form.cleaned_data["date"]
         try:
-            coordination.joint_visit_move(actor=request.user, visit=visit, day=day)
+            services_coordination.joint_visit_move(actor=request.user, visit=visit, day=day)
         except ValidationError as error:
             return _detail_page(request, visit, move=form, errors=_problems(error), action="move")
         messages.success(request, gettext("已改到 %(day)s。") % {"day": f"{day:%Y-%m-%d}"})
@@ -386,14 +363,14 @@ def visit_move(request, pk: int):
     return _detail_page(request, visit, move=form, action="move")
 
 
-@login_required
+@policy("planning.joint_visit_coordinate")
 @require_POST
 def visit_split(request, pk: int):
     visit = _coordinated_visit(request, pk)
     form = SplitForm(request.POST, inspections=selectors.joint_visit_inspections(visit=visit))
     if form.is_valid():
         try:
-            other = coordination.joint_visit_split(
+            other = services_coordination.joint_visit_split(
                 actor=request.user,
                 visit=visit,
                 entries=list(form.cleaned_data["entries"]),
@@ -409,7 +386,7 @@ def visit_split(request, pk: int):
     return _detail_page(request, visit, split=form, action="split")
 
 
-@login_required
+@policy("planning.joint_visit_coordinate")
 @require_POST
 def visit_merge(request, pk: int):
     visit = _coordinated_visit(request, pk)
@@ -419,7 +396,7 @@ def visit_merge(request, pk: int):
     form = MergeForm(request.POST, candidates=candidates.exclude(pk=visit.pk))
     if form.is_valid():
         try:
-            coordination.joint_visit_merge(
+            services_coordination.joint_visit_merge(
                 actor=request.user, visit=visit, other=form.cleaned_data["other"]
             )
         except ValidationError as error:
@@ -431,13 +408,13 @@ def visit_merge(request, pk: int):
     return _detail_page(request, visit, merge=form, action="merge")
 
 
-@login_required
+@policy("planning.joint_visit_coordinate")
 @require_POST
 def visit_confirm(request, pk: int):
     """Confirm: the visit is registered as one Visit with its code, under the visit rules."""
     visit = _coordinated_visit(request, pk)
     try:
-        confirmed = coordination.joint_visit_confirm(actor=request.user, visit=visit)
+        confirmed = services_coordination.joint_visit_confirm(actor=request.user, visit=visit)
     except VisitRefused as refused:
         return _detail_page(request, visit, refusal=_refusal(refused), action="confirm")
     except ValidationError as error:
@@ -453,9 +430,9 @@ def visit_confirm(request, pk: int):
 # ---------------------------------------------------------------- the departments' assignments
 
 
-@login_required
+@policy("planning.assignments")
 def assignments(request):
-    scope = _department_scope(request.user)
+    scope = scope_for(request.user)  # the department's own
     month, month_default = _month_shown(request, scope)
     page = paginate(request, selectors.assignment_list(scope=scope, month=month))
     rows = []

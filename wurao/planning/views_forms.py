@@ -1,15 +1,14 @@
 """The consolidated form of a joint visit (一表通查) as a page, a PDF and a workbook, with each
 department's results; and the streets' joint park days (联合整园执法日).
 
-Who sees a form: the departments on the visit, the coordinator of its street, the enterprise
+Who sees a form (the scope's, a 404 otherwise): the departments on the visit, the coordinator of its street, the enterprise
 itself and the justice bureau — anyone else gets the page for a missing visit. Only a department
 on the visit enters results, only its own items, and only once its officers have checked in
 (the visit is in progress or over). A proposal not yet confirmed shows as 待确认, without results.
 """
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Case, Value, When
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -18,11 +17,11 @@ from django.utils.dates import WEEKDAYS  # 星期一… in Chinese, Monday… in
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from wurao.accounts.choices import Role
+from wurao.accounts.policy import SIGNED_IN, allows, policy, require
 from wurao.accounts.scope import scope_for
 from wurao.common.pagination import page_range, paginate
 from wurao.common.qr import qr_svg
-from wurao.planning import coordination, exports, park_days, selectors
+from wurao.planning import exports, selectors, services_coordination, services_park_days
 from wurao.planning.choices import JointVisitStatus, ParkDayStatus
 from wurao.planning.forms_results import (
     CorrectionReasonForm,
@@ -60,7 +59,7 @@ def _verify_url(request, visit: JointVisit) -> str:
 
 def _own_lines(user, form: selectors.ConsolidatedForm) -> list:
     """The user's department's lines, each with its number on the form."""
-    if user.role not in (Role.DEPT_ADMIN, Role.INSPECTOR) or not user.department_id:
+    if not allows(user, "planning.form_results_enter", form):
         return []
     name = user.department.name
     return [(n, line) for n, line in enumerate(form.lines, start=1) if line.department == name]
@@ -110,7 +109,7 @@ def _form_context(request, visit: JointVisit, *, results_form=None, reason_form=
     }
 
 
-@login_required
+@policy(SIGNED_IN)
 @require_GET
 def form_detail(request, pk: int):
     visit = _visible_visit(request.user, pk)
@@ -121,11 +120,11 @@ def _results_post(request, pk: int, mode: str):
     """The department's results sent from the form page: entered (ENTER) or corrected with a
     reason (CORRECT); refused ones come back beside the rows they name."""
     visit = _visible_visit(request.user, pk)
-    own_lines = _own_lines(request.user, selectors.consolidated_form(visit=visit))
+    consolidated = selectors.consolidated_form(visit=visit)
+    require(request.user, "planning.form_results_enter", consolidated)
+    own_lines = _own_lines(request.user, consolidated)
     allowed, note = _results_state(request.user, visit, own_lines)
     if allowed != mode:
-        if not own_lines:
-            raise PermissionDenied(_("只有参加本次入企的部门可以录入检查结果"))
         messages.error(request, note or _("本部门的检查结果尚未录入，请先录入。"))
         return redirect("planning_forms:form", pk=visit.pk)
     department = request.user.department
@@ -137,7 +136,7 @@ def _results_post(request, pk: int, mode: str):
     if valid:
         try:
             if mode == ENTER:
-                coordination.form_results_record(
+                services_coordination.form_results_record(
                     actor=request.user,
                     visit=visit,
                     department=department,
@@ -147,7 +146,7 @@ def _results_post(request, pk: int, mode: str):
                     "已录入%(department)s的检查结果，并记入企业执法档案（本次联合入企计为一次）。"
                 ) % {"department": department.name}
             else:
-                changed = coordination.form_results_correct(
+                changed = services_coordination.form_results_correct(
                     actor=request.user,
                     visit=visit,
                     department=department,
@@ -173,13 +172,13 @@ def _results_post(request, pk: int, mode: str):
     )
 
 
-@login_required
+@policy(SIGNED_IN)
 @require_POST
 def form_results(request, pk: int):
     return _results_post(request, pk, ENTER)
 
 
-@login_required
+@policy(SIGNED_IN)
 @require_POST
 def form_results_correct(request, pk: int):
     return _results_post(request, pk, CORRECT)
@@ -190,7 +189,7 @@ def _filename(visit: JointVisit, ext: str) -> str:
     return f"yibiaotongcha-{visit.date:%Y%m%d}-{code}.{ext}"
 
 
-@login_required
+@policy(SIGNED_IN)
 @require_GET
 def form_pdf(request, pk: int):
     visit = _visible_visit(request.user, pk)
@@ -202,7 +201,7 @@ def form_pdf(request, pk: int):
     return response
 
 
-@login_required
+@policy(SIGNED_IN)
 @require_GET
 def form_xlsx(request, pk: int):
     visit = _visible_visit(request.user, pk)
@@ -219,13 +218,9 @@ def form_xlsx(request, pk: int):
 
 
 def _coordinator(user):
-    """The park-day pages are for street coordinators (their street) and the justice bureau
-    (every street, picked on the form)."""
-    if user.is_superuser or user.role == Role.JUSTICE:
-        return None
-    if user.role == Role.STREET and user.street_id:
-        return user.street
-    raise PermissionDenied(_("联合整园执法日由街道协调员安排"))
+    """The street whose park days the user arranges ("planning.park_day_arrange"): a street
+    coordinator's own; None for the justice bureau, which picks one on the form."""
+    return None if scope_for(user).sees_all else user.street
 
 
 def _streets_choice(street):
@@ -278,13 +273,13 @@ def _park_day_list_page(request, *, setting_form=None, status=200):
     return render(request, "planning/parkday_list.html", context, status=status)
 
 
-@login_required
+@policy("planning.park_day_arrange")
 @require_GET
 def park_day_list(request):
     return _park_day_list_page(request)
 
 
-@login_required
+@policy("planning.park_day_arrange")
 @require_POST
 def park_day_setting(request):
     street = _coordinator(request.user)
@@ -293,7 +288,7 @@ def park_day_setting(request):
         return _park_day_list_page(request, setting_form=form)
     target = street or form.cleaned_data["street"]
     try:
-        park_days.park_day_setting_set(
+        services_park_days.park_day_setting_set(
             actor=request.user, street=target, weekday=form.cleaned_data["weekday"]
         )
     except ValidationError as error:
@@ -322,7 +317,7 @@ def _add_errors(form, error: ValidationError, formset=None) -> None:
             form.add_error(None, text)
 
 
-@login_required
+@policy("planning.park_day_arrange")
 def park_day_new(request):
     street = _coordinator(request.user)
     departments = _departments_for(street)
@@ -349,7 +344,7 @@ def park_day_new(request):
     if form.is_valid() and formset.is_valid():
         target = street or form.cleaned_data["street"]
         try:
-            park_day = park_days.park_day_commit(
+            park_day = services_park_days.park_day_commit(
                 actor=request.user,
                 street=target,
                 day=form.cleaned_data["day"],
@@ -408,7 +403,7 @@ def _park_rows(park_day: ParkDay) -> list[dict]:
     ]
 
 
-@login_required
+@policy("planning.park_day_arrange")
 def park_day_detail(request, pk: int):
     park_day = _visible_park_day(request.user, pk)
     form = ParkDayDrawForm(request.POST or None)
@@ -418,7 +413,7 @@ def park_day_detail(request, pk: int):
             return redirect("planning_forms:park-day-detail", pk=park_day.pk)
         if form.is_valid():
             try:
-                park_day = park_days.park_day_draw(
+                park_day = services_park_days.park_day_draw(
                     actor=request.user,
                     park_day=park_day,
                     external_entropy=form.cleaned_data["external_entropy"],

@@ -1,39 +1,33 @@
 """The departments' plan pages: the monthly plan (entries, adding, withdrawing, submitting),
-the plan import, special campaigns and the department's daily capacity.
+special campaigns and the department's daily capacity; the plan import is views_plans_import.
 
-Who may do what: a department admin or inspector plans for their own department; the justice
-bureau reads every department's plans and campaigns but writes none; streets and enterprises
-have their own pages (the street coordination, the enterprise's joint visits). An entry of
-another department looks exactly like a missing one.
+Who may do what (wurao.accounts.policy.planning): a department admin or inspector plans for
+their own department; the justice bureau reads every department's plans and campaigns but
+writes none; streets and enterprises have their own pages (the street coordination, the
+enterprise's joint visits). An entry of another department looks exactly like a missing one.
 """
 
 from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import dateformat, timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext, pgettext
 from django.views.decorators.http import require_POST
 
-from wurao.accounts.choices import Role
+from wurao.accounts.policy import allows, policy
 from wurao.accounts.scope import Scope, scope_for
 from wurao.catalogue import selectors as catalogue_selectors
-from wurao.imports.engine import ImportFileError
-from wurao.imports.services import upload_path
-from wurao.planning import import_plans, selectors, services
+from wurao.planning import selectors, selectors_checks, services
 from wurao.planning.choices import EntryStatus, PlanStatus
 from wurao.planning.forms_plans import (
     CampaignForm,
     CapacityForm,
     EntryForm,
-    PlanImportForm,
     WithdrawForm,
     month_default,
     month_label,
@@ -45,42 +39,16 @@ from wurao.registry.workdays import month_start, next_month, working_days
 from wurao.sampling import selectors as sampling_selectors
 from wurao.sampling.choices import TaskStatus
 
-PENDING = "planning_import_pending"  # session: sha256 -> {month, filename, department}
-PENDING_KEPT = 5
-CONTENT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
-
 # ---------------------------------------------------------------- who may do what
+# The rules are the policy's (wurao.accounts.policy.planning): "planning.plans_read" to open
+# the plans and campaigns, "planning.plan" to file, "planning.plans_review" for the bureau.
 
 
-def _plans(user) -> bool:
-    return user.role in (Role.DEPT_ADMIN, Role.INSPECTOR) and bool(user.department_id)
-
-
-def _reviews(user) -> bool:
-    return user.is_superuser or user.role == Role.JUSTICE
-
-
-def _reader_scope(user) -> Scope:
-    """Plans are for departments (their own) and the justice bureau (all, read-only)."""
-    if not (_plans(user) or _reviews(user)):
-        raise PermissionDenied
-    return scope_for(user)
-
-
-def _planner_department(user):
-    if not _plans(user):
-        raise PermissionDenied
-    return user.department
-
-
-def _month_of(request, source=None) -> date:
+def month_of(request, source=None) -> date:
     return month_parse((source or request.GET).get("month")) or month_default()
 
 
-def _plans_url(month: date, department_id: int | None = None) -> str:
+def plans_url(month: date, department_id: int | None = None) -> str:
     url = f"{reverse('planning_plans:plans')}?month={month_label(month)}"
     return f"{url}&department={department_id}" if department_id else url
 
@@ -111,11 +79,12 @@ def _plan_page(
     """The plan of one department for the month; for the bureau without a department chosen,
     every department's plan for the month."""
     user = request.user
-    scope = _reader_scope(user)
-    writable = _plans(user)
+    scope = scope_for(user)
+    writable = allows(user, "planning.plan")
+    reviews = allows(user, "planning.plans_review")
     if writable:
         department = user.department
-    deadline = services.plan_deadline(month)
+    deadline = selectors_checks.plan_deadline(month)
     context = {
         "month": month,
         "month_value": month_label(month),
@@ -124,11 +93,9 @@ def _plan_page(
         "deadline": deadline,
         "past_deadline": timezone.localdate() > deadline,
         "writable": writable,
-        "reviews": _reviews(user),
+        "reviews": reviews,
         "department": department,
-        "departments": registry_selectors.department_list(enforcement_only=True)
-        if _reviews(user)
-        else [],
+        "departments": registry_selectors.department_list(enforcement_only=True) if reviews else [],
         "working_days": len(working_days(month)),
         "month_default": month_note,
     }
@@ -175,33 +142,39 @@ def _plan_page(
     return render(request, "planning/plans_month.html", context)
 
 
-@login_required
+@policy("planning.plans_read")
 def plans(request):
-    month, month_shown = _month_of(request), ""
+    month, month_shown = month_of(request), ""
     department = None
-    if not _plans(request.user) and (pk := request.GET.get("department", "")).isdecimal():
-        _reader_scope(request.user)
+    files = allows(request.user, "planning.plan")
+    if not files and (pk := request.GET.get("department", "")).isdecimal():
         department = registry_selectors.department_list().filter(pk=int(pk)).first()
         if department is None:
             raise Http404
-    if "month" not in request.GET and not _plans(request.user):
+    if "month" not in request.GET and not files:
         # A reviewer files nothing: it opens on the latest month with plans, not on an empty
         # next month early in the month.
         latest = selectors.plan_month_latest(
-            scope=_reader_scope(request.user), until=month, department=department
+            scope=scope_for(request.user), until=month, department=department
         )
         month, month_shown = (latest, "latest") if latest and latest < month else (month, "")
     return _plan_page(request, month, department=department, month_note=month_shown)
 
 
-@login_required
+@policy("planning.plan")
 @require_POST
 def entry_add(request):
-    department = _planner_department(request.user)
-    month = _month_of(request, request.POST)
+    department = request.user.department
+    month = month_of(request, request.POST)
     form = _entry_form(request.user, month, request.POST)
     if not form.is_valid():
-        _rules_dry_run(request.user, department, month, form)
+        # A field the form could not read: the rest is still put to the plan's rules, so
+        # that the page shows everything wrong at once rather than one field per submit.
+        errors = selectors_checks.plan_entry_check(
+            department=department, **form.entry_arguments(month)
+        )
+        if errors:
+            form.add_service_error(ValidationError(errors), keep_own=True)
     else:
         try:
             entry = services.plan_entry_add(
@@ -223,27 +196,8 @@ def entry_add(request):
                     "late": late,
                 },
             )
-            return redirect(f"{_plans_url(month)}#entries")
+            return redirect(f"{plans_url(month)}#entries")
     return _plan_page(request, month, entry_form=form)
-
-
-class _DryRun(Exception):
-    pass
-
-
-def _rules_dry_run(user, department, month: date, form: EntryForm) -> None:
-    """A form with a field unreadable is still put to the plan's rules, nothing kept, so that
-    the page shows everything wrong at once rather than one field per submit."""
-    try:
-        with transaction.atomic():
-            services.plan_entry_add(
-                actor=user, department=department, **form.entry_arguments(month)
-            )
-            raise _DryRun
-    except ValidationError as error:
-        form.add_service_error(error, keep_own=True)
-    except _DryRun:
-        pass
 
 
 def _own_entry(user, pk: int) -> PlannedInspection:
@@ -253,10 +207,9 @@ def _own_entry(user, pk: int) -> PlannedInspection:
         raise Http404 from None
 
 
-@login_required
+@policy("planning.plan")
 @require_POST
 def entry_withdraw(request, pk: int):
-    _planner_department(request.user)
     entry = _own_entry(request.user, pk)
     month = entry.plan.month
     form = WithdrawForm(request.POST, prefix=f"w{entry.pk}")
@@ -273,15 +226,15 @@ def entry_withdraw(request, pk: int):
                 gettext("已撤回对%(enterprise)s的计划检查。")
                 % {"enterprise": entry.enterprise.name},
             )
-            return redirect(f"{_plans_url(month)}#entries")
+            return redirect(f"{plans_url(month)}#entries")
     return _plan_page(request, month, withdraw={entry.pk: form})
 
 
-@login_required
+@policy("planning.plan")
 @require_POST
 def plan_submit(request):
-    department = _planner_department(request.user)
-    month = _month_of(request, request.POST)
+    department = request.user.department
+    month = month_of(request, request.POST)
     plan = selectors.plan_for(department_id=department.pk, month=month)
     try:
         if plan is None:
@@ -297,145 +250,18 @@ def plan_submit(request):
             )
             % {
                 "month": dateformat.format(month, pgettext("date format", "Y年m月")),
-                "deadline": services.plan_deadline(month),
+                "deadline": selectors_checks.plan_deadline(month),
             },
         )
-    return redirect(_plans_url(month))
-
-
-# ---------------------------------------------------------------- import
-
-
-def _import_page(request, form, *, status=200):
-    department = request.user.department
-    return render(
-        request,
-        "planning/plans_import.html",
-        {
-            "form": form,
-            "department": department,
-            "columns": import_plans.plan_columns(department),
-            "month_value": form["month"].value() or month_label(month_default()),
-        },
-        status=status,
-    )
-
-
-def _store(data: bytes, sha256: str) -> None:
-    path = upload_path(sha256)
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
-
-
-def _preview(request, report):
-    return render(
-        request,
-        "planning/plans_import_check.html",
-        {
-            "report": report,
-            "errors": [e.as_json() for e in report.errors[: import_plans.SHOWN_ERRORS]],
-            "shown": import_plans.SHOWN_ERRORS,
-            "month_value": month_label(report.month),
-        },
-    )
-
-
-@login_required
-def plan_import(request):
-    department = _planner_department(request.user)
-    if request.method != "POST":
-        month = _month_of(request)
-        return _import_page(request, PlanImportForm(initial={"month": month_label(month)}))
-    form = PlanImportForm(request.POST, request.FILES)
-    if not form.is_valid():
-        return _import_page(request, form)
-    month = form.cleaned_data["month"]
-    upload = form.cleaned_data["file"]
-    data = upload.read()
-    try:
-        report = import_plans.plan_import_run(
-            actor=request.user,
-            department=department,
-            month=month,
-            source=data,
-            filename=upload.name,
-        )
-    except ImportFileError as error:
-        form.add_error("file", error.message)
-        return _import_page(request, form)
-    _store(data, report.sha256)
-    pending = request.session.get(PENDING, {})
-    pending.pop(report.sha256, None)
-    pending[report.sha256] = {
-        "month": month_label(month),
-        "filename": upload.name,
-        "department": department.pk,
-    }
-    request.session[PENDING] = dict(list(pending.items())[-PENDING_KEPT:])
-    return _preview(request, report)
-
-
-@login_required
-@require_POST
-def plan_import_confirm(request):
-    department = _planner_department(request.user)
-    sha256 = request.POST.get("sha256", "")
-    entry = request.session.get(PENDING, {}).get(sha256)
-    if entry is None or entry["department"] != department.pk or not upload_path(sha256).is_file():
-        messages.error(request, "没有找到待确认的上传（可能已确认过或已过期），请重新上传文件。")
-        return redirect("planning_plans:import")
-    month = month_parse(entry["month"])
-    try:
-        report = import_plans.plan_import_run(
-            actor=request.user,
-            department=department,
-            month=month,
-            source=upload_path(sha256).read_bytes(),
-            filename=entry["filename"],
-            commit=True,
-        )
-    except ImportFileError as error:  # the stored file was checked a moment ago
-        messages.error(request, gettext("文件未导入：%(reason)s") % {"reason": error.message})
-        return redirect("planning_plans:import")
-    if not report.committed:
-        # The plan changed since the check (an entry added on the page, the plan locked).
-        return _preview(request, report)
-    pending = request.session[PENDING]
-    pending.pop(sha256, None)
-    request.session[PENDING] = pending
-    messages.success(
-        request,
-        gettext(
-            "已从“%(filename)s”导入 %(count)s 条计划检查到%(month)s计划，本次导入已记入审计日志。"
-        )
-        % {
-            "filename": report.filename,
-            "count": report.created,
-            "month": dateformat.format(month, pgettext("date format", "Y年m月")),
-        },
-    )
-    return redirect(f"{_plans_url(month)}#entries")
-
-
-@login_required
-def plan_import_template(request, fmt: str):
-    department = _planner_department(request.user)
-    month = _month_of(request)
-    body = import_plans.plan_template(department=department, month=month, fmt=fmt)
-    response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = content_disposition_header(
-        True, f"检查计划导入模板-{department.code}-{month_label(month)}.{fmt}"
-    )
-    return response
+    return redirect(plans_url(month))
 
 
 # ---------------------------------------------------------------- campaigns
 
 
 def _campaign_page(request, *, form=None, status=200):
-    scope = _reader_scope(request.user)
-    writable = _plans(request.user)
+    scope = scope_for(request.user)
+    writable = allows(request.user, "planning.plan")
     if writable and form is None:
         form = CampaignForm()
     return render(
@@ -451,15 +277,15 @@ def _campaign_page(request, *, form=None, status=200):
     )
 
 
-@login_required
+@policy("planning.plans_read")
 def campaigns(request):
     return _campaign_page(request)
 
 
-@login_required
+@policy("planning.plan")
 @require_POST
 def campaign_new(request):
-    department = _planner_department(request.user)
+    department = request.user.department
     form = CampaignForm(request.POST)
     if form.is_valid():
         try:
@@ -478,10 +304,10 @@ def campaign_new(request):
     return _campaign_page(request, form=form)
 
 
-@login_required
+@policy("planning.plan")
 @require_POST
 def campaign_publish(request, pk: int):
-    department = _planner_department(request.user)
+    department = request.user.department
     campaign = (
         selectors.campaign_list_for(scope=Scope(department_id=department.pk)).filter(pk=pk).first()
     )
@@ -503,15 +329,9 @@ def campaign_publish(request, pk: int):
 # ---------------------------------------------------------------- capacity
 
 
-def _capacity_department(user):
-    if not (user.role == Role.DEPT_ADMIN and user.department_id):
-        raise PermissionDenied
-    return user.department
-
-
-@login_required
+@policy("planning.capacity_set")
 def capacity(request):
-    department = _capacity_department(request.user)
+    department = request.user.department
     current = selectors.department_capacity(department_id=department.pk)
     teams = current.teams if current else settings.PLANNING_DEFAULT_TEAMS
     hours = current.hours_per_team if current else settings.PLANNING_DEFAULT_TEAM_HOURS

@@ -1,38 +1,32 @@
 """The enterprise's portal: its joint visits (asking for another date while one is only
 proposed) and its days (申报) for the scheduler to keep to.
 
-Only an enterprise account may use these pages (anyone else gets 403), and only for its own
+Only an enterprise account may use these pages (the rules "planning.portal",
+"planning.joint_visit_request_change" and "planning.slot_declare"; anyone else gets 403), and only for its own
 visits and days: another's looks exactly like a missing one (404).
 """
 
 from datetime import timedelta
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
-from wurao.accounts.choices import Role
+from wurao.accounts.policy import policy
 from wurao.accounts.scope import Scope
-from wurao.planning import coordination, selectors
+from wurao.planning import selectors, services_coordination
 from wurao.planning.choices import JointVisitStatus
 from wurao.planning.forms_coordination import ChangeRequestForm, SlotForm
 from wurao.planning.models import JointVisit
 from wurao.planning.views_coordination import _visit_row
 
 
-def _enterprise(user):
-    if user.role != Role.ENTERPRISE or not user.enterprise_id:
-        raise PermissionDenied
-    return user.enterprise
-
-
 def _portal_page(request, *, forms=None, status=200):
-    enterprise = _enterprise(request.user)
+    enterprise = request.user.enterprise
     today = timezone.localdate()
     visits = (
         selectors.joint_visit_list(scope=Scope(enterprise_id=enterprise.pk))
@@ -51,15 +45,15 @@ def _portal_page(request, *, forms=None, status=200):
     return render(request, "planning/portal_mine.html", context, status=status)
 
 
-@login_required
+@policy("planning.portal")
 def portal_mine(request):
     return _portal_page(request)
 
 
-@login_required
+@policy("planning.joint_visit_request_change")
 @require_POST
 def portal_change(request, pk: int):
-    enterprise = _enterprise(request.user)
+    enterprise = request.user.enterprise
     try:
         visit = selectors.joint_visit_get(scope=Scope(enterprise_id=enterprise.pk), pk=pk)
     except JointVisit.DoesNotExist:
@@ -67,7 +61,7 @@ def portal_change(request, pk: int):
     form = ChangeRequestForm(request.POST, prefix=f"c{visit.pk}")
     if form.is_valid():
         try:
-            coordination.joint_visit_request_change(
+            services_coordination.joint_visit_request_change(
                 actor=request.user,
                 visit=visit,
                 dates=form.dates(),
@@ -88,7 +82,7 @@ def portal_change(request, pk: int):
 
 
 def _slots_page(request, form=None):
-    enterprise = _enterprise(request.user)
+    enterprise = request.user.enterprise
     tomorrow = timezone.localdate() + timedelta(days=1)
     context = {
         "enterprise": enterprise,
@@ -99,15 +93,15 @@ def _slots_page(request, form=None):
     return render(request, "planning/portal_slots.html", context)
 
 
-@login_required
+@policy("planning.slot_declare")
 def slots(request):
     if request.method != "POST":
         return _slots_page(request)
-    enterprise = _enterprise(request.user)
+    enterprise = request.user.enterprise
     form = SlotForm(request.POST)
     if form.is_valid():
         try:
-            slot = coordination.slot_set(
+            slot = services_coordination.slot_set(
                 actor=request.user,
                 enterprise=enterprise,
                 day=form.cleaned_data["date"],
@@ -126,10 +120,10 @@ def slots(request):
     return _slots_page(request, form)
 
 
-@login_required
+@policy("planning.slot_declare")
 @require_POST
 def slot_delete(request, pk: int):
-    enterprise = _enterprise(request.user)
+    enterprise = request.user.enterprise
     slot = selectors.slot_list(enterprise_id=enterprise.pk, since=timezone.localdate()).filter(
         pk=pk
     )
@@ -137,7 +131,7 @@ def slot_delete(request, pk: int):
     if slot is None:
         raise Http404
     try:
-        coordination.slot_delete(actor=request.user, slot=slot)
+        services_coordination.slot_delete(actor=request.user, slot=slot)
     except ValidationError as error:
         messages.error(request, "；".join(error.messages))
     else:

@@ -30,7 +30,7 @@ from wurao.planning.models import (
     PlannedInspection,
     ScheduleRun,
 )
-from wurao.planning.park_days import park_draw
+from wurao.planning.services_park_days import park_draw
 from wurao.registry.choices import Level
 from wurao.registry.models import Enterprise
 from wurao.registry.workdays import next_month, working_days

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from wurao.planning import coordination
+from wurao.planning import services_coordination
 from wurao.planning.choices import ItemResult
 from wurao.planning.tests.test_pages_forms import ENTERPRISE, form_url, joint_visit_build
 
@@ -29,7 +29,7 @@ def recorded(street):
         (joint.market, ItemResult.PASS, ""),
         (joint.environment, ItemResult.FAIL, "十日内补办排污登记并提交监测报告"),
     ):
-        coordination.form_results_record(
+        services_coordination.form_results_record(
             actor=part.admin,
             visit=joint.visit,
             department=part.department,
@@ -175,7 +175,7 @@ def test_the_workbook_has_the_header_items_results_and_rectification(client, rec
 
 def test_the_workbook_shows_a_corrected_result_with_its_date_and_reason(client, recorded):
     # given the environment department corrects its failing item to compliant
-    coordination.form_results_correct(
+    services_coordination.form_results_correct(
         actor=recorded.environment.admin,
         visit=recorded.visit,
         department=recorded.environment.department,
@@ -214,7 +214,7 @@ def test_screenshot_of_the_pdf_first_page(browser, street, tmp_path):
     from django.test import Client
 
     joint = joint_visit_build(street)
-    coordination.form_results_record(
+    services_coordination.form_results_record(
         actor=joint.environment.admin,
         visit=joint.visit,
         department=joint.environment.department,

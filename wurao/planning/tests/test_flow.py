@@ -10,7 +10,7 @@ from wurao.accounts.tests.factories import UserFactory
 from wurao.audit.selectors import audit_chain_first_broken
 from wurao.catalogue.tests.factories import InspectionItemFactory
 from wurao.enforcement.models import EnforcementAction
-from wurao.planning import coordination, park_days, services
+from wurao.planning import services, services_coordination, services_park_days
 from wurao.planning.choices import EntryStatus, ItemResult, JointVisitStatus, ParkDayStatus
 from wurao.planning.models import JointVisit
 from wurao.registry.choices import Level, SizeClass
@@ -67,7 +67,7 @@ def test_a_month_goes_from_plans_to_one_joint_visit_with_its_form(city, street, 
     assert datetime.date(2027, 3, 8) <= proposal.date <= datetime.date(2027, 3, 12)
 
     # when the coordinator confirms it
-    confirmed = coordination.joint_visit_confirm(actor=street_user, visit=proposal)
+    confirmed = services_coordination.joint_visit_confirm(actor=street_user, visit=proposal)
 
     # then it is one registered Visit with both departments and a code
     assert confirmed.status == JointVisitStatus.CONFIRMED
@@ -80,7 +80,7 @@ def test_a_month_goes_from_plans_to_one_joint_visit_with_its_form(city, street, 
     visit.save()
     for code in ("SCJG", "STHJ"):
         department, admin, item = city[code]
-        coordination.form_results_record(
+        services_coordination.form_results_record(
             actor=admin,
             visit=confirmed,
             department=department,
@@ -149,7 +149,7 @@ def test_a_move_that_breaks_a_window_is_refused_with_the_reason(city, street, st
     proposal = JointVisit.objects.get()
 
     with pytest.raises(ValidationError) as refused:
-        coordination.joint_visit_move(
+        services_coordination.joint_visit_move(
             actor=street_user, visit=proposal, day=datetime.date(2027, 3, 15)
         )
 
@@ -159,23 +159,23 @@ def test_a_move_that_breaks_a_window_is_refused_with_the_reason(city, street, st
 def test_a_park_day_draws_a_park_anyone_can_recompute(street, street_user):
     parks = [ParkFactory(street=street) for _ in range(4)]
     departments = [DepartmentFactory(), DepartmentFactory()]
-    park_days.park_day_setting_set(actor=street_user, street=street, weekday=2)
+    services_park_days.park_day_setting_set(actor=street_user, street=street, weekday=2)
     day = datetime.date(2027, 3, 3)  # a Wednesday
 
-    committed = park_days.park_day_commit(
+    committed = services_park_days.park_day_commit(
         actor=street_user,
         street=street,
         day=day,
         departments=departments,
         observers=[{"name": "李代表", "role": "npc"}],
     )
-    drawn = park_days.park_day_draw(
+    drawn = services_park_days.park_day_draw(
         actor=street_user, park_day=committed, external_entropy="骰子 6-2-5", observer="区人大 李某"
     )
 
     assert drawn.status == ParkDayStatus.DRAWN
     assert drawn.park in parks
-    assert drawn.park.code == park_days.park_draw(
+    assert drawn.park.code == services_park_days.park_draw(
         code=drawn.code,
         candidates=[p.code for p in parks],
         server_seed=bytes.fromhex(drawn.server_seed),
@@ -207,17 +207,19 @@ def test_a_department_records_its_form_results_once(city, street, street_user):
     enterprise = EnterpriseFactory(street=street)
     _plan(city, "SCJG", enterprise, 1, 12)
     services.schedule_run(actor=street_user, month=MONTH, time_limit=5)
-    confirmed = coordination.joint_visit_confirm(actor=street_user, visit=JointVisit.objects.get())
+    confirmed = services_coordination.joint_visit_confirm(
+        actor=street_user, visit=JointVisit.objects.get()
+    )
     confirmed.visit.status = VisitStatus.COMPLETED
     confirmed.visit.save()
     department, admin, item = city["SCJG"]
     results = [{"item": item, "result": ItemResult.PASS}]
-    coordination.form_results_record(
+    services_coordination.form_results_record(
         actor=admin, visit=confirmed, department=department, results=results
     )
 
     with pytest.raises(ValidationError, match="已录入"):
-        coordination.form_results_record(
+        services_coordination.form_results_record(
             actor=admin, visit=confirmed, department=department, results=results
         )
 

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from wurao.accounts.choices import Role
 from wurao.accounts.tests.factories import UserFactory
 from wurao.catalogue.tests.factories import InspectionItemFactory
-from wurao.planning import coordination, park_days, services
+from wurao.planning import services, services_coordination, services_park_days
 from wurao.planning.forms_results import next_weekday
 from wurao.planning.models import Holiday, JointVisit
 from wurao.registry.tests.factories import DepartmentFactory, EnterpriseFactory, ParkFactory
@@ -78,7 +78,7 @@ def test_moving_a_visit_onto_a_holiday_is_refused_with_the_holidays_name(street,
 
     # when the coordinator moves it to 2 January, inside the window but a holiday
     with pytest.raises(ValidationError) as refused:
-        coordination.joint_visit_move(
+        services_coordination.joint_visit_move(
             actor=street_user, visit=proposal, day=datetime.date(2026, 1, 2)
         )
 
@@ -116,14 +116,14 @@ def test_a_park_day_on_a_holiday_is_refused_and_the_form_suggests_the_next_week(
     # given a street whose park day is Wednesday, and a Wednesday entered as a holiday
     for _ in range(2):
         ParkFactory(street=street)
-    park_days.park_day_setting_set(actor=street_user, street=street, weekday=2)
+    services_park_days.park_day_setting_set(actor=street_user, street=street, weekday=2)
     first = datetime.date(UNPUBLISHED, 5, 1)
     wednesday = first + datetime.timedelta(days=(2 - first.weekday()) % 7)
     Holiday.objects.create(date=wednesday, name="劳动节")
 
     # when the coordinator commits a park day on it
     with pytest.raises(ValidationError) as refused:
-        park_days.park_day_commit(
+        services_park_days.park_day_commit(
             actor=street_user,
             street=street,
             day=wednesday,

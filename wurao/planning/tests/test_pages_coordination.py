@@ -11,7 +11,7 @@ from django.utils import timezone
 from wurao.accounts.choices import Role
 from wurao.accounts.tests.factories import UserFactory
 from wurao.catalogue.tests.factories import InspectionItemFactory
-from wurao.planning import coordination, services
+from wurao.planning import services, services_coordination
 from wurao.planning.choices import EntryStatus, JointVisitStatus, SlotKind
 from wurao.planning.models import EnterpriseSlot, JointVisit, ScheduleRun
 from wurao.registry.choices import Level, SizeClass
@@ -165,7 +165,7 @@ def test_an_inspection_the_scheduler_cannot_place_is_listed_with_its_reason(
     # given an inspection whose whole window the enterprise declared it cannot receive anyone
     entry = _plan(city, "SCJG", firm, 1, 1)
     blocked = UserFactory(role=Role.ENTERPRISE, enterprise=firm)
-    coordination.slot_set(
+    services_coordination.slot_set(
         actor=blocked, enterprise=firm, day=datetime.date(2027, 3, 1), kind=SlotKind.BLACKOUT
     )
     client.force_login(street_user)

@@ -13,7 +13,7 @@ from wurao.accounts.tests.factories import UserFactory
 from wurao.audit.models import AuditEvent
 from wurao.catalogue.tests.factories import InspectionItemFactory
 from wurao.enforcement.models import EnforcementAction
-from wurao.planning import coordination, services
+from wurao.planning import services, services_coordination
 from wurao.planning.choices import ItemResult
 from wurao.planning.models import FormEntry, JointVisit
 from wurao.registry.choices import SizeClass
@@ -91,7 +91,7 @@ def joint_visit_build(street, *, confirm: bool = True, start: bool = True) -> Jo
     services.schedule_run(actor=coordinator, month=MONTH, time_limit=5, deterministic=True)
     visit = JointVisit.objects.get(enterprise=enterprise)
     if confirm:
-        visit = coordination.joint_visit_confirm(actor=coordinator, visit=visit)
+        visit = services_coordination.joint_visit_confirm(actor=coordinator, visit=visit)
         for part, names in zip(parts, (("李明", "王芳"), ("陈静", "赵强")), strict=True):
             visit.visit.officers.add(
                 *(InspectorFactory(department=part.department, name=n) for n in names)

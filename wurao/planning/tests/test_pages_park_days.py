@@ -5,7 +5,7 @@ import pytest
 
 from wurao.accounts.choices import Role
 from wurao.accounts.tests.factories import UserFactory
-from wurao.planning import park_days
+from wurao.planning import services_park_days
 from wurao.planning.choices import ParkDayStatus
 from wurao.planning.forms_results import next_weekday
 from wurao.planning.models import ParkDay, ParkDaySetting
@@ -75,7 +75,7 @@ def test_a_weekend_day_is_refused_with_the_field_named(coordinator, street):
 def test_the_new_day_form_proposes_the_next_park_day_and_lists_the_candidates(
     coordinator, street, street_user, units, parks
 ):
-    park_days.park_day_setting_set(actor=street_user, street=street, weekday=WEDNESDAY)
+    services_park_days.park_day_setting_set(actor=street_user, street=street, weekday=WEDNESDAY)
 
     page = coordinator.get(NEW).content.decode()
 
@@ -89,7 +89,7 @@ def test_commit_records_units_and_observers_and_publishes_the_commitment(
     coordinator, street, street_user, units, parks
 ):
     # given the street's weekly day is Wednesday
-    park_days.park_day_setting_set(actor=street_user, street=street, weekday=WEDNESDAY)
+    services_park_days.park_day_setting_set(actor=street_user, street=street, weekday=WEDNESDAY)
     day = next_weekday(WEDNESDAY)
 
     # when the coordinator arranges the next one with four units and two observers
@@ -115,7 +115,7 @@ def test_commit_records_units_and_observers_and_publishes_the_commitment(
 def test_a_day_off_the_weekly_day_and_a_single_unit_are_refused(
     coordinator, street, street_user, units, parks
 ):
-    park_days.park_day_setting_set(actor=street_user, street=street, weekday=WEDNESDAY)
+    services_park_days.park_day_setting_set(actor=street_user, street=street, weekday=WEDNESDAY)
     thursday = next_weekday(3)
 
     page = coordinator.post(NEW, _new_form(units[:1], thursday)).content.decode()
@@ -128,7 +128,7 @@ def test_a_day_off_the_weekly_day_and_a_single_unit_are_refused(
 def test_an_observer_without_a_role_is_named_in_the_error(
     coordinator, street, street_user, units, parks
 ):
-    park_days.park_day_setting_set(actor=street_user, street=street, weekday=WEDNESDAY)
+    services_park_days.park_day_setting_set(actor=street_user, street=street, weekday=WEDNESDAY)
 
     page = coordinator.post(
         NEW, _new_form(units, next_weekday(WEDNESDAY), observers=[("张企业", "")])
@@ -141,7 +141,7 @@ def test_an_observer_without_a_role_is_named_in_the_error(
 def test_adding_an_observer_row_keeps_what_was_typed(
     coordinator, street, street_user, units, parks
 ):
-    park_days.park_day_setting_set(actor=street_user, street=street, weekday=WEDNESDAY)
+    services_park_days.park_day_setting_set(actor=street_user, street=street, weekday=WEDNESDAY)
     data = _new_form(
         units, next_weekday(WEDNESDAY), observers=[("李代表", "npc")], add_observer="1"
     )
@@ -157,8 +157,8 @@ def test_the_draw_takes_the_observers_entropy_and_shows_the_park(
     coordinator, street, street_user, units, parks
 ):
     # given a committed park day
-    park_days.park_day_setting_set(actor=street_user, street=street, weekday=WEDNESDAY)
-    committed = park_days.park_day_commit(
+    services_park_days.park_day_setting_set(actor=street_user, street=street, weekday=WEDNESDAY)
+    committed = services_park_days.park_day_commit(
         actor=street_user,
         street=street,
         day=next_weekday(WEDNESDAY),
@@ -178,7 +178,7 @@ def test_the_draw_takes_the_observers_entropy_and_shows_the_park(
 
     # then the park is drawn as anyone would recompute it, and shown with the seed
     drawn = ParkDay.objects.get()
-    expected = park_days.park_draw(
+    expected = services_park_days.park_draw(
         code=drawn.code,
         candidates=[p.code for p in parks],
         server_seed=bytes.fromhex(drawn.server_seed),
@@ -193,15 +193,15 @@ def test_the_draw_takes_the_observers_entropy_and_shows_the_park(
 def test_the_list_shows_past_days_with_park_units_and_observers(
     coordinator, street, street_user, units, parks
 ):
-    park_days.park_day_setting_set(actor=street_user, street=street, weekday=WEDNESDAY)
-    committed = park_days.park_day_commit(
+    services_park_days.park_day_setting_set(actor=street_user, street=street, weekday=WEDNESDAY)
+    committed = services_park_days.park_day_commit(
         actor=street_user,
         street=street,
         day=next_weekday(WEDNESDAY),
         departments=units[:2],
         observers=[{"name": "周代表", "role": "enterprise"}],
     )
-    drawn = park_days.park_day_draw(
+    drawn = services_park_days.park_day_draw(
         actor=street_user, park_day=committed, external_entropy="42", observer="周代表"
     )
 
@@ -215,8 +215,8 @@ def test_the_list_shows_past_days_with_park_units_and_observers(
 def test_another_streets_coordinator_sees_neither_its_days_nor_may_draw(
     client, street, street_user, units, parks
 ):
-    park_days.park_day_setting_set(actor=street_user, street=street, weekday=WEDNESDAY)
-    committed = park_days.park_day_commit(
+    services_park_days.park_day_setting_set(actor=street_user, street=street, weekday=WEDNESDAY)
+    committed = services_park_days.park_day_commit(
         actor=street_user,
         street=street,
         day=next_weekday(WEDNESDAY),

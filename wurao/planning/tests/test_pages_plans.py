@@ -9,7 +9,7 @@ from wurao.accounts.choices import Role
 from wurao.accounts.tests.factories import UserFactory
 from wurao.audit.models import AuditEvent
 from wurao.catalogue.tests.factories import InspectionItemFactory
-from wurao.planning import services
+from wurao.planning import selectors_checks, services
 from wurao.planning.choices import EntryStatus, PlanStatus
 from wurao.planning.models import Campaign, DepartmentCapacity, MonthlyPlan, PlannedInspection
 from wurao.registry.choices import Level
@@ -100,7 +100,7 @@ def test_the_plan_page_shows_the_month_status_deadline_and_entries(
 def test_the_plan_page_defaults_to_next_month(admin_client, dept_admin):
     page = admin_client.get("/planning/plans/").content.decode()
 
-    expected = services.plan_deadline(next_month(datetime.date.today()))
+    expected = selectors_checks.plan_deadline(next_month(datetime.date.today()))
     assert f"报送截止：{expected:%Y-%m-%d}" in page
 
 

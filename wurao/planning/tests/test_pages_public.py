@@ -11,7 +11,7 @@ from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
 from wurao.accounts.choices import Role
 from wurao.accounts.tests.factories import UserFactory
-from wurao.planning import park_days, services
+from wurao.planning import services, services_park_days
 from wurao.planning.forms_results import next_weekday
 from wurao.registry.tests.factories import DepartmentFactory, ParkFactory
 
@@ -22,8 +22,8 @@ pytestmark = pytest.mark.django_db
 def committed(street, street_user):
     for name in ("观澜湖产业园", "福民科技园", "章阁工业区", "茜坑工业园"):
         ParkFactory(street=street, name=name)
-    park_days.park_day_setting_set(actor=street_user, street=street, weekday=1)
-    return park_days.park_day_commit(
+    services_park_days.park_day_setting_set(actor=street_user, street=street, weekday=1)
+    return services_park_days.park_day_commit(
         actor=street_user,
         street=street,
         day=next_weekday(1),
@@ -89,7 +89,7 @@ def test_after_the_draw_the_park_seed_entropy_and_observer_are_public(
     client, committed, street_user
 ):
     # given the park was drawn with the observer's entropy
-    drawn = park_days.park_day_draw(
+    drawn = services_park_days.park_day_draw(
         actor=street_user,
         park_day=committed,
         external_entropy="骰子 2-5-4",
@@ -108,7 +108,7 @@ def test_after_the_draw_the_park_seed_entropy_and_observer_are_public(
 
 
 def test_anyone_recomputes_the_park_from_the_published_inputs(client, committed, street_user):
-    drawn = park_days.park_day_draw(
+    drawn = services_park_days.park_day_draw(
         actor=street_user,
         park_day=committed,
         external_entropy="20270302 深证成指收盘",

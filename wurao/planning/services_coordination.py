@@ -1,28 +1,27 @@
 """The street coordinator's work on proposed visits: move, split, merge, confirm; the
-enterprise's request for another slot; and the consolidated form's results (一表通查)."""
+enterprise's request for another slot and its days; and the consolidated form's results
+(一表通查). Who may do each is the policy's (wurao.accounts.policy.planning); why a day does
+not fit is read in selectors_checks.day_problems."""
 
 from datetime import date
 
-from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from wurao.accounts.choices import Role
+from wurao.accounts.policy import require
 from wurao.audit.services import audit_record
 from wurao.enforcement import services as enforcement_services
 from wurao.enforcement.choices import ActionKind, Finding
 from wurao.planning.choices import EntryStatus, ItemResult, JointVisitStatus, SlotKind
 from wurao.planning.models import (
-    DepartmentCapacity,
     EnterpriseSlot,
     FormEntry,
     JointVisit,
     PlannedInspection,
 )
-from wurao.registry.workdays import is_working_day, special_days
+from wurao.planning.selectors_checks import day_problems
 from wurao.visits import services as visit_services
 
 
@@ -30,91 +29,8 @@ def _user(actor):
     return actor if getattr(actor, "pk", None) else None
 
 
-def _must_coordinate(actor, visit: JointVisit) -> None:
-    if actor.is_superuser or actor.role == Role.JUSTICE:
-        return
-    if actor.role == Role.STREET and actor.street_id == visit.street_id:
-        return
-    raise PermissionDenied(gettext("只有企业所在街道的协调员可以调整联合入企"))
-
-
 def _lock(visit: JointVisit) -> JointVisit:
     return JointVisit.objects.select_for_update().select_related("enterprise").get(pk=visit.pk)
-
-
-def _capacity(department_id: int) -> float:
-    row = DepartmentCapacity.objects.filter(department_id=department_id).first()
-    if row:
-        return float(row.teams * row.hours_per_team)
-    return float(settings.PLANNING_DEFAULT_TEAMS * settings.PLANNING_DEFAULT_TEAM_HOURS)
-
-
-def day_problems(
-    entries: list[PlannedInspection], day: date, *, enterprise, moving_from=()
-) -> list[str]:
-    """Why these inspections cannot go in on `day` together (empty if they can): working day,
-    each window, the enterprise's blackout days, the limit of departments per visit and each
-    department's capacity that day, counting what is already scheduled."""
-    problems = []
-    if not is_working_day(day):
-        holiday = next((s.name for s in special_days(day, day) if not s.is_workday), "")
-        problems.append(
-            gettext("%(day)s 是法定节假日（%(name)s）") % {"day": day, "name": holiday}
-            if holiday
-            else gettext("%(day)s 不是工作日") % {"day": day}
-        )
-    for e in entries:
-        if not (e.earliest <= day <= e.latest):
-            problems.append(
-                gettext("%(department)s的检查窗口为 %(earliest)s 至 %(latest)s，不含 %(day)s")
-                % {
-                    "department": e.plan.department.name,
-                    "earliest": e.earliest,
-                    "latest": e.latest,
-                    "day": day,
-                }
-            )
-    if EnterpriseSlot.objects.filter(
-        enterprise=enterprise, date=day, kind=SlotKind.BLACKOUT
-    ).exists():
-        problems.append(gettext("企业已申报 %(day)s 不便接受检查") % {"day": day})
-    departments = {e.plan.department_id: e.plan.department for e in entries}
-    limits = settings.JOINT_VISIT_DEPARTMENT_LIMITS
-    limit = int(limits.get(enterprise.size_class or "", limits[""]))
-    if len(departments) > limit:
-        problems.append(
-            gettext("该企业规模一次入企最多 %(limit)s 个部门，此次有 %(count)s 个")
-            % {"limit": limit, "count": len(departments)}
-        )
-    ids = [e.pk for e in entries] + list(moving_from)
-    for department_id, department in departments.items():
-        booked = (
-            PlannedInspection.objects.filter(
-                plan__department_id=department_id,
-                joint_visit__date=day,
-                status=EntryStatus.ACTIVE,
-            )
-            .exclude(joint_visit__status=JointVisitStatus.CANCELLED)
-            .exclude(pk__in=ids)
-            .aggregate(h=Sum("hours"))["h"]
-            or 0
-        )
-        need = sum(float(e.hours) for e in entries if e.plan.department_id == department_id)
-        if float(booked) + need > _capacity(department_id) + 1e-9:
-            problems.append(
-                gettext(
-                    "%(department)s %(day)s 已安排 %(booked)s 小时，再加 %(need)s 小时超过每日能力 "
-                    "%(capacity)s 小时"
-                )
-                % {
-                    "department": department.name,
-                    "day": day,
-                    "booked": f"{float(booked):g}",
-                    "need": f"{need:g}",
-                    "capacity": f"{_capacity(department_id):g}",
-                }
-            )
-    return problems
 
 
 def _entries(visit: JointVisit) -> list[PlannedInspection]:
@@ -136,7 +52,7 @@ def _must_be_proposed(visit: JointVisit) -> None:
 @transaction.atomic
 def joint_visit_move(*, actor, visit: JointVisit, day: date) -> JointVisit:
     visit = _lock(visit)
-    _must_coordinate(actor, visit)
+    require(actor, "planning.joint_visit_coordinate", visit)
     _must_be_proposed(visit)
     entries = _entries(visit)
     problems = day_problems(entries, day, enterprise=visit.enterprise)
@@ -159,7 +75,7 @@ def joint_visit_move(*, actor, visit: JointVisit, day: date) -> JointVisit:
 def joint_visit_split(*, actor, visit: JointVisit, entries, day: date) -> JointVisit:
     """Take some inspections out of a proposed visit into a visit of their own on `day`."""
     visit = _lock(visit)
-    _must_coordinate(actor, visit)
+    require(actor, "planning.joint_visit_coordinate", visit)
     _must_be_proposed(visit)
     chosen = [e for e in _entries(visit) if e.pk in {x.pk for x in entries}]
     if not chosen or len(chosen) == len(_entries(visit)):
@@ -184,7 +100,7 @@ def joint_visit_split(*, actor, visit: JointVisit, entries, day: date) -> JointV
 def joint_visit_merge(*, actor, visit: JointVisit, other: JointVisit) -> JointVisit:
     """Bring another proposed visit of the same enterprise into this one, on this one's day."""
     visit, other = _lock(visit), _lock(other)
-    _must_coordinate(actor, visit)
+    require(actor, "planning.joint_visit_coordinate", visit)
     _must_be_proposed(visit)
     _must_be_proposed(other)
     if other.enterprise_id != visit.enterprise_id or other.pk == visit.pk:
@@ -206,7 +122,7 @@ def joint_visit_confirm(*, actor, visit: JointVisit) -> JointVisit:
     """Confirm the visit: it is registered as one Visit with all its departments, checked by
     the visit rules; the enterprise sees it on the portal with its form."""
     visit = _lock(visit)
-    _must_coordinate(actor, visit)
+    require(actor, "planning.joint_visit_coordinate", visit)
     _must_be_proposed(visit)
     entries = _entries(visit)
     if not entries:
@@ -252,8 +168,7 @@ def joint_visit_request_change(
 ) -> JointVisit:
     """The enterprise asks for another slot (two-way booking); the coordinator decides."""
     visit = _lock(visit)
-    if actor.role != Role.ENTERPRISE or actor.enterprise_id != visit.enterprise_id:
-        raise PermissionDenied(gettext("只有被检查企业可以申请改期"))
+    require(actor, "planning.joint_visit_request_change", visit)
     if visit.status != JointVisitStatus.PROPOSED:
         raise ValidationError({"__all__": gettext("入企已确认，如需改期请联系街道协调员")})
     if not reason.strip():
@@ -284,8 +199,7 @@ def _form_rows(actor, visit: JointVisit, department, results: list[dict]) -> tup
     every item once, a result for each, and what must be put right where an item fails."""
     if visit.status != JointVisitStatus.CONFIRMED or visit.visit is None:
         raise ValidationError({"__all__": gettext("入企确认后才能录入一表通查结果")})
-    if not (actor.is_superuser or actor.department_id == department.pk):
-        raise PermissionDenied(gettext("只能录入本部门的检查结果"))
+    require(actor, "planning.form_results_record", department)
     own_items = {
         i.pk: i
         for e in _entries(visit)
@@ -454,16 +368,11 @@ def form_results_correct(
 SLOT_HORIZON_DAYS = 366
 
 
-def _must_be_the_enterprise(actor, enterprise) -> None:
-    if actor.role != Role.ENTERPRISE or actor.enterprise_id != enterprise.pk:
-        raise PermissionDenied(gettext("企业只能申报本企业的日期"))
-
-
 @transaction.atomic
 def slot_set(*, actor, enterprise, day: date, kind: str, note: str = "") -> EnterpriseSlot:
     """The enterprise declares a day it cannot receive inspectors, or would like them to come
     (two-way booking); the scheduler keeps to it when it plans the month."""
-    _must_be_the_enterprise(actor, enterprise)
+    require(actor, "planning.slot_declare", enterprise)
     today = timezone.localdate()
     errors: dict[str, str] = {}
     if day is None or day <= today:
@@ -496,7 +405,7 @@ def slot_set(*, actor, enterprise, day: date, kind: str, note: str = "") -> Ente
 
 @transaction.atomic
 def slot_delete(*, actor, slot: EnterpriseSlot) -> None:
-    _must_be_the_enterprise(actor, slot.enterprise)
+    require(actor, "planning.slot_declare", slot.enterprise)
     if slot.date <= timezone.localdate():
         raise ValidationError({"date": gettext("已经过去或就在今天的日期不能撤回")})
     audit_record(

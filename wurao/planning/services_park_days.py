@@ -9,12 +9,12 @@ docs/random-draw-v1.md §2–3, with the park day's code as the task id).
 
 from datetime import date
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 
-from wurao.accounts.choices import Role
+from wurao.accounts.policy import require
 from wurao.audit.services import audit_record
 from wurao.planning.choices import ObserverRole, ParkDayStatus
 from wurao.planning.models import ParkDay, ParkDaySetting
@@ -42,17 +42,9 @@ def park_draw(
     return ordered[int(keys.argmin())]
 
 
-def _must_coordinate(actor, street) -> None:
-    if actor.is_superuser or actor.role == Role.JUSTICE:
-        return
-    if actor.role == Role.STREET and actor.street_id == street.pk:
-        return
-    raise PermissionDenied(gettext("只有本街道的协调员可以安排联合整园执法日"))
-
-
 @transaction.atomic
 def park_day_setting_set(*, actor, street, weekday: int) -> ParkDaySetting:
-    _must_coordinate(actor, street)
+    require(actor, "planning.park_day_arrange", street)
     if weekday not in range(5):
         raise ValidationError({"weekday": gettext("联合整园执法日须为周一至周五之一")})
     setting, _ = ParkDaySetting.objects.update_or_create(
@@ -66,7 +58,7 @@ def park_day_setting_set(*, actor, street, weekday: int) -> ParkDaySetting:
 def park_day_commit(*, actor, street, day: date, departments, observers: list[dict]) -> ParkDay:
     """Fix the candidates (the street's parks), the units and the observers, and publish the
     commitment to a secret seed before anyone knows which park it will be."""
-    _must_coordinate(actor, street)
+    require(actor, "planning.park_day_arrange", street)
     setting = ParkDaySetting.objects.filter(street=street).first()
     errors = {}
     if setting is None:
@@ -128,7 +120,7 @@ def park_day_commit(*, actor, street, day: date, departments, observers: list[di
 @transaction.atomic
 def park_day_draw(*, actor, park_day: ParkDay, external_entropy: str, observer: str) -> ParkDay:
     park_day = ParkDay.objects.select_for_update().get(pk=park_day.pk)
-    _must_coordinate(actor, park_day.street)
+    require(actor, "planning.park_day_arrange", park_day.street)
     if park_day.status != ParkDayStatus.COMMITTED:
         raise ValidationError({"__all__": gettext("该执法日的园区已经抽取")})
     if not external_entropy.strip() or not observer.strip():
