@@ -4,7 +4,7 @@ keys and the selection of enterprises. Pure Python and NumPy, no Django import.
 Every byte here is fixed by the published spec (docs/random-draw-v1.md, sections 1–4), so that
 anyone can re-run a draw from its bundle with their own code: change nothing that
 changes a result. Quotas from a total are in `allocation`, inspector teams in `teams`,
-the bundle and its verifier in `bundle`.
+the bundle made in `bundle_run` and verified in `bundle`.
 
     python -m wurao.sampling.engine verify BUNDLE.json
 """

@@ -9,15 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from wurao.sampling.bundle import (
-    DepartmentInputs,
-    DrawInputs,
-    Mismatch,
-    StratumWeight,
-    main,
-    run_draw,
-    verify_bundle,
-)
+from wurao.sampling.bundle import Mismatch, main, verify_bundle
+from wurao.sampling.bundle_run import DepartmentInputs, DrawInputs, StratumWeight, run_draw
 from wurao.sampling.engine import (
     BundleError,
     DrawErrorCode,
