@@ -359,29 +359,29 @@ def profile_run(fix: dict[str, Any], n: int, seed: int) -> dict[str, Any]:
     from django.test import Client
     from rest_framework.authentication import TokenAuthentication
 
-    from wurao.visits import apis, selectors, services
+    from wurao.visits import apis, selectors, services, sql
     from wurao.visits import rules as visit_rules
+    from wurao.visits.services import registration
 
-    register_api = apis.VisitListApi
     targets = [
         (TokenAuthentication, "authenticate", "token authentication"),
-        (apis, "_valid", "input validation (DRF serializer)"),
+        (apis, "valid", "input validation (DRF serializer)"),
         (
-            selectors,
+            sql,
             "registration_lookup",
             "BEGIN + client id, enterprise (locked, grade), officers, items (one statement)",
         ),
-        (services, "_check_fields", "field checks"),
+        (registration, "_check_fields", "field checks"),
         (selectors, "rules_current", "rules in force (VisitRuleVersion)"),
-        (services, "visit_check", "visit_check (the rest of it)"),
+        (registration, "visit_check", "visit_check (the rest of it)"),
         (services, "visit_register", "visit_register (the rest of it)"),
         (selectors, "enterprise_history", "history (one statement)"),
         (visit_rules, "violations", "rules engine (pure)"),
-        (services, "_refusal_record", "refusal insert (with the audit chain's lock)"),
-        (services, "audit_record", "audit event (last event, insert)"),
-        (services, "_visit_create", "visit + departments, officers, items (+ chain lock)"),
-        (register_api, "_refusal_kept", "refusal answer + ClientRequest insert"),
-        (apis, "_detail", "answer serialising"),
+        (registration, "_refusal_record", "refusal insert (with the audit chain's lock)"),
+        (registration, "audit_record", "audit event (last event, insert)"),
+        (registration, "_visit_create", "visit + departments, officers, items (+ chain lock)"),
+        (registration, "client_request_keep", "refusal answer kept (ClientRequest insert)"),
+        (apis, "detail", "answer serialising (VisitDetailOutputSerializer)"),
     ]
     rnd = random.Random(seed + time.time_ns())  # other enterprises than a previous run's
     phases = Phases()

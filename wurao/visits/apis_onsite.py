@@ -1,14 +1,10 @@
 """Visits API (入企登记), the writes on a registered visit: check in on arrival, check out on
-leaving, record the results, cancel a visit not yet begun. Each runs once per client_id (_once):
-a retry gets the first answer back."""
-
-from collections.abc import Callable
+leaving, record the results, cancel a visit not yet begun. Each runs once per client_id
+(services.client_requests, as a registration does): a retry gets the first answer back."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError, transaction
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
-from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -16,31 +12,26 @@ from wurao.common.api_fields import NOT_FOUND
 from wurao.common.credit_code import CreditCodeError, credit_code_normalise
 from wurao.enforcement.choices import ActionKind, Finding, Severity
 from wurao.visits import services
-from wurao.visits.apis import (
+from wurao.visits.apis_serializers import (
     BAD_BODY,
     FORBIDDEN,
     TAGS,
-    MayWriteVisits,
+    RuleReason,
     VisitDetailOutputSerializer,
-    _choice,
-    _client_id_field,
-    _client_id_reused,
-    _codes,
-    _detail_loaded,
-    _earlier,
-    _input_date,
-    _invalid,
-    _items_by_code,
-    _officers_by_badge,
-    _replay,
-    _request_digest,
-    _text,
-    _unique,
-    _valid,
-    _visit_for,
+    answered,
+    choice_field,
+    client_id_field,
+    codes_field,
+    detail_loaded,
+    input_date,
+    invalid,
+    text_field,
+    unique,
+    valid,
+    visit_for,
 )
 from wurao.visits.choices import CheckInMethod
-from wurao.visits.models import ClientRequest, Visit
+from wurao.visits.services import Answer, ClientCall, Replay, client_request_once, request_digest
 
 CLIENT_ID_REUSED = OpenApiResponse(
     description="client_id 已用于另一项操作：每项新操作请生成新的 client_id"
@@ -54,46 +45,30 @@ WRITE_RESPONSES = {
 }
 
 
-def _once(request, *, client_id, action: str, write: Callable[[], tuple[int, dict]]) -> Response:
-    """Do `write` once per (user, client_id) and keep its answer in the same transaction; a
-    retry gets that answer back. A failed write stores nothing: it wrote nothing either."""
-    user = request.user
-    digest = _request_digest(request)
-    if row := _earlier(user, client_id):
-        return _replay(row, action, digest)
-    if Visit.objects.filter(client_id=client_id).exists():
-        return _client_id_reused("register")
+def _once(request, *, client_id, action: str, write) -> Response:
+    """`write` (a service call and its answer) once per (user, client_id): a retry gets the
+    first answer back (services.client_requests)."""
+    call = ClientCall(
+        user=request.user, client_id=client_id, action=action, digest=request_digest(request.data)
+    )
     try:
-        with transaction.atomic():
-            status_code, body = write()
-            ClientRequest.objects.create(
-                user=user,
-                client_id=client_id,
-                action=action,
-                status_code=status_code,
-                response=body,
-                request_digest=digest,
-            )
-    except (DjangoValidationError, IntegrityError) as error:
-        # A concurrent retry did it first (and this one found the visit already changed).
-        if row := _earlier(user, client_id):
-            return _replay(row, action, digest)
-        if isinstance(error, DjangoValidationError):
-            raise _invalid(error) from None
-        raise
-    return Response(body, status=status_code)
+        return answered(client_request_once(call=call, write=write))
+    except Replay as replay:
+        return answered(replay.answer)
+    except DjangoValidationError as error:
+        raise invalid(error) from None
 
 
-class VisitOfficersApi(APIView):
-    permission_classes = (IsAuthenticated, MayWriteVisits)
+class VisitOfficersApi(RuleReason, APIView):
+    policy = "visits.register"
 
     @extend_schema_serializer(component_name="VisitOfficersRequest")
     class InputSerializer(serializers.Serializer):
-        client_id = _client_id_field()
-        officers = _codes("本部门参加本次入企的执法证号（不少于两人）", '"44030900001"')
-        approver = _text("审批人（本部门是牵头单位且尚无审批时必填）", 50)
-        approval_ref = _text("审批文号（同上）", 60)
-        approved_on = _input_date("审批日期（同上）", required=False)
+        client_id = client_id_field()
+        officers = codes_field("本部门参加本次入企的执法证号（不少于两人）", '"44030900001"')
+        approver = text_field("审批人（本部门是牵头单位且尚无审批时必填）", 50)
+        approval_ref = text_field("审批文号（同上）", 60)
+        approved_on = input_date("审批日期（同上）", required=False)
 
     @extend_schema(
         tags=TAGS,
@@ -106,10 +81,10 @@ class VisitOfficersApi(APIView):
         responses={200: VisitDetailOutputSerializer, **WRITE_RESPONSES},
     )
     def post(self, request, code: str):
-        data = _valid(self.InputSerializer, request)
-        visit = _visit_for(request, code)
+        data = valid(self.InputSerializer, request)
+        visit = visit_for(request, code)
         errors: dict[str, list[str]] = {}
-        officers = _officers_by_badge(_unique(data.get("officers", [])), errors)
+        officers = services.officers_named(unique(data.get("officers", [])), errors)
         if errors:
             raise serializers.ValidationError(errors)
 
@@ -123,20 +98,20 @@ class VisitOfficersApi(APIView):
                 approval_ref=data.get("approval_ref", ""),
                 approved_on=data.get("approved_on"),
             )
-            return status.HTTP_200_OK, _detail_loaded(request, done)
+            return Answer(status.HTTP_200_OK, detail_loaded(request, done))
 
         return _once(
             request, client_id=data["client_id"], action=f"officers:{visit.code}", write=write
         )
 
 
-class VisitCheckInApi(APIView):
-    permission_classes = (IsAuthenticated, MayWriteVisits)
+class VisitCheckInApi(RuleReason, APIView):
+    policy = "visits.register"
 
     @extend_schema_serializer(component_name="VisitCheckInRequest")
     class InputSerializer(serializers.Serializer):
-        client_id = _client_id_field()
-        method = _choice(CheckInMethod, "签到方式")
+        client_id = client_id_field()
+        method = choice_field(CheckInMethod, "签到方式")
         scanned = serializers.CharField(
             max_length=300,
             help_text="扫描企业码得到的内容，或输入的企业统一社会信用代码",
@@ -161,26 +136,26 @@ class VisitCheckInApi(APIView):
         responses={200: VisitDetailOutputSerializer, **WRITE_RESPONSES},
     )
     def post(self, request, code: str):
-        data = _valid(self.InputSerializer, request)
-        visit = _visit_for(request, code)
+        data = valid(self.InputSerializer, request)
+        visit = visit_for(request, code)
 
         def write():
             done = services.visit_check_in(
                 actor=request.user, visit=visit, method=data["method"], scanned=data["scanned"]
             )
-            return status.HTTP_200_OK, _detail_loaded(request, done)
+            return Answer(status.HTTP_200_OK, detail_loaded(request, done))
 
         return _once(
             request, client_id=data["client_id"], action=f"check_in:{visit.code}", write=write
         )
 
 
-class VisitCheckOutApi(APIView):
-    permission_classes = (IsAuthenticated, MayWriteVisits)
+class VisitCheckOutApi(RuleReason, APIView):
+    policy = "visits.register"
 
     @extend_schema_serializer(component_name="VisitCheckOutRequest")
     class InputSerializer(serializers.Serializer):
-        client_id = _client_id_field()
+        client_id = client_id_field()
 
     @extend_schema(
         tags=TAGS,
@@ -189,30 +164,30 @@ class VisitCheckOutApi(APIView):
         responses={200: VisitDetailOutputSerializer, **WRITE_RESPONSES},
     )
     def post(self, request, code: str):
-        data = _valid(self.InputSerializer, request)
-        visit = _visit_for(request, code)
+        data = valid(self.InputSerializer, request)
+        visit = visit_for(request, code)
 
         def write():
             done = services.visit_check_out(actor=request.user, visit=visit)
-            return status.HTTP_200_OK, _detail_loaded(request, done)
+            return Answer(status.HTTP_200_OK, detail_loaded(request, done))
 
         return _once(
             request, client_id=data["client_id"], action=f"check_out:{visit.code}", write=write
         )
 
 
-class VisitResultApi(APIView):
-    permission_classes = (IsAuthenticated, MayWriteVisits)
+class VisitResultApi(RuleReason, APIView):
+    policy = "visits.register"
 
     @extend_schema_serializer(component_name="VisitResultRequest")
     class InputSerializer(serializers.Serializer):
-        client_id = _client_id_field()
-        kind = _choice(ActionKind, "执法行为类别")
-        finding = _choice(Finding, "检查结果", required=False, allow_blank=True)
-        summary = _text("情况摘要", 5000)
-        severity = _choice(Severity, "情节档次", required=False, allow_null=True)
-        items = _codes("检查事项编码（不填为本部门在本次入企登记的事项）", '"YJ-001"')
-        officers = _codes("执法证号（不填为本部门在本次入企登记的人员）", '"44030900001"')
+        client_id = client_id_field()
+        kind = choice_field(ActionKind, "执法行为类别")
+        finding = choice_field(Finding, "检查结果", required=False, allow_blank=True)
+        summary = text_field("情况摘要", 5000)
+        severity = choice_field(Severity, "情节档次", required=False, allow_null=True)
+        items = codes_field("检查事项编码（不填为本部门在本次入企登记的事项）", '"YJ-001"')
+        officers = codes_field("执法证号（不填为本部门在本次入企登记的人员）", '"44030900001"')
 
     @extend_schema_serializer(component_name="VisitResult")
     class OutputSerializer(serializers.Serializer):
@@ -240,11 +215,11 @@ class VisitResultApi(APIView):
         responses={201: OutputSerializer, **WRITE_RESPONSES},
     )
     def post(self, request, code: str):
-        data = _valid(self.InputSerializer, request)
-        visit = _visit_for(request, code)
+        data = valid(self.InputSerializer, request)
+        visit = visit_for(request, code)
         errors: dict[str, list[str]] = {}
-        items = _items_by_code(_unique(data.get("items", [])), errors)
-        officers = _officers_by_badge(_unique(data.get("officers", [])), errors)
+        items = services.items_named(unique(data.get("items", [])), errors)
+        officers = services.officers_named(unique(data.get("officers", [])), errors)
         if errors:
             raise serializers.ValidationError(errors)
 
@@ -262,19 +237,19 @@ class VisitResultApi(APIView):
             )
             action.item_codes = [i.code for i in action.items.all()]
             action.badges = [o.badge_no for o in action.officers.all()]
-            return status.HTTP_201_CREATED, self.OutputSerializer(action).data
+            return Answer(status.HTTP_201_CREATED, self.OutputSerializer(action).data)
 
         return _once(
             request, client_id=data["client_id"], action=f"results:{visit.code}", write=write
         )
 
 
-class VisitCancelApi(APIView):
-    permission_classes = (IsAuthenticated, MayWriteVisits)
+class VisitCancelApi(RuleReason, APIView):
+    policy = "visits.register"
 
     @extend_schema_serializer(component_name="VisitCancelRequest")
     class InputSerializer(serializers.Serializer):
-        client_id = _client_id_field()
+        client_id = client_id_field()
         reason = serializers.CharField(
             max_length=1000,
             help_text="撤销理由",
@@ -288,12 +263,12 @@ class VisitCancelApi(APIView):
         responses={200: VisitDetailOutputSerializer, **WRITE_RESPONSES},
     )
     def post(self, request, code: str):
-        data = _valid(self.InputSerializer, request)
-        visit = _visit_for(request, code)
+        data = valid(self.InputSerializer, request)
+        visit = visit_for(request, code)
 
         def write():
             done = services.visit_cancel(actor=request.user, visit=visit, reason=data["reason"])
-            return status.HTTP_200_OK, _detail_loaded(request, done)
+            return Answer(status.HTTP_200_OK, detail_loaded(request, done))
 
         return _once(
             request, client_id=data["client_id"], action=f"cancel:{visit.code}", write=write

@@ -3,17 +3,17 @@ page (/v/<code>/) does."""
 
 from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers
-from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from wurao.accounts.policy import PUBLIC
 from wurao.visits import selectors
-from wurao.visits.apis import (
+from wurao.visits.apis_serializers import (
     TAGS,
     ItemOutputSerializer,
     OfficerOutputSerializer,
-    _item_facts,
-    _officer_facts,
+    item_facts,
+    officer_facts,
 )
 from wurao.visits.choices import CodeState, VisitKind, VisitOrigin, VisitPurpose
 from wurao.visits.models import visit_code_normalise
@@ -26,7 +26,7 @@ class PublicVisitApi(APIView):
     code is a plain 200 answer with state "unknown", never an error page."""
 
     authentication_classes = ()
-    permission_classes = (AllowAny,)
+    policy = PUBLIC
 
     @extend_schema_serializer(component_name="PublicVisit")
     class OutputSerializer(serializers.Serializer):
@@ -63,6 +63,7 @@ class PublicVisitApi(APIView):
     @extend_schema(
         tags=PUBLIC_TAGS,
         summary="核验入企码（无需登录；查无此码也返回 200，state 为 unknown）",
+        auth=[{}],  # no sign-in (the policy is PUBLIC)
         responses={200: OutputSerializer},
     )
     def get(self, request, code: str):
@@ -92,8 +93,8 @@ class PublicVisitApi(APIView):
                 "enterprise_name": visit.enterprise.name,
                 "department_name": visit.department.name,
                 "departments": [d.name for d in departments],
-                "officers": _officer_facts(visit.officers.all(), day=visit.date, names=names),
-                "items": _item_facts(visit.items.all(), names=names),
+                "officers": officer_facts(visit.officers.all(), day=visit.date, names=names),
+                "items": item_facts(visit.items.all(), names=names),
                 "approver": visit.approver,
                 "approval_ref": visit.approval_ref,
                 "approved_on": visit.approved_on,

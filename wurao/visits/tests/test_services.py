@@ -9,11 +9,12 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from wurao.accounts.choices import Role
+from wurao.accounts.scope import Scope
 from wurao.accounts.tests.factories import UserFactory
 from wurao.audit.models import AuditEvent
 from wurao.audit.selectors import audit_chain_first_broken
 from wurao.catalogue.tests.factories import InspectionItemFactory
-from wurao.credit.grading import grades_recompute, points_table_publish
+from wurao.credit.services_grading import grades_recompute, points_table_publish
 from wurao.credit.points import DEFAULT_TABLE
 from wurao.credit.points_json import table_to_dict
 from wurao.enforcement.choices import ActionKind, Finding
@@ -826,7 +827,7 @@ def test_the_justice_bureau_may_approve_an_override(pending, justice_user):
     assert approved.status == S.REGISTERED and approved.override_approved_by == justice_user
     assert approved.override_decided_at is not None
     assert selectors.visit_code_check(raw=pending.code).state == CodeState.VALID
-    assert pending in selectors.override_list(scope=selectors.Scope(sees_all=True))
+    assert pending in selectors.override_list(scope=Scope(sees_all=True))
 
 
 def test_another_department_may_not_decide_an_override(pending, other_admin):
