@@ -3,9 +3,9 @@ departments' assignments; the enterprise's portal (its joint visits and its days
 views_portal.
 
 Who may do what (wurao.accounts.policy.planning): a street coordinator sees and adjusts the
-visits in its street, the justice bureau all streets; a department sees the visits it takes part in, read-only; an enterprise
-its own, read-only (it asks for another slot in the portal). A visit outside a user's scope
-looks exactly like a missing one (404).
+visits in its street, the justice bureau all streets; a department sees the visits it takes
+part in, read-only; an enterprise its own, read-only (it asks for another slot in the
+portal). A visit outside a user's scope looks exactly like a missing one (404).
 """
 
 from datetime import date, datetime, timedelta

@@ -1,10 +1,12 @@
 """The consolidated form of a joint visit (一表通查) as a page, a PDF and a workbook, with each
 department's results; and the streets' joint park days (联合整园执法日).
 
-Who sees a form (the scope's, a 404 otherwise): the departments on the visit, the coordinator of its street, the enterprise
-itself and the justice bureau — anyone else gets the page for a missing visit. Only a department
-on the visit enters results, only its own items, and only once its officers have checked in
-(the visit is in progress or over). A proposal not yet confirmed shows as 待确认, without results.
+Who sees a form (the scope's): the departments on the visit, the coordinator of its street,
+the enterprise itself and the justice bureau — anyone else gets the page for a missing visit.
+Only a department on the visit enters results ("planning.form_results_enter"), only its own
+items, and only once its officers have checked in (the visit is in progress or over). A
+proposal not yet confirmed shows as 待确认, without results. Park days are for the street's
+coordinator and the bureau ("planning.park_day_arrange").
 """
 
 from django.contrib import messages

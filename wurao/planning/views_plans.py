@@ -2,9 +2,10 @@
 special campaigns and the department's daily capacity; the plan import is views_plans_import.
 
 Who may do what (wurao.accounts.policy.planning): a department admin or inspector plans for
-their own department; the justice bureau reads every department's plans and campaigns but
-writes none; streets and enterprises have their own pages (the street coordination, the
-enterprise's joint visits). An entry of another department looks exactly like a missing one.
+their own department ("planning.plan"); the justice bureau reads every department's plans and
+campaigns but writes none ("planning.plans_read", "planning.plans_review"); streets and
+enterprises have their own pages (the street coordination, the enterprise's joint visits). An
+entry of another department looks exactly like a missing one.
 """
 
 from datetime import date, timedelta
@@ -39,9 +40,7 @@ from wurao.registry.workdays import month_start, next_month, working_days
 from wurao.sampling import selectors as sampling_selectors
 from wurao.sampling.choices import TaskStatus
 
-# ---------------------------------------------------------------- who may do what
-# The rules are the policy's (wurao.accounts.policy.planning): "planning.plans_read" to open
-# the plans and campaigns, "planning.plan" to file, "planning.plans_review" for the bureau.
+# ---------------------------------------------------------------- months and links
 
 
 def month_of(request, source=None) -> date:

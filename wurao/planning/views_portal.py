@@ -2,8 +2,8 @@
 proposed) and its days (申报) for the scheduler to keep to.
 
 Only an enterprise account may use these pages (the rules "planning.portal",
-"planning.joint_visit_request_change" and "planning.slot_declare"; anyone else gets 403), and only for its own
-visits and days: another's looks exactly like a missing one (404).
+"planning.joint_visit_request_change" and "planning.slot_declare"; anyone else gets 403),
+and only for its own visits and days: another's looks exactly like a missing one (404).
 """
 
 from datetime import timedelta
