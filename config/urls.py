@@ -4,7 +4,24 @@ from django.urls import include, path
 from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 
+from wurao.accounts.policy import PUBLIC, PolicyPermission
 from wurao.web.views import set_language_view
+
+
+class LoginView(auth_views.LoginView):
+    policy = PUBLIC
+
+
+class LogoutView(auth_views.LogoutView):
+    policy = PUBLIC  # signing out asks nothing (Django's view accepts only POST)
+
+
+class ApiSchemaView(SpectacularAPIView):
+    """The OpenAPI document: public, like the documentation that reads it (it lists the
+    endpoints, not their data), under the API's own permission rather than drf-spectacular's."""
+
+    policy = PUBLIC
+    permission_classes = (PolicyPermission,)
 
 
 class ApiDocsView(SpectacularRedocView):
@@ -13,7 +30,9 @@ class ApiDocsView(SpectacularRedocView):
     template (api/redoc.html) drops the Google Fonts links and Redoc's logo from its CDN."""
 
     template_name = "api/redoc.html"
-    policy = (
+    policy = PUBLIC
+    permission_classes = (PolicyPermission,)
+    content_security_policy = (
         "default-src 'self'; img-src 'self' data:; font-src 'self' data:; "
         "style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'; "
         "worker-src 'self' blob:; connect-src 'self'"
@@ -22,7 +41,7 @@ class ApiDocsView(SpectacularRedocView):
     @extend_schema(exclude=True)
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
-        response["Content-Security-Policy"] = self.policy
+        response["Content-Security-Policy"] = self.content_security_policy
         return response
 
 
@@ -40,14 +59,14 @@ api_patterns = [
     path("", include("wurao.credit.apis_urls")),
     path("", include("wurao.visits.apis_urls")),
     path("auth/", include("wurao.accounts.apis_urls")),
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("schema/", ApiSchemaView.as_view(), name="schema"),
     path("docs/", ApiDocsView.as_view(url_name="schema"), name="api-docs"),
 ]
 
 urlpatterns = [
     path("", include("wurao.web.urls")),
-    path("login/", auth_views.LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("login/", LoginView.as_view(), name="login"),
+    path("logout/", LogoutView.as_view(), name="logout"),
     path("lang/", set_language_view, name="set-language"),
     path("registry/", include("wurao.registry.urls")),
     path("registry/", include("wurao.dossier.urls")),

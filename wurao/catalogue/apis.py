@@ -10,6 +10,7 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from wurao.accounts.policy import SIGNED_IN
 from wurao.catalogue.choices import ItemKind
 from wurao.catalogue.models import InspectionItem
 from wurao.catalogue.selectors import item_list
@@ -51,6 +52,7 @@ class ItemOutputSerializer(serializers.ModelSerializer):
 
 
 class ItemListApi(GenericAPIView):
+    policy = SIGNED_IN
     # Query parameters are validated by the FilterSerializer and applied by the selector.
 
     class FilterSerializer(serializers.Serializer):
@@ -83,6 +85,8 @@ class ItemListApi(GenericAPIView):
 
 
 class ItemDetailApi(APIView):
+    policy = SIGNED_IN
+
     @extend_schema_serializer(component_name="InspectionItemDetail")
     class OutputSerializer(ItemOutputSerializer):
         class Meta(ItemOutputSerializer.Meta):

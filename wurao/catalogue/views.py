@@ -1,10 +1,10 @@
 """The inspection catalogue (一单): every department's published items, readable by every user."""
 
-from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import render
 
+from wurao.accounts.policy import SIGNED_IN, policy
 from wurao.accounts.scope import Scope
 from wurao.catalogue import selectors
 from wurao.catalogue.forms import ItemFilterForm
@@ -14,7 +14,7 @@ from wurao.common.rendering import render_page_or_partial
 from wurao.registry import selectors as registry_selectors
 
 
-@login_required
+@policy(SIGNED_IN)
 def item_list(request):
     form = ItemFilterForm(request.GET or None)
     page = paginate(request, selectors.item_list(filters=form.filters()), per_page=100)
@@ -24,7 +24,7 @@ def item_list(request):
     )
 
 
-@login_required
+@policy(SIGNED_IN)
 def item_detail(request, pk: int):
     # Withdrawn items stay readable: old records cite them.
     try:
@@ -34,7 +34,7 @@ def item_detail(request, pk: int):
     return render(request, "catalogue/item_detail.html", {"item": item})
 
 
-@login_required
+@policy(SIGNED_IN)
 def department_list(request):
     departments = list(registry_selectors.department_list())
     # Head counts per department are public, whoever asks; two grouped counts

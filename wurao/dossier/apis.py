@@ -6,6 +6,7 @@ from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.generics import GenericAPIView
 
+from wurao.accounts.policy import SIGNED_IN
 from wurao.accounts.scope import scope_for
 from wurao.common.api_fields import NOT_FOUND
 from wurao.dossier.selectors import enterprise_timeline
@@ -14,6 +15,8 @@ from wurao.registry.apis import ENTERPRISE_NOT_FOUND, TAGS
 
 
 class EnterpriseTimelineApi(GenericAPIView):
+    policy = SIGNED_IN
+
     @extend_schema_serializer(component_name="TimelineEntry")
     class OutputSerializer(serializers.Serializer):
         date = serializers.DateField()

@@ -1,9 +1,9 @@
 """The enterprise's file page: its timeline of visits and actions, counts and grade."""
 
-from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
 
+from wurao.accounts.policy import SIGNED_IN, policy
 from wurao.accounts.scope import scope_for
 from wurao.credit import selectors as credit_selectors
 from wurao.dossier import selectors
@@ -11,7 +11,7 @@ from wurao.registry import selectors as registry_selectors
 from wurao.registry.models import Enterprise
 
 
-@login_required
+@policy(SIGNED_IN)
 def enterprise_detail(request, pk: int):
     scope = scope_for(request.user)
     try:

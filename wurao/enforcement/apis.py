@@ -11,6 +11,7 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from wurao.accounts.policy import SIGNED_IN
 from wurao.accounts.scope import scope_for
 from wurao.common.api_fields import (
     BAD_QUERY,
@@ -57,6 +58,7 @@ class ActionOutputSerializer(serializers.ModelSerializer):
 
 
 class ActionListApi(GenericAPIView):
+    policy = SIGNED_IN
     # Query parameters are validated by the FilterSerializer and applied by the selector.
 
     class FilterSerializer(serializers.Serializer):
@@ -113,6 +115,8 @@ class ActionOfficerOutputSerializer(serializers.Serializer):
 
 
 class ActionDetailApi(APIView):
+    policy = SIGNED_IN
+
     @extend_schema_serializer(component_name="EnforcementActionDetail")
     class OutputSerializer(ActionOutputSerializer):
         items = ActionItemOutputSerializer(many=True)

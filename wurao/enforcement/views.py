@@ -1,10 +1,10 @@
 """Enforcement records: the scoped list of actions and one action's detail."""
 
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404
 from django.shortcuts import render
 
+from wurao.accounts.policy import SIGNED_IN, policy
 from wurao.accounts.scope import scope_for
 from wurao.common.pagination import page_range, paginate
 from wurao.common.rendering import render_page_or_partial
@@ -14,7 +14,7 @@ from wurao.enforcement.models import EnforcementAction
 from wurao.registry import selectors as registry_selectors
 
 
-@login_required
+@policy(SIGNED_IN)
 def action_list(request):
     scope = scope_for(request.user)
     form = ActionFilterForm(
@@ -42,7 +42,7 @@ def action_list(request):
     )
 
 
-@login_required
+@policy(SIGNED_IN)
 def action_detail(request, pk: int):
     scope = scope_for(request.user)
     actions = selectors.action_list(scope=scope)

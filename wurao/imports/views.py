@@ -3,10 +3,8 @@ confirm. The upload is kept under MEDIA_ROOT/imports/<sha256>, so the confirmati
 imports exactly the bytes that were checked, and the audit event's hash finds the file."""
 
 import json
-from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,7 +12,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
-from wurao.accounts.choices import Role
+from wurao.accounts.policy import policy
 from wurao.imports.engine import template_csv, template_xlsx
 from wurao.imports.forms import UploadForm
 from wurao.imports.models import ImportJob
@@ -40,19 +38,6 @@ CONTENT_TYPES = {
 }
 
 
-def justice_only(view):
-    """Imports rewrite the shared registry: only the justice bureau (or a superuser) may run them."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not (request.user.is_superuser or request.user.role == Role.JUSTICE):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
 def _store(data: bytes, sha256: str) -> None:
     path = upload_path(sha256)
     if not path.exists():
@@ -66,7 +51,7 @@ def _templates():
     ]
 
 
-@justice_only
+@policy("imports.run")
 def upload(request):
     if request.method != "POST":
         form = UploadForm(initial={"target": request.GET.get("target", "enterprises")})
@@ -103,7 +88,7 @@ def _pending(request, sha256: str) -> dict | None:
     return entry
 
 
-@justice_only
+@policy("imports.run")
 @require_POST
 def commit(request):
     sha256 = request.POST.get("sha256", "")
@@ -155,7 +140,7 @@ def _summary(report: dict) -> dict:
     return summary
 
 
-@justice_only
+@policy("imports.run")
 def result(request):
     summary = request.session.get(RESULT)
     if summary is None:
@@ -167,10 +152,10 @@ def result(request):
     )
 
 
-@justice_only
+@policy("imports.run")
 def job_status(request, pk: int):
     """A background import: queued or running (the page polls every 2 s), then its result.
-    Any justice user may follow it, as any of them may import (justice_only)."""
+    Any justice user may follow it, as any of them may import (imports.run)."""
     job = get_object_or_404(ImportJob.objects.select_related("requested_by"), pk=pk)
     context = {
         "job": job,
@@ -183,7 +168,7 @@ def job_status(request, pk: int):
     return render(request, "imports/job.html", context)
 
 
-@justice_only
+@policy("imports.run")
 def report_download(request, sha256: str):
     """The full dry-run report of a checked upload, for error lists longer than the page shows."""
     entry = _pending(request, sha256)
@@ -208,7 +193,7 @@ def report_download(request, sha256: str):
     return response
 
 
-@justice_only
+@policy("imports.run")
 def template_download(request, target: str, fmt: str):
     header, examples, required = template_rows(SPECS[target])
     body = (

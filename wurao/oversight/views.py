@@ -1,11 +1,9 @@
 """The justice bureau's dashboard: the study's Table 1, Figures 1 and 2, from live records."""
 
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.utils import timezone
 
-from wurao.accounts.choices import Role
+from wurao.accounts.policy import policy
 from wurao.accounts.scope import scope_for
 from wurao.common.periods import latest_year_until
 from wurao.enforcement import selectors as enforcement_selectors
@@ -31,12 +29,9 @@ def table1_rows(summary: dict) -> list[dict]:
     ]
 
 
-@login_required
+@policy("oversight.supervise")
 def dashboard(request):
-    user = request.user
-    if not (user.is_superuser or user.role == Role.JUSTICE):
-        raise PermissionDenied
-    scope = scope_for(user)
+    scope = scope_for(request.user)
     today = timezone.localdate()
     years = enforcement_selectors.action_years(scope=scope) or [today.year]
     # The latest year with records up to today: a year not yet begun has nothing to show.

@@ -12,6 +12,7 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from wurao.accounts.policy import SIGNED_IN
 from wurao.accounts.scope import scope_for
 from wurao.common.api_fields import BAD_QUERY, NOT_FOUND, choice_filter, id_filter
 from wurao.common.credit_code import CreditCodeError, credit_code_normalise
@@ -47,6 +48,8 @@ class RiskTagOutputSerializer(serializers.ModelSerializer):
 
 
 class EnterpriseListApi(GenericAPIView):
+    policy = SIGNED_IN
+
     class FilterSerializer(serializers.Serializer):
         q = serializers.CharField(
             required=False,
@@ -140,6 +143,8 @@ class EnterpriseListApi(GenericAPIView):
 
 
 class EnterpriseDetailApi(APIView):
+    policy = SIGNED_IN
+
     @extend_schema_serializer(component_name="EnterpriseDetail")
     class OutputSerializer(serializers.ModelSerializer):
         kind_display = serializers.CharField(source="get_kind_display")
@@ -189,6 +194,8 @@ class EnterpriseDetailApi(APIView):
 
 
 class DepartmentListApi(GenericAPIView):
+    policy = SIGNED_IN
+
     class FilterSerializer(serializers.Serializer):
         enforcement_only = serializers.BooleanField(
             required=False,
@@ -234,6 +241,8 @@ class DepartmentListApi(GenericAPIView):
 
 
 class StreetListApi(GenericAPIView):
+    policy = SIGNED_IN
+
     @extend_schema_serializer(component_name="Street")
     class OutputSerializer(serializers.ModelSerializer):
         enterprise_count = serializers.IntegerField(help_text="登记在该街道的商事主体数")
@@ -251,6 +260,8 @@ class StreetListApi(GenericAPIView):
 
 
 class ParkListApi(GenericAPIView):
+    policy = SIGNED_IN
+
     @extend_schema_serializer(component_name="Park")
     class OutputSerializer(serializers.ModelSerializer):
         street_name = serializers.CharField(source="street.name")
@@ -266,6 +277,10 @@ class ParkListApi(GenericAPIView):
 
 
 class InspectorListApi(GenericAPIView):
+    # Open to everyone signed in, unlike the page (registry.inspectors_browse): an enterprise
+    # gets an empty list from the selector, as it always did.
+    policy = SIGNED_IN
+
     class FilterSerializer(serializers.Serializer):
         department = id_filter("部门")
         q = serializers.CharField(
@@ -306,6 +321,8 @@ class InspectorListApi(GenericAPIView):
 
 
 class RiskTagListApi(GenericAPIView):
+    policy = SIGNED_IN
+
     OutputSerializer = RiskTagOutputSerializer
 
     @extend_schema(tags=TAGS, summary="风险标签列表", responses=RiskTagOutputSerializer(many=True))

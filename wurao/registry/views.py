@@ -1,10 +1,9 @@
 """Registry pages (两库): enterprises, inspectors, streets. An enterprise's file (一企一档) is a
 read model of its own (wurao.dossier); departments with their items are the catalogue's page."""
 
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 
+from wurao.accounts.policy import SIGNED_IN, policy
 from wurao.accounts.scope import scope_for
 from wurao.common.pagination import page_range, paginate
 from wurao.common.rendering import render_page_or_partial
@@ -12,7 +11,7 @@ from wurao.registry import selectors
 from wurao.registry.forms import EnterpriseFilterForm, InspectorFilterForm
 
 
-@login_required
+@policy(SIGNED_IN)
 def enterprise_list(request):
     scope = scope_for(request.user)
     if scope.enterprise_id:
@@ -29,12 +28,9 @@ def enterprise_list(request):
     )
 
 
-@login_required
+@policy("registry.inspectors_browse")
 def inspector_list(request):
     scope = scope_for(request.user)
-    if scope.enterprise_id or scope.sees_nothing:
-        # Enterprises check one badge at a time; they do not browse the staff list.
-        raise PermissionDenied
     form = InspectorFilterForm(request.GET or None, department_fixed=bool(scope.department_id))
     inspectors = selectors.inspector_list(scope=scope, filters=form.filters())
     page = paginate(request, inspectors)
@@ -44,7 +40,7 @@ def inspector_list(request):
     )
 
 
-@login_required
+@policy(SIGNED_IN)
 def street_list(request):
     streets = selectors.street_list(with_counts=True).prefetch_related("communities", "parks")
     return render(request, "registry/street_list.html", {"streets": streets})

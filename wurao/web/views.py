@@ -1,27 +1,25 @@
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from wurao.accounts.choices import Role
+from wurao.accounts.policy import PUBLIC, SIGNED_IN, allows, policy
 from wurao.accounts.scope import scope_for
 from wurao.common.periods import latest_year_until
 from wurao.enforcement import selectors as enforcement_selectors
 from wurao.registry import selectors as registry_selectors
 
 
-@login_required
+@policy(SIGNED_IN)
 def home(request):
-    # Each role lands where its work is.
-    role = request.user.role
-    if request.user.is_superuser or role == Role.JUSTICE:
+    # Each role lands where its work is: the bureau on its dashboard, an enterprise on its file.
+    if allows(request.user, "oversight.supervise"):
         return HttpResponseRedirect("/oversight/")
-    if role == Role.ENTERPRISE and request.user.enterprise_id:
-        return HttpResponseRedirect(f"/registry/enterprises/{request.user.enterprise_id}/")
     scope = scope_for(request.user)
+    if scope.enterprise_id:
+        return HttpResponseRedirect(f"/registry/enterprises/{scope.enterprise_id}/")
     actions = enforcement_selectors.action_list(scope=scope)
     # The latest year with records up to today, so a district that imported past years sees
     # them and an action dated ahead does not open the page on a year with nothing yet.
@@ -43,6 +41,7 @@ def home(request):
     return render(request, "web/home.html", context)
 
 
+@policy(PUBLIC)
 @require_POST
 def set_language_view(request):
     language = request.POST.get("language", settings.LANGUAGE_CODE)
