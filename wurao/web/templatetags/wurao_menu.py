@@ -2,16 +2,20 @@
 (a group is one dropdown) and on a phone (the side panel lists every group open) without a
 menu bar that scrolls sideways.
 
-The role checks are those the menu always had; a later issue moves them into a policy module.
+Who sees an entry is the policy's answer, not the menu's: an entry shows when the rule of the
+page it links to allows it (read from the page's view at run time, so that the menu and the
+page can never disagree), and, where the menu offers a page to fewer people than may open it,
+when the entry's own rule (wurao.accounts.policy.web) allows it too. A page that names no rule
+yet is offered by the entry's rule alone.
 """
 
 from dataclasses import dataclass
 
 from django import template
-from django.urls import reverse
+from django.urls import Resolver404, get_script_prefix, resolve, reverse
 from django.utils.translation import gettext_lazy as _
 
-from wurao.accounts.choices import Role
+from wurao.accounts.policy import allows, policy_of
 
 register = template.Library()
 
@@ -41,16 +45,42 @@ class MenuGroup:
         return self.entries[0] if len(self.entries) == 1 else None
 
 
-def _entry(label, url: str, prefix: str | None = None) -> MenuEntry:
-    return MenuEntry(label=label, url=url, prefix=prefix or url)
+def page_rule(url: str) -> str | None:
+    """The rule the page at `url` names (@policy on a function, `policy` on a class)."""
+    prefix = get_script_prefix()
+    path = "/" + url[len(prefix) :] if url.startswith(prefix) else url
+    try:
+        view = resolve(path.split("?", 1)[0]).func
+    except Resolver404:
+        return None
+    return policy_of(view) or policy_of(getattr(view, "view_class", None))
 
 
-def _public_entries() -> list[MenuEntry]:
-    return [
-        _entry(_("入企码核验"), "/v/"),
-        _entry(_("双随机抽查公示"), reverse("sampling_public:task-list"), "/public/draws/"),
-        _entry(_("专项检查与整园执法公示"), "/public/planning/"),
-    ]
+def offered(user, url: str, rule: str | None = None) -> bool:
+    """Whether the menu offers `user` the page at `url`: the entry's own rule, if it has one,
+    and the page's."""
+    if rule is not None and not allows(user, rule):
+        return False
+    named = page_rule(url)
+    return named is None or allows(user, named)
+
+
+def _entries(user, *candidates: tuple) -> list[MenuEntry]:
+    """The entries offered to `user`, from (label, url[, prefix[, rule]]) in menu order."""
+    entries = []
+    for label, url, prefix, rule in (c + (None,) * (4 - len(c)) for c in candidates):
+        if offered(user, url, rule):
+            entries.append(MenuEntry(label=label, url=url, prefix=prefix or url))
+    return entries
+
+
+def _public_entries(user) -> list[MenuEntry]:
+    return _entries(
+        user,
+        (_("入企码核验"), "/v/"),
+        (_("双随机抽查公示"), reverse("sampling_public:task-list"), "/public/draws/"),
+        (_("专项检查与整园执法公示"), "/public/planning/"),
+    )
 
 
 def _groups(key_entries: list[tuple[str, object, list[MenuEntry]]]) -> list[MenuGroup]:
@@ -64,72 +94,71 @@ def _groups(key_entries: list[tuple[str, object, list[MenuEntry]]]) -> list[Menu
 def _enterprise_menu(user) -> list[tuple[str, object, list[MenuEntry]]]:
     own = []
     if user.enterprise_id:
-        own = [
-            _entry(
+        own = _entries(
+            user,
+            (
                 _("本企业档案"),
                 reverse("dossier:enterprise-detail", args=[user.enterprise_id]),
                 "/registry/enterprises/",
             ),
-            _entry(_("入企记录"), "/visits/mine/", "/visits/"),
-            _entry(_("联合检查安排"), "/planning/mine/"),
-            _entry(_("信用评价"), reverse("credit:portal"), "/credit/"),
-        ]
+            (_("入企记录"), "/visits/mine/", "/visits/"),
+            (_("联合检查安排"), "/planning/mine/"),
+            (_("信用评价"), reverse("credit:portal"), "/credit/"),
+        )
     # Each of the enterprise's own pages is a link of its own: there are few of them.
     return [(f"own-{i}", e.label, [e]) for i, e in enumerate(own)]
 
 
 def _officer_menu(user) -> list[tuple[str, object, list[MenuEntry]]]:
-    role = user.role
-    bureau = user.is_superuser or role == Role.JUSTICE
-    department = role in (Role.DEPT_ADMIN, Role.INSPECTOR)
-    street = role == Role.STREET
-    oversight = []
-    if bureau:
-        oversight = [
-            _entry(_("监督总览"), "/oversight/"),
-            _entry(_("入企监督"), "/visits/alerts/", "/visits/"),
-        ]
-    visits = [_entry(_("入企登记"), "/visits/")] if department or street else []
-    enforcement = [_entry(_("执法记录"), reverse("enforcement:action-list"), "/enforcement/")]
-    if department or bureau:
-        enforcement.append(_entry(_("双随机抽查"), reverse("sampling:task-list"), "/draws/"))
-    plans = []
-    if department or bureau:
-        plans.append(_entry(_("检查计划"), "/planning/plans/"))
-    if department:
+    oversight = _entries(
+        user,
+        (_("监督总览"), "/oversight/"),
+        (_("入企监督"), "/visits/alerts/", "/visits/", "web.menu_visit_supervision"),
+    )
+    visits = _entries(user, (_("入企登记"), "/visits/", None, "web.menu_visit_register"))
+    enforcement = _entries(
+        user,
+        (_("执法记录"), reverse("enforcement:action-list"), "/enforcement/"),
+        (_("双随机抽查"), reverse("sampling:task-list"), "/draws/", "web.menu_draws"),
+    )
+    plans = _entries(
+        user,
+        (_("检查计划"), "/planning/plans/", None, "web.menu_plans"),
         # The joint visits the street confirmed from this department's plans: where its
         # officers and approval are named.
-        plans.append(_entry(_("本部门的入企安排"), "/planning/assignments/"))
-    if street or bureau:
-        plans.append(_entry(_("联合检查统筹"), "/planning/schedule/"))
-        plans.append(_entry(_("联合整园执法日"), "/planning/park-days/"))
-    credit = reverse("credit:review-list") if department else reverse("credit:change-list")
+        (_("本部门的入企安排"), "/planning/assignments/", None, "web.menu_assignments"),
+        (_("联合检查统筹"), "/planning/schedule/", None, "web.menu_coordination"),
+        (_("联合整园执法日"), "/planning/park-days/", None, "web.menu_coordination"),
+    )
+    # One credit entry: a department's reviews, or else the grade changes.
+    credit = _entries(
+        user,
+        (_("信用分级"), reverse("credit:review-list"), "/credit/", "web.menu_credit_reviews"),
+    ) or _entries(user, (_("信用分级"), reverse("credit:change-list"), "/credit/"))
     return [
         ("oversight", _("执法监督"), oversight),
         ("visits", _("入企登记"), visits),
         ("enforcement", _("执法检查"), enforcement),
         ("plans", _("计划统筹"), plans),
-        ("credit", _("信用分级"), [_entry(_("信用分级"), credit, "/credit/")]),
+        ("credit", _("信用分级"), credit),
     ]
 
 
 def _reference_entries(user) -> list[MenuEntry]:
-    entries = []
-    if user.role != Role.ENTERPRISE:
-        entries.append(
-            _entry(_("企业库"), reverse("registry:enterprise-list"), "/registry/enterprises/")
-        )
-        entries.append(
-            _entry(_("执法人员库"), reverse("registry:inspector-list"), "/registry/inspectors/")
-        )
-    entries += [
-        _entry(_("检查事项清单"), reverse("catalogue:item-list"), "/catalogue/"),
-        _entry(_("执法部门"), reverse("catalogue:department-list"), "/catalogue/departments/"),
-        _entry(_("街道与园区"), reverse("registry:street-list"), "/registry/streets/"),
-    ]
-    if user.is_superuser or user.role == Role.JUSTICE:
-        entries.append(_entry(_("数据导入"), "/imports/"))
-    return entries
+    return _entries(
+        user,
+        (
+            _("企业库"),
+            reverse("registry:enterprise-list"),
+            "/registry/enterprises/",
+            "registry.enterprises_browse",
+        ),
+        (_("执法人员库"), reverse("registry:inspector-list"), "/registry/inspectors/"),
+        (_("检查事项清单"), reverse("catalogue:item-list"), "/catalogue/"),
+        (_("执法部门"), reverse("catalogue:department-list"), "/catalogue/departments/"),
+        (_("街道与园区"), reverse("registry:street-list"), "/registry/streets/"),
+        (_("数据导入"), "/imports/"),
+    )
 
 
 def menu_for(user, path: str = "") -> list[MenuGroup]:
@@ -137,15 +166,15 @@ def menu_for(user, path: str = "") -> list[MenuGroup]:
     matching prefix wins, so 入企监督 and not 入企登记 is current under /visits/alerts/)."""
     if not user.is_authenticated:
         # A visitor: the public pages, each a link of its own.
-        plan = [(f"public-{i}", e.label, [e]) for i, e in enumerate(_public_entries())]
+        plan = [(f"public-{i}", e.label, [e]) for i, e in enumerate(_public_entries(user))]
     else:
-        if user.role == Role.ENTERPRISE and not user.is_superuser:
+        if allows(user, "web.enterprise_menu"):
             plan = _enterprise_menu(user)
         else:
             plan = _officer_menu(user)
         plan += [
             ("reference", _("基础数据"), _reference_entries(user)),
-            ("public", _("公开信息"), _public_entries()),
+            ("public", _("公开信息"), _public_entries(user)),
         ]
     groups = _groups(plan)
     matching = [e.prefix for g in groups for e in g.entries if path.startswith(e.prefix)]
@@ -173,10 +202,10 @@ def main_menu(context) -> list[MenuGroup]:
 def primary_action_for(user) -> MenuEntry | None:
     """The one thing a role comes to do most, put one tap from its home page: an inspector or
     a department admin registers a visit before entering an enterprise (登记入企)."""
-    registers = user.is_authenticated and user.role in (Role.DEPT_ADMIN, Role.INSPECTOR)
-    if registers and user.department_id:
-        return _entry(_("登记入企"), reverse("visits:new"))
-    return None
+    entries = _entries(
+        user, (_("登记入企"), reverse("visits:new"), None, "web.menu_register_button")
+    )
+    return entries[0] if entries else None
 
 
 @register.simple_tag(takes_context=True)
