@@ -7,13 +7,11 @@ from wurao.enforcement.tests.factories import EnforcementActionFactory
 from wurao.registry.choices import EnterpriseKind
 from wurao.registry.tests.factories import (
     CommunityFactory,
-    DepartmentFactory,
     EnterpriseFactory,
     ParkFactory,
     RiskTagFactory,
     StreetFactory,
 )
-from wurao.visits.tests.factories import NonEnforcementVisitFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -63,16 +61,14 @@ def test_an_enterprise_reads_only_itself(enterprise_user, enterprise, neighbour)
     EnforcementActionFactory(enterprise=neighbour)
     client = client_for(enterprise_user)
 
-    # when it lists enterprises and opens the neighbour's file and timeline
+    # when it lists enterprises and opens the neighbour's file
     listed = client.get("/api/enterprises/")
     detail = client.get(f"/api/enterprises/{neighbour.pk}/")
-    timeline = client.get(f"/api/enterprises/{neighbour.pk}/timeline/")
 
     # then it finds only itself; the neighbour does not exist as far as it can tell
     assert ids(listed) == {enterprise.pk}
     assert detail.status_code == 404
     assert detail.json() == {"detail": "未找到该企业，或您无权查看"}
-    assert timeline.status_code == 404
     assert client.get(f"/api/enterprises/{enterprise.pk}/").status_code == 200
 
 
@@ -105,37 +101,6 @@ def test_enterprise_detail_without_community_or_park_says_null(justice_user, ent
 
     assert body["community_name"] is None
     assert body["park_name"] is None
-
-
-def test_an_enterprise_reads_its_own_timeline_of_enforcement_and_other_visits(
-    enterprise_user, enterprise
-):
-    # given an inspection and a union visit on the user's enterprise
-    action = EnforcementActionFactory(enterprise=enterprise)
-    visit = NonEnforcementVisitFactory(enterprise=enterprise, note="工会走访慰问")
-
-    # when it reads its timeline
-    response = client_for(enterprise_user).get(f"/api/enterprises/{enterprise.pk}/timeline/")
-
-    # then both appear, each marked enforcement or not
-    assert response.status_code == 200
-    rows = {(r["is_enforcement"], r["record_id"]) for r in response.json()["results"]}
-    assert rows == {(True, action.pk), (False, visit.pk)}
-    assert response.json()["count"] == 2
-
-
-def test_a_department_reads_only_its_own_records_in_an_enterprise_timeline(
-    dept_admin, department, enterprise
-):
-    # given two departments' actions on one enterprise
-    ours = EnforcementActionFactory(enterprise=enterprise, department=department)
-    EnforcementActionFactory(enterprise=enterprise, department=DepartmentFactory())
-
-    # when our department reads the timeline
-    response = client_for(dept_admin).get(f"/api/enterprises/{enterprise.pk}/timeline/")
-
-    # then only its own action is there
-    assert [r["record_id"] for r in response.json()["results"]] == [ours.pk]
 
 
 def test_enterprise_list_filters(justice_user, street):
