@@ -370,8 +370,9 @@ def demo_worker(args: argparse.Namespace) -> dict[str, Any]:
     from django.core.management import call_command
     from django.db import connection, transaction
 
-    from wurao.credit.grading import events_frame, grades_recompute
     from wurao.credit.models import EnterpriseGrade, GradeChange
+    from wurao.credit.selectors_grading import events_frame
+    from wurao.credit.services_grading import grades_recompute
     from wurao.demo.credit_build import GRADES_AS_OF
     from wurao.demo.services import demo_build
 

@@ -17,7 +17,7 @@ from wurao.accounts.scope import scope_for
 from wurao.common.api_fields import BAD_QUERY, NOT_FOUND, choice_filter, date_filter
 from wurao.credit import selectors
 from wurao.credit.choices import Grade
-from wurao.credit.grading import enterprise_breakdown
+from wurao.credit.selectors_grading import enterprise_breakdown
 from wurao.registry import selectors as registry_selectors
 from wurao.registry.models import Enterprise
 

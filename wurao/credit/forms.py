@@ -10,8 +10,9 @@ from django.utils.translation import gettext_lazy as _
 
 from wurao.common.forms import FilterFormMixin, ServiceFormMixin
 from wurao.credit.choices import CommitmentStatus, Grade, ReviewStatus
-from wurao.credit.points import DECAY_LABELS, FORMAT, INDICATORS, PointsTableError
+from wurao.credit.points_catalogue import DECAY_LABELS, FORMAT, INDICATORS
 from wurao.credit.points_json import table_from_dict
+from wurao.credit.points_problems import PointsTableError
 from wurao.credit.services import EVIDENCE_MAX_BYTES
 from wurao.registry.industries import INDUSTRY_SECTIONS
 
@@ -160,7 +161,7 @@ def _number(label, *, required=False, integer=False, **attrs):
 
 class PointsTableForm(FormMixin, forms.Form):
     """A new version of the points table, prefilled from the one in force. The table's own
-    validation (points.py) is run here too, so that each problem shows at its field."""
+    validation (points_problems.py) is run here too, so that each problem shows at its field."""
 
     effective_from = forms.DateField(
         label=_("生效日期"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})

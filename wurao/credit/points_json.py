@@ -28,20 +28,15 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from wurao.credit.points import (
-    FORMAT,
-    Decay,
-    Grade,
     GradeEffect,
     IndicatorRule,
     IndustryRisk,
     PointsTable,
-    PointsTableError,
     TagRisk,
     Thresholds,
-    _finite,
-    _Problems,
-    _whole,
 )
+from wurao.credit.points_catalogue import FORMAT, Decay, Grade
+from wurao.credit.points_problems import PointsTableError, ProblemList, finite, whole
 
 
 def table_to_dict(table: PointsTable) -> dict[str, Any]:
@@ -89,7 +84,7 @@ class _Reader:
     """Reads the JSON form's fields, collecting problems instead of stopping at the first."""
 
     def __init__(self) -> None:
-        self.problems = _Problems()
+        self.problems = ProblemList()
 
     def fields(
         self,
@@ -122,8 +117,8 @@ class _Reader:
         if (value is None and null) or key not in obj:
             return value
         ok, zh, en = {
-            "number": (_finite(value), "有限数字", "a finite number"),
-            "whole": (_whole(value), "整数", "a whole number"),
+            "number": (finite(value), "有限数字", "a finite number"),
+            "whole": (whole(value), "整数", "a whole number"),
             "text": (isinstance(value, str), "文字", "a string"),
             "list": (isinstance(value, list), "列表（[…]）", "a list"),
         }[kind]
@@ -231,7 +226,7 @@ def table_from_json(text: str) -> PointsTable:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        out = _Problems()
+        out = ProblemList()
         out.add("json", "", line=exc.lineno, col=exc.colno, got=exc.msg)
         raise PointsTableError(out) from None
     return table_from_dict(data)

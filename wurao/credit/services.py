@@ -1,5 +1,5 @@
 """Writes of the credit capability: commitments, objections, repairs and their reviews.
-Regrading lives in grading.py."""
+Regrading lives in services_grading.py."""
 
 import datetime
 from collections.abc import Mapping, Sequence

@@ -1,7 +1,7 @@
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
-from wurao.credit.grading import grades_recompute
+from wurao.credit.services_grading import grades_recompute
 
 
 @db_task(retries=2, retry_delay=300)

@@ -17,9 +17,9 @@ from django.utils.translation import gettext_lazy as _
 from wurao.credit import selectors
 from wurao.credit.choices import Grade, RecordSource, ReviewStatus
 from wurao.credit.engine import INDUSTRY_INDICATOR, TAG_INDICATOR
-from wurao.credit.grading import enterprise_breakdown
 from wurao.credit.models import CreditObjection, CreditRepair
-from wurao.credit.points import INDICATORS
+from wurao.credit.points_catalogue import INDICATORS
+from wurao.credit.selectors_grading import enterprise_breakdown
 
 REVIEW_KINDS = {"objection": CreditObjection, "repair": CreditRepair}
 KIND_LABELS = {"objection": _("信用异议"), "repair": _("信用修复")}

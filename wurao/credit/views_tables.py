@@ -22,10 +22,11 @@ from wurao.common.rendering import render_page_or_partial
 from wurao.credit import selectors
 from wurao.credit.choices import Grade
 from wurao.credit.forms import GradeChangeFilterForm, PointsTableForm, RegradeForm
-from wurao.credit.grading import grades_recompute, points_table_publish
-from wurao.credit.points import DECAY_LABELS, DEFAULT_TABLE, INDICATORS
+from wurao.credit.points import DEFAULT_TABLE
+from wurao.credit.points_catalogue import DECAY_LABELS, INDICATORS
 from wurao.credit.points_json import table_from_dict
 from wurao.credit.points_json import table_to_dict as points_table_to_dict
+from wurao.credit.services_grading import grades_recompute, points_table_publish
 from wurao.credit.views_common import GRADES
 from wurao.registry import selectors as registry_selectors
 

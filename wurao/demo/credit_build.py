@@ -25,9 +25,9 @@ from django.utils import timezone
 from wurao.accounts.models import User
 from wurao.accounts.scope import Scope
 from wurao.credit.choices import CommitmentStatus, PositiveKind, RecordSource
-from wurao.credit.grading import grades_recompute, points_table_ensure_default
 from wurao.credit.models import CommitmentItem, CreditCommitment, MonitoringAlert, PositiveRecord
 from wurao.credit.services import objection_file, repair_apply, review_decide
+from wurao.credit.services_grading import grades_recompute, points_table_ensure_default
 from wurao.demo.credit import (
     COMMITMENT_STATUSES,
     LAST_DAY,

@@ -7,7 +7,7 @@ from rest_framework.test import APIClient
 
 from wurao.accounts.choices import Role
 from wurao.accounts.tests.factories import UserFactory
-from wurao.credit.grading import grades_recompute
+from wurao.credit.services_grading import grades_recompute
 from wurao.enforcement.choices import ActionKind, Finding
 from wurao.enforcement.tests.factories import EnforcementActionFactory
 from wurao.registry.tests.factories import EnterpriseFactory, StreetFactory

@@ -6,7 +6,7 @@ import datetime
 import pytest
 
 from conftest import login
-from wurao.credit.grading import grades_recompute
+from wurao.credit.services_grading import grades_recompute
 from wurao.enforcement.choices import ActionKind
 from wurao.enforcement.tests.factories import EnforcementActionFactory
 

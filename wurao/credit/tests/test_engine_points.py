@@ -10,20 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wurao.credit.points import (
-    DEFAULT_TABLE,
-    FORMAT,
-    INDICATORS,
-    Decay,
-    Grade,
-    Indicator,
-    IndicatorRule,
-    PointsTableError,
-    TableErrorCode,
-    Thresholds,
-    table_in_force,
-)
+from wurao.credit.points import DEFAULT_TABLE, IndicatorRule, Thresholds, table_in_force
+from wurao.credit.points_catalogue import FORMAT, INDICATORS, Decay, Grade, Indicator
 from wurao.credit.points_json import table_from_dict, table_from_json, table_to_dict, table_to_json
+from wurao.credit.points_problems import PointsTableError, TableErrorCode
 
 
 def edited(change) -> dict:

@@ -4,11 +4,12 @@ import pytest
 
 from wurao.audit.selectors import audit_chain_first_broken
 from wurao.credit.choices import RecordSource
-from wurao.credit.grading import enterprise_breakdown, grades_recompute, points_table_publish
 from wurao.credit.models import EnterpriseGrade, GradeChange
 from wurao.credit.points import DEFAULT_TABLE
 from wurao.credit.points_json import table_to_dict
+from wurao.credit.selectors_grading import enterprise_breakdown
 from wurao.credit.services import repair_apply, review_decide
+from wurao.credit.services_grading import grades_recompute, points_table_publish
 from wurao.enforcement.choices import ActionKind, Finding
 from wurao.enforcement.tests.factories import EnforcementActionFactory
 from wurao.registry.tests.factories import EnterpriseFactory

@@ -11,11 +11,11 @@ from django.urls import reverse
 from wurao.accounts.choices import Role
 from wurao.accounts.tests.factories import UserFactory
 from wurao.credit.choices import CommitmentStatus, RecordSource, ReviewStatus
-from wurao.credit.grading import grades_recompute, points_table_publish
 from wurao.credit.models import CommitmentItem, CreditCommitment, CreditObjection
 from wurao.credit.points import DEFAULT_TABLE
 from wurao.credit.points_json import table_to_dict
 from wurao.credit.services import objection_file
+from wurao.credit.services_grading import grades_recompute, points_table_publish
 from wurao.credit.views_common import apportioned_cents, breakdown_cents
 from wurao.enforcement.choices import ActionKind, Finding
 from wurao.enforcement.tests.factories import EnforcementActionFactory

@@ -6,10 +6,10 @@ import pytest
 from django.urls import reverse
 
 from wurao.credit.forms import PointsTableForm
-from wurao.credit.grading import grades_recompute
 from wurao.credit.models import GradeChange, PointsTableVersion
 from wurao.credit.points import DEFAULT_TABLE
 from wurao.credit.points_json import table_to_dict
+from wurao.credit.services_grading import grades_recompute
 from wurao.enforcement.choices import ActionKind
 from wurao.enforcement.tests.factories import EnforcementActionFactory
 

@@ -12,7 +12,6 @@ from wurao.accounts.scope import Scope, scope_for
 from wurao.audit.models import AuditEvent
 from wurao.audit.selectors import audit_chain_first_broken
 from wurao.credit.choices import CommitmentStatus, RecordSource, ReviewStatus
-from wurao.credit.grading import enterprise_breakdown
 from wurao.credit.models import (
     CommitmentItem,
     CreditCommitment,
@@ -23,6 +22,7 @@ from wurao.credit.models import (
     PositiveRecord,
 )
 from wurao.credit.selectors import enterprise_grade_get, objection_list, repair_list
+from wurao.credit.selectors_grading import enterprise_breakdown
 from wurao.demo import data
 from wurao.demo.credit_build import GRADES_AS_OF, recent_records
 from wurao.demo.engine import district_generate

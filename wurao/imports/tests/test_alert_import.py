@@ -9,8 +9,9 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from wurao.audit.models import AuditEvent
-from wurao.credit.grading import enterprise_breakdown, grades_recompute
 from wurao.credit.models import MonitoringAlert
+from wurao.credit.selectors_grading import enterprise_breakdown
+from wurao.credit.services_grading import grades_recompute
 from wurao.imports.services import import_run
 from wurao.imports.tests.files import csv_bytes, xlsx_bytes
 from wurao.registry.tests.factories import EnterpriseFactory

@@ -221,7 +221,7 @@ def test_a_task_with_results_missing_cannot_close(district, dept_admin):
 
 def test_strata_are_the_enterprises_credit_grades(district, dept_admin, justice_user):
     # Given every enterprise graded (all clean, so all B under the default table)
-    from wurao.credit.grading import grades_recompute
+    from wurao.credit.services_grading import grades_recompute
 
     grades_recompute(actor=justice_user, as_of=datetime.date(2026, 11, 27))
 

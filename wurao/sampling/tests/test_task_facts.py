@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def graded(justice_user, item):
-    from wurao.credit.grading import grades_recompute
+    from wurao.credit.services_grading import grades_recompute
 
     grades_recompute(actor=justice_user, as_of=datetime.date(2026, 11, 27))
 

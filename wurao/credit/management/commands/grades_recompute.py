@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from wurao.credit.grading import grades_recompute
+from wurao.credit.services_grading import grades_recompute
 
 
 class Command(BaseCommand):
