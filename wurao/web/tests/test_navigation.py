@@ -6,8 +6,9 @@ from django.conf import settings
 from django.utils import translation
 
 from wurao.accounts.choices import Role
+from wurao.accounts.policy import allows
 from wurao.accounts.tests.factories import UserFactory
-from wurao.web.templatetags.wurao_menu import menu_for, primary_action_for
+from wurao.web.templatetags.wurao_menu import menu_for, page_rule, primary_action_for
 
 pytestmark = pytest.mark.django_db
 
@@ -77,6 +78,31 @@ def test_only_those_who_register_get_the_big_button(inspector, street_user, ente
     assert primary_action_for(inspector).url == "/visits/new/"
     assert primary_action_for(street_user) is None
     assert primary_action_for(enterprise_user) is None
+
+
+@pytest.mark.parametrize(
+    "role_user", ["justice_user", "dept_admin", "inspector", "street_user", "enterprise_user"]
+)
+def test_no_menu_entry_leads_to_a_refusal(client, request, role_user):
+    # given a user of each role, signed in
+    user = request.getfixturevalue(role_user)
+    client.force_login(user)
+
+    # when they open every entry of their menu, then none of the pages refuses them
+    for url in _urls(user):
+        assert client.get(url).status_code in (200, 302), url
+
+
+def test_the_menu_asks_the_rule_each_page_names(justice_user, street_user):
+    # the menu reads the rule from the page's view, so the two cannot disagree
+    assert page_rule("/oversight/") == "oversight.supervise"
+    assert page_rule("/registry/inspectors/") == "registry.inspectors_browse"
+    assert page_rule("/imports/") == "imports.run"
+    assert "/oversight/" not in _urls(street_user) and "/imports/" not in _urls(street_user)
+    # and offers a page to fewer than may open it where the entry says so: the bureau may
+    # open the visit register but supervises visits from its own entry instead
+    assert allows(justice_user, page_rule("/visits/"))
+    assert "/visits/" not in _urls(justice_user) and "/visits/alerts/" in _urls(justice_user)
 
 
 def test_every_page_of_a_role_carries_its_whole_menu(client, justice_user):
