@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from wurao.visits import views
+from wurao.visits import views, views_visit
 from wurao.visits.models import CODE_ALPHABET, CODE_LENGTH
 
 app_name = "visits"
@@ -14,18 +14,18 @@ urlpatterns = [
     path("new/", views.visit_new, name="new"),
     path("new/enterprises/", views.enterprise_lookup, name="enterprise-lookup"),
     path("new/late-reason/", views.late_reason, name="late-reason"),
-    path("overrides/", views.override_queue, name="override-queue"),
-    re_path(rf"^{CODE}/$", views.visit_detail, name="detail"),
+    path("overrides/", views_visit.override_queue, name="override-queue"),
+    re_path(rf"^{CODE}/$", views_visit.visit_detail, name="detail"),
     re_path(rf"^{CODE}/join/$", views.visit_join, name="join"),
-    re_path(rf"^{CODE}/officers/$", views.visit_staff, name="staff"),
-    re_path(rf"^{CODE}/check-in/$", views.visit_check_in, name="check-in"),
-    re_path(rf"^{CODE}/check-out/$", views.visit_check_out, name="check-out"),
-    re_path(rf"^{CODE}/results/$", views.visit_result, name="result"),
+    re_path(rf"^{CODE}/officers/$", views_visit.visit_staff, name="staff"),
+    re_path(rf"^{CODE}/check-in/$", views_visit.visit_check_in, name="check-in"),
+    re_path(rf"^{CODE}/check-out/$", views_visit.visit_check_out, name="check-out"),
+    re_path(rf"^{CODE}/results/$", views_visit.visit_result, name="result"),
     re_path(
         rf"^{CODE}/results/(?P<pk>[0-9]+)/correct/$",
-        views.visit_result_correct,
+        views_visit.visit_result_correct,
         name="result-correct",
     ),
-    re_path(rf"^{CODE}/cancel/$", views.visit_cancel, name="cancel"),
-    re_path(rf"^{CODE}/override/$", views.override_decide, name="override-decide"),
+    re_path(rf"^{CODE}/cancel/$", views_visit.visit_cancel, name="cancel"),
+    re_path(rf"^{CODE}/override/$", views_visit.override_decide, name="override-decide"),
 ]

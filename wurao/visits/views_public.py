@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
+from wurao.accounts.policy import PUBLIC, policy
 from wurao.visits import selectors
 from wurao.visits.choices import CodeState, VisitKind
 from wurao.visits.models import visit_code_normalise
@@ -75,6 +76,7 @@ def officer_rows(visit) -> list[dict]:
     ]
 
 
+@policy(PUBLIC)
 @require_GET
 def code_form(request):
     """Enter a code (or paste what a scanner read): any spelling leads to the code's page."""
@@ -88,6 +90,7 @@ def code_form(request):
     return render(request, "visits/public_form.html", {"raw": raw, "error": error})
 
 
+@policy(PUBLIC)
 @require_GET
 @cache_control(private=True, no_cache=True)
 def code_check(request, code: str):
@@ -118,6 +121,7 @@ def code_check(request, code: str):
     return render(request, "visits/public_check.html", context, status=status)
 
 
+@policy(PUBLIC)
 @require_GET
 @cache_control(max_age=3600)
 def code_qr(request, code: str):

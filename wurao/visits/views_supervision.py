@@ -12,8 +12,7 @@ from collections import Counter
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404
@@ -23,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from wurao.accounts.choices import Role
+from wurao.accounts.policy import allows, policy
 from wurao.accounts.scope import scope_for
 from wurao.common.pagination import page_range, paginate
 from wurao.common.periods import latest_year_until
@@ -39,16 +38,7 @@ from wurao.visits.models import Visit
 PENDING_RATINGS_SHOWN = 10
 TAG_LABELS = dict(RatingTag.choices)
 
-# ---------------------------------------------------------------- who may do what
-
-
-def _is_justice(user) -> bool:
-    return user.is_superuser or user.role == Role.JUSTICE
-
-
-def _require_justice(user) -> None:
-    if not _is_justice(user):
-        raise PermissionDenied
+# Who may do what: wurao.accounts.policy.visits.
 
 
 def _year_param(request, default: int) -> int:
@@ -133,12 +123,10 @@ def _portal_context(request, scope, *, rating_form=None) -> dict:
     }
 
 
-@login_required
+@policy("visits.portal")
 def portal(request):
     """The enterprise's own visits, its year against the caps, and ratings of finished visits."""
     scope = scope_for(request.user)
-    if request.user.role != Role.ENTERPRISE or not scope.enterprise_id:
-        raise PermissionDenied
     rating_form = None
     if request.method == "POST":
         code = request.POST.get("code", "")
@@ -204,10 +192,9 @@ def rules_display(doc: dict) -> dict:
     }
 
 
-@login_required
+@policy("visits.rules_publish")
 def rules(request):
     """The visit rules in force, every past version, and a form to publish the next one."""
-    _require_justice(request.user)
     versions = list(selectors.rules_versions())
     current = selectors.rules_version_current()
     latest_doc = versions[0].rules if versions else visit_rules.DEFAULT_RULES_JSON
@@ -278,10 +265,9 @@ def alert_summary(view: selectors.AlertView, rules) -> str:
     return gettext("%(day)s 的入企为事后补登") % {"day": alert.first_day}
 
 
-@login_required
+@policy("visits.supervise")
 def alerts(request):
     """Alerts on visits in a period, by kind, each with the visits behind it."""
-    _require_justice(request.user)
     scope = scope_for(request.user)
     form = PeriodForm(request.GET or None)
     year = _default_year(scope)
@@ -352,25 +338,24 @@ def _summary_rows(summaries) -> list[dict]:
     ]
 
 
-@login_required
+@policy("visits.ratings_browse")
 def ratings(request):
     """Ratings per department; the justice bureau also sees each rating. A department admin
     sees its own department's aggregate, only over at least `rating_min_count` ratings."""
     user = request.user
-    if not (_is_justice(user) or user.role == Role.DEPT_ADMIN):
-        raise PermissionDenied
+    justice = allows(user, "visits.supervise")
     scope = scope_for(user)
     year = _year_param(request, 0) or None
     summaries = selectors.rating_summary(scope=scope, filters={"year": year})
     context = {
-        "justice": _is_justice(user),
+        "justice": justice,
         "year": year,
         "years": range(timezone.localdate().year, 2018, -1),
         "rows": _summary_rows(summaries),
         "shown": [s for s in summaries if not s.hidden],
         "minimum": selectors.rules_current().rating_min_count,
     }
-    if _is_justice(user):
+    if justice:
         listed = selectors.ratings_list(scope=scope).order_by("-rated_on", "-id")
         if year:
             listed = listed.filter(visit__date__year=year)
@@ -386,11 +371,10 @@ def ratings(request):
 # ---------------------------------------------------------------- refusals and overrides
 
 
-@login_required
+@policy("visits.supervise")
 def refusals(request):
     """Registrations the rules refused, and those let through with a reason and a second
     approver (overrides), with the rules each broke."""
-    _require_justice(request.user)
     scope = scope_for(request.user)
     year = _year_param(request, _default_year(scope))
     show = "overrides" if request.GET.get("show") == "overrides" else "refusals"
