@@ -264,7 +264,7 @@ def visit_register(*, actor, reg: Registration, call: ClientCall | None = None) 
                     enterprise_id=reg.enterprise.pk, client_id=reg.client_id
                 )
             if locked.existing_visit_id:
-                return _first_attempt(actor, locked.existing_visit_id)
+                return _first_attempt(actor, locked.existing_visit_id, call)
             found = visit_check(reg=reg, rules=rules, standing=(locked.grade, locked.grade_effect))
             if not found or reg.override_reason.strip():
                 visit = _visit_create(actor=actor, reg=reg, found=found, rules=rules, today=today)
@@ -285,7 +285,7 @@ def visit_register(*, actor, reg: Registration, call: ClientCall | None = None) 
         visit = Visit.objects.filter(client_id=reg.client_id).first() if reg.client_id else None
         if visit is None:
             raise
-        return _first_attempt(actor, visit.pk)
+        return _first_attempt(actor, visit.pk, call)
     raise refused
 
 
@@ -293,10 +293,11 @@ class _RegisteredMeanwhile(Exception):
     """A refused registration whose client id has a visit by now (see visit_register)."""
 
 
-def _first_attempt(actor, visit_pk: int) -> Visit:
-    """The visit an earlier attempt with the same client id registered: this person's."""
+def _first_attempt(actor, visit_pk: int, call: ClientCall | None) -> Visit:
+    """The visit an earlier attempt with the same client id registered: for a client's
+    call, only this person's (another's id is a 409)."""
     visit = Visit.objects.get(pk=visit_pk)
-    if visit.registered_by_id != getattr(actor, "pk", None):
+    if call is not None and visit.registered_by_id != getattr(actor, "pk", None):
         raise Replay(client_id_reused("register"))
     return visit
 
