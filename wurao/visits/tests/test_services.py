@@ -14,9 +14,9 @@ from wurao.accounts.tests.factories import UserFactory
 from wurao.audit.models import AuditEvent
 from wurao.audit.selectors import audit_chain_first_broken
 from wurao.catalogue.tests.factories import InspectionItemFactory
-from wurao.credit.services_grading import grades_recompute, points_table_publish
 from wurao.credit.points import DEFAULT_TABLE
 from wurao.credit.points_json import table_to_dict
+from wurao.credit.services_grading import grades_recompute, points_table_publish
 from wurao.enforcement.choices import ActionKind, Finding
 from wurao.enforcement.models import EnforcementAction
 from wurao.registry.choices import Level

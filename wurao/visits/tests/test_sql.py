@@ -9,9 +9,9 @@ from django.utils import timezone
 from wurao.accounts.choices import Role
 from wurao.accounts.tests.factories import UserFactory
 from wurao.catalogue.tests.factories import InspectionItemFactory
-from wurao.credit.services_grading import grades_recompute, points_table_publish
 from wurao.credit.points import DEFAULT_TABLE
 from wurao.credit.points_json import table_to_dict
+from wurao.credit.services_grading import grades_recompute, points_table_publish
 from wurao.registry.tests.factories import DepartmentFactory, InspectorFactory
 from wurao.visits import selectors, sql
 from wurao.visits.models import ClientRequest
