@@ -1,9 +1,11 @@
 import datetime
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from wurao.accounts.choices import Role
+from wurao.accounts.tests.factories import UserFactory
 from wurao.audit.models import AuditEvent
 from wurao.credit.choices import CommitmentStatus, RecordSource, ReviewStatus
 from wurao.credit.models import CommitmentItem, CreditObjection
@@ -17,7 +19,7 @@ from wurao.credit.services import (
 )
 from wurao.enforcement.choices import ActionKind
 from wurao.enforcement.tests.factories import EnforcementActionFactory
-from wurao.registry.tests.factories import EnterpriseFactory
+from wurao.registry.tests.factories import DepartmentFactory, EnterpriseFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -105,6 +107,24 @@ def test_a_decision_needs_reasons(enterprise_user, dept_admin, enterprise, penal
 
     with pytest.raises(ValidationError, match="审核意见"):
         review_decide(actor=dept_admin, request=objection, approve=False, reason=" ")
+
+
+def test_review_decide_refuses_an_admin_of_another_department(enterprise_user, enterprise, penalty):
+    # given an objection addressed to the penalty's department
+    objection = objection_file(
+        actor=enterprise_user, enterprise=enterprise, record_source=RecordSource.ACTION,
+        record_id=penalty.pk, reason="有误",
+    )  # fmt: skip
+    other_admin = UserFactory(
+        username="wj_admin", role=Role.DEPT_ADMIN, department=DepartmentFactory(code="WJ")
+    )
+
+    # when an admin of another department decides it, then the service refuses (policy rule
+    # credit.review_register) and the objection stays submitted
+    with pytest.raises(PermissionDenied, match="只有记录所属部门可以审核"):
+        review_decide(actor=other_admin, request=objection, approve=True, reason="同意")
+    objection.refresh_from_db()
+    assert objection.status == ReviewStatus.SUBMITTED
 
 
 def test_a_commitment_is_signed_then_found_broken_with_reasons(
