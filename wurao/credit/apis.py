@@ -47,6 +47,7 @@ class BreakdownRowOutputSerializer(serializers.Serializer):
 class EnterpriseGradeApi(APIView):
     # Any signed-in user asks; the registry's scope answers (out of scope is a 404).
     policy = SIGNED_IN
+
     @extend_schema_serializer(component_name="EnterpriseCreditGrade")
     class OutputSerializer(serializers.Serializer):
         enterprise = serializers.IntegerField()
