@@ -32,7 +32,6 @@ from wurao.visits.apis_serializers import (
     FORBIDDEN,
     TAGS,
     RefusedOutputSerializer,
-    RuleReason,
     ShallowFields,
     VisitDetailOutputSerializer,
     VisitOutputSerializer,
@@ -54,7 +53,7 @@ from wurao.visits.choices import VisitKind, VisitOrigin, VisitPurpose, VisitStat
 from wurao.visits.services import ClientCall, Replay, request_digest
 
 
-class VisitListApi(RuleReason, GenericAPIView):
+class VisitListApi(GenericAPIView):
     # Query parameters are validated by the FilterSerializer and applied by the selector.
     policy = {"GET": SIGNED_IN, "POST": "visits.register"}
 

@@ -16,7 +16,6 @@ from wurao.visits.apis_serializers import (
     BAD_BODY,
     FORBIDDEN,
     TAGS,
-    RuleReason,
     VisitDetailOutputSerializer,
     answered,
     choice_field,
@@ -59,7 +58,7 @@ def _once(request, *, client_id, action: str, write) -> Response:
         raise invalid(error) from None
 
 
-class VisitOfficersApi(RuleReason, APIView):
+class VisitOfficersApi(APIView):
     policy = "visits.register"
 
     @extend_schema_serializer(component_name="VisitOfficersRequest")
@@ -105,7 +104,7 @@ class VisitOfficersApi(RuleReason, APIView):
         )
 
 
-class VisitCheckInApi(RuleReason, APIView):
+class VisitCheckInApi(APIView):
     policy = "visits.register"
 
     @extend_schema_serializer(component_name="VisitCheckInRequest")
@@ -150,7 +149,7 @@ class VisitCheckInApi(RuleReason, APIView):
         )
 
 
-class VisitCheckOutApi(RuleReason, APIView):
+class VisitCheckOutApi(APIView):
     policy = "visits.register"
 
     @extend_schema_serializer(component_name="VisitCheckOutRequest")
@@ -176,7 +175,7 @@ class VisitCheckOutApi(RuleReason, APIView):
         )
 
 
-class VisitResultApi(RuleReason, APIView):
+class VisitResultApi(APIView):
     policy = "visits.register"
 
     @extend_schema_serializer(component_name="VisitResultRequest")
@@ -244,7 +243,7 @@ class VisitResultApi(RuleReason, APIView):
         )
 
 
-class VisitCancelApi(RuleReason, APIView):
+class VisitCancelApi(APIView):
     policy = "visits.register"
 
     @extend_schema_serializer(component_name="VisitCancelRequest")

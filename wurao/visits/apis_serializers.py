@@ -12,7 +12,6 @@ from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
-from wurao.accounts.policy import policy_of, require
 from wurao.accounts.scope import Scope, scope_for
 from wurao.enforcement import selectors as enforcement_selectors
 from wurao.visits import selectors
@@ -35,17 +34,6 @@ BAD_BODY = OpenApiResponse(
     description='请求体无效：按字段给出中文说明，如 {"officers": ["执法证号 4403…不在执法人员库中"]}'
 )
 FORBIDDEN = OpenApiResponse(description="未登录，或不是有所属部门的执法人员、部门管理员")
-
-
-class RuleReason:
-    """An API view whose rule refuses answers 403 with the rule's own reason (in Chinese),
-    not DRF's generic one."""
-
-    def permission_denied(self, request, message=None, code=None):
-        name = policy_of(self, request.method)
-        if name and request.user and request.user.is_authenticated:
-            require(request.user, name)
-        super().permission_denied(request, message=message, code=code)
 
 
 def invalid(error: DjangoValidationError) -> serializers.ValidationError:
