@@ -2,9 +2,11 @@
 
 The file is read by the imports engine and its cells by the imports cell parsers, so a plan
 file is judged like any other import: every bad row reported with its row number, column and
-a Chinese reason that says what would be right. Each row then goes through
-services.plan_entry_add, the same checks as the page. The plan is all or nothing: the rows
-are written in one transaction only when every row is valid; otherwise nothing is stored.
+a Chinese reason that says what would be right. Each row is then put to the plan's rules
+(selectors_checks.plan_entry_check, the checks of services.plan_entry_add and of the page)
+without writing anything, and the file's rows against each other. The plan is all or
+nothing: only when confirmed and every row is valid are the rows written, through
+plan_entry_add, in one transaction; otherwise nothing is stored, nor ever was.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from wurao.accounts.policy import require
 from wurao.accounts.scope import Scope
 from wurao.audit.services import audit_record
 from wurao.catalogue import selectors as catalogue_selectors
@@ -39,6 +42,7 @@ from wurao.imports.services import RowError, lookups_load, sha256_of
 from wurao.imports.specs import Column, Spec, describe, template_rows
 from wurao.planning import selectors, services
 from wurao.planning.choices import PlanOrigin
+from wurao.planning.selectors_checks import plan_entry_check
 from wurao.registry import selectors as registry_selectors
 from wurao.registry.workdays import month_start
 from wurao.sampling import selectors as sampling_selectors
@@ -245,15 +249,12 @@ class PlanImportReport:
         }
 
 
-class _Rollback(Exception):
-    """Undo the rows written for the check (a dry run, or a file with errors)."""
-
-
 def plan_import_run(
     *, actor, department, month: date, source: bytes, filename: str = "", commit: bool = False
 ) -> PlanImportReport:
-    """Check every row of a plan file through plan_entry_add and, if `commit` and every row
-    is valid, keep them. Raises ImportFileError when the file itself is unusable."""
+    """Check every row of a plan file against the plan's rules without writing anything and,
+    if `commit` and every row is valid, add them all through plan_entry_add in one
+    transaction. Raises ImportFileError when the file itself is unusable."""
     month = month_start(month)
     spec = plan_spec(department)
     data = bytes(source)
@@ -277,90 +278,125 @@ def plan_import_run(
         for column, invalid in cell_errors:
             report.add(number, column, invalid.code, invalid.message)
         parsed.append((number, values))
+    if parsed:  # a check the service makes first, so a dry run is refused like a write
+        require(actor, "planning.plan", department)
 
     enterprises = registry_selectors.enterprise_list(scope=Scope(sees_all=True)).in_bulk(
         {values["enterprise_id"] for _, values in parsed if "enterprise_id" in values}
     )
-    first_row_of: dict[int, int] = {}
-    try:
-        with transaction.atomic():
-            plan = None
-            for number, values in parsed:
-                enterprise_id = values.get("enterprise_id")
-                if enterprise_id in first_row_of:
-                    report.add(
-                        number,
-                        "统一社会信用代码",
-                        PlanRowError.SAME_ENTERPRISE_IN_FILE,
-                        f"与第 {first_row_of[enterprise_id]} 行是同一企业：同月对同一企业的检查请合并为一行"
-                        "（多个事项编码用“、”分隔）",
-                    )
-                    continue
-                if enterprise_id is not None:
-                    first_row_of[enterprise_id] = number
-                # A row with a bad cell is still put to the plan's rules, so that the report
-                # names everything wrong with it at once; the whole run is then rolled back.
-                entry = _row_add(
-                    report,
-                    number,
-                    values,
-                    actor=actor,
-                    department=department,
-                    month=month,
-                    enterprise=enterprises.get(enterprise_id),
-                )
-                if entry is not None:
-                    plan = entry.plan
-                    report.created += 1
-            if not commit or report.bad_rows or plan is None:
-                raise _Rollback
-            audit_record(
-                actor=actor,
-                verb="plan.import",
-                obj=plan,
-                payload={
-                    "department": department.code,
-                    "month": month.isoformat(),
-                    "filename": filename,
-                    "sha256": report.sha256,
-                    "rows": report.rows,
-                    "created": report.created,
-                },
-            )
-            report.committed = True
-    except _Rollback:
-        pass
+    entries = _rows_check(
+        report, parsed, department=department, month=month, enterprises=enterprises
+    )
+    report.created = len(entries)
+    if commit and entries and not report.bad_rows:
+        _rows_write(report, entries, actor=actor, department=department, month=month)
     report.errors.sort(key=lambda e: e.row)
     if report.bad_rows:
         report.created = 0  # all or nothing: a file with errors stores no row
     return report
 
 
-def _row_add(
-    report: PlanImportReport, number: int, values: dict, *, actor, department, month, enterprise
-):
-    reported = {e.column for e in report.errors if e.row == number}
+def _entry_of(values: dict[str, Any], enterprise) -> dict[str, Any]:
+    """The arguments of plan_entry_add (and plan_entry_check) for one parsed row."""
+    return {
+        "enterprise": enterprise,
+        "items": values.get("items", []),
+        "earliest": values.get("earliest"),
+        "latest": values.get("latest"),
+        "hours": values.get("hours", Decimal(2)),
+        "origin": values.get("origin", PlanOrigin.ROUTINE),
+        "campaign": values.get("campaign"),
+        "draw_task": values.get("draw_task"),
+        "late_reason": values.get("late_reason", ""),
+    }
+
+
+def _rows_check(
+    report: PlanImportReport,
+    parsed: list[tuple[int, dict[str, Any]]],
+    *,
+    department,
+    month: date,
+    enterprises: Mapping[int, Any],
+) -> list[tuple[int, dict[str, Any]]]:
+    """Put each row to the plan's rules as plan_entry_add would, had the rows before it been
+    added; the rows that pass, with their arguments for plan_entry_add.
+
+    Of plan_entry_add's checks only one reads what an earlier row of the run would have
+    written: no second active entry on an enterprise in the month. The file's own rows are
+    checked against each other here instead (the same enterprise twice), so plan_entry_check
+    need only see what is already stored. The plan the first row would create is locked
+    exactly when plan_locked already answers so for a month without a plan (the deadline)."""
+    first_row_of: dict[int, int] = {}
+    passed: list[tuple[int, dict[str, Any]]] = []
+    for number, values in parsed:
+        enterprise_id = values.get("enterprise_id")
+        if enterprise_id in first_row_of:
+            report.add(
+                number,
+                "统一社会信用代码",
+                PlanRowError.SAME_ENTERPRISE_IN_FILE,
+                f"与第 {first_row_of[enterprise_id]} 行是同一企业：同月对同一企业的检查请合并为一行"
+                "（多个事项编码用“、”分隔）",
+            )
+            continue
+        if enterprise_id is not None:
+            first_row_of[enterprise_id] = number
+        # A row with a bad cell is still put to the plan's rules, so that the report names
+        # everything wrong with it at once.
+        entry = _entry_of(values, enterprises.get(enterprise_id))
+        errors = plan_entry_check(department=department, month=month, **entry)
+        if errors:
+            _refusal_report(report, number, {name: [m] for name, m in errors.items()})
+        else:
+            passed.append((number, entry))
+    return passed
+
+
+def _rows_write(
+    report: PlanImportReport,
+    entries: list[tuple[int, dict[str, Any]]],
+    *,
+    actor,
+    department,
+    month: date,
+) -> None:
+    """Add the checked rows and record the import, all in one transaction. The service checks
+    each row again; should it now refuse one (the plan changed since the check), nothing is
+    kept and the refusal is reported on its row."""
+    refused = 0
     try:
-        with transaction.atomic():  # a refused row leaves nothing behind, not even its plan
-            return services.plan_entry_add(
+        with transaction.atomic():
+            for number, entry in entries:
+                refused = number  # the row a refusal would be about
+                written = services.plan_entry_add(
+                    actor=actor, department=department, month=month, **entry
+                )
+            audit_record(
                 actor=actor,
-                department=department,
-                month=month,
-                enterprise=enterprise,
-                items=values.get("items", []),
-                earliest=values.get("earliest"),
-                latest=values.get("latest"),
-                hours=values.get("hours", Decimal(2)),
-                origin=values.get("origin", PlanOrigin.ROUTINE),
-                campaign=values.get("campaign"),
-                draw_task=values.get("draw_task"),
-                late_reason=values.get("late_reason", ""),
+                verb="plan.import",
+                obj=written.plan,
+                payload={
+                    "department": department.code,
+                    "month": month.isoformat(),
+                    "filename": report.filename,
+                    "sha256": report.sha256,
+                    "rows": report.rows,
+                    "created": report.created,
+                },
             )
     except ValidationError as error:
-        for name, messages in error.message_dict.items():
-            column = SERVICE_COLUMNS.get(name, "")
-            if column in reported:  # the cell itself is wrong and already reported
-                continue
-            for message in messages:
-                report.add(number, column, PlanRowError.PLAN_RULE, message)
-        return None
+        _refusal_report(report, refused, error.message_dict)
+        return
+    report.committed = True
+
+
+def _refusal_report(report: PlanImportReport, number: int, errors: Mapping[str, list]) -> None:
+    """The plan's rules' refusals of a row, by the column of the field each names."""
+    reported = {e.column for e in report.errors if e.row == number}
+    for name, messages in errors.items():
+        column = SERVICE_COLUMNS.get(name, "")
+        if column in reported:  # the cell itself is wrong and already reported
+            continue
+        for message in messages:
+            report.add(number, column, PlanRowError.PLAN_RULE, message)

@@ -7,6 +7,8 @@ import io
 import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from wurao.accounts.choices import Role
 from wurao.accounts.tests.factories import UserFactory
@@ -170,6 +172,61 @@ def test_the_same_enterprise_twice_in_a_file_is_reported(dept_admin, department,
     assert [(e.row, e.column) for e in report.errors] == [(3, "统一社会信用代码")]
     assert "与第 2 行是同一企业" in report.errors[0].message
     assert not PlannedInspection.objects.exists()
+
+
+def test_a_dry_run_of_a_good_file_checks_it_without_writing(
+    dept_admin, department, catalogue, firms
+):
+    # given a valid file and a department with no plan yet
+    source = xlsx_bytes(_good_rows(firms))
+
+    # when it is checked without committing
+    with CaptureQueriesContext(connection) as queries:
+        report = plan_import_run(
+            actor=dept_admin, department=department, month=MONTH, source=source
+        )
+
+    # then both rows pass, and not one statement wrote (nor wrote and rolled back)
+    assert (report.valid, report.created, report.committed, report.errors) == (2, 2, False, [])
+    writes = [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].lstrip().split(None, 1)[0].upper() in {"INSERT", "UPDATE", "DELETE"}
+    ]
+    assert writes == []
+    assert not PlannedInspection.objects.exists() and not MonthlyPlan.objects.exists()
+    assert not AuditEvent.objects.exists()
+
+
+def test_rows_naming_the_same_enterprise_are_reported_in_a_dry_run_too(
+    dept_admin, department, catalogue, firms
+):
+    # given a file naming the first firm three times, its first row bad in itself
+    rows = [
+        HEADER,
+        [firms[0].credit_code, "YJ-009", "2027-03-03", "2027-03-12", "", "", ""],
+        [firms[1].credit_code, "YJ-001", "2027-03-03", "2027-03-12", "", "", ""],
+        [firms[0].credit_code, "YJ-001", "2027-03-03", "2027-03-12", "", "", ""],
+        [firms[0].credit_code, "YJ-002", "2027-03-15", "2027-03-26", "", "", ""],
+    ]
+
+    # when it is checked without committing
+    report = plan_import_run(
+        actor=dept_admin, department=department, month=MONTH, source=xlsx_bytes(rows)
+    )
+
+    # then the later rows are each named against the first row of that enterprise, as when
+    # the rows were written one after another
+    assert [(e.row, e.column, e.code) for e in report.errors] == [
+        (2, "检查事项编码", "unknown_item"),
+        (4, "统一社会信用代码", "same_enterprise_in_file"),
+        (5, "统一社会信用代码", "same_enterprise_in_file"),
+    ]
+    assert report.errors[1].message == (
+        "与第 2 行是同一企业：同月对同一企业的检查请合并为一行（多个事项编码用“、”分隔）"
+    )
+    assert (report.valid, report.created, report.committed) == (1, 0, False)
+    assert not PlannedInspection.objects.exists() and not MonthlyPlan.objects.exists()
 
 
 def test_an_enterprise_already_in_the_plan_is_reported(dept_admin, department, catalogue, firms):
