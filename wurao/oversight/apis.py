@@ -5,7 +5,6 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from wurao.accounts.policy.oversight import SUPERVISE_REFUSAL
 from wurao.accounts.scope import scope_for
 from wurao.common.api_fields import YEAR_ERROR
 from wurao.oversight.selectors import oversight_summary
@@ -28,11 +27,7 @@ class SharesSerializer(serializers.Serializer):
 
 
 class OversightSummaryApi(APIView):
-    policy = "oversight.supervise"
-
-    def permission_denied(self, request, message=None, code=None):
-        # The rule's reason in the 403 body (PolicyPermission does not pass it on yet).
-        super().permission_denied(request, message=message or str(SUPERVISE_REFUSAL), code=code)
+    policy = "oversight.supervise"  # refused with the rule's reason
 
     class FilterSerializer(serializers.Serializer):
         year = serializers.IntegerField(

@@ -6,5 +6,8 @@ from wurao.accounts.policy.core import declare
 from wurao.accounts.policy.predicates import is_bureau
 
 # The justice bureau supervises all departments; no department reads the others' totals.
-SUPERVISE_REFUSAL = gettext_lazy("仅司法局（执法监督）可查看执法监督汇总")
-declare("oversight.supervise", is_bureau, message=SUPERVISE_REFUSAL)
+declare(
+    "oversight.supervise",
+    is_bureau,
+    message=gettext_lazy("仅司法局（执法监督）可查看执法监督汇总"),
+)
