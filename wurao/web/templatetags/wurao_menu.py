@@ -61,9 +61,9 @@ def offered(user, url: str, rule: str | None = None) -> bool:
     if rule is not None and not allows(user, rule):
         return False
     named = page_rule(url)
-    # Every page names a rule (tests/test_policy_coverage.py); one that does not yet refuses
-    # nobody here and is left to its own checks.
-    return named is None or allows(user, named)
+    # Every page names a rule (tests/test_policy_coverage.py): one that does not is not
+    # offered, as the API refuses an endpoint that names none (fail closed).
+    return named is not None and allows(user, named)
 
 
 def _entries(user, *candidates: tuple) -> list[MenuEntry]:
