@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from wurao.accounts.policy import policy
 from wurao.imports.engine import ImportFileError
 from wurao.imports.services import upload_path
-from wurao.planning import import_plans
+from wurao.planning import services_plan_import as import_plans
 from wurao.planning.forms_plans import PlanImportForm, month_default, month_label, month_parse
 from wurao.planning.views_plans import month_of, plans_url
 

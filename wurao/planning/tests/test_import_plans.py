@@ -17,8 +17,8 @@ from wurao.catalogue.tests.factories import InspectionItemFactory
 from wurao.imports.engine import ImportFileError
 from wurao.imports.tests.files import csv_bytes, xlsx_bytes
 from wurao.planning import services
-from wurao.planning.import_plans import plan_import_run
 from wurao.planning.models import MonthlyPlan, PlannedInspection
+from wurao.planning.services_plan_import import plan_import_run
 from wurao.registry.tests.factories import DepartmentFactory, EnterpriseFactory
 
 pytestmark = pytest.mark.django_db
