@@ -359,28 +359,34 @@ def profile_run(fix: dict[str, Any], n: int, seed: int) -> dict[str, Any]:
     from django.test import Client
     from rest_framework.authentication import TokenAuthentication
 
+    from wurao.accounts.policy import PolicyPermission
     from wurao.visits import apis, selectors, services, sql
     from wurao.visits import rules as visit_rules
-    from wurao.visits.services import registration
+    from wurao.visits.services import registration as registration_service
 
     targets = [
         (TokenAuthentication, "authenticate", "token authentication"),
+        (PolicyPermission, "has_permission", "policy rule (PolicyPermission)"),
         (apis, "valid", "input validation (DRF serializer)"),
         (
             sql,
             "registration_lookup",
             "BEGIN + client id, enterprise (locked, grade), officers, items (one statement)",
         ),
-        (registration, "_check_fields", "field checks"),
+        (registration_service, "_check_fields", "field checks"),
         (selectors, "rules_current", "rules in force (VisitRuleVersion)"),
-        (registration, "visit_check", "visit_check (the rest of it)"),
+        (registration_service, "visit_check", "visit_check (the rest of it)"),
         (services, "visit_register", "visit_register (the rest of it)"),
         (selectors, "enterprise_history", "history (one statement)"),
         (visit_rules, "violations", "rules engine (pure)"),
-        (registration, "_refusal_record", "refusal insert (with the audit chain's lock)"),
-        (registration, "audit_record", "audit event (last event, insert)"),
-        (registration, "_visit_create", "visit + departments, officers, items (+ chain lock)"),
-        (registration, "client_request_keep", "refusal answer kept (ClientRequest insert)"),
+        (registration_service, "_refusal_record", "refusal insert (with the audit chain's lock)"),
+        (registration_service, "audit_record", "audit event (last event, insert)"),
+        (
+            registration_service,
+            "_visit_create",
+            "visit + departments, officers, items (+ chain lock)",
+        ),
+        (registration_service, "client_request_keep", "refusal answer kept (ClientRequest insert)"),
         (apis, "detail", "answer serialising (VisitDetailOutputSerializer)"),
     ]
     rnd = random.Random(seed + time.time_ns())  # other enterprises than a previous run's
