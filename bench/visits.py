@@ -186,6 +186,9 @@ def main(argv: list[str] | None = None) -> int:
                     warmup=args.warmup,
                 )
             result["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
+            if result.get("errors"):  # the server's tracebacks say why
+                log = (scratch / "gunicorn.log").read_text(errors="replace").splitlines()
+                sys.stderr.write("--- gunicorn.log (last lines)\n" + "\n".join(log[-80:]) + "\n")
         if args.profile:
             result |= profile_run(fix, args.profile, args.seed)
             connection.close()

@@ -10,6 +10,8 @@ from django.db.models import prefetch_related_objects
 from drf_spectacular.utils import OpenApiResponse, extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
+from rest_framework.fields import SkipField
+from rest_framework.relations import PKOnlyObject
 from rest_framework.response import Response
 
 from wurao.accounts.scope import Scope, scope_for
@@ -127,15 +129,42 @@ class ShallowFields:
         return {name: copy.copy(field) for name, field in self._declared_fields.items()}
 
 
+class BoundOnce:
+    """An answer's fields, bound once per class instead of copied and bound for every
+    instance as DRF does (a visit's detail has some 50 fields with its lists: that copying
+    was the larger part of every write's answer). The answers are read-only and their fields
+    keep nothing of a request; what needs the request is the instance's own (verify_url)."""
+
+    @classmethod
+    def _fields_bound_once(cls) -> list:
+        fields = cls.__dict__.get("_bound_once")
+        if fields is None:
+            fields = [f for f in cls().fields.values() if not f.write_only]
+            cls._bound_once = fields
+        return fields
+
+    def to_representation(self, instance) -> dict:
+        # As Serializer.to_representation, with the class's fields.
+        answer = {}
+        for field in self._fields_bound_once():
+            try:
+                attribute = field.get_attribute(instance)
+            except SkipField:
+                continue
+            value = attribute.pk if isinstance(attribute, PKOnlyObject) else attribute
+            answer[field.field_name] = None if value is None else field.to_representation(attribute)
+        return answer
+
+
 @extend_schema_serializer(component_name="VisitDepartment")
-class DepartmentOutputSerializer(ShallowFields, serializers.Serializer):
+class DepartmentOutputSerializer(BoundOnce, serializers.Serializer):
     id = serializers.IntegerField()
     code = serializers.CharField(help_text="部门简码")
     name = serializers.CharField(help_text="部门名称")
 
 
 @extend_schema_serializer(component_name="VisitOfficer")
-class OfficerOutputSerializer(ShallowFields, serializers.Serializer):
+class OfficerOutputSerializer(BoundOnce, serializers.Serializer):
     name = serializers.CharField(help_text="姓名")
     badge_no = serializers.CharField(help_text="执法证号")
     department_name = serializers.CharField(help_text="所属部门")
@@ -148,7 +177,7 @@ class OfficerOutputSerializer(ShallowFields, serializers.Serializer):
 
 
 @extend_schema_serializer(component_name="VisitItem")
-class ItemOutputSerializer(ShallowFields, serializers.Serializer):
+class ItemOutputSerializer(BoundOnce, serializers.Serializer):
     code = serializers.CharField(help_text="事项编码")
     name = serializers.CharField(help_text="事项名称")
     legal_basis = serializers.CharField(
@@ -158,7 +187,7 @@ class ItemOutputSerializer(ShallowFields, serializers.Serializer):
 
 
 @extend_schema_serializer(component_name="VisitViolation")
-class ViolationOutputSerializer(ShallowFields, serializers.Serializer):
+class ViolationOutputSerializer(BoundOnce, serializers.Serializer):
     rule = serializers.CharField(
         help_text="规则代码：department_cap、total_cap、quiet_period、quiet_day、duplicate"
     )
@@ -208,7 +237,7 @@ def item_facts(items, *, names: dict[int, str]) -> list[dict]:
 
 
 @extend_schema_serializer(component_name="Visit")
-class VisitOutputSerializer(ShallowFields, serializers.Serializer):
+class VisitOutputSerializer(BoundOnce, serializers.Serializer):
     code = serializers.CharField(help_text="入企码（8 位，不含 0、O、1、I、L）")
     code_display = serializers.CharField(help_text="分段显示的入企码，如 AB3D-7KQM")
     verify_url = serializers.SerializerMethodField(help_text="核验地址（二维码内容）：/v/<入企码>/")
@@ -234,6 +263,11 @@ class VisitOutputSerializer(ShallowFields, serializers.Serializer):
     checked_in_at = serializers.DateTimeField(allow_null=True, help_text="签到时间")
     checked_out_at = serializers.DateTimeField(allow_null=True, help_text="签退时间")
     registered_at = serializers.DateTimeField(help_text="登记时间")
+
+    def to_representation(self, instance) -> dict:
+        answer = super().to_representation(instance)
+        answer["verify_url"] = self.get_verify_url(instance)  # with this request's host
+        return answer
 
     def get_verify_url(self, visit: Visit) -> str:
         path = f"/v/{visit.code}/"
@@ -310,13 +344,13 @@ def visit_for(request, code: str) -> Visit:
 
 
 @extend_schema_serializer(component_name="VisitExemptOrigin")
-class ExemptOriginOutputSerializer(ShallowFields, serializers.Serializer):
+class ExemptOriginOutputSerializer(BoundOnce, serializers.Serializer):
     origin = serializers.ChoiceField(choices=VisitOrigin.choices)
     label = serializers.CharField()
 
 
 @extend_schema_serializer(component_name="VisitRefused")
-class RefusedOutputSerializer(ShallowFields, serializers.Serializer):
+class RefusedOutputSerializer(BoundOnce, serializers.Serializer):
     detail = serializers.CharField(help_text="拒绝的原因，逐条列出触发的规则")
     violations = ViolationOutputSerializer(many=True)
     exempt_origins = ExemptOriginOutputSerializer(
