@@ -1,8 +1,10 @@
 """Shared fixtures: one signed-in user per role, each anchored to its own department, street or enterprise."""
 
+import datetime
 import os
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.utils import translation
 
@@ -13,6 +15,28 @@ from wurao.registry.tests.factories import DepartmentFactory, EnterpriseFactory,
 PASSWORD = "pass-12345"
 
 
+def pytest_addoption(parser):
+    parser.addoption(
+        "--calendar-day",
+        metavar="YYYY-MM-DD",
+        help="run the suite as if today were this day (finds tests written for a fixed day)",
+    )
+
+
+def pytest_configure(config):
+    day = config.getoption("--calendar-day")
+    if day:
+        _beijing_morning(datetime.date.fromisoformat(day)).start()
+
+
+def _beijing_morning(day: datetime.date):
+    """A clock that starts at 09:00 Beijing time on `day` and moves on."""
+    start = datetime.datetime.combine(
+        day, datetime.time(9), datetime.timezone(datetime.timedelta(hours=8))
+    )
+    return time_machine.travel(start, tick=True)
+
+
 @pytest.fixture(autouse=True)
 def _default_language():
     """Each test starts in the platform's default language: a request in English (a test
@@ -21,6 +45,20 @@ def _default_language():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
+def _written_for_day(request):
+    """`@pytest.mark.today("2026-12-07")`: the test runs on that day, its clock moving from
+    09:00 Beijing time. Tests that file next month's plans or name certificates valid until a
+    fixed date were written for a day; without it they would start failing once the calendar
+    passes their dates (a plan for March is locked after 25 February)."""
+    marker = request.node.get_closest_marker("today")
+    if marker is None:
+        yield
+        return
+    with _beijing_morning(datetime.date.fromisoformat(marker.args[0])):
+        yield
 
 
 @pytest.fixture

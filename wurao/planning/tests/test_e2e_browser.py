@@ -23,7 +23,12 @@ from wurao.planning.models import JointVisit
 from wurao.registry.choices import Level, SizeClass
 from wurao.registry.tests.factories import DepartmentFactory, EnterpriseFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# Plans for March 2027 are filed ahead: written for a day before their deadline (25 February).
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.today("2026-12-07"),
+]
 
 MONTH = datetime.date(2027, 3, 1)
 M = "2027-03"

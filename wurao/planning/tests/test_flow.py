@@ -21,7 +21,8 @@ from wurao.registry.tests.factories import (
 )
 from wurao.visits.choices import VisitOrigin, VisitStatus
 
-pytestmark = pytest.mark.django_db
+# Plans for March 2027 are filed ahead: written for a day before their deadline (25 February).
+pytestmark = [pytest.mark.django_db, pytest.mark.today("2026-12-07")]
 
 MONTH = datetime.date(2027, 3, 1)  # plans are filed ahead; March 2027 has 23 working days
 

@@ -21,7 +21,8 @@ from wurao.planning.models import MonthlyPlan, PlannedInspection
 from wurao.planning.services_plan_import import plan_import_run
 from wurao.registry.tests.factories import DepartmentFactory, EnterpriseFactory
 
-pytestmark = pytest.mark.django_db
+# Plans for March 2027 are filed ahead: written for a day before their deadline (25 February).
+pytestmark = [pytest.mark.django_db, pytest.mark.today("2026-12-07")]
 
 MONTH = datetime.date(2027, 3, 1)
 HEADER = [

@@ -19,7 +19,8 @@ from wurao.registry.tests.factories import DepartmentFactory, EnterpriseFactory,
 from wurao.visits.choices import VisitOrigin
 from wurao.visits.tests.factories import VisitFactory
 
-pytestmark = pytest.mark.django_db
+# Plans for March 2027 are filed ahead: written for a day before their deadline (25 February).
+pytestmark = [pytest.mark.django_db, pytest.mark.today("2026-12-07")]
 
 MONTH = datetime.date(2027, 3, 1)  # ahead of today, so plans are open and dates are future
 M = "2027-03"

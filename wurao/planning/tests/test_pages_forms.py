@@ -25,7 +25,8 @@ from wurao.registry.tests.factories import (
 )
 from wurao.visits.choices import VisitStatus
 
-pytestmark = pytest.mark.django_db
+# Plans for March 2027 are filed ahead: written for a day before their deadline (25 February).
+pytestmark = [pytest.mark.django_db, pytest.mark.today("2026-12-07")]
 
 MONTH = datetime.date(2027, 3, 1)  # plans are filed ahead, so nothing is locked yet
 ENTERPRISE = "深圳市福城精密电子有限公司"

@@ -16,7 +16,8 @@ from wurao.registry.choices import Level
 from wurao.registry.tests.factories import DepartmentFactory
 from wurao.registry.workdays import next_month
 
-pytestmark = pytest.mark.django_db
+# Plans for March 2027 are filed ahead: written for a day before their deadline (25 February).
+pytestmark = [pytest.mark.django_db, pytest.mark.today("2026-12-07")]
 
 MONTH = datetime.date(2027, 3, 1)  # filed ahead: the deadline (2027-02-25) has not passed
 PLANS = "/planning/plans/?month=2027-03"

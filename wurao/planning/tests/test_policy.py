@@ -15,7 +15,8 @@ from wurao.planning import selectors_checks, services
 from wurao.planning.models import JointVisit, MonthlyPlan, PlannedInspection
 from wurao.registry.tests.factories import DepartmentFactory, EnterpriseFactory, StreetFactory
 
-pytestmark = pytest.mark.django_db
+# Plans for March 2027 are filed ahead: written for a day before their deadline (25 February).
+pytestmark = [pytest.mark.django_db, pytest.mark.today("2026-12-07")]
 
 PAST_MONTH = datetime.date(2024, 3, 1)  # its deadline has passed: a plan would be locked
 
