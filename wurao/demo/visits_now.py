@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from wurao.accounts.models import User
 from wurao.accounts.scope import Scope
-from wurao.demo.visits_year import KEY_PAST, Scene, past_visit_write, workdays_after
+from wurao.demo.visits_year import KEY_PAST, Scene, past_visit_write, workday, workdays_after
 from wurao.enforcement.choices import ActionKind, Finding
 from wurao.registry.models import Enterprise, Inspector
 from wurao.visits import rules as visit_rules
@@ -123,11 +123,12 @@ def _scripted(scene: Scene, result: NowResult) -> None:
     own = getattr(inspector, "inspector", None)
     log = result.steps.append
 
-    # An urgent visit after a report, registered four days later with the reason.
+    # An urgent visit after a report (on the working day four or more days ago), registered
+    # later with the reason.
     late = visit_register(
         actor=inspector,
         reg=_inspection(
-            scene, "YJGL", today - datetime.timedelta(days=4), VisitOrigin.COMPLAINT, ("YJGL-02",),
+            scene, "YJGL", workday(today - datetime.timedelta(days=4), -1), VisitOrigin.COMPLAINT, ("YJGL-02",),
             "12345 热线转来群众举报：企业夜间违规倾倒危险化学品废液",
             first=own,
             late_reason="举报称正在倾倒，情况紧急，执法人员接报后立即到场核查，未及事先登记",
