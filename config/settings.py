@@ -25,6 +25,10 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# [hardening] Reverse proxies in front of gunicorn that append to X-Forwarded-For (docs/security.md):
+# the client's address is read from that header's N-th entry from the right, never from an
+# entry the client could write (wurao/common/client_ip.py).
+WURAO_TRUSTED_PROXIES = env.int("WURAO_TRUSTED_PROXIES", default=0)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
