@@ -22,8 +22,9 @@ def client_ip(request: HttpRequest) -> str:
     ]
     forwarded = [part for part in forwarded if part]
     if len(forwarded) < proxies:
-        # Fewer entries than proxies: the request did not come through all of them.
-        return forwarded[0] if forwarded else remote
+        # Fewer entries than proxies: the request did not come through all of them, so
+        # nothing in the header can be trusted.
+        return remote
     return forwarded[-proxies]
 
 
