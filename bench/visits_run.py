@@ -46,9 +46,14 @@ def _wait_http(port: int, proc: subprocess.Popen, timeout: float = 60) -> None:
 
 @contextmanager
 def server(
-    database_url: str, workers: int, port: int, scratch: Path, pg_options: str = ""
+    database_url: str,
+    workers: int,
+    port: int,
+    scratch: Path,
+    pg_options: str = "",
+    extra_env: dict[str, str] | None = None,
 ) -> Iterator[subprocess.Popen]:
-    env = os.environ | server_env(server_url(database_url, 600, pg_options))
+    env = os.environ | server_env(server_url(database_url, 600, pg_options)) | (extra_env or {})
     env |= {"WEB_CONCURRENCY": str(workers), "BIND": f"127.0.0.1:{port}"}
     env["JOBS_URL"] = f"sqlite:///{scratch / 'jobs.sqlite3'}"  # not the project's queue
     log = open(scratch / "gunicorn.log", "w")  # noqa: SIM115
@@ -181,6 +186,7 @@ def _pg_sampler(database_url: str) -> Iterator[Any]:
 def load_run(
     *, port: int, fixtures_path: Path, scratch: Path, rps: float, users: int,
     duration: int, warmup: int, server_pid: int, database_url: str,
+    locustfile: str = "visits_locustfile.py",
 ) -> dict[str, Any]:  # fmt: skip
     out = scratch / "locust_out.json"
     env = os.environ | {
@@ -193,7 +199,7 @@ def load_run(
     command = [
         str(VENV_BIN / "locust"),
         "-f",
-        str(ROOT / "bench" / "visits_locustfile.py"),
+        str(ROOT / "bench" / locustfile),
         "--headless",
         "--users",
         str(users),
