@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from wurao.common.spreadsheet import csv_row, xlsx_append
 from wurao.imports.errors import FileErrorCode
 
 XLSX_MAGIC = b"PK\x03\x04"
@@ -297,11 +298,12 @@ def _map_header(
 
 
 def template_csv(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> bytes:
-    """A CSV template in UTF-8 with a BOM, so that Excel opens the Chinese headers correctly."""
+    """A CSV template in UTF-8 with a BOM, so that Excel opens the Chinese headers correctly;
+    no cell is a formula (csv_row)."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer)
-    writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerow(csv_row(header))
+    writer.writerows(csv_row(row) for row in rows)
     return buffer.getvalue().encode("utf-8-sig")
 
 
@@ -309,7 +311,7 @@ def template_xlsx(
     header: Sequence[str], rows: Sequence[Sequence[Any]], *, required: Sequence[bool] = ()
 ) -> bytes:
     """An XLSX template: bold header (required columns in red), every column formatted as text
-    so that Excel keeps credit codes' and badge numbers' digits."""
+    so that Excel keeps credit codes' and badge numbers' digits; no cell is a formula."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
@@ -317,9 +319,9 @@ def template_xlsx(
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "导入数据"
-    sheet.append(list(header))
+    xlsx_append(sheet, header)
     for row in rows:
-        sheet.append([str(v) if v is not None else None for v in row])
+        xlsx_append(sheet, [str(v) if v is not None else None for v in row])
     for i, title in enumerate(header):
         is_required = bool(required[i]) if i < len(required) else False
         sheet.cell(row=1, column=i + 1).font = Font(
