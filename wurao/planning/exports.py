@@ -15,6 +15,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from wurao.common.spreadsheet import xlsx_append
 from wurao.planning.choices import JointVisitStatus
 from wurao.planning.selectors import ConsolidatedForm, FormLine
 
@@ -112,23 +113,25 @@ def finding_text(line: FormLine) -> str:
 
 def form_xlsx(form: ConsolidatedForm, *, verify_url: str) -> bytes:
     """One sheet: the title, the header block, the table of items with results, and the
-    signature lines — the same content as the printed form."""
+    signature lines — the same content as the printed form. Every row goes through
+    xlsx_append: names, findings and corrections are users' text, never formulas."""
     book = Workbook()
     sheet = book.active
     sheet.title = _("一表通查")
     width = len(COLUMNS)
     last = get_column_letter(width)
 
-    sheet.append([_("涉企联合检查“一表通查”检查表")])
+    xlsx_append(sheet, [_("涉企联合检查“一表通查”检查表")])
     sheet.merge_cells(f"A1:{last}1")
     sheet["A1"].font = Font(name=FONT, size=15, bold=True)
     sheet["A1"].alignment = Alignment(horizontal="center")
     if form.visit.status != JointVisitStatus.CONFIRMED:
-        sheet.append(
+        xlsx_append(
+            sheet,
             [
                 _("（%(status)s：入企尚未确认，本表仅供预览）")
                 % {"status": form.visit.get_status_display()}
-            ]
+            ],
         )
         sheet.merge_cells(f"A2:{last}2")
         sheet["A2"].font = Font(name=FONT, color="B02A1F", bold=True)
@@ -139,7 +142,7 @@ def form_xlsx(form: ConsolidatedForm, *, verify_url: str) -> bytes:
         (_("执法人员"), officers or str(OFFICERS_LATER)),
     ]
     for label, value in rows:
-        sheet.append([label, None, value])
+        xlsx_append(sheet, [label, None, value])
         row = sheet.max_row
         sheet.merge_cells(f"A{row}:B{row}")
         sheet.merge_cells(f"C{row}:{last}{row}")
@@ -147,8 +150,8 @@ def form_xlsx(form: ConsolidatedForm, *, verify_url: str) -> bytes:
         sheet[f"C{row}"].font = Font(name=FONT)
         sheet[f"C{row}"].alignment = WRAP
 
-    sheet.append([])
-    sheet.append([str(header) for header, _width in COLUMNS])
+    xlsx_append(sheet, [])
+    xlsx_append(sheet, [str(header) for header, _width in COLUMNS])
     head = sheet.max_row
     for col, (_header, chars) in enumerate(COLUMNS, start=1):
         cell = sheet.cell(row=head, column=col)
@@ -160,7 +163,8 @@ def form_xlsx(form: ConsolidatedForm, *, verify_url: str) -> bytes:
 
     for n, line in enumerate(form.lines, start=1):
         entry = line.entry
-        sheet.append(
+        xlsx_append(
+            sheet,
             [
                 n,
                 line.department,
@@ -171,7 +175,7 @@ def form_xlsx(form: ConsolidatedForm, *, verify_url: str) -> bytes:
                 finding_text(line),
                 entry.rectification if entry else "",
                 entry.rectify_by.isoformat() if entry and entry.rectify_by else "",
-            ]
+            ],
         )
         for col in range(1, width + 1):
             cell = sheet.cell(row=sheet.max_row, column=col)
@@ -186,9 +190,9 @@ def form_xlsx(form: ConsolidatedForm, *, verify_url: str) -> bytes:
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
 
-    sheet.append([])
-    sheet.append([_("检查人员（签名）："), None, None, None, _("企业负责人（签名）：")])
-    sheet.append([_("日期："), None, None, None, _("日期：")])
+    xlsx_append(sheet, [])
+    xlsx_append(sheet, [_("检查人员（签名）："), None, None, None, _("企业负责人（签名）：")])
+    xlsx_append(sheet, [_("日期："), None, None, None, _("日期：")])
     for row in (sheet.max_row - 1, sheet.max_row):
         for col in (1, 5):
             sheet.cell(row=row, column=col).font = Font(name=FONT)
