@@ -132,9 +132,12 @@ class VisitListApi(GenericAPIView):
         tags=TAGS,
         summary="登记入企（执法人员、部门管理员；登记部门为本人所在部门）",
         description=(
-            "入企前登记，得到入企码和核验地址。违反入企规则时返回 409，列出触发的规则和不受限制的检查来源；"
+            "入企前登记，得到入企码和核验地址。执法人员和检查事项须为本部门的，"
+            "其他部门的返回 400（按字段说明），什么也不写入。"
+            "违反入企规则时返回 409，列出触发的规则和不受限制的检查来源；"
             "填写 override_reason 时登记成功但状态为 pending_override，待第二人审批。"
-            "同一 client_id 重试：已登记的返回 200 和同一登记；被拒绝的返回同一 409，不再重复记录。"
+            "同一 client_id 以相同内容重试：已登记的返回 200 和同一登记；被拒绝的返回同一 409，不再重复记录；"
+            "同一 client_id 配上不同内容返回 409，不写入。"
         ),
         request=InputSerializer,
         responses={
@@ -146,7 +149,9 @@ class VisitListApi(GenericAPIView):
             403: FORBIDDEN,
             409: OpenApiResponse(
                 RefusedOutputSerializer,
-                description="违反入企规则被拒绝；或 client_id 已用于另一项操作（此时只有 detail）",
+                description=(
+                    "违反入企规则被拒绝；或 client_id 已用于另一项操作或不同的请求内容（此时只有 detail）"
+                ),
             ),
         },
     )

@@ -33,7 +33,7 @@ from wurao.visits.choices import CheckInMethod
 from wurao.visits.services import Answer, ClientCall, Replay, client_request_once, request_digest
 
 CLIENT_ID_REUSED = OpenApiResponse(
-    description="client_id 已用于另一项操作：每项新操作请生成新的 client_id"
+    description="client_id 已用于另一项操作，或以不同的请求内容重发：每项新操作请生成新的 client_id"
 )
 
 WRITE_RESPONSES = {

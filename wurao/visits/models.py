@@ -56,6 +56,9 @@ class Visit(models.Model):
     code = models.CharField("入企码", max_length=CODE_LENGTH, unique=True, default=visit_code_new)
     # A mobile client's id for the registration: a retry never creates a second visit.
     client_id = models.UUIDField("客户端编号", null=True, blank=True, unique=True)
+    # SHA-256 of that registration's request body (client_requests.request_digest): a retry
+    # under the same client id must send the same body, another body is a 409.
+    client_digest = models.CharField("客户端请求摘要", max_length=64, blank=True, default="")
     # No single-column indexes on enterprise and department: the (enterprise, date) and
     # (department, date) indexes below serve those look-ups, and each insert kept two more.
     enterprise = models.ForeignKey(

@@ -7,7 +7,8 @@ machinery. A rule is a name such as ``"visits.override_decide"``:
 - a page names it with ``@policy("...")`` (login, then the rule, else 403);
 - an API view names it with ``policy = "..."`` (or one per HTTP method), checked by
   ``PolicyPermission``, the API's default permission class;
-- a service calls ``require(actor, "...", obj)`` before it writes;
+- a service calls ``require(actor, "...", obj)`` before it writes (the platform acting
+  alone, an actor named by a string such as ``"demo"`` or ``"scheduler"``, passes);
 - a template asks ``{% load policy %}{% if user|may:"..." %}``.
 
 A rule checked without an object answers "may this person do this at all" (which pages and
@@ -24,6 +25,7 @@ from wurao.accounts.policy.core import (
     PolicyPermission,
     allows,
     declare,
+    is_platform,
     policy,
     policy_of,
     require,
@@ -48,6 +50,7 @@ __all__ = [
     "PolicyPermission",
     "allows",
     "declare",
+    "is_platform",
     "policy",
     "policy_of",
     "require",

@@ -53,6 +53,12 @@ def of_own_department(user, obj) -> bool:
 
 
 @rules.predicate
+def is_own_department(user, department) -> bool:
+    """The object is the person's own department (a Department, not a record of one)."""
+    return department is None or department.pk == user.department_id
+
+
+@rules.predicate
 def of_own_street(user, obj) -> bool:
     return obj is None or getattr(obj, "street_id", None) == user.street_id
 

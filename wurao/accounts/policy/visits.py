@@ -15,6 +15,7 @@ from wurao.accounts.policy.predicates import (
     is_department_staff,
     is_enterprise,
     is_officer,
+    is_own_department,
     of_own_department,
     of_own_enterprise,
 )
@@ -26,12 +27,6 @@ def takes_part(user, visit) -> bool:
     if visit is None:
         return True
     return any(d.pk == user.department_id for d in visit.departments.all())
-
-
-@rules.predicate
-def is_own_department(user, department) -> bool:
-    """The object is the person's own department."""
-    return department is None or department.pk == user.department_id
 
 
 # Registering, and every write from the field (check-in and out, officers, results, cancel).

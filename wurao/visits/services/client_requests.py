@@ -1,12 +1,14 @@
 """Idempotent writes: every write from the inspectors' client carries a `client_id` it
 generated, and a retry over a bad network gets the first answer back and never writes twice.
 
-One mechanism for every such write, keyed by (user, client_id): the first answer is kept as
-a ClientRequest in the write's own transaction (`client_request_once`); a retry with the same
-action and body gets it back, the same id on another action or body is a 409 (`Replay`).
-A created visit is its own record (Visit.client_id is unique): keeping its answer as well
-would cost the registration, the hottest write, a round trip (decision 0002), so a retry of
-a registration gets the visit back from visit_register, which renders it again.
+One mechanism for every such write, keyed by (user, client_id): the first answer is kept with
+the fingerprint of the body that asked for it (`request_digest`), as a ClientRequest in the
+write's own transaction (`client_request_once`); a retry with the same action and body gets
+it back, the same id on another action or body is a 409 (`Replay`).
+A created visit is its own record (Visit.client_id is unique, Visit.client_digest its body's
+fingerprint): keeping its answer as well would cost the registration, the hottest write, a
+round trip (decision 0002), so a retry of a registration gets the visit back from
+visit_register, which renders it again, after the same comparison (`client_request_same_body`).
 """
 
 import hashlib
@@ -74,19 +76,32 @@ def client_id_reused(action: str) -> Answer:
     )
 
 
+def client_id_changed_body(action: str) -> Answer:
+    """The 409 for an id sent again with another body: a retry must repeat the first body."""
+    verb, _, code = action.partition(":")
+    done = ACTION_LABELS.get(verb, verb) + (f"（入企码 {code}）" if code else "")
+    return Answer(
+        CONFLICT,
+        {
+            "detail": f"该 client_id 已用于内容不同的{done}：重试须发送与第一次完全相同的内容；"
+            "内容有改动即是新的操作，请生成新的 client_id"
+        },
+    )
+
+
+def client_request_same_body(call: ClientCall, first_digest: str) -> None:
+    """Raises Replay (409) when a retry's body is not the first attempt's. The same id on
+    another body is a client's mistake, and answering the first attempt would silently lose
+    that write. (Answers kept before fingerprints were, have none: they are replayed.)"""
+    if first_digest and first_digest != call.digest:
+        raise Replay(client_id_changed_body(call.action))
+
+
 def _replayed(call: ClientCall, done: str, status: int, body: dict, first_digest: str) -> Answer:
-    """The first answer again, for a retry: the same action with the same body. The same id
-    on another body is a client's mistake, and doing nothing silently would lose that write."""
+    """The first answer again, for a retry: the same action with the same body."""
     if done != call.action:
         return client_id_reused(done)
-    if first_digest and first_digest != call.digest:
-        return Answer(
-            CONFLICT,
-            {
-                "detail": "该 client_id 已用于内容不同的同一操作：重试须发送与第一次相同的内容；"
-                "新的操作请生成新的 client_id"
-            },
-        )
+    client_request_same_body(call, first_digest)
     return Answer(status, body)
 
 

@@ -38,6 +38,25 @@ def _must_take_part(actor, visit: Visit) -> None:
     require(actor, "visits.act_on", visit)
 
 
+def _not_the_departments(department, *, officers=(), items=()) -> dict:
+    """Officers and items a body names that are not the department's, by field: a department
+    acts with its own people and inspects from its own list (清单之外无事项)."""
+    errors = {}
+    if foreign := [
+        f"{o.name}（{o.badge_no}）" for o in officers if o.department_id != department.pk
+    ]:
+        errors["officers"] = gettext("%(officers)s 不是%(department)s的执法人员") % {
+            "officers": "、".join(foreign),
+            "department": department.name,
+        }
+    if foreign := [i.code for i in items if i.department_id != department.pk]:
+        errors["items"] = gettext("检查事项 %(items)s 不在%(department)s的检查事项清单内") % {
+            "items": "、".join(foreign),
+            "department": department.name,
+        }
+    return errors
+
+
 @transaction.atomic
 def visit_join(*, actor, visit: Visit, department, officers=(), items=()) -> Visit:
     """Another department (often another level) joins a visit not carried out yet, instead of
@@ -69,6 +88,7 @@ def visit_join(*, actor, visit: Visit, department, officers=(), items=()) -> Vis
     )
     errors = _check_fields(reg, rules, min(visit.date, timezone.localdate()))
     errors.pop("approver", None)
+    errors.update(_not_the_departments(department, officers=reg.officers, items=reg.items))
     if errors:
         raise ValidationError(errors)
     visit.departments.add(department)
@@ -117,14 +137,8 @@ def visit_staff(
         )
     officers = list(officers)
     rules = selectors.rules_current(as_of=visit.date)
-    errors = {}
-    foreign = [f"{o.name}（{o.badge_no}）" for o in officers if o.department_id != department.pk]
-    if foreign:
-        errors["officers"] = gettext("%(officers)s 不是%(department)s的执法人员") % {
-            "officers": "、".join(foreign),
-            "department": department.name,
-        }
-    else:
+    errors = _not_the_departments(department, officers=officers)
+    if not errors:
         problem = _officer_error(officers, {department.pk}, day=visit.date, rules=rules)
         if problem:
             errors["officers"] = problem
@@ -261,6 +275,10 @@ def visit_result_record(
             gettext("只有“%(department)s”的人员可以录入该部门的检查结果")
             % {"department": department.name}
         )
+    # The items and officers the body names: the department's own, or none (then its own on
+    # the visit). Refused here, by field, before anything is locked or written.
+    if errors := _not_the_departments(department, officers=officers, items=items):
+        raise ValidationError(errors)
     visit = _lock(visit)
     if visit.kind != VisitKind.INSPECTION:
         raise ValidationError({"__all__": gettext("非执法入企没有检查结果")})

@@ -10,11 +10,12 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from uuid import UUID
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from wurao.accounts.policy import allows
 from wurao.accounts.scope import Scope
 from wurao.audit.services import audit_record, chain_lock_sql
 from wurao.catalogue import selectors as catalogue_selectors
@@ -32,6 +33,7 @@ from wurao.visits.services.client_requests import (
     client_id_reused,
     client_request_check,
     client_request_keep,
+    client_request_same_body,
 )
 
 # What each violation says in a refusal's answer (ViolationOutputSerializer).
@@ -232,15 +234,24 @@ def visit_register(*, actor, reg: Registration, call: ClientCall | None = None) 
     The refusal is recorded in the transaction that judged it, with (for a `call` from the
     API) its answer, kept for retries (client_requests): one commit for all of it.
     With a client id, a retry returns the visit the first attempt created (without
-    `registration`), or raises Replay with the first answer (a refusal, or a 409 for an id
-    used otherwise). A new visit carries `registration`: what it was registered from, with
-    the objects found, so that its answer needs no query.
+    `registration`), or raises Replay with the first answer (a refusal), or a 409 for an id
+    used otherwise or sent again with another body. A new visit carries `registration`: what
+    it was registered from, with the objects found, so that its answer needs no query.
+
+    The actor registers in the name of a department it may act for (visits.act_for: its own,
+    or any for the bureau), with that department's officers and items (`_not_theirs_to_send`):
+    the page offers no others, and the API's body may name no others either.
     """
+    if not allows(actor, "visits.act_for", reg.department):
+        raise PermissionDenied(
+            gettext("只有“%(department)s”的人员可以以该部门的名义登记入企")
+            % {"department": reg.department.name}
+        )
     today = timezone.localdate()
     rules = selectors.rules_current(as_of=reg.day)
     by_codes = isinstance(reg.enterprise, str)
     if not by_codes:
-        _raise_field_errors(reg, rules, today)
+        _raise_field_errors(actor, reg, rules, today)
     try:
         # One transaction from the look-up, which locks the enterprise, to the answer kept.
         # One registration at a time per enterprise: two at once must not both pass a cap,
@@ -257,7 +268,7 @@ def visit_register(*, actor, reg: Registration, call: ClientCall | None = None) 
                 if call is not None and found.earlier_request_id:
                     client_request_check(call, registered=False)
                 reg = _named(reg, found)
-                _raise_field_errors(reg, rules, today)
+                _raise_field_errors(actor, reg, rules, today)
                 locked = found.locked
             else:
                 locked = sql.enterprise_lock(
@@ -267,7 +278,14 @@ def visit_register(*, actor, reg: Registration, call: ClientCall | None = None) 
                 return _first_attempt(actor, locked.existing_visit_id, call)
             found = visit_check(reg=reg, rules=rules, standing=(locked.grade, locked.grade_effect))
             if not found or reg.override_reason.strip():
-                visit = _visit_create(actor=actor, reg=reg, found=found, rules=rules, today=today)
+                visit = _visit_create(
+                    actor=actor,
+                    reg=reg,
+                    found=found,
+                    rules=rules,
+                    today=today,
+                    digest=call.digest if call is not None else "",
+                )
                 visit.registration = reg
                 return visit
             _refusal_record(actor=actor, reg=reg, found=found, rules=rules)
@@ -295,17 +313,50 @@ class _RegisteredMeanwhile(Exception):
 
 def _first_attempt(actor, visit_pk: int, call: ClientCall | None) -> Visit:
     """The visit an earlier attempt with the same client id registered: for a client's
-    call, only this person's (another's id is a 409)."""
+    call, only this person's and only for the same body (otherwise a 409)."""
     visit = Visit.objects.get(pk=visit_pk)
-    if call is not None and visit.registered_by_id != getattr(actor, "pk", None):
-        raise Replay(client_id_reused("register"))
+    if call is not None:
+        if visit.registered_by_id != getattr(actor, "pk", None):
+            raise Replay(client_id_reused("register"))
+        client_request_same_body(call, visit.client_digest)
     return visit
 
 
-def _raise_field_errors(reg: Registration, rules, today: date) -> None:
+def _raise_field_errors(actor, reg: Registration, rules, today: date) -> None:
     errors = _check_fields(reg, rules, today)
+    # Another department's officers are named as such (not as a department short of them);
+    # an item that no department on the visit lists keeps the list's own message.
+    foreign = _not_theirs_to_send(actor, reg)
+    errors |= {k: v for k, v in foreign.items() if k == "officers" or k not in errors}
     if errors:
         raise ValidationError(errors)
+
+
+def _not_theirs_to_send(actor, reg: Registration) -> dict:
+    """Officers and items of a department the actor may not act for (visits.act_for), by
+    field. A department's people register with their own officers and their own list, as the
+    registration page offers: another department comes by joining the visit or naming its
+    officers on it, never by being named in this one's body (it would count against that
+    department's cap and start its quiet period). The bureau, or the platform, may register a
+    joint inspection. The department itself has been checked (visit_register)."""
+    allowed = {reg.department.pk: True}
+
+    def sendable(obj) -> bool:
+        if obj.department_id not in allowed:
+            allowed[obj.department_id] = allows(actor, "visits.act_for", obj.department)
+        return allowed[obj.department_id]
+
+    errors = {}
+    if officers := [f"{o.name}（{o.badge_no}）" for o in reg.officers if not sendable(o)]:
+        errors["officers"] = gettext(
+            "执法人员 %(officers)s 不属于本部门（%(department)s）：只能选派本部门的执法人员；"
+            "其他部门请加入本次入企，指派各自的执法人员"
+        ) % {"officers": "、".join(officers), "department": reg.department.name}
+    if items := [i.code for i in reg.items if not sendable(i)]:
+        errors["items"] = gettext(
+            "检查事项 %(items)s 不在本部门（%(department)s）的检查事项清单内：只能检查本部门清单内的事项"
+        ) % {"items": "、".join(items), "department": reg.department.name}
+    return errors
 
 
 def _named(reg: Registration, found: sql.RegistrationLookup) -> Registration:
@@ -382,8 +433,9 @@ def _refusal_record(*, actor, reg: Registration, found, rules) -> None:
     )
 
 
-def _visit_create(*, actor, reg: Registration, found, rules, today: date) -> Visit:
-    """Inside visit_register's transaction, with the enterprise locked."""
+def _visit_create(*, actor, reg: Registration, found, rules, today: date, digest: str) -> Visit:
+    """Inside visit_register's transaction, with the enterprise locked; `digest`: the
+    client's request body's fingerprint, which a retry must match."""
     if found:
         status = VisitStatus.PENDING_OVERRIDE
     elif reg.day < today:
@@ -392,6 +444,7 @@ def _visit_create(*, actor, reg: Registration, found, rules, today: date) -> Vis
         status = VisitStatus.REGISTERED
     visit = Visit(
         client_id=reg.client_id,
+        client_digest=digest,
         enterprise=reg.enterprise,
         kind=reg.kind,
         origin=reg.origin if reg.kind == VisitKind.INSPECTION else "",
