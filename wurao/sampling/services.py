@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
+from wurao.accounts.policy import require
 from wurao.accounts.scope import Scope
 from wurao.audit.services import audit_record
 from wurao.credit import selectors as credit_selectors
@@ -222,6 +223,7 @@ def _locked(task: DrawTask, expected: TaskStatus) -> DrawTask:
 def draw_task_commit(*, actor, task: DrawTask) -> DrawTask:
     """Freeze the candidates, quotas, rosters and exclusions and publish the commitment.
     Nothing about the snapshot can change afterwards."""
+    require(actor, "sampling.run", task)
     task = _locked(task, TaskStatus.DRAFT)
     candidates, _ = _candidates_for(task.scope)
     preview = _preview(
@@ -283,6 +285,7 @@ def draw_task_commit(*, actor, task: DrawTask) -> DrawTask:
 @transaction.atomic
 def draw_task_draw(*, actor, task: DrawTask, external_entropy: str, observer: str) -> DrawTask:
     """Run the draw with the observer's entropy: select enterprises, assign each department's team."""
+    require(actor, "sampling.run", task)
     external_entropy = external_entropy.strip()
     if not external_entropy:
         raise invalid_field(
@@ -362,6 +365,7 @@ def draw_task_draw(*, actor, task: DrawTask, external_entropy: str, observer: st
 @transaction.atomic
 def draw_task_close(*, actor, task: DrawTask) -> DrawTask:
     """Close once every department has a result for every drawn enterprise; results are then public."""
+    require(actor, "sampling.run", task)
     task = _locked(task, TaskStatus.IN_PROGRESS)
     expected = task.selections.count() * task.participants.count()
     recorded = DrawResult.objects.filter(selection__task=task).count()

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from wurao.accounts.policy import require
 from wurao.audit.services import audit_record
 from wurao.credit import selectors as credit_selectors
 from wurao.sampling.choices import DEFAULT_WEIGHTS, GRADE_STRATA, SizeMode
@@ -152,7 +153,9 @@ def draw_task_create(
     window_end: datetime.date,
     weights: dict[str, str] | None = None,
 ) -> DrawTask:
-    """A draft task; a joint task lists several departments, the lead one first."""
+    """A draft task; a joint task lists several departments, the lead one first. The lead
+    department is the actor's own (sampling.create)."""
+    require(actor, "sampling.create", lead_department)
     weights = draw_weights_complete(weights)
     _validate_draft(
         title=title, size_mode=size_mode, size_value=size_value, weights=weights,

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from wurao.accounts.policy import require
 from wurao.audit.services import audit_record
 from wurao.enforcement.choices import ActionKind, Finding, Origin
 from wurao.enforcement.services import action_record
@@ -26,7 +27,9 @@ def draw_result_record(
     inspected_on: datetime.date,
     note: str = "",
 ) -> DrawResult:
-    """One department's result for one drawn enterprise, entered into the enterprise's file."""
+    """One department's result for one drawn enterprise, entered into the enterprise's file:
+    the actor's own department's (sampling.result_record)."""
+    require(actor, "sampling.result_record", participant)
     task = DrawTask.objects.select_for_update().get(pk=selection.task_id)
     if task.status not in (TaskStatus.DRAWN, TaskStatus.IN_PROGRESS):
         raise ValidationError(

@@ -7,9 +7,16 @@ results; the justice bureau reads every task. Which tasks a person sees stays th
 """
 
 import rules
+from django.utils.translation import gettext_lazy as _
 
 from wurao.accounts.policy.core import declare
-from wurao.accounts.policy.predicates import is_bureau, is_department_admin, is_department_staff
+from wurao.accounts.policy.predicates import (
+    is_bureau,
+    is_department_admin,
+    is_department_staff,
+    is_own_department,
+    of_own_department,
+)
 
 
 @rules.predicate
@@ -28,6 +35,21 @@ def takes_part_in_the_task(user, task) -> bool:
 declare("sampling.browse", is_bureau | is_department_staff)
 # A department admin drafts a task for their own department (the form fixes the lead
 # department to theirs; the other departments of a joint task take part, they do not run it).
-declare("sampling.create", is_department_admin)
-declare("sampling.run", is_department_admin & leads_the_task)
+# The object, for the service: the lead department.
+declare(
+    "sampling.create",
+    is_department_admin & is_own_department,
+    message=_("只有部门管理员可以创建抽查任务，且牵头部门须为本部门"),
+)
+declare(
+    "sampling.run",
+    is_department_admin & leads_the_task,
+    message=_("只有牵头部门的管理员可以承诺、抽取和办结抽查任务"),
+)
+# The pages' rule (the task); the service's (a participant): each department its own results.
 declare("sampling.record_results", is_department_staff & takes_part_in_the_task)
+declare(
+    "sampling.result_record",
+    is_department_staff & of_own_department,
+    message=_("只能录入本部门的抽查结果"),
+)

@@ -7,6 +7,8 @@ from decimal import Decimal
 import pytest
 from rest_framework.test import APIClient
 
+from wurao.accounts.choices import Role
+from wurao.accounts.tests.factories import UserFactory
 from wurao.catalogue.tests.factories import InspectionItemFactory
 from wurao.registry.tests.factories import DepartmentFactory, EnterpriseFactory, InspectorFactory
 from wurao.sampling.choices import SizeMode, TaskStatus
@@ -55,7 +57,8 @@ def _task(district, actor, *, lead=0, title="2026年12月安全生产双随机�
 def test_a_department_lists_and_reads_only_its_own_tasks(district, dept_admin, justice_user):
     # given a task of our department and one of another department
     ours = _task(district, dept_admin)
-    theirs = _task(district, justice_user, lead=1, title="卫生健康双随机抽查")
+    their_admin = UserFactory(role=Role.DEPT_ADMIN, department=district[0][1])
+    theirs = _task(district, their_admin, lead=1, title="卫生健康双随机抽查")
     client = client_for(dept_admin)
 
     # when our department lists tasks and opens both

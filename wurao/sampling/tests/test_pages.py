@@ -73,10 +73,19 @@ def _drawn(district, actor, **kwargs):
 
 
 def _record_all(task, actor, **only):
+    """Every result, each department's by its own people (the service takes no other's:
+    sampling.result_record): `actor` for its department, a colleague for the partner's."""
+    participants = list(task.participants.filter(**only))
+    recorders = {
+        p.pk: actor
+        if p.department_id == actor.department_id
+        else UserFactory(role=Role.INSPECTOR, department=p.department)
+        for p in participants
+    }
     for selection in task.selections.all():
-        for participant in task.participants.filter(**only):
+        for participant in participants:
             draw_result_record(
-                actor=actor,
+                actor=recorders[participant.pk],
                 selection=selection,
                 participant=participant,
                 category=ResultCategory.NO_PROBLEM,

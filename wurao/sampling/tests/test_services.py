@@ -4,6 +4,8 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
+from wurao.accounts.choices import Role
+from wurao.accounts.tests.factories import UserFactory
 from wurao.audit.selectors import audit_chain_first_broken
 from wurao.catalogue.tests.factories import InspectionItemFactory
 from wurao.enforcement.choices import Origin
@@ -68,10 +70,15 @@ def test_a_task_goes_from_draft_to_closed_and_its_bundle_verifies(district, dept
     task = draw_task_draw(
         actor=dept_admin, task=task, external_entropy="骰子 3-5-2", observer="区司法局 王某"
     )
+    # (each department records its own results)
+    recorders = {
+        p.pk: UserFactory(role=Role.INSPECTOR, department=p.department)
+        for p in task.participants.all()
+    }
     for selection in task.selections.all():
         for participant in task.participants.all():
             draw_result_record(
-                actor=dept_admin,
+                actor=recorders[participant.pk],
                 selection=selection,
                 participant=participant,
                 category=ResultCategory.NO_PROBLEM,
