@@ -25,12 +25,24 @@ from wurao.planning.selectors_checks import day_problems
 from wurao.visits import services as visit_services
 
 
+class JointVisitReplaced(Exception):
+    """The proposed visit was taken away while the coordinator looked at it: a new schedule
+    run replaced the month's proposals, or another coordinator merged it into another visit."""
+
+    def __init__(self, visit: JointVisit) -> None:
+        self.month = visit.month
+        super().__init__(gettext("该入企已被新的排期替换或已并入另一次入企，请刷新后重试"))
+
+
 def _user(actor):
     return actor if getattr(actor, "pk", None) else None
 
 
 def _lock(visit: JointVisit) -> JointVisit:
-    return JointVisit.objects.select_for_update().select_related("enterprise").get(pk=visit.pk)
+    try:
+        return JointVisit.objects.select_for_update().select_related("enterprise").get(pk=visit.pk)
+    except JointVisit.DoesNotExist:
+        raise JointVisitReplaced(visit) from None
 
 
 def _entries(visit: JointVisit) -> list[PlannedInspection]:

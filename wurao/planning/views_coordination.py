@@ -8,6 +8,7 @@ part in, read-only; an enterprise its own, read-only (it asks for another slot i
 portal). A visit outside a user's scope looks exactly like a missing one (404).
 """
 
+import functools
 from datetime import date, datetime, timedelta
 
 from django.contrib import messages
@@ -341,16 +342,34 @@ def visit_detail(request, pk: int):
     return _detail_page(request, _visible_visit(request.user, pk))
 
 
-def _coordinated_visit(request, pk: int) -> JointVisit:
-    visit = _visible_visit(request.user, pk)
-    require(request.user, "planning.joint_visit_coordinate", visit)
-    return visit
+def _coordinating(view):
+    """A coordinator's change to one visit, called with the visit. A visit that is gone when
+    the change is sent (a new schedule run replaced the month's proposals, or it was merged
+    into another) is answered with a page that says so: a 404, as for a visit out of the
+    user's scope, which must look the same. One taken away while the change is made is
+    answered with the month's schedule and the reason, never a server error."""
+
+    @functools.wraps(view)
+    def wrapped(request, pk: int):
+        try:
+            visit = _visible_visit(request.user, pk)
+        except Http404:
+            return render(request, "planning/jointvisit_gone.html", status=404)
+        require(request.user, "planning.joint_visit_coordinate", visit)
+        try:
+            return view(request, visit)
+        except services_coordination.JointVisitReplaced as replaced:
+            messages.warning(request, str(replaced))
+            url = reverse("planning_coordination:schedule")
+            return redirect(f"{url}?month={_month_param(replaced.month)}")
+
+    return wrapped
 
 
 @policy("planning.joint_visit_coordinate")
 @require_POST
-def visit_move(request, pk: int):
-    visit = _coordinated_visit(request, pk)
+@_coordinating
+def visit_move(request, visit: JointVisit):
     form = MoveForm(request.POST)
     if form.is_valid():
         day = form.cleaned_data["date"]
@@ -365,8 +384,8 @@ def visit_move(request, pk: int):
 
 @policy("planning.joint_visit_coordinate")
 @require_POST
-def visit_split(request, pk: int):
-    visit = _coordinated_visit(request, pk)
+@_coordinating
+def visit_split(request, visit: JointVisit):
     form = SplitForm(request.POST, inspections=selectors.joint_visit_inspections(visit=visit))
     if form.is_valid():
         try:
@@ -388,8 +407,8 @@ def visit_split(request, pk: int):
 
 @policy("planning.joint_visit_coordinate")
 @require_POST
-def visit_merge(request, pk: int):
-    visit = _coordinated_visit(request, pk)
+@_coordinating
+def visit_merge(request, visit: JointVisit):
     candidates = selectors.joint_visit_list(scope=Scope(sees_all=True), month=visit.month).filter(
         enterprise_id=visit.enterprise_id, status=JointVisitStatus.PROPOSED
     )
@@ -410,9 +429,9 @@ def visit_merge(request, pk: int):
 
 @policy("planning.joint_visit_coordinate")
 @require_POST
-def visit_confirm(request, pk: int):
+@_coordinating
+def visit_confirm(request, visit: JointVisit):
     """Confirm: the visit is registered as one Visit with its code, under the visit rules."""
-    visit = _coordinated_visit(request, pk)
     try:
         confirmed = services_coordination.joint_visit_confirm(actor=request.user, visit=visit)
     except VisitRefused as refused:

@@ -4,8 +4,10 @@ into one registered Visit; each role sees only its own; the enterprise asks for 
 and declares its days."""
 
 import datetime
+from contextlib import contextmanager
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from wurao.accounts.choices import Role
@@ -424,3 +426,62 @@ def test_the_justice_bureau_filters_the_month_by_street(client, proposal, justic
     # then the visit is listed only in the first view
     assert f'data-visit="{proposal.pk}"' in everywhere
     assert f'data-visit="{proposal.pk}"' not in elsewhere
+
+
+# ---------------------------------------------------------------- a schedule run replaces the visit
+
+
+@contextmanager
+def _replaced_before_the_lock(coordinator):
+    """Another schedule run of the month commits while a confirmation is under way: after the
+    page has read the visit, just before the service's transaction begins and locks it."""
+    state = {"replaced": False}
+
+    def interleave(execute, sql, params, many, context):
+        if not state["replaced"] and sql.startswith("SAVEPOINT"):
+            state["replaced"] = True
+            services.schedule_run(actor=coordinator, month=MONTH, time_limit=5, deterministic=True)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(interleave):
+        yield
+    assert state["replaced"], "the schedule run was not interleaved"
+
+
+def test_a_confirmation_a_schedule_run_overtook_is_answered_with_the_reason(
+    client, proposal, street_user
+):
+    # given the coordinator confirms the proposal while another schedule run replaces it
+    client.force_login(street_user)
+    with _replaced_before_the_lock(street_user):
+        response = client.post(f"/planning/visits/{proposal.pk}/confirm/")
+
+    # then they are sent to the month's new schedule with the reason, and nothing registered
+    assert response.status_code == 302
+    assert response["Location"] == f"{SCHEDULE}?month={M}"
+    page = client.get(response["Location"]).content.decode()
+    assert "该入企已被新的排期替换或已并入另一次入企，请刷新后重试" in page
+    replacement = JointVisit.objects.get()
+    assert replacement.pk != proposal.pk and replacement.status == JointVisitStatus.PROPOSED
+    assert replacement.visit is None
+
+
+def test_confirming_a_visit_already_replaced_says_so_and_leads_back_to_the_schedule(
+    client, proposal, street_user
+):
+    # given the coordinator's page shows a proposal that a new schedule run has replaced
+    services.schedule_run(actor=street_user, month=MONTH, time_limit=5, deterministic=True)
+    client.force_login(street_user)
+
+    # when they confirm, move or merge it from that page
+    answers = [
+        client.post(f"/planning/visits/{proposal.pk}/{action}/", data)
+        for action, data in (("confirm", {}), ("move", {"date": "2027-03-10"}), ("merge", {}))
+    ]
+
+    # then each is the page saying the visit is no longer scheduled (a 404, as for one out of
+    # their scope), with the way back to the month
+    for response in answers:
+        page = response.content.decode()
+        assert response.status_code == 404 and 'id="visit-gone"' in page
+        assert "它可能已被新的排期替换" in page and f'href="{SCHEDULE}"' in page
