@@ -55,6 +55,7 @@ def commitment_sign(
     *, actor, enterprise, item: CommitmentItem, day: datetime.date | None = None
 ) -> CreditCommitment:
     """An enterprise signs a commitment; fulfilling it counts in its favour, breaking it against."""
+    require(actor, "credit.commitment_sign", enterprise)
     if not item.active:
         raise ValidationError(
             {"item": gettext("承诺事项“%(title)s”已停用") % {"title": item.title}}
@@ -85,6 +86,7 @@ def commitment_decide(
     *, actor, commitment: CreditCommitment, fulfilled: bool, note: str = ""
 ) -> CreditCommitment:
     """The department that offers the item records whether the enterprise kept its word."""
+    require(actor, "credit.commitment_decide", commitment)
     commitment = CreditCommitment.objects.select_for_update().get(pk=commitment.pk)
     if commitment.status != CommitmentStatus.SIGNED:
         raise ValidationError(
@@ -222,6 +224,7 @@ def objection_file(
 ) -> CreditObjection:
     """信用异议: the enterprise says a record is wrong. It goes to the record's department.
     `on`: the day it was filed, when earlier than today (default today)."""
+    require(actor, "credit.review_request", enterprise)
     return _file(
         CreditObjection, "credit_objection.file", actor=actor, enterprise=enterprise,
         record_source=record_source, record_id=record_id, reason=reason, evidence=evidence, on=on,
@@ -241,6 +244,7 @@ def repair_apply(
 ) -> CreditRepair:
     """信用修复: the enterprise has corrected what a record found and asks to end its effect.
     `on`: the day it was filed, when earlier than today (default today)."""
+    require(actor, "credit.review_request", enterprise)
     return _file(
         CreditRepair, "credit_repair.apply", actor=actor, enterprise=enterprise,
         record_source=record_source, record_id=record_id, reason=reason, evidence=evidence, on=on,

@@ -39,8 +39,16 @@ declare("credit.browse", is_officer | is_enterprise)
 # Who moved to which grade is the government side's list (an enterprise has its portal).
 declare("credit.grade_changes", is_officer)
 # The enterprise's own acts about its own record.
-declare("credit.review_request", is_enterprise & of_own_enterprise)
-declare("credit.commitment_sign", is_enterprise & of_own_enterprise)
+declare(
+    "credit.review_request",
+    is_enterprise & of_own_enterprise,
+    message=_("只有企业本身可以对本企业的记录提出异议或申请信用修复"),
+)
+declare(
+    "credit.commitment_sign",
+    is_enterprise & of_own_enterprise,
+    message=_("只有企业本身可以签署本企业的信用承诺"),
+)
 # Reviews and commitments are worked by the departments, supervised by the bureau.
 declare("credit.reviews_browse", is_bureau | is_department_staff)
 declare("credit.review_decide", is_department_admin & of_own_department)
@@ -50,7 +58,11 @@ declare(
     answers_for_no_department | of_own_department,
     message=_("只有记录所属部门可以审核"),
 )
-declare("credit.commitment_decide", is_department_admin & offers_the_item)
+declare(
+    "credit.commitment_decide",
+    is_department_admin & offers_the_item,
+    message=_("只有承诺事项所属部门的管理员可以认定履约情况"),
+)
 # The rules enterprises are graded by, and the regrade that applies them, are the bureau's.
 declare("credit.table_publish", is_bureau)
 declare("credit.regrade", is_bureau)
