@@ -236,6 +236,20 @@ if not DEBUG:
 CREDIT_REVIEW_WORKING_DAYS = env.int("CREDIT_REVIEW_WORKING_DAYS", default=15)
 CREDIT_PUBLICITY_DAYS = env.int("CREDIT_PUBLICITY_DAYS", default=7)
 
+# [hardening] audit: the key that signs the audit chain's head (docs/audit.md), held outside the
+# database. AUDIT_SIGNING_KEY (the Ed25519 seed, 64 hex digits) or AUDIT_SIGNING_KEY_FILE (PEM;
+# `wurao audit_anchor --new-key FILE` makes one); only the job worker and `wurao audit_anchor`
+# sign. With DEBUG on and neither set, a development key is made under var/; with DEBUG off there
+# is none: nothing is signed and the system check audit.W001 warns. AUDIT_PUBLIC_KEYS: public
+# keys trusted when verifying besides the signing key's (earlier keys after a rotation, or the
+# current one on a host without the private key). The worker signs the head every
+# AUDIT_ANCHOR_MINUTES minutes (1-60).
+AUDIT_SIGNING_KEY = env.str("AUDIT_SIGNING_KEY", default="")
+AUDIT_SIGNING_KEY_FILE = env.str("AUDIT_SIGNING_KEY_FILE", default="")
+AUDIT_DEVELOPMENT_KEY_FILE = str(VAR_DIR / "audit-signing-key.pem") if DEBUG else ""
+AUDIT_PUBLIC_KEYS = env.list("AUDIT_PUBLIC_KEYS", default=[])
+AUDIT_ANCHOR_MINUTES = env.int("AUDIT_ANCHOR_MINUTES", default=5)
+
 # [visits] Each process keeps the visit rules in force this long (a new version clears the
 # publishing process's copy at once; other processes see it within this time).
 VISIT_RULES_CACHE_SECONDS = env.int("VISIT_RULES_CACHE_SECONDS", default=60)

@@ -84,6 +84,7 @@ urlpatterns = [
     path("planning/", include("wurao.planning.urls_coordination")),
     path("planning/", include("wurao.planning.urls_forms")),
     path("public/planning/", include("wurao.planning.public_urls")),
+    path("public/audit/", include("wurao.audit.public_urls")),
     path("api/", include(api_patterns)),
     path("admin/", admin.site.urls),
 ]

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from wurao.audit.models import AuditEvent
+from wurao.audit.models import AuditAnchor, AuditEvent
 from wurao.audit.services import audit_record
 from wurao.common.admin import WuraoModelAdmin
 
@@ -12,6 +12,22 @@ class AuditEventAdmin(WuraoModelAdmin):
     search_fields = ["actor_label", "object_id", "verb"]
 
     # The log is append-only: nobody edits or deletes through the admin.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AuditAnchor)
+class AuditAnchorAdmin(WuraoModelAdmin):
+    list_display = ["id", "seq", "signed_at", "daily", "hash"]
+    list_filter = ["daily"]
+
+    # Anchors are signed by `wurao audit_anchor` and the worker, never typed in.
     def has_add_permission(self, request):
         return False
 

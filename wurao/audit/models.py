@@ -33,3 +33,33 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.actor_label} {self.verb} {self.object_type}:{self.object_id}"
+
+
+class AuditAnchor(models.Model):
+    """The chain's head signed by a key kept outside the database (engine.py, signing.py).
+
+    The first anchor signed on a day (Beijing time) is that day's head (`daily`), kept and
+    published for good; the others, signed every few minutes, are kept a month. The public key
+    is stored to show and export it; verifying trusts only the keys configured outside the
+    database (keys.trusted_public_keys)."""
+
+    seq = models.PositiveBigIntegerField("链头事件序号", db_index=True)
+    hash = models.CharField("链头事件哈希", max_length=64)
+    signed_at = models.CharField("签名时间", max_length=40)
+    signature = models.CharField("签名", max_length=128)
+    public_key = models.CharField("公钥", max_length=64)
+    day = models.DateField("签名日期")
+    daily = models.BooleanField("每日链头", default=False)
+
+    class Meta:
+        verbose_name = "审计锚点"
+        verbose_name_plural = "审计锚点"
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day"], condition=models.Q(daily=True), name="audit_one_daily_anchor"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"锚点 #{self.pk} 第 {self.seq} 号事件 {self.signed_at}"

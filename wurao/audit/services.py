@@ -1,11 +1,19 @@
+import datetime
+import logging
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Model
+from django.http import HttpRequest
 from django.utils import timezone
 
 from wurao.audit.engine import GENESIS, event_hash
-from wurao.audit.models import AuditEvent
+from wurao.audit.keys import signing_key
+from wurao.audit.models import AuditAnchor, AuditEvent
+from wurao.audit.signing import anchor_message, public_key_hex, sign
+from wurao.common.client_ip import client_ip
+
+logger = logging.getLogger(__name__)
 
 SYSTEM = "system"
 
@@ -90,3 +98,91 @@ def audit_record(
         prev_hash=prev_hash,
         hash=digest,
     )
+
+
+# ---------------------------------------------------------------- reads of sensitive records
+
+
+def _enterprise_of(obj: Model) -> int | None:
+    """The enterprise a record is about: the enterprise itself, or the one it names."""
+    if obj._meta.label_lower == "registry.enterprise":
+        return obj.pk
+    return getattr(obj, "enterprise_id", None)
+
+
+def audit_read(request: HttpRequest, verb: str, obj: Model) -> AuditEvent | None:
+    """Record that the person signed in read a sensitive record (an enterprise's file, an
+    evidence file, an export): 等保 2.0 asks that access to personal and sensitive data be
+    logged. One event, written at once in its own short transaction.
+
+    An enterprise reading its own records is not recorded: it learns nothing it does not own,
+    and its reads would be most of the log (docs/audit.md)."""
+    user = request.user
+    enterprise_id = getattr(user, "enterprise_id", None)
+    if enterprise_id is not None and _enterprise_of(obj) == enterprise_id:
+        return None
+    return audit_record(
+        actor=user if user.is_authenticated else None,
+        verb=verb,
+        obj=obj,
+        payload={"path": request.path, "ip": client_ip(request)},
+    )
+
+
+# ---------------------------------------------------------------- anchors
+
+# Anchors other than the daily heads are kept this long: the daily heads narrow an older
+# rewrite down to a day, the frequent ones a recent rewrite down to minutes.
+FREQUENT_ANCHORS_KEPT_DAYS = 31
+
+
+def _chain_head() -> tuple[int, str]:
+    """The newest committed event. Writers append in seq order under the chain's lock, so no
+    event below it can still be on its way."""
+    head = AuditEvent.objects.order_by("-seq").values_list("seq", "hash").first()
+    return head if head else (0, GENESIS)
+
+
+def audit_anchor_sign(*, routine: bool = False) -> AuditAnchor | None:
+    """Sign the chain's head now and store it as an anchor; None for an empty chain.
+
+    `routine` is the periodic job's call: it signs only when the head moved since the newest
+    anchor or the day has no daily head yet, and drops frequent anchors past their time. The
+    anchor is no audit event: an event would move the head it has just signed."""
+    key = signing_key()  # refuses before anything is read when no key is configured
+    seq, head_hash = _chain_head()
+    if seq == 0:
+        return None
+    now = timezone.now()
+    day = timezone.localdate(now)
+    has_daily = AuditAnchor.objects.filter(day=day, daily=True).exists()
+    newest = AuditAnchor.objects.order_by("-id").values_list("seq", flat=True).first()
+    if routine and has_daily and newest == seq:
+        return None
+    signed_at = now.isoformat()
+    fields = {
+        "seq": seq,
+        "hash": head_hash,
+        "signed_at": signed_at,
+        "signature": sign(key, anchor_message(seq=seq, hash=head_hash, signed_at=signed_at)),
+        "public_key": public_key_hex(key),
+        "day": day,
+    }
+    try:
+        with transaction.atomic():
+            anchor = AuditAnchor.objects.create(**fields, daily=not has_daily)
+    except IntegrityError:  # another process signed the day's head first
+        anchor = AuditAnchor.objects.create(**fields, daily=False)
+    if routine:
+        cutoff = day - datetime.timedelta(days=FREQUENT_ANCHORS_KEPT_DAYS)
+        AuditAnchor.objects.filter(daily=False, day__lt=cutoff).delete()
+    # The log is a copy outside the database too, wherever the logs are shipped.
+    logger.info(
+        "audit anchor seq=%s hash=%s signed_at=%s signature=%s public_key=%s",
+        seq,
+        head_hash,
+        signed_at,
+        anchor.signature,
+        anchor.public_key,
+    )
+    return anchor

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from wurao.accounts.policy import SIGNED_IN, allows, policy, require
 from wurao.accounts.scope import scope_for
+from wurao.audit.services import audit_read
 from wurao.common.pagination import page_range, paginate
 from wurao.common.rendering import render_page_or_partial
 from wurao.credit import selectors, services
@@ -156,6 +157,7 @@ def review_evidence(request, kind: str, pk: int):
         handle = review.evidence.open("rb")
     except FileNotFoundError:
         raise Http404 from None
+    audit_read(request, "read.evidence", review)
     return FileResponse(handle, as_attachment=True, filename=Path(review.evidence.name).name)
 
 

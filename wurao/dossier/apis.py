@@ -8,6 +8,7 @@ from rest_framework.generics import GenericAPIView
 
 from wurao.accounts.policy import SIGNED_IN
 from wurao.accounts.scope import scope_for
+from wurao.audit.services import audit_read
 from wurao.common.api_fields import NOT_FOUND
 from wurao.dossier.selectors import enterprise_timeline
 from wurao.registry import selectors
@@ -39,6 +40,7 @@ class EnterpriseTimelineApi(GenericAPIView):
             enterprise = selectors.enterprise_get(scope=scope, pk=pk)
         except ObjectDoesNotExist:
             raise NotFound(ENTERPRISE_NOT_FOUND) from None
+        audit_read(request, "read.enterprise_file", enterprise)
         timeline = enterprise_timeline(scope=scope, enterprise_id=enterprise.pk)
         page = self.paginate_queryset(timeline)
         return self.get_paginated_response(self.OutputSerializer(page, many=True).data)

@@ -5,6 +5,7 @@ from django.shortcuts import render
 
 from wurao.accounts.policy import SIGNED_IN, policy
 from wurao.accounts.scope import scope_for
+from wurao.audit.services import audit_read
 from wurao.credit import selectors as credit_selectors
 from wurao.dossier import selectors
 from wurao.registry import selectors as registry_selectors
@@ -19,6 +20,7 @@ def enterprise_detail(request, pk: int):
     except Enterprise.DoesNotExist:
         # 404, not 403: whoever may not see an enterprise must not learn that it exists.
         raise Http404 from None
+    audit_read(request, "read.enterprise_file", enterprise)
     timeline = selectors.enterprise_timeline(scope=scope, enterprise_id=enterprise.pk)
     context = {
         "enterprise": enterprise,

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from wurao.accounts.policy import SIGNED_IN, allows, policy, require
 from wurao.accounts.scope import scope_for
+from wurao.audit.services import audit_read
 from wurao.common.pagination import page_range, paginate
 from wurao.common.qr import qr_svg
 from wurao.planning import exports, selectors, services_coordination, services_park_days
@@ -198,6 +199,7 @@ def form_pdf(request, pk: int):
     context = _form_context(request, visit)
     html = render_to_string("planning/form_print.html", context, request=request)
     pdf = exports.form_pdf(html=html, base_url=request.build_absolute_uri("/"))
+    audit_read(request, "read.export", visit)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{_filename(visit, "pdf")}"'
     return response
@@ -209,6 +211,7 @@ def form_xlsx(request, pk: int):
     visit = _visible_visit(request.user, pk)
     form = selectors.consolidated_form(visit=visit)
     data = exports.form_xlsx(form, verify_url=_verify_url(request, visit))
+    audit_read(request, "read.export", visit)
     response = HttpResponse(
         data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )

@@ -81,6 +81,7 @@ def _public_entries(user) -> list[MenuEntry]:
         (_("入企码核验"), "/v/"),
         (_("双随机抽查公示"), reverse("sampling_public:task-list"), "/public/draws/"),
         (_("专项检查与整园执法公示"), "/public/planning/"),
+        (_("审计链公示"), "/public/audit/"),
     )
 
 
