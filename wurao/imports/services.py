@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from wurao.accounts.policy import require
 from wurao.accounts.scope import Scope
 from wurao.audit.services import audit_record
 from wurao.catalogue.services import item_upsert_many
@@ -188,7 +189,9 @@ def import_run(
     Raises ImportFileError (nothing written) when the file itself is unusable: empty,
     not what its name says, undecodable, missing required columns or without data.
     `progress` is called with the rows read since its last call and the expected total.
+    The actor is the bureau's (imports.run), or the platform (a command names itself).
     """
+    require(actor, "imports.run")
     spec = SPECS[target]
     if isinstance(source, str | Path):
         path = Path(source)
@@ -314,6 +317,7 @@ def import_job_create(
     """Record a confirmed upload to be written in the background and queue its job."""
     from wurao.imports.tasks import import_commit_job  # tasks imports this module
 
+    require(actor, "imports.run")
     with transaction.atomic():
         job = ImportJob.objects.create(
             target=target, sha256=sha256, filename=filename, rows=rows, requested_by=actor
