@@ -205,6 +205,11 @@ SPECTACULAR_SETTINGS = {
         "VisitPurposeEnum": "wurao.visits.choices.VisitPurpose",
         "VisitCodeStateEnum": "wurao.visits.choices.CodeState",
     },
+    # [hardening] API schema: the lists' 404 for a page past the last, said once for all.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "wurao.common.api_schema.page_not_found_documented",
+    ],
 }
 
 # Jobs: huey, on SQLite by default and on Redis in production (docs/decisions/0001-job-queue.md).

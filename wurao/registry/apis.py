@@ -151,8 +151,15 @@ class EnterpriseDetailApi(APIView):
         status_display = serializers.CharField(source="get_status_display")
         size_class_display = serializers.CharField(source="get_size_class_display")
         street_name = serializers.CharField(source="street.name")
-        community_name = serializers.CharField(source="community.name", default=None)
-        park_name = serializers.CharField(source="park.name", default=None)
+        community_name = serializers.CharField(
+            source="community.name",
+            default=None,
+            allow_null=True,
+            help_text="社区（未登记为 null）",
+        )
+        park_name = serializers.CharField(
+            source="park.name", default=None, allow_null=True, help_text="园区（不在园区内为 null）"
+        )
         risk_tags = RiskTagOutputSerializer(many=True)
 
         class Meta:
@@ -206,8 +213,18 @@ class DepartmentListApi(GenericAPIView):
     @extend_schema_serializer(component_name="Department")
     class OutputSerializer(serializers.ModelSerializer):
         level_display = serializers.CharField(source="get_level_display")
-        parent_name = serializers.CharField(source="parent.name", default=None)
-        street_name = serializers.CharField(source="street.name", default=None)
+        parent_name = serializers.CharField(
+            source="parent.name",
+            default=None,
+            allow_null=True,
+            help_text="上级部门（无上级为 null）",
+        )
+        street_name = serializers.CharField(
+            source="street.name",
+            default=None,
+            allow_null=True,
+            help_text="所属街道（区级部门为 null）",
+        )
 
         class Meta:
             model = Department
