@@ -107,6 +107,36 @@ CHROMIUM_ARGS = [
 ]
 
 
+# [hardening] deploy: every page a browser test opens is held to the Content-Security-Policy.
+# Chromium reports each violation on the console ("... violates the following Content Security
+# Policy directive ..."); the page's securitypolicyviolation event says it again, with where.
+CSP_VIOLATIONS: list[str] = []
+CSP_LISTENER = """document.addEventListener("securitypolicyviolation", (e) => console.error(
+  `Content Security Policy violation: ${e.violatedDirective} blocked ${e.blockedURI || "inline"}`
+  + ` at ${e.sourceFile}:${e.lineNumber} on ${location.pathname}`));"""
+
+
+class CspWatchingBrowser:
+    """The browser, with every context it opens reporting CSP violations to CSP_VIOLATIONS."""
+
+    def __init__(self, chromium):
+        self._chromium = chromium
+
+    def new_context(self, **options):
+        context = self._chromium.new_context(**options)
+        context.add_init_script(CSP_LISTENER)
+        context.on("console", self._console)
+        return context
+
+    @staticmethod
+    def _console(message) -> None:
+        if "Content Security Policy" in message.text:
+            CSP_VIOLATIONS.append(message.text)
+
+    def __getattr__(self, name):
+        return getattr(self._chromium, name)
+
+
 @pytest.fixture(scope="session")
 def browser():
     """Debian's headless Chromium driven by Playwright (Playwright's own browser download cannot run here)."""
@@ -119,8 +149,21 @@ def browser():
         chromium = playwright.chromium.launch(
             executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
         )
-        yield chromium
+        yield CspWatchingBrowser(chromium)
         chromium.close()
+
+
+@pytest.fixture(autouse=True)
+def _no_csp_violations(request):
+    """A browser test fails when any page it opened broke the Content-Security-Policy."""
+    if "browser" not in request.fixturenames:
+        yield
+        return
+    CSP_VIOLATIONS.clear()
+    yield
+    violations = list(dict.fromkeys(CSP_VIOLATIONS))
+    CSP_VIOLATIONS.clear()
+    assert not violations, "Content-Security-Policy violations:\n" + "\n".join(violations)
 
 
 @pytest.fixture

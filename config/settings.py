@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "django_htmx",
     "huey.contrib.djhuey",
+    "csp",  # [hardening] deploy: Content-Security-Policy (CONTENT_SECURITY_POLICY below)
+    "django_ratelimit",  # [hardening] deploy: rate limits; its checks want a shared cache
     "wurao.audit",
     "wurao.accounts",
     "wurao.registry",
@@ -64,6 +66,7 @@ if env.bool("WURAO_DEMO", default=False):
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",  # [hardening] deploy
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "wurao.common.middleware.ChineseFirstLocaleMiddleware",
@@ -72,6 +75,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_ratelimit.middleware.RatelimitMiddleware",  # [hardening] deploy: 429, not 403
     "django_htmx.middleware.HtmxMiddleware",
     "wurao.common.middleware.NulMiddleware",
 ]
@@ -232,9 +236,75 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
-if not DEBUG:
-    SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=True)
-    CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# [hardening] deploy: HTTPS, cookies and response headers (docs/deploy.md). Production is
+# served over HTTPS only, usually by a TLS proxy in front of gunicorn: that proxy says which
+# scheme the browser used in X-Forwarded-Proto, believed only when it is one of the trusted
+# proxies (a client talking to gunicorn directly could otherwise claim HTTPS).
+if WURAO_TRUSTED_PROXIES > 0:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+# Browsers remember to use HTTPS only for this long (one year in production). Sub-domains of
+# the platform's own host name are included; preloading commits the whole domain to browser
+# vendors' lists and is its owner's decision, so it is off unless asked for.
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"  # no path or query (codes, filters) to another site
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Cookies: sent over HTTPS only in production (SECURE_COOKIES=0 for a plain-HTTP test rig),
+# out of reach of scripts, and not sent with another site's cross-site POST (Lax: a link
+# from an e-mail still arrives signed in).
+SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True  # pages send the token from the form or hx-headers, not the cookie
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+SILENCED_SYSTEM_CHECKS = [
+    # security.W021: HSTS preload is off by default (above); it is the domain owner's call.
+    "security.W021",
+    # django_ratelimit.W001: its list of supported caches knows django-redis and memcached
+    # only. The caches used here count atomically: Django's own RedisCache (INCR) and
+    # wurao.common.cache.FileCache (a lock); the known-bad ones still fail its E003.
+    "django_ratelimit.W001",
+]
+
+# [hardening] deploy: Content-Security-Policy, in every environment (so the browser tests meet
+# it). No inline script and no eval anywhere: pages load scripts from the platform and wire
+# their behaviour by data attributes (web/static/web/wurao.js). Inline styles stay allowed:
+# templates, HTMX and ECharts set style attributes. /api/docs/ (Redoc) has its own policy
+# (config/urls.py). QR codes are data: images.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
+
+# [hardening] deploy: the cache, shared by every worker process: rate limits count in it.
+# Default: files under var/cache (the processes of one machine; wurao.common.cache.FileCache
+# counts atomically). Several machines: CACHE_URL=redis://host:6379/1 (Django's RedisCache).
+CACHES = {"default": env.cache("CACHE_URL", default=f"filecache://{VAR_DIR / 'cache'}")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.filebased.FileBasedCache":
+    CACHES["default"]["BACKEND"] = "wurao.common.cache.FileCache"
+    CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 10_000)
+# Rate limits per client address (wurao/common/ratelimit.py): the code check (/v/ and its
+# API) and the public disclosure pages. An empty value switches a limit off.
+WURAO_RATELIMITS = {
+    "code_check": env.str("WURAO_RATELIMIT_CODE_CHECK", default="60/m"),
+    "public": env.str("WURAO_RATELIMIT_PUBLIC", default="120/m"),
+}
+RATELIMIT_IP_META_KEY = "wurao.common.client_ip.client_ip"  # for @ratelimit(key="ip")
+RATELIMIT_VIEW = "wurao.common.ratelimit.ratelimited_view"
 
 # Credit grading: working days a department has to decide an objection or repair, and the
 # publicity period after an approval before the record stops counting.

@@ -13,3 +13,9 @@ VISIT_RULES_CACHE_SECONDS = 0
 # The tests build demo districts and run the `wurao demo` command, whatever WURAO_DEMO says.
 if "wurao.demo" not in INSTALLED_APPS:
     INSTALLED_APPS = [*INSTALLED_APPS, "wurao.demo"]
+
+# [hardening] deploy: each test process counts in its own memory (no file shared by parallel
+# runs), and the rate limits are far above what any test sends from its one address; the
+# rate-limit tests (wurao/web/tests/test_ratelimit.py) set the production rates back.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+WURAO_RATELIMITS = {"code_check": "100000/m", "public": "100000/m"}

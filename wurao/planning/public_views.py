@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET
 
 from wurao.accounts.policy import PUBLIC, policy
 from wurao.common.pagination import page_range, paginate
+from wurao.common.ratelimit import rate_limited
 from wurao.planning import selectors
 from wurao.planning.choices import ObserverRole, ParkDayStatus
 from wurao.planning.models import ParkDay
@@ -31,6 +32,7 @@ def observer_rows(park_day: ParkDay) -> list[dict]:
 
 
 @policy(PUBLIC)
+@rate_limited("public")
 @require_GET
 def campaign_list(request):
     page = paginate(request, selectors.campaign_list(published_only=True))
@@ -42,6 +44,7 @@ def campaign_list(request):
 
 
 @policy(PUBLIC)
+@rate_limited("public")
 @require_GET
 def park_day_list(request):
     page = paginate(request, selectors.park_day_list())
@@ -87,6 +90,7 @@ def draw_inputs(park_day: ParkDay) -> dict:
 
 
 @policy(PUBLIC)
+@rate_limited("public")
 @require_GET
 def park_day_detail(request, code: str):
     park_day = _public_park_day(code)
@@ -106,6 +110,7 @@ def park_day_detail(request, code: str):
 
 
 @policy(PUBLIC)
+@rate_limited("public")
 @require_GET
 def park_day_inputs(request, code: str):
     park_day = _public_park_day(code)

@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 from wurao.accounts.policy import PUBLIC, SIGNED_IN
 from wurao.accounts.scope import scope_for
 from wurao.common.api_fields import BAD_QUERY, NOT_FOUND, choice_filter
+from wurao.common.ratelimit import rate_limited
 from wurao.sampling import services
 from wurao.sampling.choices import TaskStatus
 from wurao.sampling.selectors import draw_task_detail, draw_task_list, draw_task_public_list
@@ -150,6 +151,7 @@ class PublicDrawTaskOutputSerializer(serializers.Serializer):
     closed_at = serializers.DateTimeField(allow_null=True)
 
 
+@rate_limited("public")  # [hardening] deploy: as the public pages
 class PublicDrawTaskListApi(GenericAPIView):
     authentication_classes = ()
     policy = PUBLIC
@@ -165,6 +167,7 @@ class PublicDrawTaskListApi(GenericAPIView):
         return self.get_paginated_response(self.OutputSerializer(page, many=True).data)
 
 
+@rate_limited("public")  # [hardening] deploy: as the public pages
 class PublicDrawBundleApi(APIView):
     authentication_classes = ()
     policy = PUBLIC

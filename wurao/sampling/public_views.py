@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 
 from wurao.accounts.policy import PUBLIC, policy
 from wurao.common.pagination import page_range, paginate
+from wurao.common.ratelimit import rate_limited
 from wurao.sampling import selectors, services
 from wurao.sampling.choices import TaskStatus
 from wurao.sampling.models import DrawTask
@@ -36,6 +37,7 @@ def _public_task(code: str) -> DrawTask:
 
 
 @policy(PUBLIC)
+@rate_limited("public")
 @require_GET
 def task_list(request):
     page = paginate(request, selectors.draw_task_public_list())
@@ -47,6 +49,7 @@ def task_list(request):
 
 
 @policy(PUBLIC)
+@rate_limited("public")
 @require_GET
 def task_detail(request, code: str):
     task = _public_task(code)
@@ -75,6 +78,7 @@ def task_detail(request, code: str):
 
 
 @policy(PUBLIC)
+@rate_limited("public")
 @require_GET
 def task_bundle(request, code: str):
     bundle = services.draw_task_bundle(task=_public_task(code))
@@ -87,6 +91,7 @@ def task_bundle(request, code: str):
 
 
 @policy(PUBLIC)
+@rate_limited("public")
 @require_GET
 def task_verify(request, code: str):
     task = _public_task(code)
@@ -96,6 +101,7 @@ def task_verify(request, code: str):
 
 
 @policy(PUBLIC)
+@rate_limited("public")
 @require_GET
 def verify(request):
     """Verify any bundle: from a file or pasted, nothing is sent to the server."""

@@ -7,6 +7,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from wurao.accounts.policy import PUBLIC
+from wurao.common.ratelimit import rate_limited
 from wurao.visits import selectors
 from wurao.visits.apis_serializers import (
     TAGS,
@@ -21,6 +22,7 @@ from wurao.visits.models import visit_code_normalise
 PUBLIC_TAGS = [*TAGS, "public 一公开"]
 
 
+@rate_limited("code_check")  # one count with the page /v/<code>/
 class PublicVisitApi(APIView):
     """What the public verification page (/v/<code>/) shows, for scanning apps: an unknown
     code is a plain 200 answer with state "unknown", never an error page."""

@@ -17,6 +17,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from wurao.accounts.policy import PUBLIC, policy
+from wurao.common.ratelimit import rate_limited
 from wurao.visits import selectors
 from wurao.visits.choices import CodeState, VisitKind
 from wurao.visits.models import visit_code_normalise
@@ -77,6 +78,7 @@ def officer_rows(visit) -> list[dict]:
 
 
 @policy(PUBLIC)
+@rate_limited("code_check")
 @require_GET
 def code_form(request):
     """Enter a code (or paste what a scanner read): any spelling leads to the code's page."""
@@ -91,6 +93,7 @@ def code_form(request):
 
 
 @policy(PUBLIC)
+@rate_limited("code_check")
 @require_GET
 @cache_control(private=True, no_cache=True)
 def code_check(request, code: str):
@@ -122,6 +125,7 @@ def code_check(request, code: str):
 
 
 @policy(PUBLIC)
+@rate_limited("public")
 @require_GET
 @cache_control(max_age=3600)
 def code_qr(request, code: str):

@@ -66,14 +66,7 @@
     });
   }
 
-  function autosubmit() {
-    document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
-      select.addEventListener("change", function () { select.form.requestSubmit(); });
-    });
-  }
-
   document.addEventListener("DOMContentLoaded", function () {
-    autosubmit();
     figure1();
     figure2();
   });
