@@ -5,7 +5,7 @@ goes into the selector, so a street sees its own area and an enterprise only its
 """
 
 from django.core.exceptions import ObjectDoesNotExist
-from drf_spectacular.utils import extend_schema, extend_schema_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.generics import GenericAPIView
@@ -294,9 +294,9 @@ class ParkListApi(GenericAPIView):
 
 
 class InspectorListApi(GenericAPIView):
-    # Open to everyone signed in, unlike the page (registry.inspectors_browse): an enterprise
-    # gets an empty list from the selector, as it always did.
-    policy = SIGNED_IN
+    # The page's rule: the government side's list; an enterprise checks one badge at a time
+    # (the visit code check), and is refused here as on the page (403, not an empty list).
+    policy = "registry.inspectors_browse"
 
     class FilterSerializer(serializers.Serializer):
         department = id_filter("部门")
@@ -325,7 +325,13 @@ class InspectorListApi(GenericAPIView):
         tags=TAGS,
         summary="执法人员列表（部门看本部门，街道看本街道，企业不可浏览）",
         parameters=[FilterSerializer],
-        responses={200: OutputSerializer(many=True), 400: BAD_QUERY},
+        responses={
+            200: OutputSerializer(many=True),
+            400: BAD_QUERY,
+            403: OpenApiResponse(
+                description="未登录，或是企业用户（执法人员名单仅供政府部门查看）"
+            ),
+        },
     )
     def get(self, request):
         query = self.FilterSerializer(data=request.query_params)

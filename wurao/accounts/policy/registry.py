@@ -4,6 +4,7 @@ The lists themselves are open to everyone signed in (SIGNED_IN): what each perso
 is the Scope's job. These rules say who *browses* a list, where the answer differs by role."""
 
 import rules
+from django.utils.translation import gettext_lazy
 
 from wurao.accounts.choices import Role
 from wurao.accounts.policy.core import declare
@@ -22,4 +23,9 @@ def acts_for_an_enterprise(user) -> bool:
 declare("registry.enterprises_browse", is_signed_in & ~acts_for_an_enterprise)
 
 # Staff lists are for the government side; an enterprise checks one badge at a time (/v/).
-declare("registry.inspectors_browse", is_officer)
+# The page and /api/inspectors/ alike.
+declare(
+    "registry.inspectors_browse",
+    is_officer,
+    message=gettext_lazy("执法人员名单仅供政府部门查看；企业可在入企码核验页核对执法人员"),
+)

@@ -103,17 +103,25 @@ def inspectors(department, street):
     }
 
 
-def test_inspectors_are_scoped_by_role(
-    justice_user, dept_admin, street_user, enterprise_user, inspectors
-):
+def test_inspectors_are_scoped_by_role(justice_user, dept_admin, street_user, inspectors):
     def names(user) -> set[str]:
         return {i["name"] for i in results(client_for(user).get("/api/inspectors/"))}
 
-    # then the justice bureau sees all, a department its own, a street its offices', an enterprise none
+    # then the justice bureau sees all, a department its own, a street its offices'
     assert names(justice_user) == {"李明", "王芳", "张伟"}
     assert names(dept_admin) == {"李明"}
     assert names(street_user) == {"王芳"}
-    assert names(enterprise_user) == set()
+
+
+def test_an_enterprise_is_refused_the_inspector_list_as_on_the_page(enterprise_user, inspectors):
+    # when an enterprise asks for the list (the page is a 403 for it)
+    response = client_for(enterprise_user).get("/api/inspectors/")
+
+    # then the API refuses it too, saying why, rather than answering an empty list
+    assert response.status_code == 403
+    assert response.json() == {
+        "detail": "执法人员名单仅供政府部门查看；企业可在入企码核验页核对执法人员"
+    }
 
 
 def test_an_inspector_sees_the_colleagues_of_its_own_department(department, inspectors):
