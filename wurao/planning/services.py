@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 
 from wurao.accounts.policy import require
-from wurao.accounts.scope import scope_for
+from wurao.accounts.scope import Scope, scope_for
 from wurao.audit.services import audit_record
 from wurao.planning import scheduler
 from wurao.planning.choices import EntryStatus, JointVisitStatus, PlanOrigin, PlanStatus, SlotKind
@@ -30,6 +30,7 @@ from wurao.planning.models import (
 from wurao.planning.selectors_checks import plan_deadline, plan_entry_check
 from wurao.registry.choices import Level
 from wurao.registry.workdays import month_end, month_start, working_days
+from wurao.sampling import selectors as sampling_selectors
 from wurao.visits import selectors as visit_selectors
 
 LEVEL_RANK = {Level.CITY: 0, Level.DISTRICT: 1, Level.STREET: 2, Level.COMMUNITY: 3}
@@ -78,6 +79,15 @@ def plan_entry_add(
     locked, an addition needs a reason (补报), which the justice bureau sees."""
     require(actor, "planning.plan", department)
     items = list(items)
+    if draw_task is not None and not _draws_for(department, draw_task):
+        # The form offers only the department's own tasks; another's, named in a body, would
+        # put an inspection of that task in this department's plan.
+        raise ValidationError(
+            {
+                "draw_task": gettext("抽查任务 %(code)s 不是%(department)s牵头或参与的任务")
+                % {"code": draw_task.code, "department": department.name}
+            }
+        )
     errors = plan_entry_check(
         department=department,
         month=month,
@@ -123,6 +133,12 @@ def plan_entry_add(
         },
     )
     return entry
+
+
+def _draws_for(department, draw_task) -> bool:
+    """The draw task is one the department leads or takes part in (the tasks it sees)."""
+    own = Scope(department_id=department.pk)
+    return sampling_selectors.draw_task_list(scope=own).filter(pk=draw_task.pk).exists()
 
 
 @transaction.atomic
