@@ -56,6 +56,7 @@ def test_each_role_keeps_exactly_the_entries_it_had(
         "/credit/reviews/",
         "/public/draws/",
         "/public/planning/",
+        "/public/audit/",
     }
     assert _urls(dept_admin) == _urls(inspector)
     assert "/planning/schedule/" in _urls(street_user) and "/draws/" not in _urls(street_user)
