@@ -4,6 +4,7 @@ Defaults give a working development setup on the embedded SQLite database;
 production sets DEBUG=0, SECRET_KEY and DATABASE_URL (PostgreSQL).
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -43,6 +44,9 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "django_htmx",
     "huey.contrib.djhuey",
+    "axes",  # [hardening] login: lockout after failed sign-ins
+    "django_otp",  # [hardening] login: two-factor sign-in
+    "django_otp.plugins.otp_totp",
     "csp",  # [hardening] deploy: Content-Security-Policy (CONTENT_SECURITY_POLICY below)
     "django_ratelimit",  # [hardening] deploy: rate limits; its checks want a shared cache
     "wurao.audit",
@@ -73,11 +77,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # [hardening] login
+    "wurao.accounts.middleware.TwoFactorMiddleware",  # [hardening] login: the code first
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_ratelimit.middleware.RatelimitMiddleware",  # [hardening] deploy: 429, not 403
     "django_htmx.middleware.HtmxMiddleware",
     "wurao.common.middleware.NulMiddleware",
+    "axes.middleware.AxesMiddleware",  # [hardening] login: last, answers a locked-out sign-in
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -130,6 +137,46 @@ LOGOUT_REDIRECT_URL = "login"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+
+# [hardening] login: lockout, two-factor sign-in, session and token lifetimes, password hashing
+# (docs/guide.md 登录、两步验证与锁定; 等保2.0 三级 身份鉴别, OWASP ASVS L2 V2/V3).
+# Failed sign-ins are counted in the database (every worker shares the count) per account and
+# per client address (wurao.common.client_ip); wurao/accounts/login_guard.py explains the two
+# limits. A lock lasts WURAO_LOGIN_LOCKOUT_MINUTES after the failure that set it.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses a locked sign-in before the password
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_ENABLED = env.bool("WURAO_LOGIN_LOCKOUT", default=True)
+AXES_FAILURE_LIMIT = env.int("WURAO_LOGIN_FAILURE_LIMIT", default=5)
+WURAO_LOGIN_ADDRESS_FAILURE_LIMIT = env.int("WURAO_LOGIN_ADDRESS_FAILURE_LIMIT", default=20)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("WURAO_LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_HANDLER = "wurao.accounts.login_guard.LoginGuardHandler"
+AXES_CLIENT_IP_CALLABLE = "wurao.common.client_ip.client_ip"
+AXES_LOCKOUT_CALLABLE = "wurao.accounts.login_guard.lockout_response"
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # the time the page names holds
+AXES_DISABLE_ACCESS_LOG = True  # sign-ins are in the audit chain (auth.login)
+AXES_VERBOSE = False  # no banner on every command; failures are still logged
+# The government side signs in with a code from an authenticator app (TOTP), on unless DEBUG.
+WURAO_REQUIRE_2FA = env.bool("WURAO_REQUIRE_2FA", default=not DEBUG)
+OTP_TOTP_ISSUER = env.str("WURAO_OTP_ISSUER", default="无扰 wurao")
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the back office never shows an authenticator's key
+# A session ends WURAO_SESSION_HOURS after sign-in (a working day), or when the browser closes
+# if WURAO_SESSION_EXPIRE_AT_BROWSER_CLOSE=1; signing in always starts a new session.
+SESSION_COOKIE_AGE = env.int("WURAO_SESSION_HOURS", default=8) * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env.bool("WURAO_SESSION_EXPIRE_AT_BROWSER_CLOSE", default=False)
+# An API token stands for one sign-in (password and, for the government side, the code), as a
+# session does. 24 hours: an inspector's mobile client signs in once for a day in the field,
+# and a lost phone's token is dead by the next day; a script signs in again when refused.
+WURAO_TOKEN_TTL_HOURS = env.int("WURAO_TOKEN_TTL_HOURS", default=24)
+# Argon2id (OWASP's first choice); hashes made before are read and upgraded at the next sign-in.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
 ]
 
 LANGUAGE_CODE = "zh-hans"

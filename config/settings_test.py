@@ -19,3 +19,14 @@ if "wurao.demo" not in INSTALLED_APPS:
 # rate-limit tests (wurao/web/tests/test_ratelimit.py) set the production rates back.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 WURAO_RATELIMITS = {"code_check": "100000/m", "public": "100000/m"}
+
+# [hardening] login: the lockout stays on in the tests (login_guard's tests run it for real).
+# Django's test client signs in with client.login(), and a few tests call authenticate(),
+# without a request, which axes' backend refuses: the tests' copy lets such a call through
+# to the password check and treats every request like production's (test_login_settings.py).
+AUTHENTICATION_BACKENDS = [
+    "wurao.accounts.tests.backends.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Two-factor sign-in is off whatever DEBUG says; its tests turn it on.
+WURAO_REQUIRE_2FA = False

@@ -1,20 +1,11 @@
 from csp.decorators import csp_update
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.decorators import method_decorator
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 
 from wurao.accounts.policy import PUBLIC, PolicyPermission
 from wurao.web.views import set_language_view
-
-
-class LoginView(auth_views.LoginView):
-    policy = PUBLIC
-
-
-class LogoutView(auth_views.LogoutView):
-    policy = PUBLIC  # signing out asks nothing (Django's view accepts only POST)
 
 
 class ApiSchemaView(SpectacularAPIView):
@@ -59,8 +50,8 @@ api_patterns = [
 
 urlpatterns = [
     path("", include("wurao.web.urls")),
-    path("login/", LoginView.as_view(), name="login"),
-    path("logout/", LogoutView.as_view(), name="logout"),
+    # Sign-in, sign-out, the second factor; the back office's login page leads there too.
+    path("", include("wurao.accounts.urls")),
     path("lang/", set_language_view, name="set-language"),
     path("registry/", include("wurao.registry.urls")),
     path("registry/", include("wurao.dossier.urls")),

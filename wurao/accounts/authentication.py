@@ -1,9 +1,12 @@
 from functools import cache
 
 from django.db import connection
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from rest_framework import authentication, exceptions
 
 from wurao.accounts.models import User
+from wurao.accounts.services import token_expires_at
 from wurao.common import rawsql
 
 # The user's department, reached through the model (accounts sits below the registry).
@@ -24,11 +27,22 @@ def _statement(token, vendor: str) -> str:
         """
 
 
+class TokenRefused(exceptions.APIException):
+    """A token that is not, or no longer, good: 401 with WWW-Authenticate, so a client knows
+    to sign in again. (DRF answers its own AuthenticationFailed with 403 here, because the
+    session, listed first, names no authentication scheme; no token at all stays 403.)"""
+
+    status_code = 401
+    default_code = "authentication_failed"
+    auth_header = "Token"  # DRF's exception handler sends it as WWW-Authenticate
+
+
 class TokenAuthentication(authentication.TokenAuthentication):
     """DRF's token authentication, reading the token, its user and the user's department in
     one statement: an inspector's every write names the department, and a mobile client sends
     many requests (the ORM took longer to build this statement than the database to run it).
-    Scopes need only the street's and enterprise's ids, which the user row holds."""
+    Scopes need only the street's and enterprise's ids, which the user row holds. A token
+    older than WURAO_TOKEN_TTL_HOURS is refused (401): the client signs in again for a new one."""
 
     def authenticate_credentials(self, key):
         token_model = self.get_model()
@@ -36,7 +50,7 @@ class TokenAuthentication(authentication.TokenAuthentication):
             cursor.execute(_statement(token_model, connection.vendor), [key])
             row = cursor.fetchone()
         if row is None:
-            raise exceptions.AuthenticationFailed("令牌无效")
+            raise TokenRefused(_("令牌无效"))
         user_at = rawsql.width(token_model)
         department_at = user_at + rawsql.width(User)
         token = rawsql.from_row(token_model, row[:user_at])
@@ -44,6 +58,8 @@ class TokenAuthentication(authentication.TokenAuthentication):
         if user.department_id is not None:
             user.department = rawsql.from_row(Department, row[department_at:])
         token.user = user
+        if token_expires_at(token.created) <= timezone.now():
+            raise TokenRefused(_("令牌已过期：请重新用用户名和密码（及验证码）获取令牌。"))
         if not user.is_active:
-            raise exceptions.AuthenticationFailed("账号已停用")
+            raise TokenRefused(_("账号已停用"))
         return user, token

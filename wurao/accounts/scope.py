@@ -1,7 +1,8 @@
 """What a signed-in user may see, as one value every selector applies.
 
 A department sees its own records, a street its own area, an enterprise only
-itself; the justice bureau sees everything (it supervises all departments).
+itself; the justice bureau sees everything (it supervises all departments). An account
+without a role (Role.NONE, the default) sees nothing, as does any role missing its anchor.
 """
 
 from dataclasses import dataclass
@@ -32,4 +33,4 @@ def scope_for(user) -> Scope:
         return Scope(street_id=user.street_id)
     if user.role == Role.ENTERPRISE:
         return Scope(enterprise_id=user.enterprise_id)
-    return Scope()
+    return Scope()  # Role.NONE: nothing until an administrator gives the account a role

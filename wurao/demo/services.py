@@ -311,6 +311,9 @@ def _create_accounts(d: District, actor: Any) -> list[dict[str, str]]:
             inspector=_account_inspector(department) if role == Role.INSPECTOR else None,
             # The justice bureau's demo account runs the Django admin too.
             is_superuser=role == Role.JUSTICE,
+            # Shared demo accounts with a published password: no second factor to set up
+            # where a demo runs with WURAO_REQUIRE_2FA on ([hardening] login).
+            two_factor_exempt=True,
         )
         anchored = department or street or enterprise
         accounts.append(

@@ -12,7 +12,15 @@ from wurao.accounts.choices import Role
 
 @rules.predicate
 def is_signed_in(user) -> bool:
-    return bool(user and user.is_authenticated and user.is_active)
+    """Signed in, active and given a role: an account created without one (Role.NONE) is
+    refused everything, even the pages open to anyone signed in, until an administrator gives
+    it a role (a superuser counts as the bureau whatever its role)."""
+    return bool(
+        user
+        and user.is_authenticated
+        and user.is_active
+        and (user.role != Role.NONE or user.is_superuser)
+    )
 
 
 @rules.predicate

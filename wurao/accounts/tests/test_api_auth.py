@@ -85,12 +85,20 @@ def test_missing_credentials_are_named_in_chinese(db):
     assert response.json() == {"password": ["请填写密码"]}
 
 
-def test_password_guessing_is_slowed_down(justice_user):
+def test_password_guessing_is_stopped_by_the_lockout(justice_user):
     # when one address tries eleven wrong passwords in a minute
     statuses = [token_for("sfj", f"guess-{n}").status_code for n in range(11)]
 
-    # then the eleventh is turned away before the password is checked
-    assert statuses == [400] * 10 + [429]
+    # then the fifth locks the account (AXES_FAILURE_LIMIT) and the rest are turned away
+    assert statuses == [400] * 4 + [429] * 7
+
+
+def test_signing_in_is_slowed_down_even_with_the_right_password(justice_user):
+    # when one address asks for a token eleven times in a minute, each time rightly
+    statuses = [token_for("sfj").status_code for _ in range(11)]
+
+    # then the eleventh is turned away before the password is checked (hashing is slow)
+    assert statuses == [200] * 10 + [429]
 
 
 def test_a_bad_token_is_refused(db):
