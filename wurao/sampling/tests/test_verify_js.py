@@ -203,7 +203,7 @@ def verifier(page, live_server):
     page.evaluate(
         "async () => { window.drawVerify = await import('/static/sampling/draw-verify.js'); }"
     )
-    page.wait_for_function("window.drawVerify !== undefined")
+    page.wait_for_function("() => window.drawVerify !== undefined")
     return page
 
 

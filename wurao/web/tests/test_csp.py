@@ -120,6 +120,26 @@ def test_choosing_a_year_opens_that_year(page, live_server, justice_user):
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
+def test_a_list_filters_as_one_types_with_htmx_eval_off(page, live_server, justice_user, street):
+    # given two enterprises, and HTMX configured to evaluate nothing
+    EnterpriseFactory(street=street, name="福城精密电子有限公司")
+    EnterpriseFactory(street=street, name="观澜食品加工厂")
+    login(page, live_server, justice_user.username)
+    page.goto(f"{live_server.url}/registry/enterprises/")
+    assert page.evaluate("htmx.config.allowEval") is False
+    assert page.locator("#results tbody tr").count() == 2
+
+    # when the bureau types part of a name into the search box (no button pressed)
+    page.fill("#id_q", "精密")
+
+    # then the list shows the one that matches, and the address says what was asked
+    page.wait_for_function("() => document.querySelectorAll('#results tbody tr').length === 1")
+    assert "福城精密电子" in page.locator("#results").inner_text()
+    page.wait_for_url("**q=**")
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
 @pytest.mark.today("2026-12-07")
 def test_a_draft_is_committed_only_once_the_admin_confirms(
     page, live_server, dept_admin, department, street
