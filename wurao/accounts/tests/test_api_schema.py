@@ -69,7 +69,7 @@ def test_the_schema_documents_filters_pagination_and_errors(schema):
         "date_to",
         "page",
     } <= parameters
-    assert set(actions["responses"]) == {"200", "400"}
+    assert set(actions["responses"]) == {"200", "400", "404"}  # 404: a page past the last
     assert actions["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].endswith(
         "PaginatedEnforcementActionList"
     )
