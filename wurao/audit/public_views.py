@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 from wurao.audit import selectors
 from wurao.audit.signing import MESSAGE_VERSION, public_key_fingerprint, public_key_pem
 from wurao.common.pagination import page_range, paginate
+from wurao.common.ratelimit import rate_limited
 
 
 def _public(view):
@@ -21,6 +22,7 @@ def _public(view):
 
 
 @_public
+@rate_limited("public")  # [hardening] deploy: as every public page
 @require_GET
 def anchor_list(request):
     page = paginate(request, selectors.audit_anchor_daily_list())
@@ -41,6 +43,7 @@ def anchor_list(request):
 
 
 @_public
+@rate_limited("public")  # [hardening] deploy: as every public page
 @require_GET
 def anchor_export(request):
     data = selectors.audit_anchors_export()

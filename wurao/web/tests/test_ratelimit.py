@@ -108,8 +108,8 @@ def test_behind_the_proxy_each_client_counts_alone_and_a_forged_entry_changes_no
 def test_the_public_pages_answer_429_past_their_limit():
     # given an address that has read the public pages as often as the limit allows
     client = Client(REMOTE_ADDR="198.51.100.7")
-    pages = ["/public/draws/", "/public/planning/", "/public/planning/park-days/"]
-    statuses = [client.get(pages[n % 3]).status_code for n in range(_limit(PUBLIC))]
+    pages = ["/public/draws/", "/public/planning/", "/public/planning/park-days/", "/public/audit/"]
+    statuses = [client.get(pages[n % 4]).status_code for n in range(_limit(PUBLIC))]
     assert set(statuses) == {200}
 
     # when it asks for one more
