@@ -233,7 +233,11 @@ def main(argv: list[str] | None = None) -> int:
     from django.utils import timezone
 
     result: dict[str, Any] = {"reused_db": reused, "scale": args.scale}
-    if not reused:
+    if reused:  # a database built by older code: bring its tables up to this code's
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)
+    else:
         result |= _build(args.scale, args.seed)
     fix = _fixtures(args.seed, timezone.localdate())
     connection.close()
