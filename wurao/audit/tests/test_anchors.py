@@ -10,6 +10,7 @@ from wurao.audit.models import AuditAnchor, AuditEvent
 from wurao.audit.selectors import audit_chain_verify
 from wurao.audit.services import audit_anchor_sign
 from wurao.audit.signing import anchor_message, private_key_load, sign
+from wurao.audit.tasks import audit_anchor_periodic
 from wurao.audit.tests.anchoring import events_write, key_pair, rewrite, use_key
 
 pytestmark = pytest.mark.django_db
@@ -209,3 +210,22 @@ def test_a_new_key_file_is_written_for_its_owner_only_and_then_signs(settings, t
     assert path.stat().st_mode & 0o077 == 0
     assert "-----BEGIN PUBLIC KEY-----" in capsys.readouterr().out
     assert audit_chain_verify().intact
+
+
+def test_the_periodic_job_signs_the_head(signing_key):
+    events_write(2)
+
+    audit_anchor_periodic()
+
+    assert AuditAnchor.objects.get().seq == 2
+
+
+def test_the_periodic_job_without_a_key_logs_why_and_signs_nothing(settings, caplog):
+    settings.AUDIT_SIGNING_KEY = settings.AUDIT_SIGNING_KEY_FILE = ""
+    settings.AUDIT_DEVELOPMENT_KEY_FILE = ""
+    events_write(1)
+
+    audit_anchor_periodic()
+
+    assert not AuditAnchor.objects.exists()
+    assert "audit anchor not signed" in caplog.text and "AUDIT_SIGNING_KEY" in caplog.text
