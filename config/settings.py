@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",  # [hardening] deploy
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "wurao.common.middleware.DatabaseBusyMiddleware",  # [hardening] jobs: 503 on a locked SQLite
     "django.contrib.sessions.middleware.SessionMiddleware",
     "wurao.common.middleware.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -274,6 +275,20 @@ if JOBS_URL.startswith("redis://"):
     HUEY.update({"huey_class": "huey.RedisHuey", "url": JOBS_URL})
 else:
     HUEY.update({"huey_class": "huey.SqliteHuey", "filename": JOBS_URL.removeprefix("sqlite:///")})
+
+# [hardening] jobs: what an import file may be (docs/import-templates.md 文件大小与行数上限; the
+# defaults admit the whole district, 433,407 market entities, in one file) and the reaper of
+# jobs whose worker stopped (docs/decisions/0001-job-queue.md). A running job beats every
+# WURAO_JOBS_HEARTBEAT_SECONDS while it reads; one silent for WURAO_JOBS_STALE_SECONDS is
+# queued again once, then failed.
+WURAO_IMPORT_MAX_FILE_MB = env.int("WURAO_IMPORT_MAX_FILE_MB", default=200)
+WURAO_IMPORT_MAX_EXPANDED_MB = env.int("WURAO_IMPORT_MAX_EXPANDED_MB", default=600)
+WURAO_IMPORT_MAX_RATIO = env.int("WURAO_IMPORT_MAX_RATIO", default=100)
+WURAO_IMPORT_MAX_ROWS = env.int("WURAO_IMPORT_MAX_ROWS", default=500_000)
+WURAO_JOBS_HEARTBEAT_SECONDS = env.float("WURAO_JOBS_HEARTBEAT_SECONDS", default=10)
+WURAO_JOBS_STALE_SECONDS = env.int("WURAO_JOBS_STALE_SECONDS", default=300)
+# A session saved while SQLite is locked by a long write says so (503), not "session deleted".
+SESSION_ENGINE = "wurao.common.sessions"
 
 LOGGING = {
     "version": 1,

@@ -9,6 +9,7 @@ from rest_framework import exceptions, serializers
 from rest_framework.views import exception_handler
 
 from wurao.common.forms import INTEGER_MAX
+from wurao.common.middleware import BUSY_MESSAGE, BUSY_RETRY_AFTER, database_busy
 
 BAD_QUERY = OpenApiResponse(
     description='查询参数无效：按参数名给出中文说明，如 {"year": ["请输入有效的年份，如 2020"]}'
@@ -63,9 +64,19 @@ def date_filter(help_text: str) -> serializers.DateField:
     )
 
 
+class DatabaseBusy(exceptions.APIException):
+    status_code = 503
+    default_detail = BUSY_MESSAGE
+    default_code = "busy"
+    wait = BUSY_RETRY_AFTER  # DRF's handler sends it as Retry-After
+
+
 def api_exception_handler(exc, context):
     """DRF's handler, with a body that is not JSON explained in Chinese: the parser's own
-    message is English whatever the client's language."""
+    message is English whatever the client's language; and a SQLite database locked by a long
+    write answered 503 with Retry-After (common.middleware.database_busy), not a 500."""
+    if database_busy(exc):
+        exc = DatabaseBusy()
     if isinstance(exc, exceptions.ParseError):
         exc = exceptions.ParseError(
             "请求体不是有效的 JSON：请检查引号、逗号和括号，并以 Content-Type: application/json 发送"

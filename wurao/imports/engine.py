@@ -6,14 +6,20 @@ user sees it in Excel (the header is row 1, the first data row row 2).
 
 Excel in China saves CSV as GBK, so text is tried as UTF-8 (with or without a
 BOM) and then as GB18030, the superset of GBK that every GBK file decodes as.
+
+Files are read as streams within limits (Limits): the file's size, an XLSX's declared
+uncompressed size and compression ratio (checked before parsing: a zip bomb is refused in
+milliseconds) and the number of data rows (refused as soon as the limit is passed).
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import itertools
 import re
+import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +40,21 @@ ENCODING_LABELS = {
     "gb18030": "GBK/GB18030",
     "utf-16": "UTF-16",
 }
+
+
+MB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What a file may be. The defaults admit the whole district (433,407 market entities:
+    85 MB as UTF-8 CSV, 390 MB of sheet XML in an XLSX written with inline strings); the
+    platform reads them from settings (WURAO_IMPORT_*)."""
+
+    max_bytes: int = 200 * MB
+    max_expanded_bytes: int = 600 * MB
+    max_ratio: int = 100  # a whole district's sheet compresses 13.5:1; zip bombs 1000:1
+    max_rows: int = 500_000
 
 
 class ImportFileError(Exception):
@@ -92,13 +113,20 @@ class Table:
 
 
 def read_table(
-    source: bytes | str | Path, *, headers: Sequence[Header], filename: str = ""
+    source: bytes | str | Path,
+    *,
+    headers: Sequence[Header],
+    filename: str = "",
+    limits: Limits | None = None,
 ) -> Table:
-    """Open a CSV or XLSX file and map its header row. Raises ImportFileError saying what is wrong."""
+    """Open a CSV or XLSX file and map its header row. Raises ImportFileError saying what is
+    wrong, or which limit the file passes (the default Limits unless given)."""
+    limits = limits or Limits()
     if isinstance(source, str | Path):
         path = Path(source)
         filename = filename or path.name
         try:
+            size_check(path.stat().st_size, limits)
             data = path.read_bytes()
         except OSError as exc:
             raise ImportFileError(
@@ -106,12 +134,13 @@ def read_table(
             ) from None
     else:
         data = bytes(source)
+    size_check(len(data), limits)
     if not data.strip():
         raise ImportFileError(
             FileErrorCode.EMPTY_FILE, "文件为空：没有表头，也没有数据。请使用导入模板填写后再上传。"
         )
     if data.startswith(XLSX_MAGIC):
-        return _read_xlsx(data, headers)
+        return _read_xlsx(data, headers, limits)
     if data.startswith(OLE_MAGIC):
         raise ImportFileError(
             FileErrorCode.LEGACY_XLS,
@@ -123,7 +152,45 @@ def read_table(
             f"文件“{filename}”的扩展名是 .xlsx，但内容不是 Excel 工作簿（可能是改了扩展名的文本文件）。"
             "请在 Excel 中打开并另存为 .xlsx，或将扩展名改为 .csv。",
         )
-    return _read_csv(data, headers)
+    return _read_csv(data, headers, limits)
+
+
+def size_check(size: int, limits: Limits) -> None:
+    """Refuse a file larger than the limit before reading it."""
+    if size > limits.max_bytes:
+        raise ImportFileError(
+            FileErrorCode.FILE_TOO_LARGE,
+            f"文件过大（{size / MB:.0f} MB，上限 {limits.max_bytes // MB} MB），请拆分后再导入。",
+        )
+
+
+def zip_check(data: bytes, limits: Limits) -> None:
+    """Refuse a zip bomb from the archive's directory, before anything is decompressed.
+
+    zipfile stops reading a member at its declared size (and then fails its checksum),
+    so the declared sizes bound what parsing the workbook could expand to."""
+    try:
+        members = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        return  # not a readable zip: openpyxl reports it as not a workbook
+    expanded = sum(member.file_size for member in members)
+    if expanded > limits.max_expanded_bytes:
+        raise ImportFileError(
+            FileErrorCode.EXPANDS_TOO_MUCH,
+            f"文件解压后超过 {limits.max_expanded_bytes // MB} MB（上限；本文件解压后为 "
+            f"{expanded / MB:,.0f} MB），请拆分后再导入。",
+        )
+    for member in members:
+        # Tiny members (styles, themes) may compress far better than data and harm no one.
+        if member.file_size > MB and member.file_size > limits.max_ratio * max(
+            member.compress_size, 1
+        ):
+            raise ImportFileError(
+                FileErrorCode.COMPRESSION_RATIO,
+                f"文件中的 {member.filename} 解压后是压缩时的 "
+                f"{member.file_size // max(member.compress_size, 1):,} 倍（上限 {limits.max_ratio} 倍），"
+                "不像 Excel 保存的工作簿（可能是“压缩炸弹”），未导入。请在 Excel 中重新另存为 .xlsx 后再导入。",
+            )
 
 
 def decode_text(data: bytes) -> tuple[str, str]:
@@ -148,24 +215,57 @@ def decode_text(data: bytes) -> tuple[str, str]:
     )
 
 
-def _read_csv(data: bytes, headers: Sequence[Header]) -> Table:
-    text, encoding = decode_text(data)
-    first_line = text.lstrip("\ufeff").split("\n", 1)[0]
+def _text_encoding(data: bytes) -> str:
+    """decode_text's choice of encoding, found without keeping a decoded copy of the file."""
+    if data.startswith(UTF16_BOMS) or b"\x00" in data:
+        return decode_text(data)[1]  # UTF-16 (or undecodable): rare, and small
+    for encoding in ("utf-8-sig", "gb18030"):
+        decoder = codecs.getincrementaldecoder(encoding)()
+        try:
+            for start in range(0, len(data), MB):
+                decoder.decode(data[start : start + MB])
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            continue
+        if encoding == "utf-8-sig" and not data.startswith(b"\xef\xbb\xbf"):
+            encoding = "utf-8"
+        return encoding
+    return decode_text(data)[1]  # raises UNDECODABLE
+
+
+def _read_csv(data: bytes, headers: Sequence[Header], limits: Limits) -> Table:
+    encoding = _text_encoding(data)
+    # Decoded as it is read: the rows stream, and no second copy of the file is held.
+    stream = io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline="")
+    first_line = stream.readline().lstrip("\ufeff")
+    stream.seek(0)
     # Excel writes commas; its "文本文件（制表符分隔）" and UTF-16 exports use tabs.
     delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""), delimiter=delimiter)
+    reader = csv.reader(_without_bom(stream), delimiter=delimiter)
     try:
         rows = enumerate(reader, start=1)
-        table = _map_header(rows, headers, fmt="csv", encoding=encoding, sheet="")
+        table = _map_header(rows, headers, fmt="csv", encoding=encoding, sheet="", limits=limits)
     except csv.Error as exc:
         raise ImportFileError(FileErrorCode.UNDECODABLE, f"CSV 格式错误：{exc}") from None
-    table.total_hint = max(text.count("\n") - table.header_row + 1, 0)
+    newline = b"\n"
+    if encoding == "utf-16":
+        newline = "\n".encode("utf-16-be" if data.startswith(b"\xfe\xff") else "utf-16-le")
+    table.total_hint = max(data.count(newline) - table.header_row + 1, 0)
     return table
 
 
-def _read_xlsx(data: bytes, headers: Sequence[Header]) -> Table:
+def _without_bom(lines: Iterable[str]) -> Iterator[str]:
+    lines = iter(lines)
+    first = next(lines, None)
+    if first is not None:
+        yield first.lstrip("\ufeff")
+    yield from lines
+
+
+def _read_xlsx(data: bytes, headers: Sequence[Header], limits: Limits) -> Table:
     from openpyxl import load_workbook
 
+    zip_check(data, limits)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (
@@ -185,7 +285,7 @@ def _read_xlsx(data: bytes, headers: Sequence[Header]) -> Table:
             chosen = sheet
             break
     rows = enumerate(chosen.iter_rows(min_row=1, values_only=True), start=1)
-    table = _map_header(rows, headers, fmt="xlsx", encoding="", sheet=chosen.title)
+    table = _map_header(rows, headers, fmt="xlsx", encoding="", sheet=chosen.title, limits=limits)
     max_row = chosen.max_row
     table.total_hint = (max_row - table.header_row) if max_row else None
     return table
@@ -233,6 +333,7 @@ def _map_header(
     fmt: str,
     encoding: str,
     sheet: str,
+    limits: Limits,
 ) -> Table:
     top: list[tuple[int, Sequence[Any]]] = []
     for number, cells in rows:
@@ -277,7 +378,9 @@ def _map_header(
             column="、".join(missing),
         )
     rest = itertools.chain(top[position + 1 :], rows)
-    data_rows = ((number, cells) for number, cells in rest if not _is_blank(cells))
+    data_rows = _counted(
+        ((number, cells) for number, cells in rest if not _is_blank(cells)), limits.max_rows
+    )
     first = next(data_rows, None)
     if first is None:
         raise ImportFileError(
@@ -295,6 +398,21 @@ def _map_header(
         total_hint=None,
         _rows=itertools.chain([first], data_rows),
     )
+
+
+def _counted(
+    rows: Iterator[tuple[int, Sequence[Any]]], limit: int
+) -> Iterator[tuple[int, Sequence[Any]]]:
+    """The data rows, refusing the file at the first row past the limit (not after reading
+    the rest of a file of twenty million rows)."""
+    for count, (number, cells) in enumerate(rows, start=1):
+        if count > limit:
+            raise ImportFileError(
+                FileErrorCode.TOO_MANY_ROWS,
+                f"数据行超过 {limit:,} 行（上限），读到第 {number:,} 行时已停止读取。请拆分为多个文件分批导入。",
+                row=number,
+            )
+        yield number, cells
 
 
 def template_csv(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> bytes:

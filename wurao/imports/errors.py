@@ -15,6 +15,12 @@ class FileErrorCode(StrEnum):
     MISSING_COLUMNS = "missing_columns"
     DUPLICATE_COLUMN = "duplicate_column"
     NO_DATA_ROWS = "no_data_rows"
+    # Limits (settings WURAO_IMPORT_*): the file is refused before it is read, or as soon as
+    # it passes the limit.
+    FILE_TOO_LARGE = "file_too_large"
+    EXPANDS_TOO_MUCH = "expands_too_much"
+    COMPRESSION_RATIO = "compression_ratio"
+    TOO_MANY_ROWS = "too_many_rows"
 
 
 class RowErrorCode(StrEnum):

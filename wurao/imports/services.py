@@ -9,7 +9,9 @@ A dry run (the default) does everything but write.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
+import itertools
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -23,12 +25,18 @@ from django.utils.translation import gettext
 
 from wurao.accounts.policy import require
 from wurao.accounts.scope import Scope
-from wurao.audit.services import audit_record
 from wurao.catalogue.services import item_upsert_many
 from wurao.common.credit_code import CreditCodeError, credit_code_normalise
 from wurao.credit.services import alert_upsert_many
 from wurao.imports.cells import Lookups, as_text
-from wurao.imports.engine import ImportFileError, encoding_label, read_table
+from wurao.imports.engine import (
+    MB,
+    ImportFileError,
+    Limits,
+    encoding_label,
+    read_table,
+    size_check,
+)
 from wurao.imports.errors import FileErrorCode, RowErrorCode
 from wurao.imports.models import ImportJob
 from wurao.imports.specs import SPECS, Spec
@@ -41,10 +49,7 @@ __all__ = [
     "ImportReport",
     "RowError",
     "TARGETS",
-    "import_job_create",
-    "import_job_fail",
-    "import_job_finish",
-    "import_job_start",
+    "import_limits",
     "import_run",
     "upload_path",
 ]
@@ -61,6 +66,9 @@ PROGRESS_STEP = 1000
 # A confirmed file with more data rows than this is written by a job, not in the request.
 BACKGROUND_ROWS = 2000
 LOOKUP_CHUNK = 900  # SQLite's default limit of bound parameters is 999
+# Rows parsed per look-up of the enterprises they name: the file streams through, and only
+# the parsed values are kept.
+PARSE_CHUNK = LOOKUP_CHUNK
 
 
 @dataclass(frozen=True)
@@ -119,6 +127,28 @@ class ImportReport:
         }
 
     @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> ImportReport:
+        """A report kept as JSON (a background check's), to show as a dry run is shown."""
+        file = data.get("file", {})
+        return cls(
+            target=data["target"],
+            filename=file.get("name", ""),
+            sha256=file.get("sha256", ""),
+            format=file.get("format", ""),
+            encoding=file.get("encoding", ""),
+            rows=data["rows"],
+            valid=data["valid"],
+            errors=[
+                RowError(e["row"], e["column"], e["code"], e["message"]) for e in data["errors"]
+            ],
+            warnings=list(data.get("warnings", [])),
+            created=data.get("created", 0),
+            updated=data.get("updated", 0),
+            unchanged=data.get("unchanged", 0),
+            committed=data.get("committed", False),
+        )
+
+    @classmethod
     def rejected(
         cls, *, target: str, filename: str, sha256: str, error: ImportFileError
     ) -> ImportReport:
@@ -139,7 +169,7 @@ def lookups_load(*, credit_codes: Iterable[Any] = ()) -> Lookups:
         with contextlib.suppress(CreditCodeError):  # the cell's parser reports it
             codes.add(credit_code_normalise(as_text(cell)))
     return Lookups.build(
-        enterprises=_enterprise_ids(sorted(codes)),
+        enterprises=[(pk, code) for code, pk in _enterprise_ids(sorted(codes))],
         today=timezone.localdate(),
         streets=registry_selectors.street_list().values_list("pk", "code", "name"),
         communities=registry_selectors.community_list().values_list(
@@ -153,15 +183,24 @@ def lookups_load(*, credit_codes: Iterable[Any] = ()) -> Lookups:
     )
 
 
-def _enterprise_ids(codes: list[str]) -> list[tuple[int, str]]:
+def _with_enterprises(lookups: Lookups, credit_codes: Iterable[Any]) -> Lookups:
+    """The reference data with the enterprises of these (valid) credit codes."""
+    codes = set()
+    for cell in credit_codes:
+        with contextlib.suppress(CreditCodeError):  # the cell's parser reports it
+            codes.add(credit_code_normalise(as_text(cell)))
+    return dataclasses.replace(lookups, enterprises=dict(_enterprise_ids(sorted(codes))))
+
+
+def _enterprise_ids(codes: list[str]) -> list[tuple[str, int]]:
     everyone = Scope(sees_all=True)
-    found: list[tuple[int, str]] = []
+    found: list[tuple[str, int]] = []
     for start in range(0, len(codes), LOOKUP_CHUNK):
         chunk = codes[start : start + LOOKUP_CHUNK]
         found += (
             registry_selectors.enterprise_list(scope=everyone)
             .filter(credit_code__in=chunk)
-            .values_list("pk", "credit_code")
+            .values_list("credit_code", "pk")
         )
     return found
 
@@ -175,6 +214,16 @@ def sha256_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def import_limits() -> Limits:
+    """What an import file may be (settings WURAO_IMPORT_*; docs/import-templates.md)."""
+    return Limits(
+        max_bytes=settings.WURAO_IMPORT_MAX_FILE_MB * MB,
+        max_expanded_bytes=settings.WURAO_IMPORT_MAX_EXPANDED_MB * MB,
+        max_ratio=settings.WURAO_IMPORT_MAX_RATIO,
+        max_rows=settings.WURAO_IMPORT_MAX_ROWS,
+    )
+
+
 def import_run(
     *,
     actor: Any,
@@ -183,20 +232,25 @@ def import_run(
     filename: str = "",
     commit: bool = False,
     progress: Callable[[int, int | None], None] | None = None,
+    job: ImportJob | None = None,
 ) -> ImportReport:
     """Check every row of an import file and, if `commit`, write the valid ones.
 
     Raises ImportFileError (nothing written) when the file itself is unusable: empty,
-    not what its name says, undecodable, missing required columns or without data.
-    `progress` is called with the rows read since its last call and the expected total.
+    not what its name says, undecodable, missing required columns or without data, or
+    past a limit (import_limits). `progress` is called with the rows read since its last
+    call and the expected total. A `job` is finished with the report in the transaction
+    that writes the rows, so that a job is done exactly when its rows are written.
     The actor is the bureau's (imports.run), or the platform (a command names itself).
     """
     require(actor, "imports.run")
     spec = SPECS[target]
+    limits = import_limits()
     if isinstance(source, str | Path):
         path = Path(source)
         filename = filename or path.name
         try:
+            size_check(path.stat().st_size, limits)  # before reading it
             data = path.read_bytes()
         except OSError as exc:
             raise ImportFileError(
@@ -206,7 +260,7 @@ def import_run(
             ) from None
     else:
         data = bytes(source)
-    table = read_table(data, headers=spec.headers, filename=filename)
+    table = read_table(data, headers=spec.headers, filename=filename, limits=limits)
     report = ImportReport(
         target=target,
         filename=filename,
@@ -220,22 +274,24 @@ def import_run(
             % {"headers": "、".join(table.unknown_headers)}
         )
 
-    rows = list(table)
-    lookups = lookups_load(
-        credit_codes=(raw.get(spec.enterprise_column) for _, raw in rows)
-        if spec.enterprise_column
-        else ()
-    )
+    reference = lookups_load()
+    rows = iter(table)
     parsed: list[tuple[int, dict[str, Any]]] = []
     bad_rows: set[int] = set()
-    for number, raw in rows:
-        values, cell_errors = spec.parse_row(raw, lookups)
-        parsed.append((number, values))
-        for column, invalid in cell_errors:
-            report.errors.append(RowError(number, column, str(invalid.code), invalid.message))
-            bad_rows.add(number)
-        if progress and len(parsed) % PROGRESS_STEP == 0:
-            progress(PROGRESS_STEP, table.total_hint)
+    while chunk := list(itertools.islice(rows, PARSE_CHUNK)):
+        lookups = reference
+        if spec.enterprise_column:
+            lookups = _with_enterprises(
+                reference, (raw.get(spec.enterprise_column) for _, raw in chunk)
+            )
+        for number, raw in chunk:
+            values, cell_errors = spec.parse_row(raw, lookups)
+            parsed.append((number, values))
+            for column, invalid in cell_errors:
+                report.errors.append(RowError(number, column, str(invalid.code), invalid.message))
+                bad_rows.add(number)
+            if progress and len(parsed) % PROGRESS_STEP == 0:
+                progress(PROGRESS_STEP, table.total_hint)
     if progress:
         progress(len(parsed) % PROGRESS_STEP, table.total_hint)
 
@@ -249,24 +305,33 @@ def import_run(
 
     key_field = spec.column(spec.key_column).fields[0]
     fields = spec.fields_for(table.keys) - {key_field}
-    result = UPSERTS[target](
-        actor=actor,
-        rows=valid_rows,
-        fields=fields,
-        source={
-            "filename": filename,
-            "sha256": report.sha256,
-            "rows_in_file": report.rows,
-            "rows_rejected": report.invalid_rows,
-        },
-        dry_run=not commit,
-    )
-    report.created, report.updated, report.unchanged = (
-        len(result.created),
-        len(result.updated),
-        result.unchanged,
-    )
-    report.committed = commit
+    with transaction.atomic():
+        if job is not None:
+            from wurao.imports.services_jobs import import_job_claim  # it imports this module
+
+            import_job_claim(job)
+        result = UPSERTS[target](
+            actor=actor,
+            rows=valid_rows,
+            fields=fields,
+            source={
+                "filename": filename,
+                "sha256": report.sha256,
+                "rows_in_file": report.rows,
+                "rows_rejected": report.invalid_rows,
+            },
+            dry_run=not commit,
+        )
+        report.created, report.updated, report.unchanged = (
+            len(result.created),
+            len(result.updated),
+            result.unchanged,
+        )
+        report.committed = commit
+        if job is not None:
+            from wurao.imports.services_jobs import import_job_finish
+
+            import_job_finish(job, report)
     return report
 
 
@@ -297,71 +362,3 @@ def _duplicates(
                 )
             )
     return errors
-
-
-# Background commits of large files: the job's every change of state is an audit event.
-
-
-def _job_audit(job: ImportJob, *, actor: Any, verb: str, **payload: Any) -> None:
-    audit_record(
-        actor=actor,
-        verb=verb,
-        obj=job,
-        payload={"target": job.target, "filename": job.filename, "sha256": job.sha256, **payload},
-    )
-
-
-def import_job_create(
-    *, actor: Any, target: str, sha256: str, filename: str, rows: int = 0
-) -> ImportJob:
-    """Record a confirmed upload to be written in the background and queue its job."""
-    from wurao.imports.tasks import import_commit_job  # tasks imports this module
-
-    require(actor, "imports.run")
-    with transaction.atomic():
-        job = ImportJob.objects.create(
-            target=target, sha256=sha256, filename=filename, rows=rows, requested_by=actor
-        )
-        _job_audit(job, actor=actor, verb="import_job.queue", rows=rows)
-    # Enqueued after the job row is committed, so the worker always finds it.
-    import_commit_job(job.pk)
-    return job
-
-
-def import_job_start(job: ImportJob) -> ImportJob:
-    with transaction.atomic():
-        job.status = ImportJob.Status.RUNNING
-        job.started_at = timezone.now()
-        job.error = ""
-        job.save(update_fields=["status", "started_at", "error"])
-        _job_audit(job, actor=job.requested_by, verb="import_job.start")
-    return job
-
-
-def import_job_finish(job: ImportJob, report: ImportReport) -> ImportJob:
-    with transaction.atomic():
-        job.status = ImportJob.Status.DONE
-        job.report = report.as_json()
-        job.finished_at = timezone.now()
-        job.save(update_fields=["status", "report", "finished_at"])
-        _job_audit(
-            job,
-            actor=job.requested_by,
-            verb="import_job.finish",
-            rows=report.rows,
-            valid=report.valid,
-            created=report.created,
-            updated=report.updated,
-            unchanged=report.unchanged,
-        )
-    return job
-
-
-def import_job_fail(job: ImportJob, message: str) -> ImportJob:
-    with transaction.atomic():
-        job.status = ImportJob.Status.FAILED
-        job.error = message
-        job.finished_at = timezone.now()
-        job.save(update_fields=["status", "error", "finished_at"])
-        _job_audit(job, actor=job.requested_by, verb="import_job.fail", error=message)
-    return job

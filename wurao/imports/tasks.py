@@ -1,17 +1,20 @@
-"""The background commit of a large confirmed import (see services.import_job_create)."""
+"""The background check of a large upload and the background commit of a large confirmed
+import (services_jobs), and the reaper of jobs whose worker stopped."""
 
 import logging
 
-from huey.contrib.djhuey import db_task
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
 
 from wurao.imports.models import ImportJob
-from wurao.imports.services import (
-    ImportFileError,
+from wurao.imports.services import ImportFileError, upload_path
+from wurao.imports.services_jobs import (
+    JobSuperseded,
     import_job_fail,
-    import_job_finish,
+    import_job_requeue,
+    import_job_run,
     import_job_start,
-    import_run,
-    upload_path,
+    import_jobs_reap,
 )
 
 logger = logging.getLogger(__name__)
@@ -22,36 +25,46 @@ UNEXPECTED = "导入过程中发生意外错误，未导入任何数据。请稍
 
 
 @db_task(retries=2, retry_delay=60, context=True)
-def import_commit_job(job_id: int, task=None) -> str:
-    """Write a confirmed upload as its requester; returns the job's final status.
+def import_job_task(job_id: int, task=None) -> str:
+    """Check or write an upload as its requester; returns the job's status as this attempt
+    leaves it.
 
     A file that cannot be read or imported fails the job at once (retrying would not
     help); an unexpected error is retried, and fails the job when no retries are left.
-    Each upsert is one transaction, so a failed job has written nothing.
+    A commit writes its rows and finishes its job in one transaction, so a job that did
+    not finish has written nothing.
     """
     job = ImportJob.objects.filter(pk=job_id).select_related("requested_by").first()
-    if job is None or job.finished:  # deleted, or a duplicate delivery of a finished job
+    if job is None or job.status != ImportJob.Status.QUEUED:
+        # Deleted, ended, or a duplicate delivery of a job another worker is running.
         return job.status if job else "missing"
     if job.requested_by is None:
         return import_job_fail(job, MISSING_USER).status
-    path = upload_path(job.sha256)
-    if not path.is_file():
+    if not upload_path(job.sha256).is_file():
         return import_job_fail(job, MISSING_FILE).status
-    import_job_start(job)
+    if import_job_start(job) is None:
+        return "taken"  # another delivery started it first
     try:
-        report = import_run(
-            actor=job.requested_by,
-            target=job.target,
-            source=path,
-            filename=job.filename,
-            commit=True,
-        )
+        import_job_run(job)
+    except JobSuperseded:
+        logger.warning("import job %s: attempt %s was superseded", job_id, job.attempts)
+        return "superseded"
     except ImportFileError as error:
         return import_job_fail(job, f"文件未导入：{error.message}").status
     except Exception:
         logger.exception("import job %s failed", job_id)
         if task is not None and task.retries > 0:
-            raise  # huey retries; the job stays "running" until it ends
+            # huey delivers the task again after retry_delay: it finds the job queued.
+            import_job_requeue(job, actor=job.requested_by, reason="error")
+            raise
         import_job_fail(job, UNEXPECTED)
         raise
-    return import_job_finish(job, report).status
+    return job.status
+
+
+@db_periodic_task(crontab(minute="*"))
+def import_jobs_reap_minutely() -> None:
+    """Every minute: jobs whose worker has been silent for WURAO_JOBS_STALE_SECONDS are
+    queued again once, then failed (services_jobs.import_jobs_reap)."""
+    for job, outcome in import_jobs_reap(actor="scheduler"):
+        logger.warning("import job %s (attempt %s): %s", job.pk, job.attempts, outcome)

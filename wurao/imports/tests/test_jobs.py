@@ -6,9 +6,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from wurao.accounts.choices import Role
 from wurao.accounts.tests.factories import UserFactory
 from wurao.audit.models import AuditEvent
-from wurao.imports import services
+from wurao.imports import services, services_jobs
 from wurao.imports.models import ImportJob
-from wurao.imports.tasks import MISSING_FILE, import_commit_job
+from wurao.imports.tasks import MISSING_FILE, import_job_task
 from wurao.imports.tests.files import ENTERPRISE_HEADER, csv_bytes
 from wurao.registry.models import Enterprise
 from wurao.registry.tests.factories import valid_credit_code
@@ -115,7 +115,7 @@ def test_a_job_whose_upload_is_gone_fails_in_chinese_and_writes_nothing(
 ):
     sha256 = check(justice_client, [row(1), row(2)])
     (media_root / "imports" / sha256).unlink()
-    job = services.import_job_create(
+    job = services_jobs.import_job_create(
         actor=justice_user, target="enterprises", sha256=sha256, filename="企业.csv", rows=2
     )
 
@@ -130,7 +130,7 @@ def test_a_job_whose_upload_is_gone_fails_in_chinese_and_writes_nothing(
     page = justice_client.get(f"/imports/jobs/{job.pk}/").content.decode()
     assert MISSING_FILE in page and "hx-trigger" not in page
     # A duplicate delivery of a finished job changes nothing.
-    import_commit_job.call_local(job.pk)
+    import_job_task.call_local(job.pk)
     assert AuditEvent.objects.count() == 2
 
 
@@ -139,7 +139,7 @@ def test_a_file_that_no_longer_reads_fails_the_job_and_writes_nothing(
 ):
     sha256 = check(justice_client, [row(1)])
     (media_root / "imports" / sha256).write_bytes(b"")
-    job = services.import_job_create(
+    job = services_jobs.import_job_create(
         actor=justice_user, target="enterprises", sha256=sha256, filename="企业.csv", rows=1
     )
 
