@@ -1,0 +1,121 @@
+"""The authorisation matrix: every page and API endpoint, asked by every identity (a visitor,
+the justice bureau, and two each of department admins, inspectors, street coordinators and
+enterprises) about a record of its own scope and one of another, with GET and with each write
+the route takes, answers as the policy module declares (authz_routes.py says how the expected
+answer is derived). A refusal writes nothing: neither the audit log nor any table.
+
+The world (authz_world.py) is built once for the module and every request runs in a savepoint
+rolled back after it, so a write that succeeds leaves the next request the same world."""
+
+import collections
+import os
+import re
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from drf_spectacular.generators import SchemaGenerator
+
+from wurao.accounts.policy import PUBLIC
+from wurao.web.tests.authz_routes import (
+    DENIED,
+    HIDDEN,
+    SERVED,
+    ask,
+    body_of,
+    expected,
+    problem,
+    routes,
+    targets_of,
+    unseen_marks,
+    url_of,
+)
+from wurao.web.tests.authz_world import IDENTITIES, world_committed
+
+pytestmark = pytest.mark.django_db
+
+ROUTES = routes()
+ANSWERS = []  # every request the matrix made: (route, method, identity, target, outcome, answer)
+
+
+@pytest.fixture(scope="module", name="world")
+def _world(django_db_setup, django_db_blocker, tmp_path_factory):
+    with world_committed(django_db_blocker, tmp_path_factory.mktemp("authz-media")) as built:
+        yield built
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _answers_logged():
+    """WURAO_AUTHZ_LOG=file writes every answer the module's matrix got."""
+    yield
+    _log(os.environ.get("WURAO_AUTHZ_LOG"))
+
+
+@pytest.mark.parametrize("identity", IDENTITIES)
+@pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.name or r.route)
+def test_the_route_answers_each_identity_as_the_policy_declares(world, route, identity):
+    user = world.users.get(identity) or AnonymousUser()
+    client = world.clients[identity]
+    unseen = unseen_marks(world, identity)
+    problems = []
+    for method in route.methods:
+        assert route.rule(method), f"{route} names no policy rule for {method}"
+        for target in targets_of(route, world):
+            url = url_of(route, target)
+            outcome = expected(route, method, user, identity, target)
+            body = body_of(route, method, world, identity, target)
+            answer = ask(client, route, method, url, user, body)
+            ANSWERS.append((route.name, method, identity, target, outcome, answer))
+            about = f" ({target.label})" if target else ""
+            if wrong := problem(route, outcome, identity, answer):
+                problems.append(f"{method} {url}{about}: {wrong}")
+            shown = [v for c, v in unseen.items() if c in answer.text and c not in url]
+            if shown and outcome == SERVED and route.rule(method) != PUBLIC:
+                problems.append(f"{method} {url}{about}: shows {', '.join(shown)}")
+    assert not problems, "\n".join(problems)
+
+
+def test_every_endpoint_of_the_api_schema_is_in_the_matrix():
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    in_matrix = {(_shape(r.route), m) for r in ROUTES for m in r.methods}
+    listed = {
+        (_shape(path), method.upper())
+        for path, operations in schema["paths"].items()
+        for method in operations
+    }
+
+    assert listed, "the schema lists no endpoint"
+    assert listed <= in_matrix, sorted(listed - in_matrix)
+
+
+def _shape(path: str) -> str:
+    """A route or a schema path with its parameters blanked: api/visits/{}/check-in/."""
+    path = re.sub(r"\(\?P<\w+>[^)]*\)|<[^>]+>|\{[^}]+\}", "{}", path)
+    return path.replace("^", "").replace("$", "").lstrip("/")
+
+
+def test_the_matrix_meets_every_outcome_for_every_scoped_identity():
+    """The matrix means something: every scoped identity was refused somewhere, hidden from
+    somewhere and served somewhere (runs after the matrix, which fills ANSWERS)."""
+    if not ANSWERS:
+        pytest.skip("the matrix did not run in this session")
+    met = collections.defaultdict(set)
+    for _, _, identity, _, outcome, _ in ANSWERS:
+        met[identity].add(outcome)
+    scoped = [i for i in IDENTITIES if i not in ("anonymous", "bureau")]
+
+    assert {i: met[i] for i in scoped} == {i: {DENIED, HIDDEN, SERVED} for i in scoped}
+
+
+def _log(path: str | None) -> None:
+    """WURAO_AUTHZ_LOG=file: every answer, and the count of each outcome and status."""
+    if not path:
+        return
+    counts = collections.Counter((outcome, a.status) for *_, outcome, a in ANSWERS)
+    with open(path, "w", encoding="utf-8") as out:
+        out.write(f"{len(ANSWERS)} requests\n")
+        for (outcome, status), n in sorted(counts.items()):
+            out.write(f"{outcome} {status}: {n}\n")
+        for name, method, identity, target, outcome, a in ANSWERS:
+            label = target.label if target else "-"
+            refused = ",".join(sorted(set(a.refusals)))
+            out.write(f"{name}\t{method}\t{identity}\t{label}\t{outcome}\t{a.status}\t{refused}\n")
