@@ -140,9 +140,15 @@ class Target:
     kind: str
     k: int | None = None
     obj: object = None
+    # the scopes of the departments that take part besides scope k's (a joint visit)
+    also_departments: tuple = ()
+    # at an enterprise of scope k's street that is none of the identities'
+    elsewhere: bool = False
 
     @property
     def label(self) -> str:
+        if self.also_departments:
+            return f"{self.kind} of scope {self.k}, with the departments of {self.also_departments}"
         return f"{self.kind} of scope {self.k}" if self.k else self.kind
 
 
@@ -169,9 +175,27 @@ action = _each_scope("action", lambda w, s: ({"pk": s.action.pk}, s.action))
 draw_task = _each_scope("draw_task", lambda w, s: ({"pk": s.draw_task.pk}, s.draw_task))
 draw_public = _each_scope("public", lambda w, s: ({"code": s.draw_task.code}, s.draw_task))
 visit = _each_scope("visit", lambda w, s: ({"code": s.visit.code}, s.visit))
-open_visit = _each_scope("open_visit", lambda w, s: ({"code": s.open_visit.code}, s.open_visit))
+_open_visits = _each_scope("open_visit", lambda w, s: ({"code": s.open_visit.code}, s.open_visit))
+
+
+def open_visit(world: World) -> list[Target]:
+    """Each scope's open visit, and the one both departments take part in (led by 1's)."""
+    joint = world.joint_open_visit
+    both = Target({"code": joint.code}, "open_visit", 1, joint, also_departments=(2,))
+    return [*_open_visits(world), both]
+
+
 visit_public = _each_scope("public", lambda w, s: ({"code": s.visit.code}, s.visit))
-joint_visit = _each_scope("joint_visit", lambda w, s: ({"pk": s.joint_visit.pk}, s.joint_visit))
+_joint_visits = _each_scope("joint_visit", lambda w, s: ({"pk": s.joint_visit.pk}, s.joint_visit))
+
+
+def joint_visit(world: World) -> list[Target]:
+    """Each street's joint visit, and the one both departments planned (in street 1)."""
+    both = world.joint_planned
+    shared = Target({"pk": both.pk}, "joint_visit", 1, both, also_departments=(2,), elsewhere=True)
+    return [*_joint_visits(world), shared]
+
+
 review = _each_scope(
     "review", lambda w, s: ({"kind": "objection", "pk": s.objection.pk}, s.objection)
 )
@@ -219,7 +243,7 @@ TARGETS: dict[str, Callable[[World], list[Target]]] = {
         "commitment", lambda w, s: ({"pk": s.commitment.pk}, s.commitment)
     ),
     "credit:table-detail": _one("shared", lambda w: {"version": w.table_version}),
-    "visits:detail": visit,
+    "visits:detail": open_visit,
     "visits:join": _each_scope(
         "joinable_visit", lambda w, s: ({"code": s.open_visit.code}, s.open_visit)
     ),
@@ -231,8 +255,8 @@ TARGETS: dict[str, Callable[[World], list[Target]]] = {
         "visit", lambda w, s: ({"code": s.visit.code, "pk": s.visit_action.pk}, s.visit)
     ),
     "visits:cancel": open_visit,
-    "visits:override-decide": visit,
-    "api-visit-detail": visit,
+    "visits:override-decide": open_visit,
+    "api-visit-detail": open_visit,
     "api-visit-officers": open_visit,
     "api-visit-check-in": open_visit,
     "api-visit-check-out": visit,
@@ -378,7 +402,12 @@ def visible(identity: str, target: Target | None) -> bool:
         return False
     if side == "bureau":
         return True
-    return seen[side] == "all" or (seen[side] == "own" and target.k == k)
+    owners = {target.k}
+    if side == "department":
+        owners |= set(target.also_departments)
+    elif side == "enterprise" and target.elsewhere:
+        owners = set()
+    return seen[side] == "all" or (seen[side] == "own" and k in owners)
 
 
 def expected(route: Route, method: str, user, identity: str, target: Target | None) -> str:

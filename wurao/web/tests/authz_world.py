@@ -92,7 +92,7 @@ class Scoped:
     parks: list
     enterprise: object
     neighbour: object  # another enterprise of the street
-    others: list  # two more, which nothing is planned for or registered to yet
+    others: list  # three more: [0] free, [1] the joint open visit's, [2] the joint plan's
     department: object
     officers: list
     item: object
@@ -120,6 +120,11 @@ class World:
     users: dict  # identity name -> User (no entry for the anonymous visitor)
     clients: dict  # identity name -> Client, signed in
     scopes: dict  # 1, 2 -> Scoped
+    # Registered by department 1 at an enterprise of street 1, joined by department 2: a
+    # record both departments take part in, which only its lead decides on.
+    joint_open_visit: object = None
+    # Both departments planned the same enterprise of street 1: one joint visit, confirmed.
+    joint_planned: object = None
     import_job: object = None
     upload_sha256: str = ""
     table_version: int = 0
@@ -133,12 +138,12 @@ def _scope_build(k: int) -> Scoped:
     parks = [ParkFactory(street=street) for _ in range(2)]
     department = DepartmentFactory(name=f"区矩阵{k}局", code=f"MX{k}")
     officers = InspectorFactory.create_batch(
-        4, department=department, certificate_valid_until=VALID_UNTIL
+        6, department=department, certificate_valid_until=VALID_UNTIL
     )
     item = InspectionItemFactory(department=department, code=f"MX{k}-001")
     enterprise = EnterpriseFactory(street=street, name=f"深圳市矩阵{k}号科技有限公司")
     # A few more in the street, so that a draw has enterprises to choose from.
-    neighbour, *others = EnterpriseFactory.create_batch(3, street=street)
+    neighbour, *others = EnterpriseFactory.create_batch(4, street=street)
     return Scoped(
         k=k,
         street=street,
@@ -231,16 +236,20 @@ def _draw(s: Scoped, admin) -> None:
     s.selection = task.selections.order_by("pk").first()
 
 
-def _plans(s: Scoped, admin, coordinator) -> None:
-    s.plan_entry = planning_services.plan_entry_add(
+def _plan_entry(s: Scoped, admin, enterprise):
+    return planning_services.plan_entry_add(
         actor=admin,
         department=s.department,
         month=MONTH,
-        enterprise=s.enterprise,
+        enterprise=enterprise,
         items=[s.item],
         earliest=datetime.date(2027, 1, 4),
         latest=datetime.date(2027, 1, 29),
     )
+
+
+def _plans(s: Scoped, admin) -> None:
+    s.plan_entry = _plan_entry(s, admin, s.enterprise)
     s.campaign, s.published_campaign = (
         planning_services.campaign_register(
             actor=admin,
@@ -256,11 +265,28 @@ def _plans(s: Scoped, admin, coordinator) -> None:
         for n in (1, 2)
     )
     planning_services.campaign_publish(actor=admin, campaign=s.published_campaign)
+
+
+def _schedule(s: Scoped, coordinator) -> None:
     planning_services.schedule_run(
         actor=coordinator, month=MONTH, street=s.street, time_limit=5, deterministic=True
     )
     proposal = JointVisit.objects.get(street=s.street, enterprise=s.enterprise)
     s.joint_visit = services_coordination.joint_visit_confirm(actor=coordinator, visit=proposal)
+
+
+def _joint_open_visit(scopes: dict, users: dict):
+    lead, joining = scopes[1], scopes[2]
+    visit = visit_services.visit_register(
+        actor=users["dept_admin_1"], reg=_registration(lead, lead.others[1], lead.officers[4:6])
+    )
+    return visit_services.visit_join(
+        actor=users["dept_admin_2"],
+        visit=visit,
+        department=joining.department,
+        officers=joining.officers[4:6],
+        items=[joining.item],
+    )
 
 
 def _park_day(s: Scoped, coordinator, departments) -> None:
@@ -363,7 +389,7 @@ def world_build() -> World:
         admin, coordinator = users[f"dept_admin_{k}"], users[f"street_{k}"]
         _visits(s, admin)
         _draw(s, admin)
-        _plans(s, admin, coordinator)
+        _plans(s, admin)
         _park_day(s, coordinator, departments)
         _credit(s, users[f"enterprise_{k}"])
         s.slot = services_coordination.slot_set(
@@ -372,13 +398,28 @@ def world_build() -> World:
             day=TODAY + datetime.timedelta(days=10),
             kind=SlotKind.REQUESTED,
         )
+    joint_open_visit = _joint_open_visit(scopes, users)
+    both = scopes[1].others[2]
+    for k, s in scopes.items():
+        _plan_entry(s, users[f"dept_admin_{k}"], both)
+    for k, s in scopes.items():
+        _schedule(s, users[f"street_{k}"])
+    joint_planned = services_coordination.joint_visit_confirm(
+        actor=users["street_1"], visit=JointVisit.objects.get(enterprise=both)
+    )
     grades_recompute(actor=users["bureau"], as_of=TODAY)
     clients = {}
     for name, user in users.items():
         clients[name] = Client(raise_request_exception=False)
         clients[name].force_login(user)
     clients[ANONYMOUS] = Client(raise_request_exception=False)
-    world = World(users=users, clients=clients, scopes=scopes)
+    world = World(
+        users=users,
+        clients=clients,
+        scopes=scopes,
+        joint_open_visit=joint_open_visit,
+        joint_planned=joint_planned,
+    )
     _imports(world)
     _sessions(world)
     world.table_version = PointsTableVersion.objects.order_by("-version").first().version

@@ -15,7 +15,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from drf_spectacular.generators import SchemaGenerator
 
-from wurao.accounts.policy import PUBLIC
+from wurao.accounts.policy import PUBLIC, allows
 from wurao.web.tests.authz_routes import (
     DENIED,
     HIDDEN,
@@ -50,8 +50,27 @@ def _answers_logged():
     _log(os.environ.get("WURAO_AUTHZ_LOG"))
 
 
-@pytest.mark.parametrize("identity", IDENTITIES)
-@pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.name or r.route)
+# Cases the matrix found wrong outside the parts whose views it may fix: reported to the lead,
+# expected to fail until they are fixed (then the strict mark fails and is removed).
+REPORTED_CASES = {
+    ("visits:override-decide", "dept_admin_2"): "reported by the [hardening] matrix: the admin "
+    "of a department that only takes part in a joint visit POSTs /visits/<code>/override/ and "
+    "gets the form back (200, the service's refusal as a form error) instead of 403: the view "
+    "does not require visits.override_decide on the visit (nothing is written)",
+}
+
+
+def _matrix_params():
+    for route in ROUTES:
+        for identity in IDENTITIES:
+            reason = REPORTED_CASES.get((route.name, identity))
+            marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
+            yield pytest.param(
+                route, identity, id=f"{route.name or route.route}-{identity}", marks=marks
+            )
+
+
+@pytest.mark.parametrize("route, identity", _matrix_params())
 def test_the_route_answers_each_identity_as_the_policy_declares(world, route, identity):
     user = world.users.get(identity) or AnonymousUser()
     client = world.clients[identity]
@@ -72,6 +91,51 @@ def test_the_route_answers_each_identity_as_the_policy_declares(world, route, id
             if shown and outcome == SERVED and route.rule(method) != PUBLIC:
                 problems.append(f"{method} {url}{about}: shows {', '.join(shown)}")
     assert not problems, "\n".join(problems)
+
+
+# An API list and the page listing the same records answer to rules that let the same people
+# in: a person the page refuses gets a 403 from the API, not an empty list. (The visits API is
+# left out on purpose: it answers an enterprise with its own visits, for which it has its own
+# page, /visits/mine/, rather than the officers' list.)
+SAME_LIST = {
+    "api-enterprise-list": "registry:enterprise-list",
+    "api-inspector-list": "registry:inspector-list",
+    "api-street-list": "registry:street-list",
+    "api-department-list": "catalogue:department-list",
+    "api-item-list": "catalogue:item-list",
+    "api-action-list": "enforcement:action-list",
+    "api-oversight-summary": "oversight:dashboard",
+    "api-credit-change-list": "credit:change-list",
+    "api-draw-list": "sampling:task-list",
+}
+REPORTED = {
+    "api-draw-list": "reported by the [hardening] matrix: /api/draws/ answers to signed_in, so a "
+    "street or an enterprise gets an empty list where /draws/ (sampling.browse) refuses it",
+}
+
+
+@pytest.mark.parametrize(
+    "api, page",
+    [
+        pytest.param(
+            api,
+            page,
+            id=api,
+            marks=[pytest.mark.xfail(strict=True, reason=REPORTED[api])] if api in REPORTED else [],
+        )
+        for api, page in SAME_LIST.items()
+    ],
+)
+def test_an_api_list_lets_in_the_people_its_page_lets_in(world, api, page):
+    by_name = {r.name: r for r in ROUTES}
+    differ = [
+        identity
+        for identity in IDENTITIES
+        if allows(user := world.users.get(identity) or AnonymousUser(), by_name[api].rule("GET"))
+        != allows(user, by_name[page].rule("GET"))
+    ]
+
+    assert not differ, f"{api} and {page} differ for {differ}"
 
 
 def test_every_endpoint_of_the_api_schema_is_in_the_matrix():
