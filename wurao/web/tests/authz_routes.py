@@ -367,7 +367,7 @@ BODIES: dict[str, Callable[[World, str, Target | None], dict]] = {
     },
     "api-visit-cancel": lambda w, i, t: {"client_id": _client_id(), "reason": "企业停产"},
     # the enterprise rates one of its visits by its code
-    "visits_supervision:portal": lambda w, i, t: {"code": _own(w, i).visit.code, "score": "5"},
+    "visits_supervision:portal": lambda w, i, t: {"code": _own(w, i).done_visit.code, "score": "5"},
 }
 
 

@@ -56,7 +56,8 @@ from wurao.sampling import services as sampling_services
 from wurao.sampling.choices import SizeMode
 from wurao.sampling.services_draft import ParticipantSpec, draw_task_create
 from wurao.visits import services as visit_services
-from wurao.visits.choices import CheckInMethod, VisitKind, VisitOrigin
+from wurao.visits.choices import CheckInMethod, VisitKind, VisitOrigin, VisitStatus
+from wurao.visits.tests.factories import VisitFactory
 
 # The world's today: a Monday in December. Plans are filed for January (open until
 # 25 December), the draws run in December, the park days are on Wednesdays.
@@ -101,6 +102,7 @@ class Scoped:
     visit: object = None  # checked in, with a result: under way
     visit_action: object = None  # the visit's recorded result
     open_visit: object = None  # registered for today, not begun: to staff, join or cancel
+    done_visit: object = None  # finished last week: its enterprise may rate it
     draw_task: object = None
     selection: object = None
     plan_entry: object = None
@@ -214,6 +216,14 @@ def _visits(s: Scoped, admin) -> None:
         summary="未发现问题",
     )
     s.visit = visit
+    s.done_visit = VisitFactory(
+        enterprise=s.enterprise,
+        department=s.department,
+        date=TODAY - datetime.timedelta(days=5),
+        status=VisitStatus.COMPLETED,
+        officers=s.officers[:2],
+        items=[s.item],
+    )
 
 
 def _draw(s: Scoped, admin) -> None:

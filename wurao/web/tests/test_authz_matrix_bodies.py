@@ -1,6 +1,6 @@
 """The authorisation matrix, for what a write's body (or its URL's second record) names: each
 write that names officers, items, draw tasks, campaigns, visits, selections or results is sent
-twice by a department's admin and by an inspector of the other scope: once naming records of
+twice by a department's admin and by an inspector of the other scope (or by the enterprises): once naming records of
 the writer's own scope, which must be written (the body is valid, so the refusal below is about
 the record and nothing else), and once naming the other scope's, which must be refused (400,
 403 or 404 from the API; on a page, its form again or 403/404) with nothing written.
@@ -40,6 +40,7 @@ class Case:
     url: Callable[[World, int], dict | None]
     body: Callable[[World, int, int], dict]
     known: str = ""  # a defect being fixed elsewhere: the case is expected to fail until then
+    writers: tuple = WRITERS
 
 
 def _client_id() -> str:
@@ -239,6 +240,13 @@ CASES = [
         lambda w, own, named: _entry(w, own, campaign=named),
     ),
     Case(
+        "page-rate-visit",
+        "visits_supervision:portal",
+        lambda w, own: None,
+        lambda w, own, named: {"code": w[named].done_visit.code, "score": "5"},
+        writers=("enterprise_1", "enterprise_2"),
+    ),
+    Case(
         "page-draw-result-selection",
         "sampling:result-record",
         lambda w, own: None,  # the URL itself names the selection: see _url_of
@@ -263,7 +271,7 @@ URL_NAMED = {
 def _params():
     for case in CASES:
         marks = [pytest.mark.xfail(strict=True, reason=case.known)] if case.known else []
-        for writer in WRITERS:
+        for writer in case.writers:
             yield pytest.param(case, writer, id=f"{case.id}-{writer}", marks=marks)
 
 
