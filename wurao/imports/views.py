@@ -13,8 +13,9 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import content_disposition_header
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
@@ -39,6 +40,7 @@ PENDING = "imports_pending"
 RESULT = "imports_result"  # session: the last confirmed import's report
 PENDING_KEPT = 5
 SHOWN_ERRORS = 500
+MISSING_UPLOAD = gettext_noop("检查过的文件已不在服务器上（可能已被清理），请重新上传文件。")
 # A larger upload is checked by a job: a whole district's file takes minutes, past the server's
 # timeout (config/gunicorn.conf.py); 2 MB is some 10,000 CSV rows, checked in seconds.
 INLINE_CHECK_BYTES = 2 * MB
@@ -235,8 +237,10 @@ def job_status(request, pk: int):
             response = HttpResponse(status=204)
             response["HX-Refresh"] = "true"
             return response
-        if upload_path(job.sha256).is_file():
-            return _preview(request, ImportReport.from_json(job.report))
+        if not upload_path(job.sha256).is_file():
+            messages.error(request, gettext(MISSING_UPLOAD))
+            return redirect(f"{reverse('imports:upload')}?target={job.target}")
+        return _preview(request, ImportReport.from_json(job.report))
     context = {
         "job": job,
         "label": TARGETS.get(job.target, ""),

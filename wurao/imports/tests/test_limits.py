@@ -194,6 +194,8 @@ def test_a_large_upload_is_checked_by_a_job_then_confirmed_from_its_page(
     assert "第二步：确认导入" in page and "确认导入" in page
     assert checked.context["report"].rows == 51 and checked.context["report"].valid == 50
     assert not Enterprise.objects.exists()
+    polled = justice_client.get(f"/imports/jobs/{job.pk}/", headers={"HX-Request": "true"})
+    assert polled.status_code == 204 and polled["HX-Refresh"] == "true"  # reload as the page
     # The full report comes from the job, not from a second check in the request.
     report = justice_client.get(f"/imports/report/{job.sha256}.json")
     assert report.json()["rows"] == 51 and len(report.json()["errors"]) >= 1
@@ -217,3 +219,22 @@ def test_the_upload_form_still_needs_its_csrf_token(justice_user, places):
     )
 
     assert response.status_code == 403
+
+
+def test_a_checked_upload_cleaned_away_is_asked_for_again(justice_client, justice_user):
+    job = ImportJob.objects.create(
+        kind=ImportJob.Kind.CHECK,
+        target="inspectors",
+        filename="执法人员.csv",
+        sha256="0" * 64,
+        requested_by=justice_user,
+        status=ImportJob.Status.DONE,
+        report={"target": "inspectors", "rows": 1, "valid": 1, "errors": []},
+    )
+
+    response = justice_client.get(f"/imports/jobs/{job.pk}/", follow=True)
+
+    assert response.redirect_chain == [("/imports/?target=inspectors", 302)]
+    assert (
+        "检查过的文件已不在服务器上（可能已被清理），请重新上传文件。" in response.content.decode()
+    )
