@@ -164,12 +164,8 @@ class ImportReport:
 def lookups_load(*, credit_codes: Iterable[Any] = ()) -> Lookups:
     """The reference data cells are matched against, in a handful of queries; of the
     enterprises, only those whose (valid) credit codes are given."""
-    codes = set()
-    for cell in credit_codes:
-        with contextlib.suppress(CreditCodeError):  # the cell's parser reports it
-            codes.add(credit_code_normalise(as_text(cell)))
     return Lookups.build(
-        enterprises=[(pk, code) for code, pk in _enterprise_ids(sorted(codes))],
+        enterprises=[(pk, code) for code, pk in _enterprise_ids(_valid_codes(credit_codes))],
         today=timezone.localdate(),
         streets=registry_selectors.street_list().values_list("pk", "code", "name"),
         communities=registry_selectors.community_list().values_list(
@@ -185,11 +181,17 @@ def lookups_load(*, credit_codes: Iterable[Any] = ()) -> Lookups:
 
 def _with_enterprises(lookups: Lookups, credit_codes: Iterable[Any]) -> Lookups:
     """The reference data with the enterprises of these (valid) credit codes."""
+    return dataclasses.replace(
+        lookups, enterprises=dict(_enterprise_ids(_valid_codes(credit_codes)))
+    )
+
+
+def _valid_codes(cells: Iterable[Any]) -> list[str]:
     codes = set()
-    for cell in credit_codes:
+    for cell in cells:
         with contextlib.suppress(CreditCodeError):  # the cell's parser reports it
             codes.add(credit_code_normalise(as_text(cell)))
-    return dataclasses.replace(lookups, enterprises=dict(_enterprise_ids(sorted(codes))))
+    return sorted(codes)
 
 
 def _enterprise_ids(codes: list[str]) -> list[tuple[str, int]]:
