@@ -19,6 +19,9 @@ if "wurao.demo" not in INSTALLED_APPS:
 # rate-limit tests (wurao/web/tests/test_ratelimit.py) set the production rates back.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 WURAO_RATELIMITS = {"code_check": "100000/m", "public": "100000/m"}
+# django-ratelimit's check refuses that unshared cache (E003), which would fail every test that
+# runs a management command; production's refusal is tested in test_deploy_settings.py.
+SILENCED_SYSTEM_CHECKS = [*SILENCED_SYSTEM_CHECKS, "django_ratelimit.E003"]  # noqa: F405
 
 # [hardening] login: the lockout stays on in the tests (login_guard's tests run it for real).
 # Django's test client signs in with client.login(), and a few tests call authenticate(),

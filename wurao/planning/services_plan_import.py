@@ -38,7 +38,7 @@ from wurao.imports.cells import (
 from wurao.imports.cells import date as date_cell
 from wurao.imports.cells import enterprise as enterprise_cell
 from wurao.imports.engine import encoding_label, read_table, template_csv, template_xlsx
-from wurao.imports.services import RowError, lookups_load, sha256_of
+from wurao.imports.services import RowError, import_limits, lookups_load, sha256_of
 from wurao.imports.specs import Column, Spec, describe, template_rows
 from wurao.planning import selectors, services
 from wurao.planning.choices import PlanOrigin
@@ -258,7 +258,7 @@ def plan_import_run(
     month = month_start(month)
     spec = plan_spec(department)
     data = bytes(source)
-    table = read_table(data, headers=spec.headers, filename=filename)
+    table = read_table(data, headers=spec.headers, filename=filename, limits=import_limits())
     report = PlanImportReport(
         department=department.name,
         month=month,
