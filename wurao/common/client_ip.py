@@ -27,7 +27,3 @@ def client_ip(request: HttpRequest) -> str:
         return remote
     return forwarded[-proxies]
 
-
-def client_ip_for_ratelimit(group, request) -> str:
-    """django-ratelimit's key callable (RATELIMIT_IP_META_KEY takes a dotted path)."""
-    return client_ip(request)
