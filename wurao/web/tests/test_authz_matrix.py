@@ -70,7 +70,7 @@ def _matrix_params():
             )
 
 
-@pytest.mark.parametrize("route, identity", _matrix_params())
+@pytest.mark.parametrize("route, identity", list(_matrix_params()))
 def test_the_route_answers_each_identity_as_the_policy_declares(world, route, identity):
     user = world.users.get(identity) or AnonymousUser()
     client = world.clients[identity]

@@ -275,7 +275,7 @@ def _params():
             yield pytest.param(case, writer, id=f"{case.id}-{writer}", marks=marks)
 
 
-@pytest.mark.parametrize("case, writer", _params())
+@pytest.mark.parametrize("case, writer", list(_params()))
 def test_a_write_naming_another_scopes_record_is_refused_and_writes_nothing(world, case, writer):
     route = ROUTES[case.route]
     own = int(writer.rsplit("_", 1)[1])
