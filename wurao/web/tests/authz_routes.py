@@ -40,7 +40,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from wurao.accounts.policy import allows, core, policy_of
 from wurao.audit.models import AuditEvent
-from wurao.web.tests.authz_world import ANONYMOUS, SCOPES, TODAY, World
+from wurao.web.tests.authz_world import ANONYMOUS, SCOPES, TODAY, World, mark
 
 # Django's own back office: is_staff and model permissions, not the platform's roles.
 EXEMPT_PREFIXES = ("admin/",)
@@ -424,23 +424,37 @@ def expected(route: Route, method: str, user, identity: str, target: Target | No
 
 def unseen_marks(world: World, identity: str) -> dict[str, str]:
     """What of the other scope this identity may not see, as text that would show it (text ->
-    what it is): the codes of the visits it may not see and, to a street or an enterprise, the
-    other street's enterprise by name and credit code. None of it may appear on a page or in
-    an answer it is served, unless the URL names it or the page is public."""
+    what it is): the codes of visits, the words written into penalties, objections and a
+    campaign not yet published, and the enterprise's name and credit code. None of it may
+    appear on a page or in an answer the identity is served, unless the URL names it or the
+    page is public."""
     side, _ = side_of(identity)
     if side in (None, "bureau"):
         return {}
     unseen = {}
     for k in SCOPES:
-        for kind, visit in (("visit", world[k].visit), ("open_visit", world[k].open_visit)):
-            target = Target({}, kind, k, visit)
-            if not visible(identity, target):
-                unseen[visit.code] = f"the code of the {target.label}"
-        firm = world[k].enterprise
-        if not visible(identity, Target({}, "enterprise", k, firm)):
-            unseen[firm.name] = f"the name of the enterprise of scope {k}"
-            unseen[firm.credit_code] = f"the credit code of the enterprise of scope {k}"
+        s = world[k]
+        shown = {
+            s.visit.code: Target({}, "visit", k),
+            s.open_visit.code: Target({}, "open_visit", k),
+            mark(k, "penalty"): Target({}, "action", k),
+            mark(k, "objection"): Target({}, "review", k),
+            f"{mark(k, 'campaign')}1": Target({}, "plan", k),
+            s.enterprise.name: Target({}, "enterprise", k),
+            s.enterprise.credit_code: Target({}, "enterprise", k),
+        }
+        unseen |= {text: t.label for text, t in shown.items() if not visible(identity, t)}
     return unseen
+
+
+def naming_query(world: World, identity: str) -> dict:
+    """Query parameters naming the other scope's enterprise, department and street."""
+    other = world[3 - (side_of(identity)[1] or 1)]
+    return {
+        "enterprise": other.enterprise.pk,
+        "department": other.department.pk,
+        "street": other.street.pk,
+    }
 
 
 # ---------------------------------------------------------------- asking, and what was written
@@ -573,7 +587,7 @@ def _send(client, route: Route, method: str, url: str, data):
             HTTP_ACCEPT="application/json",
         )
     if method == "GET":
-        return client.get(url)
+        return client.get(url, data or {})
     return client.post(url, data or {})
 
 

@@ -135,6 +135,11 @@ class World:
         return self.scopes[k]
 
 
+def mark(k: int, what: str) -> str:
+    """A word written into scope k's records, to find them on a page: "MX1-penalty"."""
+    return f"MX{k}-{what}"
+
+
 def _scope_build(k: int) -> Scoped:
     street = StreetFactory(name=f"矩阵{k}街道", code=f"44030999{k:04d}")
     parks = [ParkFactory(street=street) for _ in range(2)]
@@ -264,7 +269,7 @@ def _plans(s: Scoped, admin) -> None:
         planning_services.campaign_register(
             actor=admin,
             department=s.department,
-            title=f"矩阵{s.k}专项检查{n}",
+            title=f"{mark(s.k, 'campaign')}{n}：安全生产专项检查",
             scope="全区",
             starts_on=datetime.date(2027, 1, 4),
             ends_on=datetime.date(2027, 1, 29),
@@ -319,6 +324,7 @@ def _credit(s: Scoped, enterprise_user) -> None:
             department=s.department,
             kind=ActionKind.PENALTY,
             date=datetime.date(2026, 10, day),
+            summary=f"{mark(s.k, 'penalty')}：责令改正并处罚款",
         )
         for day in (12, 13)
     )
@@ -328,7 +334,7 @@ def _credit(s: Scoped, enterprise_user) -> None:
         enterprise=s.enterprise,
         record_source=RecordSource.ACTION,
         record_id=s.action.pk,
-        reason="处罚决定已被复议撤销",
+        reason=f"{mark(s.k, 'objection')}：处罚决定已被复议撤销",
         evidence=evidence,
     )
     s.repair = credit_services.repair_apply(

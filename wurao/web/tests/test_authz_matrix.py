@@ -23,6 +23,7 @@ from wurao.web.tests.authz_routes import (
     ask,
     body_of,
     expected,
+    naming_query,
     problem,
     routes,
     targets_of,
@@ -76,6 +77,12 @@ def test_the_route_answers_each_identity_as_the_policy_declares(world, route, id
     client = world.clients[identity]
     unseen = unseen_marks(world, identity)
     problems = []
+
+    def shows_unseen(method, url, about, answer) -> None:
+        shown = [v for c, v in unseen.items() if c in answer.text and c not in url]
+        if shown and route.rule(method) != PUBLIC:
+            problems.append(f"{method} {url}{about}: shows the {', '.join(shown)}")
+
     for method in route.methods:
         assert route.rule(method), f"{route} names no policy rule for {method}"
         for target in targets_of(route, world):
@@ -87,9 +94,16 @@ def test_the_route_answers_each_identity_as_the_policy_declares(world, route, id
             about = f" ({target.label})" if target else ""
             if wrong := problem(route, outcome, identity, answer):
                 problems.append(f"{method} {url}{about}: {wrong}")
-            shown = [v for c, v in unseen.items() if c in answer.text and c not in url]
-            if shown and outcome == SERVED and route.rule(method) != PUBLIC:
-                problems.append(f"{method} {url}{about}: shows {', '.join(shown)}")
+            if outcome == SERVED:
+                shows_unseen(method, url, about, answer)
+            if outcome == SERVED and method == "GET" and target is None and unseen:
+                # a list or a page asked to filter by the other scope's enterprise, department
+                # or street shows none of its records either
+                query = naming_query(world, identity)
+                probe = ask(client, route, "GET", url, user, query)
+                if probe.status >= 500:
+                    problems.append(f"GET {url} {query}: server error {probe.error}")
+                shows_unseen("GET", url, f" {query}", probe)
     assert not problems, "\n".join(problems)
 
 
