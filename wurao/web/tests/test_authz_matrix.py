@@ -21,11 +21,13 @@ from wurao.web.tests.authz_routes import (
     HIDDEN,
     SERVED,
     ask,
-    body_of,
     expected,
-    naming_query,
     problem,
     routes,
+)
+from wurao.web.tests.authz_targets import (
+    body_of,
+    naming_query,
     targets_of,
     unseen_marks,
     url_of,
