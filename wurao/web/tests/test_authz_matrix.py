@@ -2,7 +2,9 @@
 the justice bureau, and two each of department admins, inspectors, street coordinators and
 enterprises) about a record of its own scope and one of another, with GET and with each write
 the route takes, answers as the policy module declares (authz_routes.py says how the expected
-answer is derived). A refusal writes nothing: neither the audit log nor any table.
+answer is derived). A refusal writes nothing: neither the audit log nor any table. And no
+page or answer an identity is served shows a record of the other scope it may not see, even
+when a list is asked to filter by the other scope's enterprise, department or street.
 
 The world (authz_world.py) is built once for the module and every request runs in a savepoint
 rolled back after it, so a write that succeeds leaves the next request the same world."""
