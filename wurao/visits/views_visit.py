@@ -329,6 +329,9 @@ def override_decide(request, code: str):
     """Approve or reject an override, from the queue or from the visit's page."""
     scope = scope_for(request.user)
     visit = _visible_visit(request.user, code)
+    # Seeing the visit (a partner department does) is not deciding it: the rule is asked
+    # about this visit, and a refusal is a 403 with its reason, not a form error.
+    require(request.user, "visits.override_decide", visit)
     from_queue = request.POST.get("from") == "queue"
     form = OverrideDecideForm(request.POST, prefix=f"o{visit.pk}" if from_queue else None)
     if form.is_valid():

@@ -57,12 +57,7 @@ def _answers_logged():
 
 # Cases the matrix found wrong outside the parts whose views it may fix: reported to the lead,
 # expected to fail until they are fixed (then the strict mark fails and is removed).
-REPORTED_CASES = {
-    ("visits:override-decide", "dept_admin_2"): "reported by the [hardening] matrix: the admin "
-    "of a department that only takes part in a joint visit POSTs /visits/<code>/override/ and "
-    "gets the form back (200, the service's refusal as a form error) instead of 403: the view "
-    "does not require visits.override_decide on the visit (nothing is written)",
-}
+REPORTED_CASES: dict[tuple[str, str], str] = {}  # (route, identity) -> a known defect's reason
 
 
 def _matrix_params():
@@ -126,10 +121,7 @@ SAME_LIST = {
     "api-credit-change-list": "credit:change-list",
     "api-draw-list": "sampling:task-list",
 }
-REPORTED = {
-    "api-draw-list": "reported by the [hardening] matrix: /api/draws/ answers to signed_in, so a "
-    "street or an enterprise gets an empty list where /draws/ (sampling.browse) refuses it",
-}
+REPORTED: dict[str, str] = {}  # api route -> a known defect's reason
 
 
 @pytest.mark.parametrize(
