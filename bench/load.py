@@ -4,6 +4,7 @@ searches, visit registrations and dashboard figures (weights in bench/load_mix.p
     .venv/bin/python -m bench.load --json [--scale 1] [--rps 300] [--users 60]
                                           [--duration 60] [--warmup 10] [--workers 2]
                                           [--reuse-db] [--keep-db]
+    .venv/bin/python -m bench.load --json --reuse-db --profile 200 [--profile-kinds search,dashboard]
 
 Target (issue 14 [hardening]): against gunicorn on PostgreSQL with the demo district at
 scale 1, at least 300 requests a second, p95 < 100 ms, no errors, on this 2-core machine
@@ -26,6 +27,10 @@ with the load generator on the same machine (loopback).
 
 Prints ONE JSON object with --json: rps, p95_ms, errors, and p50/p99/max, per-kind
 request counts and p95, status counts, CPU of the workers and of PostgreSQL per request.
+
+With --profile N, steps 3 and 4 are replaced by N requests of each kind in this process
+(bench/load_profile.py): per kind, Python CPU, PostgreSQL CPU, queries and their plans,
+each middleware's time and the hottest functions.
 """
 
 from __future__ import annotations
@@ -46,7 +51,13 @@ from urllib.parse import quote
 import numpy as np
 
 from bench.load_mix import LOAD_MIX
-from bench.visits_db import database_drop, database_reset, maintenance_url, setup_django
+from bench.visits_db import (
+    database_drop,
+    database_reset,
+    maintenance_url,
+    server_url,
+    setup_django,
+)
 from bench.visits_fixtures import bench_accounts
 from bench.visits_run import free_port, load_run, server
 
@@ -221,14 +232,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reuse-db", action="store_true", help="use the database if built")
     parser.add_argument("--keep-db", action="store_true", help="do not drop the database after")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument(
+        "--profile", type=int, default=0, metavar="N", help="N requests of each kind in process"
+    )
+    parser.add_argument("--profile-kinds", default="", help="comma-separated kinds to profile")
+    parser.add_argument("--explain-ms", type=float, default=5.0, help="EXPLAIN slower SELECTs")
     args = parser.parse_args(argv)
     load_before = os.getloadavg()
 
     reused = args.reuse_db and _built(args.database_url, args.scale)
     if not reused:
         database_reset(args.database_url)
-    os.environ["WURAO_DEMO"] = "1"  # the builder's app, in this process only
-    setup_django(args.database_url)
+    if args.profile and reused:  # as the server runs: its settings, a persistent connection
+        os.environ.update(SERVER_ENV | {"WURAO_DEMO": "0"})
+        setup_django(server_url(args.database_url, 600, ""))
+    else:
+        os.environ["WURAO_DEMO"] = "1"  # the builder's app, in this process only
+        setup_django(args.database_url)
     from django.db import connection
     from django.utils import timezone
 
@@ -240,6 +260,17 @@ def main(argv: list[str] | None = None) -> int:
     else:
         result |= _build(args.scale, args.seed)
     fix = _fixtures(args.seed, timezone.localdate())
+    if args.profile:
+        from bench.load_profile import profile_run
+
+        kinds = [k for k in args.profile_kinds.split(",") if k] or None
+        result |= profile_run(fix, args.profile, args.seed, args.explain_ms, kinds)
+        result["load_average"] = [round(x, 2) for x in os.getloadavg()]
+        connection.close()
+        if not (args.keep_db or args.reuse_db):
+            database_drop(args.database_url)
+        print(json.dumps(result, ensure_ascii=False, indent=1 if not args.json else None))
+        return 0
     connection.close()
 
     scratch = Path(tempfile.mkdtemp(prefix="wurao-bench-load-"))

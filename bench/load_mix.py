@@ -10,7 +10,7 @@ visits, and the justice bureau's dashboard now and then.
 | code_check | 30 | GET /api/public/visits/<code>/ | anyone, no login |
 | portal_visits | 15 | GET /visits/mine/ (page) | an enterprise user (session) |
 | portal_credit | 10 | GET /credit/ (page) | an enterprise user (session) |
-| search | 20 | GET /api/enterprises/?search=<2 characters> | a department (token) |
+| search | 20 | GET /api/enterprises/?q=<2 characters> (name search) | a department (token) |
 | register | 15 | POST /api/visits/ (all rules checked) | an inspector (token) |
 | dashboard | 10 | GET /api/oversight/summary/?year=<last year> | the justice bureau (token) |
 """
@@ -46,7 +46,7 @@ def request_for(
         account = rnd.choice(fix["accounts"])
         term = rnd.choice(fix["terms"])
         headers = {"Authorization": f"Token {account['token']}"}
-        return "GET", f"/api/enterprises/?search={term}", headers, None
+        return "GET", f"/api/enterprises/?q={term}", headers, None
     if kind == "register":
         account, body = registration(fix, rnd)
         return "POST", "/api/visits/", {"Authorization": f"Token {account['token']}"}, body
