@@ -172,3 +172,19 @@ class Enterprise(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class TableVersion(models.Model):
+    """A token per table that database triggers replace, in every statement that writes the
+    table, with a new random value (wurao/registry/versions.py): reads cached under the tokens
+    of the tables they read are never served after a write to any of them."""
+
+    table = models.CharField("表", max_length=63, primary_key=True)
+    token = models.CharField("版本标记", max_length=36)
+
+    class Meta:
+        verbose_name = "数据版本"
+        verbose_name_plural = "数据版本"
+
+    def __str__(self) -> str:
+        return f"{self.table} {self.token}"

@@ -10,12 +10,16 @@ from wurao.registry.models import (
     RiskTag,
     Street,
 )
+from wurao.registry.selectors_search import name_contains
+from wurao.registry.versions import CachedQuerySet
 
 
 def enterprise_list(*, scope: Scope, filters: dict | None = None) -> QuerySet[Enterprise]:
     """Enterprises a user may see. The registry is shared by all departments (两库);
-    a street sees its own area and an enterprise only itself."""
-    qs = Enterprise.objects.select_related("street", "community", "park")
+    a street sees its own area and an enterprise only itself. Its count (a page's total)
+    and the pages of a name search are cached until the registry changes
+    (wurao/registry/versions.py)."""
+    qs = CachedQuerySet(Enterprise).select_related("street", "community", "park")
     if scope.sees_nothing:
         return qs.none()
     if scope.enterprise_id:
@@ -25,7 +29,7 @@ def enterprise_list(*, scope: Scope, filters: dict | None = None) -> QuerySet[En
     filters = filters or {}
     if q := filters.get("q"):
         qs = (
-            qs.filter(name__contains=q)
+            name_contains(qs, q).rows_cached()
             if not q[:1].isdigit()
             else qs.filter(credit_code__startswith=q.upper())
         )

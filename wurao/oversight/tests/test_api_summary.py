@@ -90,3 +90,43 @@ def test_a_missing_or_bad_year_is_refused_in_chinese(justice_user, params, messa
 
     assert response.status_code == 400
     assert response.json() == {"year": [message]}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_summary_is_read_once_then_changes_with_the_next_recorded_action():
+    # given a year with one inspection, whose figures the justice bureau has read
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from wurao.enforcement.services import action_record
+
+    justice = UserFactory(role=Role.JUSTICE)
+    department = DepartmentFactory(name="区应急管理局")
+    enterprise = EnterpriseFactory()
+    EnforcementActionFactory(department=department, enterprise=enterprise)
+    client = client_for(justice)
+    first = client.get("/api/oversight/summary/", {"year": 2020}).json()
+
+    # when it reads them again, then no action is counted again
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get("/api/oversight/summary/", {"year": 2020}).json()
+    assert again == first
+    assert not [q for q in queries if 'FROM "enforcement_enforcementaction"' in q["sql"]]
+
+    # when a department records a penalty in that year, then the next reading counts it
+    action_record(
+        actor=justice,
+        enterprise=enterprise,
+        department=department,
+        day=datetime.date(2020, 9, 1),
+        kind=ActionKind.PENALTY,
+        origin=Origin.COMPLAINT,
+    )
+    after = client.get("/api/oversight/summary/", {"year": 2020}).json()
+    assert after["by_kind"] == {"inspection": 1, "penalty": 1, "coercive": 0}
+
+    # when the department is renamed, then the next reading names it so
+    department.name = "区应急管理局（改）"
+    department.save()
+    renamed = client.get("/api/oversight/summary/", {"year": 2020}).json()
+    assert renamed["by_department"] == {"区应急管理局（改）": 2}
