@@ -175,9 +175,9 @@ class Enterprise(models.Model):
 
 
 class TableVersion(models.Model):
-    """A token per table that database triggers replace, in every statement that writes the
-    table, with a new random value (wurao/registry/versions.py): reads cached under the tokens
-    of the tables they read are never served after a write to any of them."""
+    """A token per table that database triggers replace with a new random value whenever a
+    transaction that wrote the table commits (wurao/registry/versions.py): reads cached under
+    the tokens of the tables they read are never served after a write to any of them."""
 
     table = models.CharField("表", max_length=63, primary_key=True)
     token = models.CharField("版本标记", max_length=36)
