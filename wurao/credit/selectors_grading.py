@@ -24,6 +24,7 @@ from wurao.credit.selectors import points_table_current
 from wurao.enforcement.choices import ActionKind, Finding
 from wurao.enforcement.selectors import action_list
 from wurao.registry.models import Enterprise
+from wurao.registry.versions import cached_call
 
 # record_id = source row id × SOURCES + source index, so a breakdown row points back at its record.
 SOURCES = 8
@@ -188,11 +189,23 @@ def enterprise_breakdown(
 ) -> dict:
     """An enterprise's score, grade and every contributing record with its points and why.
     `version` explains a stored grade with the table that made it, even if a later version
-    has since come into force for `as_of`; by default the table in force on `as_of`."""
+    has since come into force for `as_of`; by default the table in force on `as_of`.
+
+    Cached until one of the tables it reads changes (wurao/registry/versions.py): building
+    the frames and scoring them costs about 25 ms of CPU, on every credit page the enterprise
+    opens, and its records change seldom."""
     as_of = as_of or timezone.localdate()
     version = version or points_table_current(as_of=as_of)
     if version is None:
         return {"version": None, "rows": [], "score": None, "grade": None}
+    return cached_call(
+        namespace="credit_breakdown",
+        key=(enterprise_id, as_of, version.pk, version.table),
+        compute=lambda: _breakdown(enterprise_id, as_of, version),
+    )
+
+
+def _breakdown(enterprise_id: int, as_of: datetime.date, version: PointsTableVersion) -> dict:
     table = table_of(version)
     ids = [enterprise_id]
     events = events_frame(as_of=as_of, enterprise_ids=ids)

@@ -120,8 +120,17 @@ def track(schema_editor: Any, version_model: Any, tables: Iterable[str]) -> None
                 schema_editor.execute(f"ALTER TABLE {name} ENABLE ALWAYS TRIGGER {trigger}")
             token = "gen_random_uuid()::text"
         elif vendor == "sqlite":
+            # A token row deleted (a test database's flush deletes every table's rows) comes
+            # back with a new token while its table is tracked: an unknown state, a new token.
+            schema_editor.execute(
+                f"CREATE TRIGGER IF NOT EXISTS {quote('wurao_kept')} AFTER DELETE ON {versions} "
+                "WHEN EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'trigger' "
+                f"AND name = 'wurao_insert_' || OLD.{table_col}) BEGIN "
+                f"INSERT OR IGNORE INTO {versions} ({table_col}, {token_col}) "
+                f"VALUES (OLD.{table_col}, lower(hex(randomblob(16)))); END"
+            )
             for event in ("INSERT", "UPDATE", "DELETE"):  # per row: SQLite has no other
-                trigger = quote(_trigger(f"wurao_{event.lower()}", table))
+                trigger = quote(f"wurao_{event.lower()}_{table}")
                 schema_editor.execute(
                     f"CREATE TRIGGER {trigger} AFTER {event} ON {name} BEGIN "
                     f"INSERT INTO {versions} ({table_col}, {token_col}) "
@@ -144,7 +153,7 @@ def untrack(schema_editor: Any, version_model: Any, tables: Iterable[str]) -> No
         if vendor == "postgresql":
             triggers = [_trigger(p, table) for p in ("wurao_w", "wurao_c")]
         elif vendor == "sqlite":
-            triggers = [_trigger(f"wurao_{e}", table) for e in ("insert", "update", "delete")]
+            triggers = [f"wurao_{e}_{table}" for e in ("insert", "update", "delete")]
         else:
             triggers = []
         for trigger in triggers:
@@ -193,6 +202,33 @@ def cached_read(*, namespace: str, statement: QuerySet, compute: Callable[[], T]
     if value is _MISSING:
         value = compute()
         cache.set(cache_key, value, CACHE_SECONDS)
+    return value
+
+
+def cached_call(*, namespace: str, key: Any, compute: Callable[[], T]) -> T:
+    """compute(), or its last answer for `key` while none of the tables it read changed: for
+    a read made of several statements. The tables are those its statements named when it last
+    ran (recorded then), so a table added to compute() later is picked up by itself. A value is
+    kept only when the tokens were read before compute() and cover every table it read: the
+    first call only learns the tables, the second keeps the value, the third may use it."""
+    cache_key = f"wurao:{namespace}:{hashlib.sha256(repr(key).encode()).hexdigest()}"
+    entry = cache.get(cache_key)
+    tables: list[str] = entry[0] if entry else []
+    before = tables_token(tables) if tables else None
+    if entry and before is not None and before == entry[1]:
+        return entry[2]
+    read: set[str] = set()
+
+    def record(execute, sql, params, many, context):  # noqa: ANN001
+        read.update(_TABLES.findall(sql))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        value = compute()
+    if before is not None and read <= set(tables):
+        cache.set(cache_key, (tables, before, value), CACHE_SECONDS)
+    else:  # the tables only, for the next call to read their tokens before computing
+        cache.set(cache_key, (sorted(read | set(tables)), None, None), CACHE_SECONDS)
     return value
 
 

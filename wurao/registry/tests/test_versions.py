@@ -8,7 +8,7 @@ from django.db import connection, transaction
 
 from wurao.registry.models import Enterprise, Street, TableVersion
 from wurao.registry.tests.factories import EnterpriseFactory, RiskTagFactory, StreetFactory
-from wurao.registry.versions import cached_read, tables_token
+from wurao.registry.versions import cached_call, cached_read, tables_token
 
 ENTERPRISES = Enterprise._meta.db_table
 
@@ -128,14 +128,44 @@ def test_a_read_of_a_table_without_a_token_is_never_cached():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_read_whose_token_row_was_lost_is_computed_until_the_next_write():
-    # given the street table's token row deleted (as a test database flush may leave it)
-    TableVersion.objects.filter(table=Street._meta.db_table).delete()
-    spy = Spy(Street.objects.all())
-
-    # when it is read, then it is not cached; after the next write it has a token again
-    cached_read(namespace="test", statement=Street.objects.all(), compute=spy)
-    cached_read(namespace="test", statement=Street.objects.all(), compute=spy)
-    assert spy.calls == 2
+@pytest.mark.parametrize("tokens_first", [True, False])
+def test_a_flush_never_brings_back_what_was_cached_before_it(tokens_first):
+    # given a count of streets cached while there is one
     StreetFactory()
-    assert tables_token([Street._meta.db_table]) is not None
+    streets = Street.objects.all()
+    assert cached_read(namespace="test", statement=streets, compute=Spy(streets)) == 1
+
+    # when the tokens and the streets are deleted, in either order, as a flush does
+    deletes = [TableVersion.objects.all().delete, Street.objects.all().delete]
+    for delete in deletes if tokens_first else reversed(deletes):
+        delete()
+
+    # then the count is read anew (under a new token, or none: then it is not cached)
+    assert cached_read(namespace="test", statement=streets, compute=Spy(streets)) == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_cached_call_learns_its_tables_then_keeps_its_answer_until_one_changes():
+    # given a read of two statements over tracked tables (written once, so that both have a
+    # token after an earlier test's flush), and one over an untracked table
+    EnterpriseFactory()
+    tracked = Spy(Street.objects.all())
+    untracked = Spy(Session.objects.all())
+
+    def both() -> tuple[int, int]:
+        return tracked(), Enterprise.objects.count()
+
+    # when each is called four times
+    for _ in range(4):
+        cached_call(namespace="test", key="tracked", compute=both)
+        cached_call(namespace="test", key="untracked", compute=untracked)
+
+    # then the tracked one ran twice (learning its tables, then keeping its answer), the
+    # untracked one every time
+    assert tracked.calls == 2
+    assert untracked.calls == 4
+
+    # when an enterprise is added, then the next call runs again and answers anew
+    EnterpriseFactory(street=Street.objects.first())
+    assert cached_call(namespace="test", key="tracked", compute=both) == (1, 2)
+    assert tracked.calls == 3
