@@ -26,7 +26,7 @@ from wurao.accounts.policy import allows, policy
 from wurao.accounts.scope import scope_for
 from wurao.common.pagination import page_range, paginate
 from wurao.common.periods import latest_year_until
-from wurao.common.qr import qr_svg
+from wurao.common.qr import qr_svg_kept
 from wurao.credit import selectors as credit_selectors
 from wurao.visits import alerts as visit_alerts
 from wurao.visits import rules as visit_rules
@@ -115,7 +115,7 @@ def _portal_context(request, scope, *, rating_form=None) -> dict:
         "pending_total": selectors.visits_pending_rating(enterprise_id=enterprise_id).count(),
         "tag_choices": RatingTag.choices,
         # The enterprise's own code, which officers scan to check in: its credit code.
-        "enterprise_qr": qr_svg(request.user.enterprise.credit_code, scale=5),
+        "enterprise_qr": qr_svg_kept(request.user.enterprise.credit_code, scale=5),
         "credit_code": request.user.enterprise.credit_code,
         "rating_days": settings.VISIT_RATING_DAYS,
         "rating_since": timezone.localdate() - datetime.timedelta(days=settings.VISIT_RATING_DAYS),
