@@ -12,6 +12,7 @@ from wurao.accounts.scope import Scope
 from wurao.catalogue import selectors as catalogue_selectors
 from wurao.enforcement import selectors as enforcement_selectors
 from wurao.registry import selectors as registry_selectors
+from wurao.visits import sql as visits_sql
 from wurao.visits.choices import CodeState, VisitKind, VisitStatus
 from wurao.visits.models import Visit, visit_code_normalise
 from wurao.visits.selectors.registration import COUNTED_STATUSES, rules_current
@@ -106,14 +107,7 @@ class CodeCheck:
 
 def visit_code_check(*, raw: str, today: date | None = None) -> CodeCheck:
     code = visit_code_normalise(raw)
-    visit = (
-        Visit.objects.select_related("enterprise", "department")
-        .prefetch_related("officers", "items", "departments")
-        .filter(code=code)
-        .first()
-        if code
-        else None
-    )
+    visit = visits_sql.visit_for_check(code) if code else None
     if visit is None:
         return CodeCheck(CodeState.UNKNOWN, None)
     today = today or timezone.localdate()
