@@ -6,7 +6,12 @@ is never shown before the draw.
 """
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_serializer
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_serializer,
+)
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.generics import GenericAPIView
@@ -49,8 +54,8 @@ class DrawTaskOutputSerializer(serializers.Serializer):
 
 class DrawTaskListApi(GenericAPIView):
     # Query parameters are validated by the FilterSerializer and applied by the selector.
-    # Any signed-in user asks; the scope answers (no department, no task).
-    policy = "sampling.browse"  # as the /draws/ page: government departments and the bureau
+    # As the /draws/ page: the bureau and the departments (their own tasks, by the scope).
+    policy = "sampling.browse"
 
     class FilterSerializer(serializers.Serializer):
         status = choice_filter(TaskStatus, "任务状态")
@@ -61,7 +66,13 @@ class DrawTaskListApi(GenericAPIView):
         tags=TAGS,
         summary="抽查任务列表（本部门牵头或参与的；司法局全部）",
         parameters=[FilterSerializer],
-        responses={200: DrawTaskOutputSerializer(many=True), 400: BAD_QUERY},
+        responses={
+            200: DrawTaskOutputSerializer(many=True),
+            400: BAD_QUERY,
+            403: OpenApiResponse(
+                description="未登录，或是街道或企业用户（抽查任务由部门和司法局查看）"
+            ),
+        },
     )
     def get(self, request):
         query = self.FilterSerializer(data=request.query_params)
