@@ -55,19 +55,10 @@ def _answers_logged():
     _log(os.environ.get("WURAO_AUTHZ_LOG"))
 
 
-# Cases the matrix found wrong outside the parts whose views it may fix: reported to the lead,
-# expected to fail until they are fixed (then the strict mark fails and is removed).
-REPORTED_CASES: dict[tuple[str, str], str] = {}  # (route, identity) -> a known defect's reason
-
-
 def _matrix_params():
     for route in ROUTES:
         for identity in IDENTITIES:
-            reason = REPORTED_CASES.get((route.name, identity))
-            marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
-            yield pytest.param(
-                route, identity, id=f"{route.name or route.route}-{identity}", marks=marks
-            )
+            yield pytest.param(route, identity, id=f"{route.name or route.route}-{identity}")
 
 
 @pytest.mark.parametrize("route, identity", list(_matrix_params()))
@@ -121,21 +112,9 @@ SAME_LIST = {
     "api-credit-change-list": "credit:change-list",
     "api-draw-list": "sampling:task-list",
 }
-REPORTED: dict[str, str] = {}  # api route -> a known defect's reason
 
 
-@pytest.mark.parametrize(
-    "api, page",
-    [
-        pytest.param(
-            api,
-            page,
-            id=api,
-            marks=[pytest.mark.xfail(strict=True, reason=REPORTED[api])] if api in REPORTED else [],
-        )
-        for api, page in SAME_LIST.items()
-    ],
-)
+@pytest.mark.parametrize("api, page", [pytest.param(a, p, id=a) for a, p in SAME_LIST.items()])
 def test_an_api_list_lets_in_the_people_its_page_lets_in(world, api, page):
     by_name = {r.name: r for r in ROUTES}
     differ = [
