@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "wurao.imports",
     "wurao.oversight",
     "wurao.dossier",
+    "wurao.disclosure",
     "wurao.web",
 ]
 # The demo district's builder (the `wurao demo` command; the app has no models) is installed

@@ -70,6 +70,8 @@ urlpatterns = [
     path("planning/", include("wurao.planning.urls_forms")),
     path("public/planning/", include("wurao.planning.public_urls")),
     path("public/audit/", include("wurao.audit.public_urls")),
+    # Public disclosure (行政执法公示): the sitemap at /public/ and the published tables.
+    path("public/", include("wurao.disclosure.urls")),
     path("api/", include(api_patterns)),
     path("admin/", admin.site.urls),
 ]
