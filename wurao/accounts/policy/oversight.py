@@ -11,3 +11,10 @@ declare(
     is_bureau,
     message=gettext_lazy("仅司法局（执法监督）可查看执法监督汇总"),
 )
+
+# The policy simulator replays a whole district-year: the justice bureau's tool, nobody else's.
+declare(
+    "oversight.simulate",
+    is_bureau,
+    message=gettext_lazy("仅司法局（执法监督）可使用政策模拟"),
+)
