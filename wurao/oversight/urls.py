@@ -3,4 +3,9 @@ from django.urls import path
 from wurao.oversight import views
 
 app_name = "oversight"
-urlpatterns = [path("", views.dashboard, name="dashboard")]
+urlpatterns = [
+    # The dashboard's tabs (templates/oversight/base.html); H5's and H3's tabs are added below.
+    path("", views.dashboard, name="dashboard"),
+    path("burden/", views.burden, name="burden"),
+    path("records/", views.records, name="records"),
+]

@@ -101,3 +101,29 @@ def dashboard(request):
         "visit_overrides": visit_selectors.override_list(scope=scope, year=year).count(),
     }
     return render(request, "oversight/dashboard.html", context)
+
+
+def _tab(request, tab: str) -> dict:
+    """What every tab's template (oversight/base.html) needs: the filter bar and the slice."""
+    from wurao.accounts.policy import allows
+    from wurao.oversight.filters import slice_from_request
+
+    scope = scope_for(request.user)
+    form, slice_ = slice_from_request(request, scope)
+    return {
+        "tab": tab,
+        "form": form,
+        "slice": slice_,
+        "scope": scope,
+        "perms_simulate": allows(request.user, "oversight.simulate"),
+    }
+
+
+@policy("oversight.supervise")
+def burden(request):
+    return render(request, "oversight/burden.html", _tab(request, "burden"))
+
+
+@policy("oversight.supervise")
+def records(request):
+    return render(request, "oversight/records.html", _tab(request, "records"))

@@ -15,9 +15,11 @@ from wurao.registry import selectors as registry_selectors
 @policy(SIGNED_IN)
 def home(request):
     # Each role lands where its work is: the bureau on its dashboard, an enterprise on its file.
-    if allows(request.user, "oversight.supervise"):
-        return HttpResponseRedirect("/oversight/")
     scope = scope_for(request.user)
+    # The bureau lands on its dashboard; a department or street, who may open a scoped
+    # dashboard too, keeps its own home with its records.
+    if scope.sees_all and allows(request.user, "oversight.supervise"):
+        return HttpResponseRedirect("/oversight/")
     if scope.enterprise_id:
         return HttpResponseRedirect(f"/registry/enterprises/{scope.enterprise_id}/")
     actions = enforcement_selectors.action_list(scope=scope)
