@@ -167,8 +167,10 @@ def menu_for(user, path: str = "") -> list[MenuGroup]:
     """The menu `user` sees on the page at `path`, the current entry marked (the longest
     matching prefix wins, so 入企监督 and not 入企登记 is current under /visits/alerts/)."""
     if not user.is_authenticated:
-        # A visitor: the public pages, each a link of its own.
-        plan = [(f"public-{i}", e.label, [e]) for i, e in enumerate(_public_entries(user))]
+        # A visitor: the public pages, each a link of its own, after the list of them all.
+        sitemap = _entries(user, (_("公示目录"), reverse("disclosure:index"), "/public/"))
+        entries = sitemap + _public_entries(user)
+        plan = [(f"public-{i}", e.label, [e]) for i, e in enumerate(entries)]
     else:
         if allows(user, "web.enterprise_menu"):
             plan = _enterprise_menu(user)

@@ -121,6 +121,7 @@ review = _each_scope(
     "review", lambda w, s: ({"kind": "objection", "pk": s.objection.pk}, s.objection)
 )
 park_day_public = _each_scope("public", lambda w, s: ({"code": s.park_day.code}, s.park_day))
+department_public = _each_scope("public", lambda w, s: ({"code": s.department.code}, s.department))
 
 # Route name -> the records its URL may name. A route with URL kwargs missing here fails the
 # matrix: add it, with a record of each scope when its records have one.
@@ -215,6 +216,8 @@ TARGETS: dict[str, Callable[[World], list[Target]]] = {
     ),
     "planning_public:park-day": park_day_public,
     "planning_public:park-day-inputs": park_day_public,
+    "disclosure:items": department_public,
+    "disclosure:department-inspectors": department_public,
 }
 
 
