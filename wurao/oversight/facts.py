@@ -46,7 +46,7 @@ from django.db.models import QuerySet
 
 from wurao.accounts.scope import Scope
 from wurao.enforcement import selectors as enforcement_selectors
-from wurao.oversight.filters import Slice
+from wurao.oversight.filters import UNGRADED, Slice
 from wurao.registry import selectors as registry_selectors
 from wurao.registry.versions import tables_token
 from wurao.visits import selectors as visit_selectors
@@ -321,7 +321,9 @@ def sliced(frame: pl.DataFrame, slice_: Slice, members: pl.DataFrame) -> pl.Data
         conditions.append(pl.col("street_id") == slice_.street_id)
     if slice_.industry_section:
         conditions.append(pl.col("industry_section") == slice_.industry_section)
-    if slice_.grade:
+    if slice_.grade == UNGRADED:
+        conditions.append(pl.col("grade").is_null())
+    elif slice_.grade:
         conditions.append(pl.col("grade") == slice_.grade)
     if slice_.size_class:
         conditions.append(pl.col("size_class") == slice_.size_class)
@@ -352,7 +354,9 @@ def enterprises_in(*, scope: Scope, slice: Slice | None = None) -> pl.DataFrame:
             ("grade", slice.grade),
             ("size_class", slice.size_class),
         ):
-            if value:
+            if column == "grade" and value == UNGRADED:
+                frame = frame.filter(pl.col("grade").is_null())
+            elif value:
                 frame = frame.filter(pl.col(column) == value)
     return frame
 

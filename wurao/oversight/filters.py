@@ -51,6 +51,9 @@ INDUSTRY_SECTIONS = {
 }
 
 
+UNGRADED = "U"  # the grade filter's value for enterprises not graded yet
+
+
 @dataclass(frozen=True)
 class Slice:
     """A period and optional narrowing filters (None: not filtered)."""
@@ -136,7 +139,9 @@ class DashboardFilterForm(BootstrapFormMixin, forms.Form):
         self.fields["industry_section"].choices = everything + [
             (k, f"{k} {v}") for k, v in INDUSTRY_SECTIONS.items()
         ]
-        self.fields["grade"].choices = everything + [(g.value, g.value) for g in Grade]
+        self.fields["grade"].choices = (
+            everything + [(g.value, g.value) for g in Grade] + [(UNGRADED, _("未评级"))]
+        )
         self.fields["size_class"].choices = everything + list(SizeClass.choices)
 
     def clean(self):
@@ -202,4 +207,16 @@ def slice_from_request(request, scope: Scope) -> tuple[DashboardFilterForm, Slic
     """(the filter bar's form, the slice) from the request's GET parameters."""
     bound = any(name in request.GET for name in DashboardFilterForm.base_fields)
     form = DashboardFilterForm(request.GET if bound else None, scope=scope)
-    return form, form.slice(default_year=default_year(scope))
+    return form, form.slice(default_year=requested_year(request) or default_year(scope))
+
+
+def requested_year(request) -> int | None:
+    """`?year=2020`, the dashboard's older links (and the API's): that calendar year."""
+    value = request.GET.get("year", "")
+    return int(value) if value.isdigit() and 1900 <= int(value) <= 2999 else None
+
+
+def slice_is_default(request) -> bool:
+    """Whether the period is the default one (nothing chosen): the page says so."""
+    chosen = ("year", "date_from", "date_to")
+    return not any(request.GET.get(name) for name in chosen)

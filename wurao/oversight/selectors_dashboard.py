@@ -310,11 +310,17 @@ def burden_data(*, scope: Scope, slice: Slice) -> dict:  # noqa: A002
         on_top = int(cumulative[k - 1]) if k else 0
         return {"enterprises": k, "contacts": on_top, "share": _share(on_top, total)}
 
-    points = [[0.0, 0.0]]
+    # Lorenz-style: x the share of visited enterprises (most-visited first), y the share of
+    # all contacts they received; at most 101 points.
+    points = [{"x": 0.0, "y": 0.0, "enterprises": 0}]
     if visited:
         steps = sorted({max(1, round(visited * i / 100)) for i in range(1, 101)})
         points += [
-            [round(100 * k / visited, 2), round(100 * int(cumulative[k - 1]) / total, 2)]
+            {
+                "x": round(100 * k / visited, 2),
+                "y": round(100 * int(cumulative[k - 1]) / total, 2),
+                "enterprises": k,
+            }
             for k in steps
         ]
     enterprises_in_scope = oversight_facts.enterprises_in(scope=scope, slice=slice).height
@@ -393,7 +399,7 @@ def _top(contacts: pl.DataFrame, counts: pl.DataFrame) -> list[dict]:
 
 # ------------------------------------------------------------------ records behind a figure
 
-RECORD_FILTERS = ("enterprise", "organisation", "kind", "reason", "bucket", "joint", "key")
+RECORD_FILTERS = ("enterprise", "organisation", "kind", "reason", "bucket", "joint", "key", "top")
 
 
 def records_data(
@@ -409,14 +415,20 @@ def records_data(
     bucket: str | None = None,
     joint: bool = False,
     key: bool = False,
+    top: int | None = None,
 ) -> dict:
     """The contacts behind a figure, newest first, one page of them.
 
     kind: a kind, or "enforcement" (every action); organisation: the acting (lead) department;
     reason: an origin or a purpose ("none" for neither); bucket: a histogram bucket (the
     enterprises with that many contacts in the slice); joint: actions of joint visits (two or
-    more departments under one joint reference); key: key enterprises (四上/规上) only."""
+    more departments under one joint reference); key: key enterprises (四上/规上) only; top:
+    the `top` most-visited enterprises of the slice (a point of the concentration curve)."""
     frame = oversight_facts.contacts(scope=scope, slice=slice)
+    if top:
+        ranked = per_enterprise(frame).sort(["n", "enterprise_id"], descending=[True, False])
+        chosen = ranked.head(top)["enterprise_id"]
+        frame = frame.filter(pl.col("enterprise_id").is_in(chosen.implode()))
     if bucket and (bounds := bucket_of(bucket)):
         low, high = bounds
         counts = frame.group_by("enterprise_id").len()
@@ -464,6 +476,7 @@ def records_data(
             "bucket": bucket,
             "joint": joint,
             "key": key,
+            "top": top,
         },
     }
 

@@ -166,7 +166,9 @@ def test_burden_histogram_concentration_and_top_list(district):
     }
     # the most-visited 1% (at least one enterprise) carries 6 of 9 contacts
     assert data["top1"] == {"enterprises": 1, "contacts": 6, "share": 66.7}
-    assert data["lorenz"][0] == [0.0, 0.0] and data["lorenz"][-1] == [100.0, 100.0]
+    assert data["lorenz"][0] == {"x": 0.0, "y": 0.0, "enterprises": 0}
+    assert data["lorenz"][-1] == {"x": 100.0, "y": 100.0, "enterprises": 3}
+    assert data["lorenz"][1] == {"x": 33.33, "y": 66.67, "enterprises": 1}
     first = data["top"][0]
     assert (first["name"], first["contacts"], first["enforcement"], first["other"]) == (
         "重点企业",
@@ -190,6 +192,7 @@ def test_records_behind_a_figure(district):
     assert records_data(scope=ALL, slice=YEAR, enterprise=key, kind="non_enforcement")["total"] == 2
     assert records_data(scope=ALL, slice=YEAR, bucket="6-10")["total"] == 6
     assert records_data(scope=ALL, slice=YEAR, joint=True)["total"] == 2
+    assert records_data(scope=ALL, slice=YEAR, top=1)["total"] == 6
     assert records_data(scope=ALL, slice=YEAR, reason="union")["total"] == 2
     market = district["market"].pk
     assert records_data(scope=ALL, slice=YEAR, organisation=market)["total"] == 3
