@@ -261,21 +261,3 @@ class RulesForm(ServiceErrorsMixin, BootstrapFormMixin, forms.Form):
         if parts[0] == "limits" and len(parts) == 2:
             return f"limit_{parts[1]}_department_cap"
         return path
-
-
-class PeriodForm(BootstrapFormMixin, forms.Form):
-    """A period of visits for the supervision pages; empty dates mean the default year."""
-
-    date_from = forms.DateField(
-        label=_("起始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(
-        label=_("截止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-
-    def clean(self):
-        cleaned = super().clean()
-        start, end = cleaned.get("date_from"), cleaned.get("date_to")
-        if start and end and start > end:
-            self.add_error("date_to", gettext("截止日期不能早于起始日期"))
-        return cleaned

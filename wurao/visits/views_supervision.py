@@ -8,12 +8,11 @@ department's rating aggregate, and only over enough ratings (k-anonymity).
 """
 
 import datetime
-from collections import Counter
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -28,11 +27,10 @@ from wurao.common.pagination import page_range, paginate
 from wurao.common.periods import latest_year_until
 from wurao.common.qr import qr_svg_kept
 from wurao.credit import selectors as credit_selectors
-from wurao.visits import alerts as visit_alerts
 from wurao.visits import rules as visit_rules
 from wurao.visits import selectors, services
 from wurao.visits.choices import RatingTag, VisitOrigin, VisitStatus
-from wurao.visits.forms_supervision import GRADE_LABELS, PeriodForm, RatingForm, RulesForm
+from wurao.visits.forms_supervision import GRADE_LABELS, RatingForm, RulesForm
 from wurao.visits.models import Visit
 
 PENDING_RATINGS_SHOWN = 10
@@ -237,92 +235,24 @@ def rules(request):
 # ---------------------------------------------------------------- alerts
 
 
-def alert_summary(view: selectors.AlertView, rules) -> str:
-    """What an alert is about, in one line."""
-    alert = view.alert
-    if alert.kind == visit_alerts.AlertKind.HIGH_FREQUENCY:
-        return gettext(
-            "%(first)s 至 %(last)s 入企 %(count)s 次（预警线：%(days)s 日内超过 %(visits)s 次）"
-        ) % {
-            "first": alert.first_day,
-            "last": alert.last_day,
-            "count": alert.count,
-            "days": rules.high_frequency_days,
-            "visits": rules.high_frequency_visits,
-        }
-    if alert.kind == visit_alerts.AlertKind.REPEAT_ITEM:
-        return gettext("“%(item)s”被检查 %(count)s 次，相邻两次相隔不超过 %(days)s 日") % {
-            "item": view.item_name,
-            "count": alert.count,
-            "days": rules.duplicate_window_days,
-        }
-    if alert.kind == visit_alerts.AlertKind.NON_ENFORCEMENT_SHARE:
-        return gettext("%(count)s 次入企中非执法入企占 %(share)s%%（预警线 %(line)s%%）") % {
-            "count": alert.count,
-            "share": round(100 * (alert.share or 0), 1),
-            "line": round(100 * rules.non_enforcement_share),
-        }
-    return gettext("%(day)s 的入企为事后补登") % {"day": alert.first_day}
+# The old page's parameters on the oversight dashboard's 规则执行 tab, where the alerts live now.
+ALERT_PARAMS = {
+    "date_from": "date_from",
+    "date_to": "date_to",
+    "kind": "alert",
+    "page": "alert_page",
+}
 
 
-@policy("visits.supervise")
+@policy("oversight.supervise")
 def alerts(request):
-    """Alerts on visits in a period, by kind, each with the visits behind it."""
-    scope = scope_for(request.user)
-    form = PeriodForm(request.GET or None)
-    year = _default_year(scope)
-    date_from, date_to = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-    if form.is_valid():
-        date_from = form.cleaned_data["date_from"] or date_from
-        date_to = form.cleaned_data["date_to"] or date_to
-    # A wrong period is shown as typed, with its error, and nothing is looked up for it.
-    invalid = form.is_bound and not form.is_valid()
-    kind = request.GET.get("kind", "")
-    if kind not in visit_alerts.AlertKind.__members__.values():
-        kind = ""
-    found = (
-        []
-        if invalid
-        else selectors.visit_alerts_list(scope=scope, date_from=date_from, date_to=date_to)
-    )
-    counts = Counter(view.alert.kind for view in found)
-    shown = [view for view in found if not kind or view.alert.kind == kind]
-    page = Paginator(shown, 50).get_page(request.GET.get("page"))
-    ids = {pk for view in page for pk in view.alert.visit_ids}
-    visits = {
-        v.pk: v
-        for v in selectors.visit_list(scope=scope).filter(pk__in=ids).select_related("department")
-    }
-    rules_in_force = selectors.rules_current(as_of=date_to)
-    rows = [
-        {
-            "view": view,
-            "summary": alert_summary(view, rules_in_force),
-            "visits": sorted(
-                (visits[pk] for pk in view.alert.visit_ids if pk in visits),
-                key=lambda v: (v.date, v.code),
-            ),
-        }
-        for view in page
-    ]
-    tabs = [{"kind": "", "label": gettext("全部预警"), "count": len(found)}] + [
-        {"kind": str(k), "label": gettext(visit_alerts.ALERT_LABELS[k]), "count": counts.get(k, 0)}
-        for k in visit_alerts.AlertKind
-    ]
-    context = {
-        "form": form,
-        "invalid": invalid,
-        "default_year": None if form.is_bound else year,
-        "date_from": date_from,
-        "date_to": date_to,
-        "kind": kind,
-        "tabs": tabs,
-        "rows": rows,
-        "page_obj": page,
-        "page_range": page_range(page),
-        "rules": rules_in_force,
-    }
-    return render(request, "visits/supervision_alerts.html", context)
+    """The visit alerts moved to the oversight dashboard's 规则执行 tab (/oversight/rules/),
+    beside the refusals and overrides: the same period, kind and page, scoped as the tab is.
+    Whoever may open the tab is sent there (the bureau as before, and now a department's admin
+    and a street's coordinator over their own scope)."""
+    query = {new: request.GET[old] for old, new in ALERT_PARAMS.items() if request.GET.get(old, "")}
+    target = reverse("oversight:rules")
+    return redirect(f"{target}?{urlencode(query)}#alerts" if query else f"{target}#alerts")
 
 
 # ---------------------------------------------------------------- ratings

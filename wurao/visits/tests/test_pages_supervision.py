@@ -21,6 +21,8 @@ from wurao.visits.tests.factories import NonEnforcementVisitFactory, VisitFactor
 
 pytestmark = pytest.mark.django_db
 
+YEAR_2020 = {"date_from": "2020-01-01", "date_to": "2020-12-31"}
+
 
 def _this_year(month: int, day: int) -> datetime.date:
     return datetime.date(timezone.localdate().year, month, day)
@@ -114,7 +116,7 @@ def test_an_enterprise_cannot_rate_another_enterprises_visit(client, enterprise_
 # ---------------------------------------------------------------- who may see supervision
 
 
-@pytest.mark.parametrize("path", ["/visits/rules/", "/visits/alerts/", "/visits/refusals/"])
+@pytest.mark.parametrize("path", ["/visits/rules/", "/visits/refusals/"])
 def test_supervision_pages_are_the_justice_bureaus(
     client, path, justice_user, dept_admin, street_user, enterprise_user
 ):
@@ -124,6 +126,19 @@ def test_supervision_pages_are_the_justice_bureaus(
         assert client.get(path).status_code == 403
     client.force_login(justice_user)
     assert client.get(path).status_code == 200
+
+
+def test_the_alerts_send_whoever_may_see_the_rules_tab_there(
+    client, justice_user, dept_admin, street_user, enterprise_user
+):
+    # the alerts live on the oversight dashboard's 规则执行 tab, scoped as the tab is
+    assert client.get("/visits/alerts/").status_code == 302  # to the login page
+    assert "/login/" in client.get("/visits/alerts/")["Location"]
+    client.force_login(enterprise_user)
+    assert client.get("/visits/alerts/").status_code == 403
+    for user in (justice_user, dept_admin, street_user):
+        client.force_login(user)
+        assert client.get("/visits/alerts/")["Location"] == "/oversight/rules/#alerts"
 
 
 def test_ratings_are_not_for_streets_enterprises_or_inspectors(
@@ -301,8 +316,8 @@ def test_alerts_show_a_high_frequency_enterprise_with_its_visits(client, justice
     VisitFactory(date=datetime.date(2020, 6, 2))  # a quiet enterprise
     client.force_login(justice_user)
 
-    # when the bureau opens the alerts (the year of the latest visit by default)
-    page = client.get("/visits/alerts/").content.decode()
+    # when the bureau opens the alerts (now on the rules tab; the period chosen)
+    page = client.get("/visits/alerts/", YEAR_2020, follow=True).content.decode()
 
     # then the enterprise is listed as high frequency, with a link to each of the visits
     assert 'data-kind="high_frequency"' in page
@@ -313,8 +328,10 @@ def test_alerts_show_a_high_frequency_enterprise_with_its_visits(client, justice
         assert f'href="/visits/{visit.code}/"' in page
 
     # and filtering by another kind leaves it out
-    other = client.get("/visits/alerts/", {"kind": "after_the_fact"}).content.decode()
-    assert "深圳市高频测试有限公司" not in other
+    other = client.get(
+        "/visits/alerts/", {**YEAR_2020, "kind": "after_the_fact"}, follow=True
+    ).content.decode()
+    assert "深圳市高频测试有限公司" not in other.split('id="alerts"')[1]
 
 
 def test_alerts_outside_the_period_are_not_shown(client, justice_user):
@@ -324,7 +341,7 @@ def test_alerts_outside_the_period_are_not_shown(client, justice_user):
     client.force_login(justice_user)
 
     page = client.get(
-        "/visits/alerts/", {"date_from": "2020-07-01", "date_to": "2020-12-31"}
+        "/visits/alerts/", {"date_from": "2020-07-01", "date_to": "2020-12-31"}, follow=True
     ).content.decode()
 
     assert "深圳市高频测试有限公司" not in page
@@ -340,14 +357,15 @@ def test_a_reversed_period_is_refused_by_field_and_shown_as_typed(client, justic
 
     # when the period is typed backwards
     page = client.get(
-        "/visits/alerts/", {"date_from": "2020-07-01", "date_to": "2020-01-01"}
+        "/visits/alerts/", {"date_from": "2020-07-01", "date_to": "2020-01-01"}, follow=True
     ).content.decode()
 
-    # then the error is at the field, the dates stay as typed, and no alert of another
-    # period is shown as if it were the answer
-    assert 'data-field="date_to"' in page and "截止日期不能早于起始日期" in page
+    # then the error is at the field, the dates stay as typed, and the page says which
+    # period it shows instead (from the start date to the end of its year): no June alert
+    assert "截止日期不能早于起始日期" in page
     assert 'value="2020-07-01"' in page and 'value="2020-01-01"' in page
-    assert "深圳市高频测试有限公司" not in page and "日期有误" in page
+    assert "统计期间：2020-07-01 至 2020-12-31" in page
+    assert "深圳市高频测试有限公司" not in page
 
 
 # ---------------------------------------------------------------- refusals and overrides
@@ -441,7 +459,7 @@ def test_the_bureau_drills_down_from_an_alert_to_its_visits(page, live_server, j
 
     # when the bureau opens the alerts and the busy enterprise's visits
     login(page, live_server, justice_user.username)
-    page.goto(f"{live_server.url}/visits/alerts/")
+    page.goto(f"{live_server.url}/visits/alerts/")  # now on the oversight 规则执行 tab
     row = page.locator('tr[data-kind="high_frequency"]')
     row.locator("summary").click()
 
@@ -468,9 +486,9 @@ def test_alerts_open_on_this_years_alerts_even_with_visits_registered_for_next_y
     client.force_login(justice_user)
 
     # when the bureau opens the alerts without choosing a period
-    page = client.get("/visits/alerts/").content.decode()
+    page = client.get("/visits/alerts/", follow=True).content.decode()
 
-    # then it sees this year's alert, and is told which year it is looking at
+    # then it sees this year's alert, and is told which period it is looking at
     assert 'data-kind="high_frequency"' in page and "深圳市高频测试有限公司" in page
-    assert f"默认显示截至今天有入企登记的最近年度（{today.year} 年）" in page
-    assert f'value="{today.year}-01-01"' in page
+    assert f"统计期间：{today.year}-01-01 至 {today.year}-12-31" in page
+    assert 'id="default-period"' in page

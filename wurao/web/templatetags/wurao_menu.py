@@ -115,7 +115,9 @@ def _officer_menu(user) -> list[tuple[str, object, list[MenuEntry]]]:
     oversight = _entries(
         user,
         (_("监督总览"), "/oversight/"),
-        (_("入企监督"), "/visits/alerts/", "/visits/"),
+        # The visit alerts, refusals and overrides: the dashboard's 规则执行 tab.
+        (_("规则执行与预警"), "/oversight/rules/"),
+        (_("入企监督"), "/visits/rules/", "/visits/"),
     )
     visits = _entries(user, (_("入企登记"), "/visits/", None, "web.menu_visit_register"))
     enforcement = _entries(
@@ -165,7 +167,7 @@ def _reference_entries(user) -> list[MenuEntry]:
 
 def menu_for(user, path: str = "") -> list[MenuGroup]:
     """The menu `user` sees on the page at `path`, the current entry marked (the longest
-    matching prefix wins, so 入企监督 and not 入企登记 is current under /visits/alerts/)."""
+    matching prefix wins, so 入企监督 and not 入企登记 is current under /visits/refusals/)."""
     if not user.is_authenticated:
         # A visitor: the public pages, each a link of its own, after the list of them all.
         sitemap = _entries(user, (_("公示目录"), reverse("disclosure:index"), "/public/"))

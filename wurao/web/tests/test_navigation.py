@@ -34,7 +34,7 @@ def test_the_justice_bureau_reaches_streets_and_imports_among_all_its_entries(ju
 
     # then the entries that used to scroll out of sight are in the base-data group
     assert "/registry/streets/" in groups["reference"] and "/imports/" in groups["reference"]
-    assert groups["oversight"] == ["/oversight/", "/visits/alerts/"]
+    assert groups["oversight"] == ["/oversight/", "/oversight/rules/", "/visits/rules/"]
     assert groups["plans"] == ["/planning/plans/", "/planning/schedule/", "/planning/park-days/"]
 
 
@@ -58,7 +58,8 @@ def test_each_role_keeps_exactly_the_entries_it_had(
         "/public/planning/",
         "/public/audit/",
     }
-    assert _urls(dept_admin) == _urls(inspector)
+    # a department's admin also supervises its own department on the oversight dashboard
+    assert _urls(dept_admin) == _urls(inspector) | {"/oversight/", "/oversight/rules/"}
     assert "/planning/schedule/" in _urls(street_user) and "/draws/" not in _urls(street_user)
     enterprise = _urls(enterprise_user)
     assert "/visits/mine/" in enterprise and "/planning/mine/" in enterprise
@@ -72,7 +73,10 @@ def test_the_current_page_marks_the_closest_entry(justice_user):
 
     # then 入企监督 is the current entry, in the oversight group
     current = [(g.key, e.url) for g in menu for e in g.entries if e.active]
-    assert current == [("oversight", "/visits/alerts/")]
+    assert current == [("oversight", "/visits/rules/")]
+    # and on the rules tab, where the alerts are, 规则执行与预警 is
+    menu = menu_for(justice_user, "/oversight/rules/")
+    assert [e.url for g in menu for e in g.entries if e.active] == ["/oversight/rules/"]
 
 
 def test_only_those_who_register_get_the_big_button(inspector, street_user, enterprise_user):
@@ -99,11 +103,13 @@ def test_the_menu_asks_the_rule_each_page_names(justice_user, street_user):
     assert page_rule("/oversight/") == "oversight.supervise"
     assert page_rule("/registry/inspectors/") == "registry.inspectors_browse"
     assert page_rule("/imports/") == "imports.run"
-    assert "/oversight/" not in _urls(street_user) and "/imports/" not in _urls(street_user)
+    # a street coordinator sees the dashboard over its own area, and imports nothing
+    assert "/oversight/" in _urls(street_user) and "/imports/" not in _urls(street_user)
+    assert "/visits/rules/" not in _urls(street_user)
     # and offers a page to fewer than may open it where the entry says so: the bureau may
     # open the visit register but supervises visits from its own entry instead
     assert allows(justice_user, page_rule("/visits/"))
-    assert "/visits/" not in _urls(justice_user) and "/visits/alerts/" in _urls(justice_user)
+    assert "/visits/" not in _urls(justice_user) and "/oversight/rules/" in _urls(justice_user)
 
 
 def test_every_page_of_a_role_carries_its_whole_menu(client, justice_user):

@@ -1,0 +1,617 @@
+"""The dashboard's rule-enforcement, grade and department tabs: page data, pure reads.
+
+Each page's data is one function `(*, scope, slice) -> dict` of plain values (what the
+benchmark times and the views render and export). `slice` is the dashboard's filter
+(wurao/oversight/filters.py `Slice`): a period and optional department, level, street,
+industry section, grade (A-D, or U for ungraded) and size class.
+
+What the viewer may see is the scope's job: a department sees its own actions, visits,
+refusals and overrides; a street the enterprises of its area; the bureau everything. The
+registry and the grades are shared by all departments (两库), so a department compares its own
+contacts with the district's enterprises.
+
+A contact (入企) is an enforcement action (inspection, penalty, coercive measure) or a
+non-enforcement visit that took place (docs/oversight.md), as the overview counts them.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter, defaultdict
+
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, QuerySet
+from django.db.models.functions import TruncDate
+from django.utils.translation import gettext
+
+from wurao.accounts.scope import Scope
+from wurao.credit.selectors import grade_change_list
+from wurao.enforcement.choices import ActionKind, Origin
+from wurao.enforcement.selectors import action_list
+from wurao.registry import selectors as registry_selectors
+from wurao.visits import alerts as visit_alerts
+from wurao.visits import selectors as visit_selectors
+from wurao.visits.choices import VisitStatus
+
+GRADES = ["A", "B", "C", "D", "U"]  # U: not graded yet
+HIGH_RISK = ("C", "D")
+# Rows listed on the page; the export has them all.
+LIST_LIMIT = 200
+# Timeliness: a result recorded within this many days of the visit counts as on time.
+RECORD_DAYS = 7
+# An override decided within this many days of its registration counts as decided on time.
+OVERRIDE_DAYS = 3
+
+
+# ---------------------------------------------------------------- the slice on querysets
+
+
+def _enterprise_lookups(slice, prefix: str = "enterprise__") -> dict:
+    """The slice's enterprise attributes as lookups through `prefix`."""
+    lookups: dict = {}
+    if slice.street_id:
+        lookups[f"{prefix}street_id"] = slice.street_id
+    if slice.industry_section:
+        lookups[f"{prefix}industry_section"] = slice.industry_section
+    if slice.size_class:
+        lookups[f"{prefix}size_class"] = slice.size_class
+    if slice.grade == "U":
+        lookups[f"{prefix}grade__isnull"] = True
+    elif slice.grade:
+        lookups[f"{prefix}grade__grade"] = slice.grade
+    return lookups
+
+
+def _actions(scope: Scope, slice) -> QuerySet:
+    """The enforcement actions in the scope and the slice (period included)."""
+    filters = {"date_from": slice.date_from, "date_to": slice.date_to}
+    if slice.department_id:
+        filters["department"] = slice.department_id
+    if slice.level:
+        filters["department_level"] = slice.level
+    return action_list(scope=scope, filters=filters).filter(**_enterprise_lookups(slice)).order_by()
+
+
+def _other_visits(scope: Scope, slice) -> QuerySet:
+    """The non-enforcement visits that took place, in the scope and the slice; counted for
+    the lead department (`Visit.department`), as the overview counts them."""
+    qs = visit_selectors.non_enforcement_list(
+        scope=scope, filters={"date_from": slice.date_from, "date_to": slice.date_to}
+    ).filter(**_enterprise_lookups(slice))
+    if slice.department_id:
+        qs = qs.filter(department_id=slice.department_id)
+    if slice.level:
+        qs = qs.filter(department__level=slice.level)
+    return qs.order_by()
+
+
+def _registered_visits(qs: QuerySet, slice, *, date_field: str = "date") -> QuerySet:
+    """Refusals or overrides (lead department on the record) in the slice."""
+    qs = qs.filter(
+        **{f"{date_field}__gte": slice.date_from, f"{date_field}__lte": slice.date_to},
+        **_enterprise_lookups(slice),
+    )
+    if slice.department_id:
+        qs = qs.filter(department_id=slice.department_id)
+    if slice.level:
+        qs = qs.filter(department__level=slice.level)
+    return qs
+
+
+def _enterprises(scope: Scope, slice) -> QuerySet:
+    """The enterprises the slice speaks of: the registry as far as the viewer may see it (a
+    street its area; departments the shared registry), with the slice's attributes."""
+    return registry_selectors.enterprise_list(scope=scope).filter(**_enterprise_lookups(slice, ""))
+
+
+def _share(part: int, whole: int) -> float | None:
+    """A percentage with one decimal, None where there is nothing to divide."""
+    return round(100 * part / whole, 1) if whole else None
+
+
+def _ratio(part: int, whole: int) -> float | None:
+    return round(part / whole, 2) if whole else None
+
+
+# ---------------------------------------------------------------- 规则执行 (rules)
+
+
+def _refusals(scope: Scope, slice) -> QuerySet:
+    # refusal_list knows the bureau and a department; a street sees the refusals on its area.
+    if scope.street_id:
+        base = visit_selectors.refusal_list(scope=Scope(sees_all=True)).filter(
+            enterprise__street_id=scope.street_id
+        )
+    else:
+        base = visit_selectors.refusal_list(scope=scope)
+    return _registered_visits(base, slice)
+
+
+def override_state(visit) -> str:
+    """pending, approved or rejected: where an override stands."""
+    if visit.status == VisitStatus.PENDING_OVERRIDE:
+        return "pending"
+    if visit.status == VisitStatus.REJECTED:
+        return "rejected"
+    return "approved"
+
+
+OVERRIDE_STATES = {
+    "pending": "待审批",
+    "approved": "已批准",
+    "rejected": "未批准",
+}
+
+
+def _alert_summary(view, rules) -> str:
+    """What an alert is about, in one line."""
+    alert = view.alert
+    kind = visit_alerts.AlertKind
+    if alert.kind == kind.HIGH_FREQUENCY:
+        return gettext(
+            "%(first)s 至 %(last)s 入企 %(count)s 次（预警线：%(days)s 日内超过 %(visits)s 次）"
+        ) % {
+            "first": alert.first_day,
+            "last": alert.last_day,
+            "count": alert.count,
+            "days": rules.high_frequency_days,
+            "visits": rules.high_frequency_visits,
+        }
+    if alert.kind == kind.REPEAT_ITEM:
+        return gettext("“%(item)s”被检查 %(count)s 次，相邻两次相隔不超过 %(days)s 日") % {
+            "item": view.item_name,
+            "count": alert.count,
+            "days": rules.duplicate_window_days,
+        }
+    if alert.kind == kind.NON_ENFORCEMENT_SHARE:
+        return gettext("%(count)s 次入企中非执法入企占 %(share)s%%（预警线 %(line)s%%）") % {
+            "count": alert.count,
+            "share": round(100 * (alert.share or 0), 1),
+            "line": round(100 * rules.non_enforcement_share),
+        }
+    return gettext("%(day)s 的入企为事后补登") % {"day": alert.first_day}
+
+
+def _alerts(scope: Scope, slice) -> tuple[list[dict], object]:
+    """The visit alerts (wurao/visits/alerts.py) on the viewer's visits of the period, kept
+    where the enterprise is in the slice and, with a department or level chosen, where one of
+    the alert's visits is that department's (or level's). An enterprise is high-frequency
+    whoever visits it; the department filter says which alerts a department took part in."""
+    found = visit_selectors.visit_alerts_list(
+        scope=scope, date_from=slice.date_from, date_to=slice.date_to
+    )
+    rules = visit_selectors.rules_current(as_of=slice.date_to)
+    if not found:
+        return [], rules
+    ids = {pk for view in found for pk in view.alert.visit_ids}
+    visits = {
+        v.pk: v
+        for v in visit_selectors.visit_list(scope=scope)
+        .filter(pk__in=ids)
+        .select_related("department")
+        .prefetch_related("departments")
+    }
+    lookups = _enterprise_lookups(slice, "")
+    wanted = None
+    if lookups:
+        wanted = set(
+            registry_selectors.enterprise_list(scope=scope)
+            .filter(pk__in={v.alert.enterprise_id for v in found}, **lookups)
+            .values_list("pk", flat=True)
+        )
+    rows = []
+    for view in found:
+        alert = view.alert
+        if wanted is not None and alert.enterprise_id not in wanted:
+            continue
+        mine = sorted(
+            (visits[pk] for pk in alert.visit_ids if pk in visits), key=lambda v: (v.date, v.code)
+        )
+        if slice.department_id and not any(
+            d.pk == slice.department_id for v in mine for d in v.departments.all()
+        ):
+            continue
+        if slice.level and not any(
+            d.level == slice.level for v in mine for d in v.departments.all()
+        ):
+            continue
+        rows.append(
+            {
+                "kind": str(alert.kind),
+                "label": view.label,
+                "enterprise_id": alert.enterprise_id,
+                "enterprise_name": view.enterprise_name,
+                "credit_code": view.credit_code,
+                "first_day": alert.first_day,
+                "last_day": alert.last_day,
+                "count": alert.count,
+                "summary": _alert_summary(view, rules),
+                "visits": mine,
+            }
+        )
+    return rows, rules
+
+
+def rules_data(*, scope: Scope, slice) -> dict:
+    """规则执行: refusals by the visit rules, overrides with their reasons and deciders, alerts.
+
+    Keys: refusals {total, by_rule [{rule, label, count}], by_department [{department_id,
+    department, count}], by_month [{month, count}], rows [...], truncated}, overrides {total,
+    by_state {pending, approved, rejected}, rows [...], truncated}, alerts {total, by_kind
+    {kind: count}, rows [...]}, rules (the visit rules in force at the period's end).
+    A refusal breaking two rules counts once for each in by_rule, once in the total.
+    """
+    refusals = _refusals(scope, slice).select_related("department", "enterprise")
+    by_rule: Counter = Counter()
+    labels: dict[str, str] = {}
+    by_department: Counter = Counter()
+    names: dict[int, str] = {}
+    by_month: Counter = Counter()
+    listed = []
+    total = 0
+    for refusal in refusals.order_by("-date", "-id"):
+        total += 1
+        for rule in {v.get("rule", "") for v in refusal.violations or []}:
+            by_rule[rule] += 1
+        for v in refusal.violations or []:
+            labels.setdefault(v.get("rule", ""), v.get("label", v.get("rule", "")))
+        by_department[refusal.department_id] += 1
+        names[refusal.department_id] = refusal.department.name
+        by_month[refusal.date.strftime("%Y-%m")] += 1
+        listed.append(
+            {
+                "id": refusal.pk,
+                "date": refusal.date,
+                "enterprise_id": refusal.enterprise_id,
+                "enterprise_name": refusal.enterprise.name,
+                "credit_code": refusal.enterprise.credit_code,
+                "department_id": refusal.department_id,
+                "department": refusal.department.name,
+                "origin": refusal.get_origin_display(),
+                "rules": [v.get("label", v.get("rule", "")) for v in refusal.violations or []],
+                "rule_codes": [v.get("rule", "") for v in refusal.violations or []],
+                "messages": [v.get("message", "") for v in refusal.violations or []],
+            }
+        )
+
+    overrides = _registered_visits(
+        visit_selectors.override_list(scope=scope), slice
+    ).select_related("department", "enterprise", "override_approved_by")
+    states: Counter = Counter()
+    override_rows = []
+    for visit in overrides.order_by("-date", "-id"):
+        state = override_state(visit)
+        states[state] += 1
+        approver = visit.override_approved_by
+        override_rows.append(
+            {
+                "code": visit.code,
+                "code_display": visit.code_display,
+                "date": visit.date,
+                "enterprise_id": visit.enterprise_id,
+                "enterprise_name": visit.enterprise.name,
+                "credit_code": visit.enterprise.credit_code,
+                "department_id": visit.department_id,
+                "department": visit.department.name,
+                "rules": [v.get("label", v.get("rule", "")) for v in visit.violations or []],
+                "reason": visit.override_reason,
+                "state": state,
+                "state_label": gettext(OVERRIDE_STATES[state]),
+                "approver": (approver.get_full_name() or approver.username) if approver else "",
+                "decided_at": visit.override_decided_at,
+                "rejection": visit.cancel_reason if state == "rejected" else "",
+            }
+        )
+
+    alert_rows, rules = _alerts(scope, slice)
+    alert_counts = Counter(row["kind"] for row in alert_rows)
+    return {
+        "refusals": {
+            "total": total,
+            "by_rule": [
+                {"rule": rule, "label": labels.get(rule, rule), "count": n}
+                for rule, n in sorted(by_rule.items(), key=lambda kv: (-kv[1], kv[0]))
+            ],
+            "by_department": [
+                {"department_id": pk, "department": names[pk], "count": n}
+                for pk, n in sorted(by_department.items(), key=lambda kv: names[kv[0]])
+            ],
+            "by_month": [{"month": m, "count": n} for m, n in sorted(by_month.items())],
+            "rows": listed,
+        },
+        "overrides": {
+            "total": sum(states.values()),
+            "by_state": {s: states.get(s, 0) for s in OVERRIDE_STATES},
+            "rows": override_rows,
+        },
+        "alerts": {
+            "total": len(alert_rows),
+            "by_kind": {str(k): alert_counts.get(str(k), 0) for k in visit_alerts.AlertKind},
+            "rows": alert_rows,
+        },
+        "rules": rules,
+    }
+
+
+# ---------------------------------------------------------------- 信用等级 (grades)
+
+
+def _grade_of(value: str | None) -> str:
+    return value or "U"
+
+
+GRADE_ORDER = {"A": 0, "B": 1, "C": 2, "D": 3}
+
+
+def grades_data(*, scope: Scope, slice) -> dict:
+    """信用等级: current grades in the slice, grade changes in the period, contacts by grade.
+
+    Keys: distribution [{grade, enterprises, share}], enterprises (total); changes {total, up
+    (to a better grade: D→C…), down (to a worse one), first (first graded), matrix {rows: the
+    previous grades ("" first graded), columns: the new grades, counts {prev: {new: n}}},
+    rows [...]}; contacts [{grade, enterprises, contacts, per_enterprise, enterprises_contacted,
+    inspections, inspections_per_enterprise}].
+
+    The grade is the enterprise's current grade (EnterpriseGrade; U: none yet). A change is in
+    the period when its evaluation date (as_of) is. Contacts per enterprise = the viewer's
+    contacts in the period on the enterprises of that grade / the number of those enterprises.
+    """
+    enterprises = _enterprises(scope, slice)
+    counts = {
+        _grade_of(g): n
+        for g, n in enterprises.order_by()
+        .values_list("grade__grade")
+        .annotate(n=Count("id"))
+        .values_list("grade__grade", "n")
+    }
+    total = sum(counts.values())
+    distribution = [
+        {"grade": g, "enterprises": counts.get(g, 0), "share": _share(counts.get(g, 0), total)}
+        for g in GRADES
+    ]
+
+    changes = (
+        grade_change_list(scope=scope)
+        .filter(
+            as_of__gte=slice.date_from,
+            as_of__lte=slice.date_to,
+            **_enterprise_lookups(slice),
+        )
+        .select_related("enterprise")
+        .order_by("-as_of", "-id")
+    )
+    matrix: dict[str, Counter] = defaultdict(Counter)
+    up = down = first = 0
+    change_rows = []
+    for change in changes:
+        previous = change.previous_grade or ""
+        matrix[previous][change.grade] += 1
+        if not previous:
+            first += 1
+        elif GRADE_ORDER[change.grade] < GRADE_ORDER[previous]:
+            up += 1
+        elif GRADE_ORDER[change.grade] > GRADE_ORDER[previous]:
+            down += 1
+        change_rows.append(
+            {
+                "id": change.pk,
+                "as_of": change.as_of,
+                "enterprise_id": change.enterprise_id,
+                "enterprise_name": change.enterprise.name,
+                "credit_code": change.enterprise.credit_code,
+                "previous_grade": previous,
+                "grade": change.grade,
+                "previous_score": change.previous_score,
+                "score": change.score,
+                "reasons": [
+                    r.get("text", r.get("label", "")) if isinstance(r, dict) else str(r)
+                    for r in change.reasons or []
+                ][:3],
+            }
+        )
+    previous_grades = ["", "A", "B", "C", "D"]
+    new_grades = ["A", "B", "C", "D"]
+
+    contacts_by_grade: Counter = Counter()
+    inspections_by_grade: Counter = Counter()
+    contacted: dict[str, set] = defaultdict(set)
+    actions = _actions(scope, slice)
+    for grade, kind, enterprise_id, n in (
+        actions.values_list("enterprise__grade__grade", "kind", "enterprise_id")
+        .annotate(n=Count("id"))
+        .values_list("enterprise__grade__grade", "kind", "enterprise_id", "n")
+    ):
+        g = _grade_of(grade)
+        contacts_by_grade[g] += n
+        if kind == ActionKind.INSPECTION:
+            inspections_by_grade[g] += n
+        contacted[g].add(enterprise_id)
+    for grade, enterprise_id, n in (
+        _other_visits(scope, slice)
+        .values_list("enterprise__grade__grade", "enterprise_id")
+        .annotate(n=Count("id"))
+        .values_list("enterprise__grade__grade", "enterprise_id", "n")
+    ):
+        g = _grade_of(grade)
+        contacts_by_grade[g] += n
+        contacted[g].add(enterprise_id)
+    contacts = [
+        {
+            "grade": g,
+            "enterprises": counts.get(g, 0),
+            "contacts": contacts_by_grade[g],
+            "per_enterprise": _ratio(contacts_by_grade[g], counts.get(g, 0)),
+            "enterprises_contacted": len(contacted[g]),
+            "contacted_share": _share(len(contacted[g]), counts.get(g, 0)),
+            "inspections": inspections_by_grade[g],
+            "inspections_per_enterprise": _ratio(inspections_by_grade[g], counts.get(g, 0)),
+        }
+        for g in GRADES
+    ]
+    return {
+        "enterprises": total,
+        "distribution": distribution,
+        "changes": {
+            "total": len(change_rows),
+            "up": up,
+            "down": down,
+            "first": first,
+            "matrix": {
+                "rows": previous_grades,
+                "columns": new_grades,
+                "counts": {p: {g: matrix[p][g] for g in new_grades} for p in previous_grades},
+            },
+            "rows": change_rows,
+        },
+        "contacts": contacts,
+    }
+
+
+# ---------------------------------------------------------------- 部门比较 (departments)
+
+
+def _median(histogram: dict[int, int]) -> float | None:
+    """The median of values given as {value: how many} (the mean of the two middle ones when
+    their number is even)."""
+    n = sum(histogram.values())
+    if not n:
+        return None
+    wanted = [(n - 1) // 2, n // 2]
+    found = []
+    seen = 0
+    for value in sorted(histogram):
+        count = histogram[value]
+        while wanted and wanted[0] < seen + count:
+            found.append(value)
+            wanted.pop(0)
+        seen += count
+    return round(sum(found) / 2, 1)
+
+
+def departments_data(*, scope: Scope, slice) -> dict:
+    """部门比较: per department in the scope, burden, high-risk coverage and timeliness. No
+    column and no order by penalties or fines: the study asks to abolish such rankings.
+
+    Rows (by department name) carry: contacts, inspections, enterprises_inspected,
+    inspections_per_enterprise, non_enforcement, d_enterprises / d_inspected / d_coverage,
+    cd_enterprises / cd_inspected / cd_coverage, random_draws / random_share, record_median_days,
+    recorded_within / recorded_within_share, overrides / overrides_decided_within /
+    overrides_within_share. `high_risk` gives the denominators: the enterprises of current grade
+    D (and C or D) in the slice as far as the viewer sees the registry.
+    """
+    actions = _actions(scope, slice)
+    rows: dict[int, dict] = {}
+    names: dict[int, str] = {}
+
+    def row(pk: int) -> dict:
+        if pk not in rows:
+            rows[pk] = {
+                "department_id": pk,
+                "contacts": 0,
+                "inspections": 0,
+                "non_enforcement": 0,
+                "random_draws": 0,
+                "actions": 0,
+                "enterprises_inspected": 0,
+                "d_inspected": 0,
+                "cd_inspected": 0,
+                "lags": Counter(),
+                "overrides": 0,
+                "overrides_decided_within": 0,
+            }
+        return rows[pk]
+
+    for pk, name, kind, n, random in (
+        actions.values_list("department_id", "department__name", "kind")
+        .annotate(n=Count("id"), random=Count("id", filter=Q(origin=Origin.RANDOM_DRAW)))
+        .values_list("department_id", "department__name", "kind", "n", "random")
+    ):
+        names[pk] = name
+        r = row(pk)
+        r["contacts"] += n
+        r["actions"] += n
+        if kind == ActionKind.INSPECTION:
+            r["inspections"] += n
+            r["random_draws"] += random
+    for pk, name, n in (
+        _other_visits(scope, slice)
+        .values_list("department_id", "department__name")
+        .annotate(n=Count("id"))
+        .values_list("department_id", "department__name", "n")
+    ):
+        names[pk] = name
+        r = row(pk)
+        r["contacts"] += n
+        r["non_enforcement"] += n
+
+    inspections = actions.filter(kind=ActionKind.INSPECTION)
+    for pk, grade, n in (
+        inspections.values_list("department_id", "enterprise__grade__grade")
+        .annotate(n=Count("enterprise_id", distinct=True))
+        .values_list("department_id", "enterprise__grade__grade", "n")
+    ):
+        r = row(pk)
+        r["enterprises_inspected"] += n
+        if grade == "D":
+            r["d_inspected"] += n
+        if grade in HIGH_RISK:
+            r["cd_inspected"] += n
+
+    # Days from the action's date to its record (created_at, local date), per department.
+    lag = ExpressionWrapper(TruncDate("created_at") - F("date"), output_field=DurationField())
+    for pk, days, n in (
+        actions.annotate(lag=lag)
+        .values_list("department_id", "lag")
+        .annotate(n=Count("id"))
+        .values_list("department_id", "lag", "n")
+    ):
+        row(pk)["lags"][days.days if days is not None else 0] += n
+
+    overrides = _registered_visits(visit_selectors.override_list(scope=scope), slice)
+    for pk, name, registered_at, decided_at in overrides.values_list(
+        "department_id", "department__name", "registered_at", "override_decided_at"
+    ):
+        names[pk] = name
+        r = row(pk)
+        r["overrides"] += 1
+        if decided_at and (decided_at - registered_at) <= datetime.timedelta(days=OVERRIDE_DAYS):
+            r["overrides_decided_within"] += 1
+
+    grades = Counter(
+        _grade_of(g)
+        for g in _enterprises(scope, slice)
+        .filter(grade__grade__in=HIGH_RISK)
+        .values_list("grade__grade", flat=True)
+    )
+    d_total, cd_total = grades["D"], grades["D"] + grades["C"]
+
+    result = []
+    for pk, r in rows.items():
+        # A department sees its own row: a joint visit it took part in may be led by another.
+        if scope.department_id and pk != scope.department_id:
+            continue
+        lags = r.pop("lags")
+        recorded = sum(lags.values())
+        within = sum(n for d, n in lags.items() if d <= RECORD_DAYS)
+        result.append(
+            {
+                **r,
+                "department": names[pk],
+                "inspections_per_enterprise": _ratio(r["inspections"], r["enterprises_inspected"]),
+                "d_enterprises": d_total,
+                "d_coverage": _share(r["d_inspected"], d_total),
+                "cd_enterprises": cd_total,
+                "cd_coverage": _share(r["cd_inspected"], cd_total),
+                "random_share": _share(r["random_draws"], r["inspections"]),
+                "record_median_days": _median(lags),
+                "recorded_within": within,
+                "recorded_within_share": _share(within, recorded),
+                "overrides_within_share": _share(r["overrides_decided_within"], r["overrides"]),
+            }
+        )
+    result.sort(key=lambda r: (r["department"], r["department_id"]))
+    return {
+        "rows": result,
+        "high_risk": {"d": d_total, "cd": cd_total},
+        "record_days": RECORD_DAYS,
+        "override_days": OVERRIDE_DAYS,
+    }
