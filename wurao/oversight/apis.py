@@ -67,7 +67,7 @@ class OversightSummaryApi(APIView):
             400: OpenApiResponse(
                 description='年份无效，如 {"year": ["请输入有效的年份，如 2020"]}'
             ),
-            403: OpenApiResponse(description="未登录，或不是司法局用户"),
+            403: OpenApiResponse(description="未登录，或不是司法局、部门管理员或街道统筹人员"),
         },
     )
     def get(self, request):

@@ -1,4 +1,5 @@
-"""/api/oversight/summary/: the justice bureau's yearly figures; nobody else may read them."""
+"""/api/oversight/summary/: the yearly figures, for the justice bureau (all), a department's
+admin (its own) and a street's coordinator (its area); nobody else may read them."""
 
 import datetime
 
@@ -64,9 +65,11 @@ def test_an_empty_year_gives_zeros(justice_user):
     assert body["by_department"] == {}
 
 
-@pytest.mark.parametrize("role", [Role.DEPT_ADMIN, Role.INSPECTOR, Role.STREET, Role.ENTERPRISE])
-def test_only_the_justice_bureau_may_read_the_summary(role, department, street, enterprise):
-    # given a user of any other role
+@pytest.mark.parametrize("role", [Role.INSPECTOR, Role.ENTERPRISE])
+def test_only_the_bureau_a_department_admin_and_a_street_may_read_the_summary(
+    role, department, street, enterprise
+):
+    # given an inspector or an enterprise
     user = UserFactory(role=role, department=department, street=street, enterprise=enterprise)
 
     # when it asks for the summary
@@ -74,7 +77,21 @@ def test_only_the_justice_bureau_may_read_the_summary(role, department, street, 
 
     # then it is refused, and told why
     assert response.status_code == 403
-    assert response.json() == {"detail": "仅司法局（执法监督）可查看执法监督汇总"}
+    assert response.json() == {"detail": "仅司法局、部门管理员和街道统筹人员可查看执法监督看板"}
+
+
+def test_a_department_admin_reads_its_own_department_s_summary(department):
+    # given an action of the admin's department and one of another department
+    day = datetime.date(2020, 5, 6)
+    EnforcementActionFactory(department=department, date=day)
+    EnforcementActionFactory(department=DepartmentFactory(name="区生态环境局"), date=day)
+    admin = UserFactory(role=Role.DEPT_ADMIN, department=department)
+
+    # when its admin asks for the summary
+    body = client_for(admin).get("/api/oversight/summary/", {"year": 2020}).json()
+
+    # then it counts its own department's action only
+    assert body["total"] == 1 and body["by_department"] == {department.name: 1}
 
 
 def test_anonymous_callers_are_refused():
