@@ -166,7 +166,8 @@ def joint_statistics(*, year: int) -> dict:
       planned inspections they carried — each would have been a separate visit;
     - recorded_visits / recorded_inspections: the same from the enforcement records (inspections
       sharing a joint reference, two or more departments), which holds history from before
-      the platform and joint visits recorded by import;
+      the platform and joint visits recorded by import; records made on a scheduled joint
+      visit are counted there, not again here;
     - visits_saved: enterprise-visits replaced minus the joint visits that replaced them;
     - departments: distinct departments taking part; park_days: joint park days drawn.
 
@@ -178,6 +179,9 @@ def joint_statistics(*, year: int) -> dict:
     today = timezone.localdate()
     months = {m: dict.fromkeys(JOINT_COUNTS, 0) for m in range(1, 13)}
     departments: dict[int, set[int]] = defaultdict(set)
+    scheduled: set[int] = (
+        set()
+    )  # their registered visits: records made on them are not counted twice
 
     for visit in joint_visit_list(
         scope=DISTRICT, filters={"status": JointVisitStatus.CONFIRMED}
@@ -189,21 +193,26 @@ def joint_statistics(*, year: int) -> dict:
         row["scheduled_visits"] += 1
         row["scheduled_inspections"] += len(visit.inspections.all())
         departments[visit.date.month] |= taking_part
+        if visit.visit_id:
+            scheduled.add(visit.visit_id)
 
     refs: dict[str, list[tuple[int, date]]] = defaultdict(list)
-    for ref, department_id, day in (
+    on_scheduled: set[str] = set()
+    for ref, department_id, day, visit_id in (
         action_list(
             scope=DISTRICT,
             filters={"year": year, "kind": ActionKind.INSPECTION, "date_to": today},
         )
         .exclude(joint_ref="")
         .order_by()
-        .values_list("joint_ref", "department_id", "date")
+        .values_list("joint_ref", "department_id", "date", "visit_id")
     ):
         refs[ref].append((department_id, day))
-    for records in refs.values():
+        if visit_id in scheduled:
+            on_scheduled.add(ref)
+    for ref, records in refs.items():
         taking_part = {d for d, _ in records}
-        if len(taking_part) < 2:
+        if len(taking_part) < 2 or ref in on_scheduled:
             continue
         month = min(day for _, day in records).month
         months[month]["recorded_visits"] += 1

@@ -397,8 +397,17 @@ def test_joint_statistics_count_joint_records_by_month(client):
 
 
 def test_a_confirmed_joint_visit_counts_once_it_has_taken_place(client, street):
-    # given a joint visit of two departments confirmed for March 2027
-    joint_visit_build(street)
+    # given a joint visit of two departments confirmed for March 2027, its results recorded
+    # under one joint reference
+    joint = joint_visit_build(street)
+    for part in (joint.market, joint.environment):
+        EnforcementActionFactory(
+            enterprise=joint.enterprise,
+            department=part.department,
+            visit=joint.visit.visit,
+            joint_ref="LHJ-2027-TEST",
+            date=joint.visit.date,
+        )
 
     # before it, it is a plan, not a joint visit held
     assert client.get(reverse("disclosure:joint"), {"format": "json"}).json()["year"] == 2026
@@ -409,4 +418,5 @@ def test_a_confirmed_joint_visit_counts_once_it_has_taken_place(client, street):
     march = next(r for r in data["rows"] if r["month"] == "2027-03")
     assert (march["scheduled_visits"], march["scheduled_inspections"]) == (1, 2)
     assert (march["visits_saved"], march["departments"]) == (1, 2)
+    assert march["recorded_visits"] == 0  # its records are the same visit, not counted twice
     assert "深圳市福城精密电子有限公司" not in str(data)
