@@ -11,7 +11,10 @@ registry and the grades are shared by all departments (两库), so a department 
 contacts with the district's enterprises.
 
 A contact (入企) is an enforcement action (inspection, penalty, coercive measure) or a
-non-enforcement visit that took place (docs/oversight.md), as the overview counts them.
+non-enforcement visit that took place (docs/oversight.md), counted from the same Polars frame
+as the overview (wurao/oversight/facts.py), so the tabs agree with each other and stay fast at
+5,000,000 actions. What the frame does not hold (when an action was recorded, refusals,
+overrides, grade changes, alerts) is read from the database for the period.
 """
 
 from __future__ import annotations
@@ -19,14 +22,15 @@ from __future__ import annotations
 import datetime
 from collections import Counter, defaultdict
 
-from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, QuerySet
+import polars as pl
+from django.db.models import Count, DurationField, ExpressionWrapper, F, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils.translation import gettext
 
 from wurao.accounts.scope import Scope
 from wurao.credit.selectors import grade_change_list
-from wurao.enforcement.choices import ActionKind, Origin
 from wurao.enforcement.selectors import action_list
+from wurao.oversight import facts as oversight_facts
 from wurao.registry import selectors as registry_selectors
 from wurao.visits import alerts as visit_alerts
 from wurao.visits import selectors as visit_selectors
@@ -71,19 +75,6 @@ def _actions(scope: Scope, slice) -> QuerySet:
     return action_list(scope=scope, filters=filters).filter(**_enterprise_lookups(slice)).order_by()
 
 
-def _other_visits(scope: Scope, slice) -> QuerySet:
-    """The non-enforcement visits that took place, in the scope and the slice; counted for
-    the lead department (`Visit.department`), as the overview counts them."""
-    qs = visit_selectors.non_enforcement_list(
-        scope=scope, filters={"date_from": slice.date_from, "date_to": slice.date_to}
-    ).filter(**_enterprise_lookups(slice))
-    if slice.department_id:
-        qs = qs.filter(department_id=slice.department_id)
-    if slice.level:
-        qs = qs.filter(department__level=slice.level)
-    return qs.order_by()
-
-
 def _registered_visits(qs: QuerySet, slice, *, date_field: str = "date") -> QuerySet:
     """Refusals or overrides (lead department on the record) in the slice."""
     qs = qs.filter(
@@ -97,10 +88,13 @@ def _registered_visits(qs: QuerySet, slice, *, date_field: str = "date") -> Quer
     return qs
 
 
-def _enterprises(scope: Scope, slice) -> QuerySet:
-    """The enterprises the slice speaks of: the registry as far as the viewer may see it (a
-    street its area; departments the shared registry), with the slice's attributes."""
-    return registry_selectors.enterprise_list(scope=scope).filter(**_enterprise_lookups(slice, ""))
+def _grade_counts(scope: Scope, slice) -> dict[str, int]:
+    """{grade: enterprises} over the enterprises the slice covers (U: not graded)."""
+    frame = oversight_facts.enterprises_in(scope=scope, slice=slice)
+    return {
+        _grade_of(g): n
+        for g, n in frame.group_by(pl.col("grade").cast(pl.String)).len().iter_rows()
+    }
 
 
 def _share(part: int, whole: int) -> float | None:
@@ -355,14 +349,7 @@ def grades_data(*, scope: Scope, slice) -> dict:
     the period when its evaluation date (as_of) is. Contacts per enterprise = the viewer's
     contacts in the period on the enterprises of that grade / the number of those enterprises.
     """
-    enterprises = _enterprises(scope, slice)
-    counts = {
-        _grade_of(g): n
-        for g, n in enterprises.order_by()
-        .values_list("grade__grade")
-        .annotate(n=Count("id"))
-        .values_list("grade__grade", "n")
-    }
+    counts = _grade_counts(scope, slice)
     total = sum(counts.values())
     distribution = [
         {"grade": g, "enterprises": counts.get(g, 0), "share": _share(counts.get(g, 0), total)}
@@ -411,37 +398,28 @@ def grades_data(*, scope: Scope, slice) -> dict:
     previous_grades = ["", "A", "B", "C", "D"]
     new_grades = ["A", "B", "C", "D"]
 
-    contacts_by_grade: Counter = Counter()
-    inspections_by_grade: Counter = Counter()
-    contacted: dict[str, set] = defaultdict(set)
-    actions = _actions(scope, slice)
-    for grade, kind, enterprise_id, n in (
-        actions.values_list("enterprise__grade__grade", "kind", "enterprise_id")
-        .annotate(n=Count("id"))
-        .values_list("enterprise__grade__grade", "kind", "enterprise_id", "n")
-    ):
-        g = _grade_of(grade)
-        contacts_by_grade[g] += n
-        if kind == ActionKind.INSPECTION:
-            inspections_by_grade[g] += n
-        contacted[g].add(enterprise_id)
-    for grade, enterprise_id, n in (
-        _other_visits(scope, slice)
-        .values_list("enterprise__grade__grade", "enterprise_id")
-        .annotate(n=Count("id"))
-        .values_list("enterprise__grade__grade", "enterprise_id", "n")
-    ):
-        g = _grade_of(grade)
-        contacts_by_grade[g] += n
-        contacted[g].add(enterprise_id)
+    frame = oversight_facts.contacts(scope=scope, slice=slice)
+    by_grade = {
+        _grade_of(row["grade"]): row
+        for row in frame.group_by(pl.col("grade").cast(pl.String))
+        .agg(
+            contacts=pl.len(),
+            inspections=(pl.col("kind") == "inspection").sum(),
+            contacted=pl.col("enterprise_id").n_unique(),
+        )
+        .iter_rows(named=True)
+    }
+    contacts_by_grade = {g: by_grade.get(g, {}).get("contacts", 0) for g in GRADES}
+    inspections_by_grade = {g: by_grade.get(g, {}).get("inspections", 0) for g in GRADES}
+    contacted = {g: by_grade.get(g, {}).get("contacted", 0) for g in GRADES}
     contacts = [
         {
             "grade": g,
             "enterprises": counts.get(g, 0),
             "contacts": contacts_by_grade[g],
             "per_enterprise": _ratio(contacts_by_grade[g], counts.get(g, 0)),
-            "enterprises_contacted": len(contacted[g]),
-            "contacted_share": _share(len(contacted[g]), counts.get(g, 0)),
+            "enterprises_contacted": contacted[g],
+            "contacted_share": _share(contacted[g], counts.get(g, 0)),
             "inspections": inspections_by_grade[g],
             "inspections_per_enterprise": _ratio(inspections_by_grade[g], counts.get(g, 0)),
         }
@@ -510,7 +488,6 @@ def departments_data(*, scope: Scope, slice) -> dict:
                 "inspections": 0,
                 "non_enforcement": 0,
                 "random_draws": 0,
-                "actions": 0,
                 "enterprises_inspected": 0,
                 "d_inspected": 0,
                 "cd_inspected": 0,
@@ -520,41 +497,33 @@ def departments_data(*, scope: Scope, slice) -> dict:
             }
         return rows[pk]
 
-    for pk, name, kind, n, random in (
-        actions.values_list("department_id", "department__name", "kind")
-        .annotate(n=Count("id"), random=Count("id", filter=Q(origin=Origin.RANDOM_DRAW)))
-        .values_list("department_id", "department__name", "kind", "n", "random")
+    frame = oversight_facts.contacts(scope=scope, slice=slice)
+    inspection = pl.col("kind") == "inspection"
+    for r in (
+        frame.group_by("department_id")
+        .agg(
+            contacts=pl.len(),
+            inspections=inspection.sum(),
+            non_enforcement=(pl.col("kind") == "non_enforcement").sum(),
+            random_draws=(inspection & (pl.col("origin").cast(pl.String) == "random_draw")).sum(),
+        )
+        .iter_rows(named=True)
     ):
-        names[pk] = name
-        r = row(pk)
-        r["contacts"] += n
-        r["actions"] += n
-        if kind == ActionKind.INSPECTION:
-            r["inspections"] += n
-            r["random_draws"] += random
-    for pk, name, n in (
-        _other_visits(scope, slice)
-        .values_list("department_id", "department__name")
-        .annotate(n=Count("id"))
-        .values_list("department_id", "department__name", "n")
+        row(r["department_id"]).update({k: v for k, v in r.items() if k != "department_id"})
+    grade = pl.col("grade").cast(pl.String)
+    for r in (
+        frame.filter(inspection)
+        .unique(["department_id", "enterprise_id"])
+        .group_by("department_id")
+        .agg(
+            enterprises_inspected=pl.len(),
+            d_inspected=(grade == "D").sum(),
+            cd_inspected=grade.is_in(list(HIGH_RISK)).sum(),
+        )
+        .iter_rows(named=True)
     ):
-        names[pk] = name
-        r = row(pk)
-        r["contacts"] += n
-        r["non_enforcement"] += n
-
-    inspections = actions.filter(kind=ActionKind.INSPECTION)
-    for pk, grade, n in (
-        inspections.values_list("department_id", "enterprise__grade__grade")
-        .annotate(n=Count("enterprise_id", distinct=True))
-        .values_list("department_id", "enterprise__grade__grade", "n")
-    ):
-        r = row(pk)
-        r["enterprises_inspected"] += n
-        if grade == "D":
-            r["d_inspected"] += n
-        if grade in HIGH_RISK:
-            r["cd_inspected"] += n
+        row(r["department_id"]).update({k: v for k, v in r.items() if k != "department_id"})
+    names.update(oversight_facts.department_names())
 
     # Days from the action's date to its record (created_at, local date), per department.
     lag = ExpressionWrapper(TruncDate("created_at") - F("date"), output_field=DurationField())
@@ -576,18 +545,15 @@ def departments_data(*, scope: Scope, slice) -> dict:
         if decided_at and (decided_at - registered_at) <= datetime.timedelta(days=OVERRIDE_DAYS):
             r["overrides_decided_within"] += 1
 
-    grades = Counter(
-        _grade_of(g)
-        for g in _enterprises(scope, slice)
-        .filter(grade__grade__in=HIGH_RISK)
-        .values_list("grade__grade", flat=True)
-    )
-    d_total, cd_total = grades["D"], grades["D"] + grades["C"]
+    grades = _grade_counts(scope, slice)
+    d_total, cd_total = grades.get("D", 0), grades.get("D", 0) + grades.get("C", 0)
 
     result = []
     for pk, r in rows.items():
-        # A department sees its own row: a joint visit it took part in may be led by another.
-        if scope.department_id and pk != scope.department_id:
+        # A department sees its own row (a joint visit it took part in may be led by another,
+        # whose row it is); a department chosen in the slice, its row.
+        wanted = scope.department_id or slice.department_id
+        if wanted and pk != wanted:
             continue
         lags = r.pop("lags")
         recorded = sum(lags.values())

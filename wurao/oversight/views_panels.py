@@ -480,18 +480,18 @@ def departments(request):
         return response
     rows = []
     for x in data["rows"]:
-        mine = slice_.replace(department_id=x["department_id"])
+        # The records a row counts: the slice's contacts by this (acting, lead) department.
+        org = x["department_id"]
+        inspections = {"organisation": org, "kind": ActionKind.INSPECTION.value}
         rows.append(
             {
                 **x,
-                "url": records_url(mine),
-                "inspections_url": records_url(mine, kind=ActionKind.INSPECTION.value),
-                "other_url": records_url(mine, kind="non_enforcement"),
-                "random_url": records_url(
-                    mine, kind=ActionKind.INSPECTION.value, origin="random_draw"
-                ),
-                "d_url": records_url(mine, kind=ActionKind.INSPECTION.value, grade="D"),
-                "c_url": records_url(mine, kind=ActionKind.INSPECTION.value, grade="C"),
+                "url": records_url(slice_, organisation=org),
+                "inspections_url": records_url(slice_, **inspections),
+                "other_url": records_url(slice_, organisation=org, kind="non_enforcement"),
+                "random_url": records_url(slice_, **inspections, origin="random_draw"),
+                "d_url": records_url(slice_, **inspections, grade="D"),
+                "c_url": records_url(slice_, **inspections, grade="C"),
             }
         )
     context.update(

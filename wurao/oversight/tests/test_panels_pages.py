@@ -77,7 +77,7 @@ def test_the_department_tab_shows_the_hand_count_and_links_to_the_records(
     assert _cell(page, safety, "recorded_within_share") == "75.0%"
     # the figures drill down to the records behind them, keeping the period
     assert (
-        f'href="/oversight/records/?date_from=2020-01-01&amp;date_to=2020-12-31&amp;department={safety}&amp;kind=inspection"'
+        f'href="/oversight/records/?date_from=2020-01-01&amp;date_to=2020-12-31&amp;organisation={safety}&amp;kind=inspection"'
         in page
     )
     # ordered by department name, never by penalties, and the page says why
@@ -93,6 +93,33 @@ def test_the_department_tab_shows_the_hand_count_and_links_to_the_records(
         and "处罚" not in page.split('id="department-table"')[1].split("</thead>")[0]
     )
     assert "D级覆盖率 = " in page  # the definition is on the page
+
+
+def test_each_department_figure_opens_as_many_records_as_it_counts(client, justice_user, world):
+    client.force_login(justice_user)
+    page = client.get("/oversight/departments/", YEAR).content.decode()
+
+    for department in (world.safety, world.market, world.office):
+        row = page.split(f'<tr data-department="{department.pk}">')[1].split("</tr>")[0]
+        for field in ("contacts", "inspections", "non_enforcement"):
+            link = row.split(f'data-field="{field}"')[0].rsplit('href="', 1)[1].split('"')[0]
+            shown = _cell(page, department.pk, field)
+            records = client.get(link.replace("&amp;", "&")).content.decode()
+            assert f'id="records-total">{shown}<' in records, (department.name, field)
+
+
+def test_each_grade_figure_opens_as_many_records_as_it_counts(client, justice_user, world):
+    client.force_login(justice_user)
+    page = client.get("/oversight/grades/", YEAR).content.decode()
+
+    for grade in ("A", "C", "D"):
+        row = page.split(f'<tr data-grade="{grade}">')[1].split("</tr>")[0]
+        link, shown = (
+            row.split('data-field="contacts"')[0].rsplit('href="', 1)[1].split('"')[0],
+            (row.split('data-field="contacts">')[1].split("<")[0]),
+        )
+        records = client.get(link.replace("&amp;", "&")).content.decode()
+        assert f'id="records-total">{shown}<' in records, grade
 
 
 def test_the_department_export_has_the_pages_numbers(client, justice_user, world):
