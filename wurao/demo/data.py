@@ -100,6 +100,67 @@ FOLLOW_UP_ORIGINS = {
 }
 
 # ---------------------------------------------------------------------------
+# The years of the history (demo assumptions: the study gives figures for 2020 only)
+# ---------------------------------------------------------------------------
+
+# 2019, the year of the key enterprise's 75 visits, is a full year too: every department's
+# inspections, penalties and coercive measures from January to December, built like 2020's
+# at 92% of its counts (round(figure × 0.92 × scale), the same split by department, kind,
+# random draw and joint visit). A bit fewer than 2020, because 2020 added the epidemic
+# checks of enterprises resuming work (复工复产检查) to the usual plans and campaigns.
+# The key enterprise's 2019 is its study story alone (45 + 30, January–October).
+HISTORY_YEAR_BEFORE = 2019
+YEAR_BEFORE_FACTOR = 0.92
+
+# Concentration (the study: visits pile up on the key enterprises). Every entity has an
+# "attention" weight that multiplies its chance to be picked by each department whose list
+# it is on: 1 for most; for the 四上 (and so the 规上工业) enterprises a log-normal weight
+# with median KEY_ATTENTION_MEDIAN and spread KEY_ATTENTION_SIGMA, so that most key
+# enterprises see a department a few times a year and a tail of them, on many departments'
+# lists (hazardous chemicals, discharge, fire risk…), dozens of times. The key enterprise's
+# weight is the tail's (KEY_ENTERPRISE_ATTENTION).
+KEY_ATTENTION_MEDIAN = 5.0
+KEY_ATTENTION_SIGMA = 0.7
+KEY_ENTERPRISE_ATTENTION = 25.0
+# A ceiling on any one entity's expected inspections by one department in a year (the key
+# enterprise had 9 from 区应急管理局 in ten months): attention concentrates, it does not
+# make one enterprise a department's whole year.
+MAX_EXPECTED_PER_DEPARTMENT = 8.0
+# Findings (demo assumption): the chance that an inspection finds a problem rises with the
+# entity's risk tags and is higher for complaints and referrals; about a third overall.
+PROBLEM_BASE = 0.22
+PROBLEM_PER_TAG = 0.07
+PROBLEM_MAX = 0.65
+PROBLEM_COMPLAINT_BONUS = 0.15
+# Penalties and coercive measures that follow one of the department's inspections follow one
+# that found a problem (when it has one); the rest are decided on other grounds.
+FOLLOW_UP_LINKED = 0.8
+
+# Non-enforcement visits (入企走访, not inspections): the study's key enterprise had 30 in ten
+# months, 40% of its 75. District-wide the demo assumes NON_ENFORCEMENT_VISITS a year,
+# NON_ENFORCEMENT_KEY_SHARE of them at the 四上 enterprises (by their attention and size:
+# unions, women's federations and party committees go where the employees are) and the rest
+# at other enterprises by size. That makes them about a quarter of the key enterprises'
+# on-site contacts (inspection visits + non-enforcement visits) and about 1% elsewhere.
+NON_ENFORCEMENT_VISITS = {2019: 4_300, 2020: 4_000}
+NON_ENFORCEMENT_KEY_SHARE = 0.85
+# Who makes them (weights) and why: organisation kind -> (weight, VisitPurpose, notes).
+# "party", "community" and "street_office" are the enterprise's own street's or community's;
+# "department" is an enforcement department (research or policy promotion, not inspecting).
+NON_ENFORCEMENT_MIX = (
+    ("ZGH", 20, "union", ("工会组建和职工权益走访", "职工之家建设调研", "劳动竞赛动员", "困难职工帮扶摸底")),
+    ("FL", 10, "women", ("女职工权益保护调研", "巾帼文明岗创建指导", "母婴室建设走访")),
+    ("party", 18, "party", ("非公企业党建工作指导", "党组织组建情况调研", "主题教育宣讲")),
+    ("community", 20, "community", ("来深人员信息核查", "社区安全生产宣传", "统计数据核查", "企业诉求走访")),
+    ("street_office", 7, "policy", ("惠企政策宣讲", "稳增长政策落实走访")),
+    ("street_office", 5, "research", ("企业经营情况调研", "重点企业服务专员走访")),
+    ("GSL", 5, "policy", ("民营经济政策宣讲", "商会入会动员")),
+    ("GSL", 3, "research", ("民营企业发展调研",)),
+    ("department", 7, "research", ("行业监管调研", "营商环境调研座谈")),
+    ("department", 5, "policy", ("法律法规宣贯", "安全生产责任宣讲")),
+)  # fmt: skip
+
+# ---------------------------------------------------------------------------
 # Places. Street names and their order are Longhua's six streets (国务院批复设立
 # 龙华区, 2016); street codes follow GB/T 2260 + the 3-digit township code.
 # Communities and parks carry real local place names; their codes are numbered
@@ -341,6 +402,14 @@ NON_ENFORCEMENT_ORGS = (
     Org("GSL", "区工商联", "district", is_enforcement=False),
 ) + tuple(
     Org(f"DGW-{short}", f"{street}街道党工委", "street", is_enforcement=False, street=street)
+    for _, street, short in STREETS
+)
+
+
+# Street offices (街道办事处): the street's government; they visit enterprises to promote
+# policy and hear their needs (非执法). Listed after the community stations.
+STREET_OFFICES = tuple(
+    Org(f"JD-{short}", f"{street}街道办事处", "street", is_enforcement=False, street=street)
     for _, street, short in STREETS
 )
 

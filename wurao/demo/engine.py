@@ -15,16 +15,19 @@ from wurao.demo import data
 from wurao.demo.allocation import Plan, plan_counts
 from wurao.demo.credit import CreditRecords, Findings, credit_generate
 from wurao.demo.entities import Entities, entities_generate
-from wurao.demo.history import FINDINGS, Actions, Visits, history_generate
+from wurao.demo.history import FINDINGS, Actions, history_generate
 from wurao.demo.industries import GIVEN_NAME_CHARS, SURNAMES
 from wurao.demo.inspection_visits import InspectionVisits, inspection_visits_generate
 from wurao.demo.items import RISK_TAGS, Item, item_code, items_for
+from wurao.demo.non_enforcement import Visits
 
 # Independent random streams, one per part of the district (5 is the draws', wurao.demo.draws;
 # 7 the credit reviews', wurao.demo.credit_build; 9 the visit codes', wurao.demo.visits_load).
 STREAM_INSPECTORS, STREAM_ENTITIES, STREAM_HISTORY, STREAM_KEY = 1, 2, 3, 4
 STREAM_CREDIT = 6
 STREAM_VISITS = 8
+# After the other parts' (draws 5, credit 7 and 12, codes 9, planning 10 and 11).
+STREAM_HISTORY_BEFORE, STREAM_BURDEN = 13, 14
 
 
 @dataclass(frozen=True)
@@ -72,8 +75,12 @@ class District:
     def counts(self) -> dict[str, int]:
         e = self.entities
         enterprise = e.kind == 0
-        in_2020 = self.actions.date.astype("datetime64[Y]").astype(int) + 1970 == data.STUDY_YEAR
+        year = self.actions.date.astype("datetime64[Y]").astype(int) + 1970
+        in_2020 = year == data.STUDY_YEAR
         kinds = self.actions.kind[in_2020]
+        before = year == data.HISTORY_YEAR_BEFORE
+        kinds_before = self.actions.kind[before]
+        visit_year = self.visits.date.astype("datetime64[Y]").astype(int) + 1970
         return {
             "streets": len(self.streets),
             "communities": len(self.communities),
@@ -93,8 +100,16 @@ class District:
             "inspections_2020": int((kinds == 0).sum()),
             "penalties_2020": int((kinds == 1).sum()),
             "coercive_2020": int((kinds == 2).sum()),
-            "key_enterprise_actions": int((self.actions.enterprise[~in_2020] == e.key).sum()),
-            "key_enterprise_other_visits": int((self.visits.enterprise == e.key).sum()),
+            "actions_2019": int(before.sum()),
+            "inspections_2019": int((kinds_before == 0).sum()),
+            "penalties_2019": int((kinds_before == 1).sum()),
+            "coercive_2019": int((kinds_before == 2).sum()),
+            "non_enforcement_2019": int((visit_year == data.HISTORY_YEAR_BEFORE).sum()),
+            "non_enforcement_2020": int((visit_year == data.STUDY_YEAR).sum()),
+            "key_enterprise_actions": int((self.actions.enterprise[before] == e.key).sum()),
+            "key_enterprise_other_visits": int(
+                (self.visits.enterprise[visit_year == data.HISTORY_YEAR_BEFORE] == e.key).sum()
+            ),
         } | self.inspection_visits.counts()
 
 
@@ -146,6 +161,10 @@ def _organisations(communities: list[Place]) -> list[Organisation]:
                 community.street,
             )
         )
+    orgs += [
+        Organisation(o.code, o.name, o.level, o.is_enforcement, street_index[o.street])
+        for o in data.STREET_OFFICES
+    ]
     return orgs
 
 
@@ -225,13 +244,17 @@ def district_generate(*, scale: float, seed: int) -> District:
     actions, visits = history_generate(
         np.random.default_rng([seed, STREAM_HISTORY]),
         np.random.default_rng([seed, STREAM_KEY]),
+        np.random.default_rng([seed, STREAM_HISTORY_BEFORE]),
+        np.random.default_rng([seed, STREAM_BURDEN]),
         plan=plan,
+        plan_before=plan_counts(scale * data.YEAR_BEFORE_FACTOR),
         entities=entities,
         organisations=organisations,
         inspector_department=inspectors.department,
         items=items,
         communities=communities,
         workdays_2020=working_days(data.STUDY_YEAR),
+        workdays_before=working_days(data.HISTORY_YEAR_BEFORE),
         workdays_key=working_days(2019, *data.KEY_ENTERPRISE_PERIOD),
     )
     return District(

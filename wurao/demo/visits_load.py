@@ -85,14 +85,6 @@ def columns_with_defaults(model: type[Model], given: list[str]) -> tuple[list[st
     return list(named) + [f.column for f in others], tuple(_stored(f) for f in others)
 
 
-def _purpose(organisation_code: str) -> str:
-    prefixes = {"ZGH": VisitPurpose.UNION, "FL": VisitPurpose.WOMEN, "DGW": VisitPurpose.PARTY}
-    for prefix, purpose in prefixes.items():
-        if organisation_code.startswith(prefix):
-            return purpose
-    return VisitPurpose.COMMUNITY
-
-
 def _clock(minutes: np.ndarray) -> list[str]:
     utc = (minutes - UTC_OFFSET_MINUTES).tolist()
     return [f"{m // 60:02d}:{m % 60:02d}:00" for m in utc]
@@ -126,7 +118,7 @@ def _load_non_enforcement(d: "District", codes: list[str], progress: ProgressFac
         codes,
         (v.enterprise + 1).tolist(),
         [VisitKind.NON_ENFORCEMENT.value] * n,
-        [_purpose(d.organisations[i].code) for i in v.organisation.tolist()],
+        [VisitPurpose(c).value for c in v.category],
         (v.organisation + 1).tolist(),
         days,
         v.purpose,

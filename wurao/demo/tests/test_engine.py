@@ -8,6 +8,7 @@ import pytest
 
 from wurao.common.credit_code import credit_code_normalise
 from wurao.demo import data
+from wurao.demo.allocation import plan_counts
 from wurao.demo.engine import district_generate, working_days
 from wurao.demo.history import ORIGIN_CODES
 
@@ -84,7 +85,9 @@ def test_joint_references_are_shared_only_by_a_joint_random_visit(district):
         if ref:
             groups[ref].append(i)
 
-    assert len(groups) == district.plan.joint_random_visits
+    in_2020 = [ref for ref in groups if ref.startswith("LHJ-2020-")]
+    assert len(in_2020) == district.plan.joint_random_visits
+    assert len(groups) > len(in_2020)  # 2019 has its joint visits too
     for rows in groups.values():
         assert len({int(a.department[i]) for i in rows}) >= 2
         assert len({int(a.enterprise[i]) for i in rows}) == 1
@@ -102,10 +105,12 @@ def test_actions_of_2020_fall_on_working_days(district):
 def test_key_enterprise_has_75_visits_in_january_to_october_2019(district):
     a, v, key = district.actions, district.visits, district.entities.key
     on_key_2019 = (a.enterprise == key) & (a.date < np.datetime64("2020-01-01"))
+    visits_2019 = (v.enterprise == key) & (v.date < np.datetime64("2020-01-01"))
 
+    # its whole 2019 is the study's story: nothing else of the year's falls on it
     assert on_key_2019.sum() == 45
-    assert (v.enterprise == key).sum() == 30
-    dates = np.concatenate([a.date[on_key_2019], v.date])
+    assert visits_2019.sum() == 30
+    dates = np.concatenate([a.date[on_key_2019], v.date[visits_2019]])
     assert dates.min() >= np.datetime64("2019-01-01") and dates.max() <= np.datetime64("2019-10-31")
     assert len(set(a.department[on_key_2019].tolist())) >= 5
     assert district.entities.name[key] == data.KEY_ENTERPRISE_NAME
@@ -119,3 +124,75 @@ def test_working_days_follow_the_2020_holiday_notice():
     assert date(2020, 2, 3) in days
     assert date(2020, 10, 8) not in days and date(2020, 10, 10) in days
     assert date(2020, 5, 9) in days and date(2020, 5, 4) not in days
+
+
+def _year(days: np.ndarray) -> np.ndarray:
+    return days.astype("datetime64[Y]").astype(int) + 1970
+
+
+def test_2019_is_a_full_year_of_every_department(district):
+    # given the generated history
+    a = district.actions
+    in_2019 = _year(a.date) == 2019
+    before = plan_counts(SCALE * data.YEAR_BEFORE_FACTOR)
+
+    # then 2019 holds the year-before plan's actions plus the key enterprise's 45, on
+    # working days from January to December, by every department
+    assert in_2019.sum() == before.total + 45
+    assert np.isin(a.date[in_2019], working_days(2019)).all()
+    months = set(a.date[in_2019].astype("datetime64[M]").astype(int) % 12 + 1)
+    assert months == set(range(1, 13))
+    codes = [o.code for o in district.organisations]
+    departments = {codes[d] for d in a.department[in_2019].tolist()}
+    assert departments == {o.code for o in data.DEPARTMENTS}
+    kinds = np.bincount(a.kind[in_2019], minlength=3)
+    assert kinds.tolist() == [
+        before.by_kind["inspection"] + 45,
+        before.by_kind["penalty"],
+        before.by_kind["coercive"],
+    ]
+
+
+def test_non_enforcement_visits_fall_mostly_on_key_enterprises(district):
+    # given both years' non-enforcement visits
+    v, e = district.visits, district.entities
+    codes = [district.organisations[o].code for o in v.organisation.tolist()]
+
+    for year in (2019, 2020):
+        in_year = _year(v.date) == year
+        # then there are the assumed number (plus the key enterprise's 30 in 2019)
+        expected = round(data.NON_ENFORCEMENT_VISITS[year] * SCALE) + (30 if year == 2019 else 0)
+        assert in_year.sum() == expected
+        # most at the 四上 enterprises, never at an individual business
+        assert e.four_above[v.enterprise[in_year]].mean() >= 0.8
+        assert (e.kind[v.enterprise[in_year]] == 0).all()
+    # by the organisations that make them, for the purposes the study names
+    assert set(v.category) == {"union", "women", "party", "community", "research", "policy"}
+    assert any(c.startswith("JD-") for c in codes) and any(c.startswith("SQ-") for c in codes)
+    by_organisation = dict(zip(codes, v.category, strict=True))
+    assert by_organisation.get("ZGH") == "union" and by_organisation.get("FL") == "women"
+
+
+def test_inspections_find_problems_more_often_where_the_risk_is(district):
+    a, e = district.actions, district.entities
+    inspection = a.kind == 0
+    tags = e.tags[a.enterprise].sum(axis=1)
+    problems = a.finding == 2
+
+    assert set(a.finding[inspection].tolist()) == {1, 2}
+    assert (a.finding[~inspection] == 0).all()
+    assert 0.25 <= problems[inspection].mean() <= 0.45
+    assert problems[inspection & (tags >= 2)].mean() > problems[inspection & (tags == 0)].mean()
+
+
+def test_penalties_mostly_follow_an_inspection_that_found_a_problem(district):
+    # given each department's penalties and the enterprises where it found problems
+    a = district.actions
+    found = {
+        (int(d), int(x))
+        for d, x in zip(a.department[a.finding == 2], a.enterprise[a.finding == 2], strict=True)
+    }
+    penalties = np.flatnonzero(a.kind == 1)
+    after_problems = [(int(a.department[i]), int(a.enterprise[i])) in found for i in penalties]
+
+    assert np.mean(after_problems) >= 0.7
