@@ -328,7 +328,10 @@ def joint(request):
             Column("departments", _("参与部门数"), numeric=True),
             Column("park_days", _("联合整园执法日"), numeric=True),
         ],
-        rows=[*stats["months"], {**stats["total"], "month": _("%(year)s年合计") % {"year": year}}],
+        rows=[
+            *stats["months"],
+            {**stats["total"], "month": _("%(year)s年合计") % {"year": year}, "total_row": True},
+        ],
         meta={"year": year, "as_of": _as_of(year)},
     )
     return table_response(request, table, "disclosure/joint.html", {"years": years, "year": year})
@@ -362,7 +365,7 @@ def figures(request):
             Column("coercive", _("行政强制"), numeric=True),
             Column("total", _("合计"), numeric=True),
         ],
-        rows=[*data["rows"], data["total"]] if data["rows"] else [],
+        rows=[*data["rows"], {**data["total"], "total_row": True}] if data["rows"] else [],
         meta={"year": year, "as_of": data["as_of"]},
     )
     return table_response(

@@ -39,7 +39,7 @@ def _html_rows(response, table_id: str) -> list[list[str]]:
     table = html.split(f'id="{table_id}"', 1)[1].split("</table>", 1)[0]
     body = table.split("<tbody>", 1)[1]
     rows = []
-    for tr in re.findall(r"<tr>(.*?)</tr>", body, flags=re.S):
+    for tr in re.findall(r"<tr[^>]*>(.*?)</tr>", body, flags=re.S):
         cells = re.findall(r"<td[^>]*>(.*?)</td>", tr, flags=re.S)
         rows.append([re.sub(r"<[^>]+>", "", c).strip() for c in cells])
     return rows
