@@ -287,7 +287,7 @@ def records():
 
     act(district, ActionKind.INSPECTION, 2, Origin.RANDOM_DRAW)
     act(district, ActionKind.INSPECTION, 2)
-    act(district, ActionKind.PENALTY, 3)
+    act(district, ActionKind.PENALTY, 6)
     act(district, ActionKind.COERCIVE, 1)
     act(city, ActionKind.INSPECTION, 1, Origin.RANDOM_DRAW)
     act(city, ActionKind.PENALTY, 5)
@@ -300,7 +300,8 @@ def records():
 def test_the_annual_figures_equal_the_hand_count_per_department(client, records):
     data = _three_forms_agree(client, "/public/figures/?year=2025", "enforcement-figures-2025")
 
-    # departments in the register's order (city before district), never by penalties
+    # departments in the register's order (city before district), not by penalties: the
+    # district's 6 come after the city's 5
     assert data["rows"] == [
         {
             "department": "市市场监督管理局龙华监管局",
@@ -318,9 +319,9 @@ def test_the_annual_figures_equal_the_hand_count_per_department(client, records)
             "inspections": 4,
             "random_draw": 2,
             "random_draw_share": 50.0,
-            "penalties": 3,
+            "penalties": 6,
             "coercive": 1,
-            "total": 8,
+            "total": 11,
         },
         {
             "department": "合计",
@@ -328,9 +329,9 @@ def test_the_annual_figures_equal_the_hand_count_per_department(client, records)
             "inspections": 5,
             "random_draw": 3,
             "random_draw_share": 60.0,
-            "penalties": 8,
+            "penalties": 11,
             "coercive": 1,
-            "total": 14,
+            "total": 17,
         },
     ]
     assert data["year"] == 2025 and data["as_of"] is None
