@@ -17,12 +17,18 @@ from wurao.demo.engine import district_generate
 from wurao.demo.tests.conftest import DEMO_SCALE, DEMO_SEED
 from wurao.enforcement.choices import Origin
 from wurao.enforcement.models import EnforcementAction
-from wurao.oversight.selectors import enterprise_visits_by_organisation, oversight_summary
+from wurao.oversight.selectors import (
+    busiest_enterprise_id,
+    enterprise_visits_by_organisation,
+    oversight_summary,
+)
 from wurao.registry.models import Department, Enterprise, Inspector
 from wurao.sampling.bundle import verify_bundle
 from wurao.sampling.choices import ResultCategory, TaskStatus
 from wurao.sampling.models import ConflictOfInterest, DrawResult, DrawTask
 from wurao.sampling.services import draw_task_bundle
+from wurao.visits.choices import VisitKind
+from wurao.visits.models import Visit
 
 pytestmark = pytest.mark.django_db
 
@@ -99,6 +105,44 @@ def test_key_enterprise_in_fucheng_had_75_visits_30_of_them_not_enforcement(buil
     assert {"区总工会", "区妇联", "福城街道党工委"} <= others
     assert any(name.endswith("社区工作站") for name in others)
     assert len([r for r in rows if r["enforcement"]]) >= 5
+
+
+def test_2019_is_a_full_year_and_the_key_enterprise_its_most_visited(built_demo):
+    # given the demo built at a small scale
+    # when the justice bureau reads 2019's figures
+    s = oversight_summary(scope=Scope(sees_all=True), year=2019)
+    before = plan_counts(DEMO_SCALE * data.YEAR_BEFORE_FACTOR)
+
+    # then every department acted through the year (the key enterprise's 45 inspections on top)
+    assert s["total"] == before.total + 45
+    assert s["by_kind"]["penalty"] == before.by_kind["penalty"]
+    assert len(s["by_department"]) == len(data.DEPARTMENTS)
+    assert s["joint_random_visits"] == before.joint_random_visits
+    dates = EnforcementAction.objects.filter(date__year=2019).values_list("date", flat=True)
+    assert {d.month for d in dates} == set(range(1, 13))
+    # and the key enterprise, with its 75 visits, is the year's most visited
+    key = Enterprise.objects.get(name=data.KEY_ENTERPRISE_NAME)
+    year = {"date_from": datetime.date(2019, 1, 1), "date_to": datetime.date(2019, 12, 31)}
+    assert busiest_enterprise_id(scope=Scope(sees_all=True), **year) == key.pk
+
+
+def test_non_enforcement_visits_of_both_years_fall_mostly_on_key_enterprises(built_demo):
+    for year in (2019, 2020):
+        visits = Visit.objects.filter(kind=VisitKind.NON_ENFORCEMENT, date__year=year)
+
+        assert visits.exists()
+        on_key = visits.filter(enterprise__four_above=True).count()
+        assert on_key / visits.count() >= 0.8
+        purposes = set(visits.values_list("purpose", flat=True))
+        assert {"union", "party", "community", "research", "policy"} <= purposes
+    # the street offices and the departments' research visits are among the organisations
+    organisations = set(
+        Visit.objects.filter(kind=VisitKind.NON_ENFORCEMENT).values_list(
+            "department__name", flat=True
+        )
+    )
+    assert any(name.endswith("街道办事处") for name in organisations)
+    assert any(name.endswith("工作站") for name in organisations)
 
 
 def test_actions_cite_only_their_own_departments_items_and_officers(built_demo):
