@@ -191,13 +191,26 @@ def _merge_month(
     limits: Mapping[str, int],
     methods: Counter,
 ) -> list[_Visit]:
-    mergeable = [v for v in visits if all(i.origin in rule.origins for i in v.inspections)]
-    per_enterprise = Counter(v.enterprise for v in mergeable)
-    chosen = [v for v in mergeable if per_enterprise[v.enterprise] >= 2]
+    index = {d: n for n, d in enumerate(days)}
+    mergeable = {v.key for v in visits if all(i.origin in rule.origins for i in v.inspections)}
+    # A visit that cannot move (an urgent origin) stays on its day, and the month's planned
+    # inspections of the enterprise may join it there: it is a task pinned to its day.
+    movable = Counter(v.enterprise for v in visits if v.key in mergeable)
+    hosts = Counter(
+        v.enterprise
+        for v in visits
+        if v.key in mergeable or (rule.join_fixed_visits and v.date in index)
+    )
+    chosen = [
+        v
+        for v in visits
+        if movable[v.enterprise]
+        and hosts[v.enterprise] >= 2
+        and (v.key in mergeable or (rule.join_fixed_visits and v.date in index))
+    ]
     if not chosen or not days:
         return visits
     chosen_keys = {v.key for v in chosen}
-    index = {d: n for n, d in enumerate(days)}
     hours = rule.hours_per_inspection
     # A department can inspect on any day of the month what it did on its busiest day then
     # (history shows it), and at least its configured capacity.
@@ -214,6 +227,8 @@ def _merge_month(
         capacity[department] = max(capacity.get(department, own), h)
     tasks = [
         scheduler.Task(i.id, v.enterprise, i.department, 0, len(days) - 1, hours)
+        if v.key in mergeable
+        else scheduler.Task(i.id, v.enterprise, i.department, index[v.date], index[v.date], hours)
         for v in chosen
         for i in v.inspections
     ]
@@ -222,13 +237,16 @@ def _merge_month(
         days=len(days),
         capacity=capacity,
         capacity_on={(d, day): capacity[d] - h for (d, day), h in fixed.items() if d in capacity},
-        limit={
-            e: limits.get(year.size_class.get(e, ""), limits.get("", 3)) for e in per_enterprise
-        },
+        limit={e: limits.get(year.size_class.get(e, ""), limits.get("", 3)) for e in movable},
     )
-    if rule.method == "greedy" or len(tasks) > rule.greedy_above_tasks:
-        schedule = scheduler.greedy(problem)
-    else:
+    schedule = scheduler.greedy(problem)
+    # CP-SAT only where it may find fewer visits: not when the greedy schedule already meets
+    # the lower bound, nor above the rule set's size for it.
+    if (
+        rule.method == "cp-sat"
+        and len(tasks) <= rule.greedy_above_tasks
+        and schedule.visit_count(problem) > scheduler.lower_bound(problem)
+    ):
         schedule = scheduler.solve(
             problem, time_limit=rule.time_limit_per_month, deterministic=True, workers=1
         )

@@ -54,6 +54,8 @@ class MergeRule:
     greedy_above_tasks: int = 2000
     hours_per_inspection: float = 2.0
     department_limits: Mapping[str, int] | None = None  # None: the platform's setting
+    # The month's visits that cannot move (urgent origins) take the planned inspections in.
+    join_fixed_visits: bool = True
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,7 @@ _MERGE_KEYS = (
     "greedy_above_tasks",
     "hours_per_inspection",
     "department_limits",
+    "join_fixed_visits",
 )
 _DRAW_KEYS = ("grades", "origins", "ratio", "seed")
 
@@ -205,7 +208,12 @@ def _merge(r: _Reader, doc: object) -> MergeRule | None:
                         f"须为 1 到 20 的整数，现为 {value!r}",
                         f"must be 1 to 20, got {value!r}",
                     )
+    join = doc.get("join_fixed_visits", True)
+    if not isinstance(join, bool):
+        r.bad("merge.join_fixed_visits", "须为 true 或 false", "must be true or false")
+        join = True
     return MergeRule(
+        join_fixed_visits=join,
         origins=origins,
         method=method if method in METHODS else "cp-sat",
         time_limit_per_month=float(limit),
@@ -353,6 +361,7 @@ def ruleset_to_json(rs: RuleSet) -> dict:
             "greedy_above_tasks": m.greedy_above_tasks,
             "hours_per_inspection": m.hours_per_inspection,
             "department_limits": dict(m.department_limits) if m.department_limits else None,
+            "join_fixed_visits": m.join_fixed_visits,
         }
     if rs.visit_rules_json is not None:
         doc["visit_rules"] = json.loads(json.dumps(rs.visit_rules_json))

@@ -96,6 +96,27 @@ def test_merging_respects_the_enterprise_department_limit():
     assert result["proposal"]["onsite_visits"] == 2
 
 
+def test_planned_inspections_join_the_complaint_visit_on_its_day():
+    # given a complaint inspection on 20 March and two planned inspections earlier that month
+    year = _year(
+        [
+            _insp(1, 1, 10, date(2019, 3, 4)),
+            _insp(2, 1, 11, date(2019, 3, 12)),
+            _insp(3, 1, 12, date(2019, 3, 20), origin="complaint"),
+        ]
+    )
+
+    outcome = engine.simulate(year, ruleset_from_json({"merge": {"origins": ["plan"]}}))
+
+    # then all three take place on 20 March, in one visit
+    assert {d for _, d in outcome.placed.values()} == {date(2019, 3, 20)}
+    assert len({key for key, _ in outcome.placed.values()}) == 1
+
+    # and without joining fixed visits, the two planned ones merge by themselves
+    alone = ruleset_from_json({"merge": {"origins": ["plan"], "join_fixed_visits": False}})
+    assert len({key for key, _ in engine.simulate(year, alone).placed.values()}) == 2
+
+
 def test_complaint_inspections_are_not_merged_or_moved():
     year = _year(
         [

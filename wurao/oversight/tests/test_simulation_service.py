@@ -87,12 +87,13 @@ def test_empty_rule_set_reproduces_the_registry(year_2019):
 def test_default_rules_merge_fold_and_keep_the_complaint(year_2019):
     result = simulation_run(year=2019, proposal=default_ruleset())
 
-    # four planned inspections → one joint visit (a large enterprise takes five departments);
-    # the complaint stays; the union visits join the month's visit; the policy talk goes online
+    # the four planned inspections join the complaint's visit on its day (a large enterprise
+    # takes five departments at once); the union visits join it too; the policy talk goes
+    # online
     top = result["max_enterprise_visits"]
-    assert (top["baseline"], top["proposal"]) == (8, 2)
+    assert (top["baseline"], top["proposal"]) == (8, 1)
     assert result["by_rule"] == {
-        "joint_merge": 3,
+        "joint_merge": 4,
         "non_enforcement_fold": 2,
         "non_enforcement_offsite": 1,
     }
@@ -105,13 +106,13 @@ def test_command_json_prints_the_issue_keys(year_2019, capsys):
     call_command("simulate", "--year", "2019", "--json")
     printed = json.loads(capsys.readouterr().out)
     assert set(printed) >= KEYS
-    assert printed["proposal"]["onsite_visits"] == 9 - 6
+    assert printed["proposal"]["onsite_visits"] == 9 - 7
 
 
 def test_command_table_and_refusals(year_2019, capsys, tmp_path):
     call_command("simulate", "--year", "2019")
     out = capsys.readouterr().out
-    assert "现场入企减少" in out and "深圳市繁忙制造有限公司：8 → 2 次" in out
+    assert "现场入企减少" in out and "深圳市繁忙制造有限公司：8 → 1 次" in out
 
     with pytest.raises(CommandError, match="2018 年没有入企记录"):
         call_command("simulate", "--year", "2018")
