@@ -12,6 +12,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -95,8 +96,12 @@ class SimulatorForm(BootstrapFormMixin, forms.Form):
     def __init__(self, *args, years: list[int], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["year"].choices = [(y, gettext("%(year)s 年") % {"year": y}) for y in years]
+        # The latest whole year with records: a year still under way would look lighter
+        # than it will be.
+        this_year = timezone.localdate().year
+        whole = [y for y in years if y < this_year]
         if years:
-            self.fields["year"].initial = years[-1] if 2019 not in years else 2019
+            self.fields["year"].initial = max(whole) if whole else max(years)
         text = default_json_text()
         for side in SIDES:
             self.fields[f"{side}_source"].widget.attrs["class"] = "form-check-input"

@@ -13,7 +13,7 @@ from django.db import transaction
 
 from wurao.accounts.policy import require
 from wurao.audit.services import audit_record
-from wurao.oversight.simulation.rules import ruleset_from_json
+from wurao.oversight.simulation.rules import empty_ruleset, ruleset_from_json
 from wurao.oversight.simulation.service import simulation_run
 
 
@@ -40,13 +40,13 @@ def ruleset_digest(doc: dict | None) -> str:
 
 
 def simulation_compare(*, actor, year: int, rules: dict) -> dict:
-    """Replay `year` under rule set A (the baseline; None: the present rules) and rule set B
-    (the proposal), as `rules = {"a": {"label", "doc"}, "b": {...}}`; returns the
+    """Replay `year` under rule set A (the baseline) and rule set B (the proposal), as
+    `rules = {"a": {"label", "doc"}, "b": {...}}` (doc None: the present rules); returns the
     simulation's figures (simulation_run's keys) as plain values."""
     require(actor, "oversight.simulate")
     a, b = rules["a"], rules["b"]
     baseline = ruleset_from_json(a["doc"]) if a.get("doc") is not None else None
-    proposal = ruleset_from_json(b["doc"])
+    proposal = ruleset_from_json(b["doc"]) if b.get("doc") is not None else empty_ruleset()
     result = _plain(simulation_run(year=year, proposal=proposal, baseline=baseline))
     with transaction.atomic():
         audit_record(

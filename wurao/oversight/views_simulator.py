@@ -141,19 +141,25 @@ def figure_rows(result: dict) -> list[dict]:
 
 
 def rule_rows(result: dict) -> list[dict]:
-    """Which rule removed how many on-site visits, the most first."""
+    """Which rule removed how many on-site visits under A and under B (each against the year as
+    recorded), B's largest first."""
     labels = result.get("rule_labels") or {}
     base = (result.get("baseline") or {}).get("onsite_visits") or 0
+    removed_a = (result.get("baseline") or {}).get("by_rule") or {}
+    removed_b = (result.get("proposal") or {}).get("by_rule") or result.get("by_rule") or {}
+    order = list(labels) + [c for c in (*removed_a, *removed_b) if c not in labels]
     rows = [
         {
             "code": code,
-            "label": labels.get(code, code),
-            "removed": removed,
-            "share": _percent(removed / base) if base else None,
+            "label": gettext(labels[code]) if code in labels else code,
+            "a": removed_a.get(code, 0),
+            "b": removed_b.get(code, 0),
+            "share": _percent(removed_b.get(code, 0) / base) if base else None,
         }
-        for code, removed in (result.get("by_rule") or {}).items()
+        for code in dict.fromkeys(order)
+        if removed_a.get(code) or removed_b.get(code)
     ]
-    return sorted(rows, key=lambda r: (-(r["removed"] or 0), r["code"]))
+    return sorted(rows, key=lambda r: (-r["b"], -r["a"]))
 
 
 def headline(result: dict) -> list[dict]:
@@ -185,13 +191,20 @@ def headline(result: dict) -> list[dict]:
 def result_context(job: dict) -> dict:
     result = job["outcome"]["result"]
     rules = rule_rows(result)
+    top = result.get("max_enterprise_visits") or {}
     return {
         "result": result,
         "headline": headline(result),
         "rows": figure_rows(result),
         "rules": rules,
-        "chart": {"labels": [r["label"] for r in rules], "values": [r["removed"] for r in rules]},
-        "chart_height": max(220, 34 * len(rules) + 70),
+        "chart": {
+            "labels": [r["label"] for r in rules],
+            "a": [r["a"] for r in rules] if any(r["a"] for r in rules) else None,
+            "b": [r["b"] for r in rules],
+        },
+        "top": top,
+        "top_diff": (top.get("proposal") or 0) - (top.get("baseline") or 0),
+        "chart_height": max(220, (52 if any(r["a"] for r in rules) else 34) * len(rules) + 80),
         "max_enterprises": [
             {"side": side, **((result.get(key) or {}).get("max_enterprise") or {})}
             for side, key in (("a", "baseline"), ("b", "proposal"))
@@ -225,13 +238,28 @@ def _export(job: dict, table: str) -> HttpResponse:
                         None,
                     ]
                 )
+        top = result.get("max_enterprise_visits") or {}
+        if top.get("id"):
+            rows.append(
+                [
+                    gettext("A 中入企最多的企业：%(name)s") % {"name": top.get("name")},
+                    top.get("baseline"),
+                    top.get("proposal"),
+                    (top.get("proposal") or 0) - (top.get("baseline") or 0),
+                ]
+            )
         rows += [
-            [h["label"], h["value"] / 100 if h["value"] is not None else None, None, None]
+            [h["label"], None, None, h["value"] / 100 if h["value"] is not None else None]
             for h in headline(result)
         ]
         return xlsx_response(gettext("政策模拟-%(year)s-全年数字") % {"year": year}, headers, rows)
-    headers = [gettext("规则代码"), gettext("规则"), gettext("减少的现场入企次数")]
-    rows = [[r["code"], r["label"], r["removed"]] for r in rule_rows(result)]
+    headers = [
+        gettext("规则代码"),
+        gettext("规则"),
+        gettext("规则集 A 减少的现场入企：%(label)s") % {"label": label_a},
+        gettext("规则集 B 减少的现场入企：%(label)s") % {"label": label_b},
+    ]
+    rows = [[r["code"], r["label"], r["a"], r["b"]] for r in rule_rows(result)]
     return xlsx_response(gettext("政策模拟-%(year)s-各规则效果") % {"year": year}, headers, rows)
 
 

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from wurao.accounts.choices import Role
 from wurao.accounts.tests.factories import UserFactory
 from wurao.audit.models import AuditEvent
-from wurao.oversight.simulation.rules import default_ruleset, ruleset_to_json
+from wurao.oversight.simulation.rules import default_ruleset, empty_ruleset, ruleset_to_json
 from wurao.oversight.simulation.service import simulation_run
 from wurao.oversight.tests.simulator_support import YEAR, small_year
 from wurao.oversight.views_simulator import JOBS
@@ -97,7 +97,8 @@ def test_running_the_default_rules_shows_both_rule_sets_figures_side_by_side(
     # and each rule that removed visits is listed with how many, for the chart too
     for code, removed in expected["by_rule"].items():
         if removed:
-            assert f'data-rule="{code}"' in page
+            row = page.split(f'data-rule="{code}"')[1].split("</tr>")[0]
+            assert f'data-side="b">{removed:,}<' in row
     assert 'id="by-rule-data"' in page or not any(expected["by_rule"].values())
     # and the run is in the audit log, as the bureau's
     event = AuditEvent.objects.get(verb="simulation.run")
@@ -255,5 +256,28 @@ def test_both_tables_export_to_xlsx_with_the_page_figures(client, justice_user, 
 
     by_rule = client.get(RESULT, {"job": task_id, "export": "xlsx", "table": "by_rule"})
     sheet = load_workbook(io.BytesIO(by_rule.content)).active
-    exported = {row[0]: row[2] for row in sheet.iter_rows(min_row=2, values_only=True)}
-    assert exported == expected["by_rule"]
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert {row[0]: row[3] for row in rows} == {c: n for c, n in expected["by_rule"].items() if n}
+    assert all(row[2] == 0 for row in rows)  # rule set A, the present rules, removes nothing
+
+
+def test_the_default_rules_as_a_against_the_present_rules_as_b_show_the_other_way_round(
+    client, justice_user, year_data
+):
+    # given what the simulator gives with the default rules as the baseline
+    expected = simulation_run(year=YEAR, proposal=empty_ruleset(), baseline=default_ruleset())
+    client.force_login(justice_user)
+
+    # when the bureau puts the default rules on side A and the present rules on side B
+    page = _run(client, a_source="default", b_source="baseline").content.decode()
+
+    # then A's column holds the default rules' figures, B's the year as recorded
+    a, b = expected["baseline"]["onsite_visits"], expected["proposal"]["onsite_visits"]
+    assert a < b
+    assert _cell(page, "onsite_visits", "a") == f"{a:,}"
+    assert _cell(page, "onsite_visits", "b") == f"{b:,}"
+    # and the rules that removed visits are A's now
+    for code, removed in expected["baseline"]["by_rule"].items():
+        if removed:
+            row = page.split(f'data-rule="{code}"')[1].split("</tr>")[0]
+            assert f'data-side="a">{removed:,}<' in row and 'data-side="b">0<' in row

@@ -19,18 +19,20 @@
     if (!el || !dataEl || typeof echarts === "undefined" || el.dataset.drawn) return;
     const data = JSON.parse(dataEl.textContent);
     const chart = echarts.init(el, null, { renderer: "svg" });
+    const series = [];
+    const AMBER = "#d49a1a";
+    const label = { show: true, position: "right", formatter: function (p) { return p.value ? p.value.toLocaleString("en-US") : ""; } };
+    if (data.a) series.push({ name: el.dataset.seriesA || "规则集 A", type: "bar", data: data.a, barMaxWidth: 18, itemStyle: { color: AMBER }, label: label });
+    series.push({ name: el.dataset.seriesB || "规则集 B", type: "bar", data: data.b, barMaxWidth: 18, itemStyle: { color: RED }, label: label });
     chart.setOption({
       textStyle: { fontFamily: FONT },
       animation: false,
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
-      grid: { left: 8, right: 56, top: 28, bottom: 8, containLabel: true },
+      legend: { top: 0, data: series.map(function (s) { return s.name; }) },
+      grid: { left: 8, right: 56, top: 32, bottom: 8, containLabel: true },
       xAxis: { type: "value", name: el.dataset.unit || "次", minInterval: 1, splitLine: { lineStyle: { color: "#eee" } } },
-      yAxis: { type: "category", data: data.labels, inverse: true, axisTick: { show: false } },
-      series: [{
-        name: el.dataset.series || "减少的现场入企", type: "bar", data: data.values, barMaxWidth: 22,
-        itemStyle: { color: RED },
-        label: { show: true, position: "right", formatter: function (p) { return p.value.toLocaleString("en-US"); } },
-      }],
+      yAxis: { type: "category", data: data.labels, inverse: true, axisTick: { show: false }, axisLabel: { width: 180, overflow: "break" } },
+      series: series,
     });
     el.dataset.drawn = "1";
     window.addEventListener("resize", function () { chart.resize(); });
@@ -46,6 +48,11 @@
     drawByRule(document);
   });
 
-  // htmx swaps the finished job's result in place of the "计算中" notice.
-  document.addEventListener("htmx:load", function (event) { drawByRule(event.target.parentNode || document); });
+  // htmx swaps the finished job's result (or its error) in place of the "计算中" notice: draw
+  // the chart, and a new run may start once nothing is being computed.
+  document.addEventListener("htmx:load", function (event) {
+    drawByRule(event.target.parentNode || document);
+    const submit = document.getElementById("simulate-submit");
+    if (submit && !document.querySelector("#simulation-job[hx-get]")) submit.disabled = false;
+  });
 })();
