@@ -72,6 +72,7 @@ class DrawRule:
 @dataclass(frozen=True)
 class RuleSet:
     name: str = ""
+    description: str = ""
     merge: MergeRule | None = None
     # Caps, quiet periods and exempt origins by grade: the visit rules of [visits].
     visit_rules: visit_rules.VisitRules | None = None
@@ -333,9 +334,11 @@ def ruleset_from_json(doc: object, *, year_start: date = date(2020, 1, 1)) -> Ru
     description = doc.get("description", "")
     if not isinstance(description, str):
         r.bad("description", "须为文字", "must be a string")
+        description = ""
     raw_rules = doc.get("visit_rules")
     rs = RuleSet(
         name=name,
+        description=description,
         merge=_merge(r, doc.get("merge")),
         visit_rules=_visit_rules(r, raw_rules, year_start),
         visit_rules_json=(visit_rules.DEFAULT_RULES_JSON if raw_rules == "default" else raw_rules),
@@ -352,6 +355,8 @@ def ruleset_to_json(rs: RuleSet) -> dict:
     doc: dict = {"format": FORMAT}
     if rs.name:
         doc["name"] = rs.name
+    if rs.description:
+        doc["description"] = rs.description
     if rs.merge is not None:
         m = rs.merge
         doc["merge"] = {
