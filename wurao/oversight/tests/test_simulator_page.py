@@ -6,6 +6,7 @@ import io
 import json
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 from openpyxl import load_workbook
 
@@ -281,3 +282,21 @@ def test_the_default_rules_as_a_against_the_present_rules_as_b_show_the_other_wa
         if removed:
             row = page.split(f'data-rule="{code}"')[1].split("</tr>")[0]
             assert f'data-side="a">{removed:,}<' in row and 'data-side="b">0<' in row
+
+
+def test_a_rule_set_error_is_in_english_for_a_reader_who_chose_english(
+    client, justice_user, year_data
+):
+    client.force_login(justice_user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    broken = json.dumps({"merge": {"time_limit_per_month": "x"}})
+    page = _run(client, b_source="custom", b_json=broken).content.decode()
+    error = page.split('data-error="b_json">')[1].split("<")[0]
+    assert "merge.time_limit_per_month" in error and "须" not in error
+    assert JOBS not in client.session
+
+
+def test_with_no_records_the_page_says_there_is_nothing_to_replay(client, justice_user):
+    client.force_login(justice_user)
+    page = client.get(PAGE).content.decode()
+    assert "无法模拟" in page and 'id="simulator-form"' not in page
