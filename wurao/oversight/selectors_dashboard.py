@@ -459,8 +459,12 @@ def records_data(
     total = frame.height
     pages = max(1, math.ceil(total / per_page))
     page = min(max(1, page), pages)
-    rows = frame.sort(["date", "source", "id"], descending=True).slice(
-        (page - 1) * per_page, per_page
+    # Newest first: top_k keeps only the rows up to this page (a full sort of a district's
+    # year of inspections takes over a second).
+    rows = (
+        frame.top_k(min(total, page * per_page), by=["date", "id"])
+        .sort(["date", "id"], descending=True)
+        .slice((page - 1) * per_page, per_page)
     )
     return {
         "total": total,
