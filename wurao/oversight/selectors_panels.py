@@ -177,13 +177,12 @@ def _alerts(scope: Scope, slice) -> tuple[list[dict], object]:
     if not found:
         return [], rules
     ids = {pk for view in found for pk in view.alert.visit_ids}
-    visits = {
-        v.pk: v
-        for v in visit_selectors.visit_list(scope=scope)
-        .filter(pk__in=ids)
-        .select_related("department")
-        .prefetch_related("departments")
-    }
+    seen = visit_selectors.visit_list(scope=scope).filter(pk__in=ids).order_by()
+    visits = {pk: (day, code) for pk, day, code in seen.values_list("id", "date", "code")}
+    departments: dict[int, set] = defaultdict(set)
+    if slice.department_id or slice.level:
+        for pk, department, level in seen.values_list("id", "departments", "departments__level"):
+            departments[pk] |= {department, level}
     lookups = _enterprise_lookups(slice, "")
     wanted = None
     if lookups:
@@ -197,32 +196,37 @@ def _alerts(scope: Scope, slice) -> tuple[list[dict], object]:
         alert = view.alert
         if wanted is not None and alert.enterprise_id not in wanted:
             continue
-        mine = sorted(
-            (visits[pk] for pk in alert.visit_ids if pk in visits), key=lambda v: (v.date, v.code)
-        )
-        if slice.department_id and not any(
-            d.pk == slice.department_id for v in mine for d in v.departments.all()
-        ):
-            continue
-        if slice.level and not any(
-            d.level == slice.level for v in mine for d in v.departments.all()
-        ):
-            continue
-        rows.append(
-            {
-                "kind": str(alert.kind),
-                "label": view.label,
-                "enterprise_id": alert.enterprise_id,
-                "enterprise_name": view.enterprise_name,
-                "credit_code": view.credit_code,
-                "first_day": alert.first_day,
-                "last_day": alert.last_day,
-                "count": alert.count,
-                "summary": _alert_summary(view, rules),
-                "visits": mine,
-            }
-        )
+        mine = sorted((pk for pk in alert.visit_ids if pk in visits), key=lambda pk: visits[pk])
+        for chosen in (slice.department_id, slice.level):
+            if chosen and not any(chosen in departments[pk] for pk in mine):
+                break
+        else:
+            rows.append(
+                {
+                    "kind": str(alert.kind),
+                    "label": view.label,
+                    "enterprise_id": alert.enterprise_id,
+                    "enterprise_name": view.enterprise_name,
+                    "credit_code": view.credit_code,
+                    "first_day": alert.first_day,
+                    "last_day": alert.last_day,
+                    "count": alert.count,
+                    "summary": _alert_summary(view, rules),
+                    "visit_ids": mine,
+                    "codes": [f"{visits[pk][1][:4]}-{visits[pk][1][4:]}" for pk in mine],
+                }
+            )
     return rows, rules
+
+
+def alert_visits(*, scope: Scope, rows: list[dict]) -> list[dict]:
+    """The alerts shown, each with its visits (department loaded) under "visits"."""
+    ids = {pk for row in rows for pk in row["visit_ids"]}
+    visits = visit_selectors.visit_list(scope=scope).filter(pk__in=ids).select_related("department")
+    by_id = {v.pk: v for v in visits}
+    return [
+        {**row, "visits": [by_id[pk] for pk in row["visit_ids"] if pk in by_id]} for row in rows
+    ]
 
 
 def rules_data(*, scope: Scope, slice) -> dict:
@@ -336,13 +340,21 @@ def _grade_of(value: str | None) -> str:
 GRADE_ORDER = {"A": 0, "B": 1, "C": 2, "D": 3}
 
 
-def grades_data(*, scope: Scope, slice) -> dict:
+def grades_data(
+    *,
+    scope: Scope,
+    slice,
+    changes_from: str | None = None,
+    changes_to: str | None = None,
+    limit: int | None = LIST_LIMIT,
+) -> dict:
     """信用等级: current grades in the slice, grade changes in the period, contacts by grade.
 
     Keys: distribution [{grade, enterprises, share}], enterprises (total); changes {total, up
     (to a better grade: D→C…), down (to a worse one), first (first graded), matrix {rows: the
     previous grades ("" first graded), columns: the new grades, counts {prev: {new: n}}},
-    rows [...]}; contacts [{grade, enterprises, contacts, per_enterprise, enterprises_contacted,
+    rows [...] (newest first, those from `changes_from` to `changes_to` when given, the first
+    `limit`; None: all), listed (how many rows there are in all)}; contacts [{grade, enterprises, contacts, per_enterprise, enterprises_contacted,
     inspections, inspections_per_enterprise}].
 
     The grade is the enterprise's current grade (EnterpriseGrade; U: none yet). A change is in
@@ -363,38 +375,56 @@ def grades_data(*, scope: Scope, slice) -> dict:
             as_of__lte=slice.date_to,
             **_enterprise_lookups(slice),
         )
-        .select_related("enterprise")
-        .order_by("-as_of", "-id")
+        .order_by()
     )
+    # The matrix in one GROUP BY; the list only as far as it is shown (a district's yearly
+    # regrade changes thousands of grades).
     matrix: dict[str, Counter] = defaultdict(Counter)
     up = down = first = 0
-    change_rows = []
-    for change in changes:
-        previous = change.previous_grade or ""
-        matrix[previous][change.grade] += 1
+    for previous, grade, n in changes.values_list("previous_grade", "grade").annotate(
+        n=Count("id")
+    ):
+        previous = previous or ""
+        matrix[previous][grade] += n
         if not previous:
-            first += 1
-        elif GRADE_ORDER[change.grade] < GRADE_ORDER[previous]:
-            up += 1
-        elif GRADE_ORDER[change.grade] > GRADE_ORDER[previous]:
-            down += 1
-        change_rows.append(
-            {
-                "id": change.pk,
-                "as_of": change.as_of,
-                "enterprise_id": change.enterprise_id,
-                "enterprise_name": change.enterprise.name,
-                "credit_code": change.enterprise.credit_code,
-                "previous_grade": previous,
-                "grade": change.grade,
-                "previous_score": change.previous_score,
-                "score": change.score,
-                "reasons": [
-                    r.get("text", r.get("label", "")) if isinstance(r, dict) else str(r)
-                    for r in change.reasons or []
-                ][:3],
-            }
-        )
+            first += n
+        elif GRADE_ORDER[grade] < GRADE_ORDER[previous]:
+            up += n
+        elif GRADE_ORDER[grade] > GRADE_ORDER[previous]:
+            down += n
+    listed = changes
+    if changes_from is not None:
+        listed = listed.filter(previous_grade=changes_from)
+    if changes_to:
+        listed = listed.filter(grade=changes_to)
+    fields = (
+        "id",
+        "as_of",
+        "enterprise_id",
+        "enterprise__name",
+        "enterprise__credit_code",
+        "previous_grade",
+        "grade",
+        "previous_score",
+        "score",
+    )
+    keys = (
+        "id",
+        "as_of",
+        "enterprise_id",
+        "enterprise_name",
+        "credit_code",
+        "previous_grade",
+        "grade",
+        "previous_score",
+        "score",
+    )
+    rows_qs = listed.order_by("-as_of", "-id").values_list(*fields)
+    change_rows = [
+        dict(zip(keys, row, strict=True))
+        for row in (rows_qs[:limit] if limit is not None else rows_qs)
+    ]
+    listed_total = listed.count() if limit is not None else len(change_rows)
     previous_grades = ["", "A", "B", "C", "D"]
     new_grades = ["A", "B", "C", "D"]
 
@@ -429,7 +459,8 @@ def grades_data(*, scope: Scope, slice) -> dict:
         "enterprises": total,
         "distribution": distribution,
         "changes": {
-            "total": len(change_rows),
+            "total": sum(n for row in matrix.values() for n in row.values()),
+            "listed": listed_total,
             "up": up,
             "down": down,
             "first": first,

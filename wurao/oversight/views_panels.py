@@ -29,6 +29,7 @@ from wurao.oversight.selectors_panels import (
     GRADES,
     LIST_LIMIT,
     OVERRIDE_STATES,
+    alert_visits,
     departments_data,
     grades_data,
     rules_data,
@@ -186,7 +187,7 @@ def rules_tables(data: dict, refusals: list, overrides: list, alerts: list) -> d
                     x["last_day"].isoformat(),
                     x["count"],
                     x["summary"],
-                    "、".join(v.code_display for v in x["visits"]),
+                    "、".join(x["codes"]),
                 )
                 for x in alerts
             ],
@@ -218,6 +219,7 @@ def rules(request):
         return response
 
     page = Paginator(alerts, ALERTS_PER_PAGE).get_page(request.GET.get("alert_page"))
+    page.object_list = alert_visits(scope=scope, rows=list(page.object_list))
     months = []
     for x in data["refusals"]["by_month"]:
         year, month = (int(p) for p in x["month"].split("-"))
@@ -359,14 +361,19 @@ def grades(request):
     """Current grades, their changes in the period, and contacts per enterprise by grade."""
     context = _tab(request, "grades")
     scope, slice_ = context["scope"], context["slice"]
-    data = grades_data(scope=scope, slice=slice_)
     previous = request.GET.get("from")
+    previous = previous if previous in ("", "A", "B", "C", "D") else None
     new = request.GET.get("to", "")
-    changes = [
-        x
-        for x in data["changes"]["rows"]
-        if (previous is None or x["previous_grade"] == previous) and (not new or x["grade"] == new)
-    ]
+    new = new if new in ("A", "B", "C", "D") else ""
+    exporting = request.GET.get("export") == "xlsx"
+    data = grades_data(
+        scope=scope,
+        slice=slice_,
+        changes_from=previous,
+        changes_to=new,
+        limit=None if exporting else LIST_LIMIT,
+    )
+    changes = data["changes"]["rows"]
     tables = grades_tables(data, changes)
     if response := _export(request, slice_, tables, gettext("信用等级")):
         return response
@@ -375,8 +382,8 @@ def grades(request):
     context.update(
         data=data,
         grade_names=GRADE_NAMES,
-        changes=changes[:LIST_LIMIT],
-        changes_shown=len(changes),
+        changes=changes,
+        changes_shown=data["changes"]["listed"],
         change_filter=previous is not None or bool(new),
         matrix_rows=[
             {

@@ -247,7 +247,8 @@ def test_rules_bring_the_visit_alerts_with_their_visits(world):
     assert alerts["by_kind"]["high_frequency"] == 1
     (row,) = [x for x in alerts["rows"] if x["kind"] == "high_frequency"]
     assert row["enterprise_name"] == "丁级企业一" and row["count"] == 4
-    assert [v.pk for v in row["visits"]] == [v.pk for v in visits]
+    assert row["visit_ids"] == [v.pk for v in visits]
+    assert row["codes"] == [v.code_display for v in visits]
     assert "2020-06-01 至 2020-06-10 入企 4 次" in row["summary"]
     # another department's filter, and another street's, leave the alert out
     assert (
