@@ -71,6 +71,15 @@ def _job_asked(request) -> dict | None:
     return _job_resolve(request, list(jobs)[-1]) if jobs else None
 
 
+def _job_running(request) -> dict | None:
+    """The person's job still being computed (not answered, not given up on), if any."""
+    for task_id in reversed(list(_jobs(request))):
+        job = _job_resolve(request, task_id)
+        if job and job["outcome"] is None and not job["stale"]:
+            return job
+    return None
+
+
 # ---------------------------------------------------------------- the figures, side by side
 
 
@@ -312,6 +321,11 @@ def simulator_run(request):
     form = SimulatorForm(request.POST, request.FILES, years=years)
     if not form.is_valid():
         return _page(request, form, years, None)
+    running = _job_running(request)
+    if running is not None:
+        # One district-year at a time per person: the machine's cores are shared.
+        form.add_error(None, gettext("上一次模拟仍在计算中，请等它完成后再开始新的模拟。"))
+        return _page(request, form, years, running)
     year, rules = form.cleaned_data["year"], form.cleaned_data["rules"]
     result = simulation_run_job(request.user.pk, year, rules)
     jobs = _jobs(request)

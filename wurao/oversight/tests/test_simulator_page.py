@@ -226,6 +226,8 @@ def test_a_running_job_is_polled_and_one_that_never_answers_is_said_so(
     assert 'id="simulate-submit" disabled' in page
     polled = client.get(RESULT, {"job": "not-done"}, headers={"HX-Request": "true"})
     assert 'hx-trigger="every 2s"' in polled.content.decode()
+    refused = _run(client).content.decode()
+    assert "上一次模拟仍在计算中" in refused and list(client.session[JOBS]) == ["not-done"]
 
     # when nothing has come after ten minutes, the page stops polling and says why
     session = client.session
