@@ -196,3 +196,16 @@ def test_penalties_mostly_follow_an_inspection_that_found_a_problem(district):
     after_problems = [(int(a.department[i]), int(a.enterprise[i])) in found for i in penalties]
 
     assert np.mean(after_problems) >= 0.7
+
+
+def test_visits_pile_up_on_the_key_enterprises(district):
+    # given each enterprise's contacts in 2020 (actions and non-enforcement visits)
+    a, v, e = district.actions, district.visits, district.entities
+    contacts = np.bincount(a.enterprise[_year(a.date) == 2020], minlength=len(e)) + np.bincount(
+        v.enterprise[_year(v.date) == 2020], minlength=len(e)
+    )
+    others = (e.kind == 0) & ~e.four_above
+
+    # then the 四上 enterprises see many times more than other enterprises, some of them dozens
+    assert contacts[e.four_above].mean() >= 5 * contacts[others].mean()
+    assert contacts[e.four_above].max() >= 24

@@ -18,7 +18,7 @@ COUNT_LABELS = {
     "communities": "社区",
     "parks": "园区",
     "departments": "执法部门",
-    "other_organisations": "非执法单位（工会、妇联、党工委、社区工作站）",
+    "other_organisations": "非执法单位（工会、妇联、工商联、党工委、街道办、社区工作站）",
     "inspectors": "执法人员",
     "risk_tags": "风险标签",
     "items": "检查事项",
@@ -32,6 +32,12 @@ COUNT_LABELS = {
     "inspections_2020": "  行政检查",
     "penalties_2020": "  行政处罚",
     "coercive_2020": "  行政强制",
+    "actions_2019": "2019年执法行为（演示假设，约为2020年的92%）",
+    "inspections_2019": "  行政检查",
+    "penalties_2019": "  行政处罚",
+    "coercive_2019": "  行政强制",
+    "non_enforcement_2019": "2019年非执法入企（工会、妇联、党建、社区、调研、政策宣传）",
+    "non_enforcement_2020": "2020年非执法入企",
     "key_enterprise_actions": "福城重点企业2019年1—10月执法入企",
     "key_enterprise_other_visits": "福城重点企业2019年1—10月非执法入企",
     "inspection_visits": "历史执法检查的入企登记",
@@ -85,7 +91,7 @@ def _progress(total: int, desc: str):
 
 class Command(BaseCommand):
     help = (
-        "生成演示区（仿龙华区：6个街道、商事主体、执法部门、检查事项及2020年执法记录）。"
+        "生成演示区（仿龙华区：6个街道、商事主体、执法部门、检查事项及2019—2020年执法记录和入企登记）。"
         " / Build the demo district reproducing the Longhua study's figures."
     )
 
