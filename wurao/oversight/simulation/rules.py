@@ -50,7 +50,7 @@ class MergeRule:
 
     origins: frozenset[str]
     method: str = "cp-sat"
-    time_limit_per_month: float = 2.0
+    time_limit_per_month: float = 1.0
     greedy_above_tasks: int = 2000
     hours_per_inspection: float = 2.0
     department_limits: Mapping[str, int] | None = None  # None: the platform's setting
@@ -162,14 +162,14 @@ def _merge(r: _Reader, doc: object) -> MergeRule | None:
     method = doc.get("method", "cp-sat")
     if method not in METHODS:
         r.bad("merge.method", "须为 greedy 或 cp-sat", "must be greedy or cp-sat")
-    limit = doc.get("time_limit_per_month", 2.0)
+    limit = doc.get("time_limit_per_month", 1.0)
     if not (_is_number(limit) and 0.1 <= limit <= 60):
         r.bad(
             "merge.time_limit_per_month",
             f"每月求解时间上限须为 0.1 到 60 秒，现为 {limit!r}",
             f"must be 0.1 to 60 seconds, got {limit!r}",
         )
-        limit = 2.0
+        limit = 1.0
     above = doc.get("greedy_above_tasks", 2000)
     if not (_is_int(above) and above >= 0):
         r.bad(
