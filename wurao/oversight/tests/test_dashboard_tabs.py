@@ -138,3 +138,36 @@ def test_the_tabs_are_refused_to_an_inspector_and_an_enterprise(
     assert client.get(url).status_code == 403
     client.force_login(enterprise_user)
     assert client.get(url).status_code == 403
+
+
+HOSTILE = ["abc", "-1", "99999999999999999999999", "2020-13-45"]
+PARAMS = [
+    "date_from",
+    "date_to",
+    "department",
+    "level",
+    "street",
+    "industry_section",
+    "grade",
+    "size_class",
+    "year",
+    "enterprise",
+    "organisation",
+    "kind",
+    "reason",
+    "bucket",
+    "top",
+    "page",
+    "credit_code",
+    "table",
+]
+
+
+@pytest.mark.parametrize("url", ["/oversight/", "/oversight/burden/", "/oversight/records/"])
+def test_odd_values_in_any_parameter_never_break_a_tab(client, justice_user, world, url):
+    client.force_login(justice_user)
+
+    for name in PARAMS:
+        for value in HOSTILE:
+            response = client.get(url, {name: value})
+            assert response.status_code in (200, 404), (name, value, response.status_code)
