@@ -34,7 +34,7 @@
       animation: false,
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
       legend: series.length > 1 ? { top: 0 } : undefined,
-      grid: { left: 8, right: 48, top: series.length > 1 ? 30 : 20, bottom: 8, containLabel: true },
+      grid: { left: 8, right: 48, top: series.length > 1 || !horizontal ? 34 : 20, bottom: 8, containLabel: true },
       xAxis: horizontal ? value : category,
       yAxis: horizontal ? category : value,
       series: series.map(function (s, i) {
