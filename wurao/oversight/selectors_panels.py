@@ -25,7 +25,7 @@ from collections import Counter, defaultdict
 import polars as pl
 from django.db.models import Count, DurationField, ExpressionWrapper, F, QuerySet
 from django.db.models.functions import TruncDate
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from wurao.accounts.scope import Scope
 from wurao.credit.selectors import grade_change_list
@@ -130,9 +130,9 @@ def override_state(visit) -> str:
 
 
 OVERRIDE_STATES = {
-    "pending": "待审批",
-    "approved": "已批准",
-    "rejected": "未批准",
+    "pending": gettext_lazy("待审批"),
+    "approved": gettext_lazy("已批准"),
+    "rejected": gettext_lazy("未批准"),
 }
 
 
@@ -293,7 +293,7 @@ def rules_data(*, scope: Scope, slice) -> dict:
                 "rules": [v.get("label", v.get("rule", "")) for v in visit.violations or []],
                 "reason": visit.override_reason,
                 "state": state,
-                "state_label": gettext(OVERRIDE_STATES[state]),
+                "state_label": str(OVERRIDE_STATES[state]),
                 "approver": (approver.get_full_name() or approver.username) if approver else "",
                 "decided_at": visit.override_decided_at,
                 "rejection": visit.cancel_reason if state == "rejected" else "",

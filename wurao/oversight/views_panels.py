@@ -16,7 +16,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from wurao.accounts.policy import allows, policy
 from wurao.accounts.scope import scope_for
@@ -37,7 +37,7 @@ from wurao.oversight.selectors_panels import (
 from wurao.visits import alerts as visit_alerts
 
 ALERTS_PER_PAGE = 50
-GRADE_NAMES = {**{g.value: g.label for g in Grade}, "U": "未评级"}
+GRADE_NAMES = {**{g.value: g.label for g in Grade}, "U": gettext_lazy("未评级")}
 
 
 def _tab(request, tab: str) -> dict:
@@ -164,7 +164,7 @@ def rules_tables(data: dict, refusals: list, overrides: list, alerts: list) -> d
         "override_states": (
             gettext("突破规则登记的审批"),
             [gettext("审批状态"), gettext("登记（件）")],
-            [(gettext(label), o["by_state"][state]) for state, label in OVERRIDE_STATES.items()],
+            [(str(label), o["by_state"][state]) for state, label in OVERRIDE_STATES.items()],
         ),
         "alerts": (
             gettext("入企预警"),
@@ -270,7 +270,7 @@ def rules(request):
         overrides_shown=len(overrides),
         override_tabs=[{"state": "", "label": gettext("全部"), "count": data["overrides"]["total"]}]
         + [
-            {"state": s, "label": gettext(label), "count": data["overrides"]["by_state"][s]}
+            {"state": s, "label": str(label), "count": data["overrides"]["by_state"][s]}
             for s, label in OVERRIDE_STATES.items()
         ],
         alert_kind=kind,
