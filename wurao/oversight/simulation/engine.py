@@ -232,12 +232,20 @@ def _merge_month(
         for v in chosen
         for i in v.inspections
     ]
+    # Departments one visit may bring: the size class's limit, or as many as the enterprise
+    # already received at once that month (a recorded joint visit is not split).
+    received: dict[int, int] = defaultdict(int)
+    for v in chosen:
+        received[v.enterprise] = max(received[v.enterprise], len(v.departments))
     problem = scheduler.Problem(
         tasks=tasks,
         days=len(days),
         capacity=capacity,
         capacity_on={(d, day): capacity[d] - h for (d, day), h in fixed.items() if d in capacity},
-        limit={e: limits.get(year.size_class.get(e, ""), limits.get("", 3)) for e in movable},
+        limit={
+            e: max(limits.get(year.size_class.get(e, ""), limits.get("", 3)), received[e])
+            for e in movable
+        },
     )
     schedule = scheduler.greedy(problem)
     # CP-SAT only where it may find fewer visits: not when the greedy schedule already meets

@@ -117,6 +117,22 @@ def test_planned_inspections_join_the_complaint_visit_on_its_day():
     assert len({key for key, _ in engine.simulate(year, alone).placed.values()}) == 2
 
 
+def test_a_recorded_joint_visit_beyond_the_limit_is_not_split():
+    # given a small enterprise (two departments a visit) that received three at once, and a
+    # planned inspection later that month
+    year = _year(
+        [_insp(n, 1, 10 + n, date(2019, 5, 6), visit="J:1") for n in range(3)]
+        + [_insp(9, 1, 20, date(2019, 5, 20))],
+        size_class={1: "small"},
+        department_limits={"small": 2, "": 3},
+    )
+
+    result = _run(year, {"merge": {"origins": ["plan"]}})
+
+    # then the joint visit stays one visit, and merging never adds one
+    assert result["proposal"]["onsite_visits"] <= result["baseline"]["onsite_visits"] == 2
+
+
 def test_complaint_inspections_are_not_merged_or_moved():
     year = _year(
         [
@@ -296,3 +312,4 @@ def test_exempt_origins_are_never_removed_and_findings_kept_at_most_one(year, ra
     assert 0 <= result["d_coverage_kept"] <= 1
     removed = result["baseline"]["onsite_visits"] - result["proposal"]["onsite_visits"]
     assert sum(result["by_rule"].values()) == removed
+    assert all(n > 0 for n in result["by_rule"].values())
