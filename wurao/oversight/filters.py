@@ -207,7 +207,17 @@ def slice_from_request(request, scope: Scope) -> tuple[DashboardFilterForm, Slic
     """(the filter bar's form, the slice) from the request's GET parameters."""
     bound = any(name in request.GET for name in DashboardFilterForm.base_fields)
     form = DashboardFilterForm(request.GET if bound else None, scope=scope)
-    return form, form.slice(default_year=requested_year(request) or default_year(scope))
+    chosen = form.slice(default_year=requested_year(request) or default_year(scope))
+    # The bar shows the period in force, also when it was not typed (a default, ?year=).
+    shown = {"date_from": chosen.date_from, "date_to": chosen.date_to}
+    if not bound:
+        form.initial.update(shown)
+    elif not (request.GET.get("date_from") and request.GET.get("date_to")):
+        form.data = form.data.copy()
+        for name, value in shown.items():
+            if not form.data.get(name):
+                form.data[name] = value.isoformat()
+    return form, chosen
 
 
 def requested_year(request) -> int | None:

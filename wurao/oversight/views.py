@@ -8,6 +8,8 @@ bar or point, the URL of the records behind it (/oversight/records/ with the sli
 
 from __future__ import annotations
 
+from datetime import date
+
 from django import forms
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -20,6 +22,7 @@ from wurao.accounts.policy import allows, policy
 from wurao.accounts.scope import scope_for
 from wurao.common.credit_code import CreditCodeError, credit_code_normalise
 from wurao.common.pagination import PER_PAGE, page_range
+from wurao.enforcement import selectors as enforcement_selectors
 from wurao.oversight.exports import xlsx_response
 from wurao.oversight.filters import Slice, slice_from_request, slice_is_default
 from wurao.oversight.selectors_dashboard import (
@@ -44,6 +47,10 @@ def _tab(request, tab: str) -> dict:
         "form": form,
         "slice": slice_,
         "scope": scope,
+        "years": [
+            (y, slice_.replace(date_from=date(y, 1, 1), date_to=date(y, 12, 31)).query())
+            for y in enforcement_selectors.action_years(scope=scope)[:12]
+        ],
         "slice_is_default": slice_is_default(request),
         "perms_simulate": allows(request.user, "oversight.simulate"),
     }

@@ -74,9 +74,9 @@
       return {
         tooltip: { trigger: "item", formatter: function (p) {
           return (w.x || "") + " " + p.value[0] + "%<br>" + (w.y || "") + " " + p.value[1] + "%"; } },
-        grid: { left: 8, right: 24, top: 24, bottom: 36, containLabel: true },
+        grid: { left: 24, right: 24, top: 16, bottom: 36, containLabel: true },
         xAxis: { type: "value", min: 0, max: 100, name: w.x || "", nameLocation: "middle", nameGap: 24 },
-        yAxis: { type: "value", min: 0, max: 100, name: w.y || "" },
+        yAxis: { type: "value", min: 0, max: 100, name: w.y || "", nameLocation: "middle", nameGap: 34 },
         series: [
           { name: w.series || "", type: "line", data: data.points, showSymbol: true, symbolSize: 5,
             cursor: "pointer", itemStyle: { color: RED }, lineStyle: { color: RED, width: 2 }, areaStyle: { color: "rgba(140,28,19,0.08)" } },
