@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from wurao.common.credit_code import credit_code_complete
 from wurao.demo import data
 from wurao.demo.industries import (
     ENTERPRISE_INDUSTRIES,
@@ -33,6 +32,8 @@ TAG_CODES = tuple(code for code, _, _ in RISK_TAGS)
 # GB 32100 character set (no I, O, S, V, Z) and GB 11714 organisation-code check.
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 ORG_WEIGHTS = np.array([3, 7, 9, 10, 5, 8, 4, 2])
+# GB 32100 check: the 17 characters weighted by 3^i mod 31.
+USCC_WEIGHTS = np.array([pow(3, i, 31) for i in range(17)])
 # Codes issued after the 2015 reform carry an organisation code from the MA series.
 USCC_REFORM = np.datetime64("2015-10-01")
 FOUR_ABOVE_SECTIONS = "FHEKILMG"
@@ -105,6 +106,19 @@ def _org_codes(rng: np.random.Generator, established: np.ndarray) -> list[str]:
     check = 11 - (values @ ORG_WEIGHTS) % 11
     check_chars = np.where(check == 10, "X", np.where(check == 11, "0", check.astype(str)))
     return [b + c for b, c in zip(bodies.tolist(), check_chars.tolist(), strict=True)]
+
+
+def _credit_codes(first17: list[str]) -> list[str]:
+    """The first 17 characters with their GB 32100 check character, computed for all codes at
+    once (what credit_code_complete does for one; 433,407 of them one by one took seconds)."""
+    if not first17:
+        return []
+    lookup = np.zeros(128, dtype=np.int64)
+    lookup[[ord(c) for c in USCC_ALPHABET]] = np.arange(len(USCC_ALPHABET))
+    chars = np.array(first17, dtype="S17").view(np.uint8).reshape(len(first17), 17)
+    total = lookup[chars] @ USCC_WEIGHTS
+    check = np.array(list(USCC_ALPHABET))[(31 - total % 31) % 31]
+    return [f + c for f, c in zip(first17, check.tolist(), strict=True)]
 
 
 def _industries(rng: np.random.Generator, counts: tuple[int, int, int]) -> np.ndarray:
@@ -332,10 +346,9 @@ def entities_generate(
 
     type_char = np.array(["1", "2", "3"])[kind]
     org = _org_codes(rng, established)
-    codes = [
-        credit_code_complete(f"9{t}{data.DIVISION}{o}")
-        for t, o in zip(type_char.tolist(), org, strict=True)
-    ]
+    codes = _credit_codes(
+        [f"9{t}{data.DIVISION}{o}" for t, o in zip(type_char.tolist(), org, strict=True)]
+    )
     names = _names(rng, kind, industry, street, four_above)
     names[key] = data.KEY_ENTERPRISE_NAME
     fields = {"kind": kind, "street": street, "community": community, "park": park}
