@@ -289,17 +289,17 @@ def forget() -> None:
     _cached = None
 
 
-def scoped(frame: pl.DataFrame, scope: Scope, members: pl.DataFrame) -> pl.DataFrame:
-    """The contacts the viewer may see (wurao/accounts/scope.py), as the selectors give them."""
+def _scope_conditions(scope: Scope, members: pl.DataFrame) -> list[pl.Expr]:
+    """What the viewer may see (wurao/accounts/scope.py), as the selectors give it."""
     if scope.sees_all:
-        return frame
+        return []
     if scope.sees_nothing:
-        return frame.clear()
+        return [pl.lit(False)]
     if scope.department_id:
-        return frame.filter(_department_is(scope.department_id, members))
+        return [_department_is(scope.department_id, members)]
     if scope.street_id:
-        return frame.filter(pl.col("street_id") == scope.street_id)
-    return frame.filter(pl.col("enterprise_id") == scope.enterprise_id)
+        return [pl.col("street_id") == scope.street_id]
+    return [pl.col("enterprise_id") == scope.enterprise_id]
 
 
 def _department_is(department_id: int, members: pl.DataFrame) -> pl.Expr:
@@ -312,8 +312,8 @@ def _department_is(department_id: int, members: pl.DataFrame) -> pl.Expr:
     )
 
 
-def sliced(frame: pl.DataFrame, slice_: Slice, members: pl.DataFrame) -> pl.DataFrame:
-    """The contacts in the slice's period and filters."""
+def _slice_conditions(slice_: Slice, members: pl.DataFrame) -> list[pl.Expr]:
+    """The slice's period and filters."""
     conditions = [pl.col("date").is_between(slice_.date_from, slice_.date_to)]
     if slice_.department_id:
         conditions.append(_department_is(slice_.department_id, members))
@@ -329,14 +329,35 @@ def sliced(frame: pl.DataFrame, slice_: Slice, members: pl.DataFrame) -> pl.Data
         conditions.append(pl.col("grade") == slice_.grade)
     if slice_.size_class:
         conditions.append(pl.col("size_class") == slice_.size_class)
-    return frame.filter(*conditions)
+    return conditions
+
+
+def scoped(frame: pl.DataFrame, scope: Scope, members: pl.DataFrame) -> pl.DataFrame:
+    """The contacts the viewer may see."""
+    conditions = _scope_conditions(scope, members)
+    return frame.filter(*conditions) if conditions else frame
+
+
+def sliced(frame: pl.DataFrame, slice_: Slice, members: pl.DataFrame) -> pl.DataFrame:
+    """The contacts in the slice's period and filters."""
+    return frame.filter(*_slice_conditions(slice_, members))
+
+
+def contacts_lazy(*, scope: Scope, slice: Slice | None = None) -> pl.LazyFrame:  # noqa: A002
+    """`contacts()` as a LazyFrame: the figures' group-bys read only the columns they use,
+    and several run together (pl.collect_all), instead of copying the whole filtered frame
+    (5,000,000 rows of 17 columns) first."""
+    f = facts()
+    conditions = _scope_conditions(scope, f.members)
+    if slice is not None:
+        conditions += _slice_conditions(slice, f.members)
+    frame = f.contacts.lazy()
+    return frame.filter(*conditions) if conditions else frame
 
 
 def contacts(*, scope: Scope, slice: Slice | None = None) -> pl.DataFrame:  # noqa: A002
     """The contacts the viewer may see, in the slice (every date when None)."""
-    f = facts()
-    frame = scoped(f.contacts, scope, f.members)
-    return sliced(frame, slice, f.members) if slice is not None else frame
+    return contacts_lazy(scope=scope, slice=slice).collect()
 
 
 def enterprises_in(*, scope: Scope, slice: Slice | None = None) -> pl.DataFrame:

@@ -49,12 +49,19 @@ def _share(part: int, whole: int) -> float | None:
     return round(100 * part / whole, 1) if whole else None
 
 
-def _counts(frame: pl.DataFrame, column: str) -> list[tuple]:
+def _counted(lf: pl.LazyFrame, column: str) -> pl.LazyFrame:
+    return lf.group_by(column).len()
+
+
+def _pairs(grouped: pl.DataFrame, column: str) -> list[tuple]:
     """(value, count) by count descending then value; nulls kept (None)."""
-    if frame.is_empty():
+    if grouped.is_empty():
         return []
-    grouped = frame.group_by(column).len().sort(["len", column], descending=[True, False])
-    return list(zip(grouped[column].cast(pl.String), grouped["len"], strict=True))
+    grouped = grouped.with_columns(
+        pl.col(column).cast(pl.String) if grouped[column].dtype != pl.Int64 else pl.col(column)
+    )
+    grouped = grouped.sort(["len", column], descending=[True, False], nulls_last=True)
+    return list(zip(grouped[column], grouped["len"], strict=True))
 
 
 def _reason(row_origin, row_purpose) -> str:
@@ -68,12 +75,22 @@ def _reason_label(code: str) -> str:
     return str(PURPOSE_LABELS.get(code) or ORIGIN_LABELS.get(code) or code)
 
 
-def _with_reason(frame: pl.DataFrame) -> pl.DataFrame:
-    return frame.with_columns(
-        reason=pl.coalesce(
-            pl.col("purpose").cast(pl.String), pl.col("origin").cast(pl.String), pl.lit(NO_ORIGIN)
-        )
-    )
+def _reason_is(code: str) -> pl.Expr:
+    """Contacts whose reason (purpose, else origin) is `code`."""
+    if code == NO_ORIGIN:
+        return pl.col("purpose").is_null() & pl.col("origin").is_null()
+    if code in PURPOSE_LABELS:
+        return pl.col("purpose") == code
+    return pl.col("purpose").is_null() & (pl.col("origin") == code)
+
+
+def _reasons(grouped: pl.DataFrame) -> list[tuple[str, int]]:
+    """(reason, count) from counts grouped by origin and purpose, most first."""
+    totals: dict[str, int] = {}
+    for origin, purpose, n in grouped.select("origin", "purpose", "len").iter_rows():
+        reason = _reason(origin, purpose)
+        totals[reason] = totals.get(reason, 0) + int(n)
+    return sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
 def _names() -> dict[int, str]:
@@ -87,30 +104,54 @@ def overview_data(*, scope: Scope, slice: Slice, enterprise_id: int | None = Non
     """Table 1, Figure 1, the district random-draw share, joint visits, origins, enforcement
     vs non-enforcement, and Figure 2 (one enterprise's contacts by organisation: the given
     one, or the most-visited in the slice)."""
-    contacts = oversight_facts.contacts(scope=scope, slice=slice)
+    lf = oversight_facts.contacts_lazy(scope=scope, slice=slice)
     names = _names()
-    actions = contacts.filter(pl.col("source") == "action")
-    others = contacts.filter(pl.col("source") == "visit")
-
-    kinds = dict(_counts(actions, "kind"))
+    actions = lf.filter(pl.col("source") == "action")
+    others = lf.filter(pl.col("source") == "visit")
+    inspections = actions.filter(pl.col("kind") == "inspection")
+    random_inspections = inspections.filter(pl.col("origin") == Origin.RANDOM_DRAW)
+    (
+        kinds_frame,
+        departments_frame,
+        district_frame,
+        joint_random_frame,
+        joint_frame,
+        origins_frame,
+        purposes_frame,
+        organisations_frame,
+        busiest_frame,
+    ) = pl.collect_all(
+        [
+            _counted(lf, "kind"),
+            _counted(actions, "department_id"),
+            _counted(inspections.filter(pl.col("level") == Level.DISTRICT), "origin"),
+            _joint_groups(random_inspections),
+            _joint_groups(actions),
+            _counted(actions, "origin"),
+            _counted(others, "purpose"),
+            _counted(others, "department_id"),
+            lf.group_by("enterprise_id")
+            .len()
+            .sort(["len", "enterprise_id"], descending=[True, False])
+            .head(1),
+        ]
+    )
+    kinds = dict(_pairs(kinds_frame, "kind"))
     by_kind = {k.value: int(kinds.get(k.value, 0)) for k in ActionKind}
     total = sum(by_kind.values())
+    non_enforcement = int(kinds.get("non_enforcement", 0))
     table1 = [
         {"kind": k, "label": str(KIND_LABELS[k]), "count": n, "share": _share(n, total)}
         for k, n in by_kind.items()
     ]
-
     by_department = [
         {"department_id": int(d), "name": names.get(int(d), str(d)), "count": int(n)}
-        for d, n in _counts(actions, "department_id")
+        for d, n in _pairs(departments_frame, "department_id")
     ]
     top3 = sum(r["count"] for r in by_department[:3])
-
-    inspections = actions.filter(pl.col("kind") == "inspection")
-    district = inspections.filter(pl.col("level") == Level.DISTRICT)
-    random_district = district.filter(pl.col("origin") == Origin.RANDOM_DRAW).height
-    joint_random = _joint_groups(inspections.filter(pl.col("origin") == Origin.RANDOM_DRAW))
-
+    district = dict(_pairs(district_frame, "origin"))
+    district_total = sum(int(n) for n in district.values())
+    random_district = int(district.get(Origin.RANDOM_DRAW, 0))
     origins = [
         {
             "origin": o or NO_ORIGIN,
@@ -118,24 +159,28 @@ def overview_data(*, scope: Scope, slice: Slice, enterprise_id: int | None = Non
             "count": int(n),
             "share": _share(int(n), total),
         }
-        for o, n in _counts(actions, "origin")
+        for o, n in _pairs(origins_frame, "origin")
     ]
     purposes = [
         {
             "purpose": p or NO_ORIGIN,
             "label": _reason_label(p or NO_ORIGIN),
             "count": int(n),
-            "share": _share(int(n), others.height),
+            "share": _share(int(n), non_enforcement),
         }
-        for p, n in _counts(others, "purpose")
+        for p, n in _pairs(purposes_frame, "purpose")
     ]
     non_enforcement_by_organisation = [
         {"department_id": int(d), "name": names.get(int(d), str(d)), "count": int(n)}
-        for d, n in _counts(others, "department_id")
+        for d, n in _pairs(organisations_frame, "department_id")
     ]
-    joint_actions = _joint_groups(actions)
-    contacts_total = contacts.height
-    figure2 = _figure2(contacts, scope=scope, enterprise_id=enterprise_id)
+    contacts_total = total + non_enforcement
+    if enterprise_id is None and not busiest_frame.is_empty():
+        figure2 = _figure2(lf, int(busiest_frame["enterprise_id"][0]), chosen=False)
+    elif enterprise_id is None:
+        figure2 = {"enterprise_id": None, "chosen": False, "rows": [], "total": 0}
+    else:
+        figure2 = _figure2(lf, enterprise_id, chosen=True)
     return {
         "period": (slice.date_from, slice.date_to),
         "by_kind": by_kind,
@@ -144,40 +189,43 @@ def overview_data(*, scope: Scope, slice: Slice, enterprise_id: int | None = Non
         "shares": {r["kind"]: r["share"] or 0.0 for r in table1},
         "by_department": by_department,
         "top3_share": _share(top3, total),
-        "district_inspections": district.height,
+        "district_inspections": district_total,
         "random_draw_inspections": random_district,
-        "random_share": _share(random_district, district.height),
-        "joint_random_visits": joint_random["visits"],
+        "random_share": _share(random_district, district_total),
+        "joint_random_visits": _joint_figures(joint_random_frame)["visits"],
         "origins": origins,
         "contacts": {
             "total": contacts_total,
-            "enforcement": actions.height,
-            "non_enforcement": others.height,
-            "non_enforcement_share": _share(others.height, contacts_total),
+            "enforcement": total,
+            "non_enforcement": non_enforcement,
+            "non_enforcement_share": _share(non_enforcement, contacts_total),
         },
         "purposes": purposes,
         "non_enforcement_by_organisation": non_enforcement_by_organisation,
         "joint": {
-            "actions": joint_actions,
+            "actions": _joint_figures(joint_frame),
             "planned": _planned_joint_visits(scope=scope, slice=slice),
         },
         "figure2": figure2,
     }
 
 
-def _joint_groups(actions: pl.DataFrame) -> dict:
+def _joint_groups(actions: pl.LazyFrame) -> pl.LazyFrame:
     """Actions sharing a joint reference with two or more departments: one joint visit each,
     replacing as many separate visits as it had departments."""
-    if actions.is_empty():
-        return {"visits": 0, "department_visits": 0, "saved": 0}
-    groups = (
+    return (
         actions.filter(pl.col("joint_ref").is_not_null())
         .group_by("joint_ref")
         .agg(k=pl.col("department_id").n_unique())
         .filter(pl.col("k") >= 2)
+        .select(visits=pl.len(), department_visits=pl.col("k").sum())
     )
-    k = int(groups["k"].sum() or 0)
-    return {"visits": groups.height, "department_visits": k, "saved": k - groups.height}
+
+
+def _joint_figures(groups: pl.DataFrame) -> dict:
+    visits = int(groups["visits"][0] or 0) if groups.height else 0
+    k = int(groups["department_visits"][0] or 0) if groups.height else 0
+    return {"visits": visits, "department_visits": k, "saved": k - visits}
 
 
 def _planned_joint_visits(*, scope: Scope, slice: Slice) -> dict:
@@ -209,16 +257,9 @@ def _planned_joint_visits(*, scope: Scope, slice: Slice) -> dict:
     return {"visits": groups.height, "department_visits": k, "saved": k - groups.height}
 
 
-def _figure2(contacts: pl.DataFrame, *, scope: Scope, enterprise_id: int | None) -> dict:
+def _figure2(lf: pl.LazyFrame, enterprise_id: int, *, chosen: bool) -> dict:
     """One enterprise's contacts in the slice by organisation, enforcement or not."""
-    chosen = enterprise_id is not None
-    if not chosen:
-        most = busiest(contacts)
-        enterprise_id = most[0] if most else None
-    if enterprise_id is None:
-        return {"enterprise_id": None, "chosen": chosen, "rows": [], "total": 0}
-    own = contacts.filter(pl.col("enterprise_id") == enterprise_id)
-    rows = by_organisation(own)
+    rows = by_organisation(lf.filter(pl.col("enterprise_id") == enterprise_id))
     enforcement = sum(r["enforcement"] for r in rows)
     other = sum(r["other"] for r in rows)
     return {
@@ -232,26 +273,17 @@ def _figure2(contacts: pl.DataFrame, *, scope: Scope, enterprise_id: int | None)
     }
 
 
-def busiest(contacts: pl.DataFrame) -> tuple[int, int] | None:
-    """(enterprise id, contacts) of the most-visited enterprise; ties go to the lowest id."""
-    if contacts.is_empty():
-        return None
-    top = (
-        contacts.group_by("enterprise_id")
-        .len()
-        .sort(["len", "enterprise_id"], descending=[True, False])
-    )
-    return int(top["enterprise_id"][0]), int(top["len"][0])
-
-
-def by_organisation(contacts: pl.DataFrame) -> list[dict]:
+def by_organisation(contacts: pl.LazyFrame | pl.DataFrame) -> list[dict]:
     """Contacts by acting (lead) organisation: enforcement actions and other visits."""
     names = _names()
-    if contacts.is_empty():
-        return []
-    grouped = contacts.group_by("department_id").agg(
-        enforcement=(pl.col("source") == "action").sum(),
-        other=(pl.col("source") == "visit").sum(),
+    grouped = (
+        contacts.lazy()
+        .group_by("department_id")
+        .agg(
+            enforcement=(pl.col("source") == "action").sum(),
+            other=(pl.col("source") == "visit").sum(),
+        )
+        .collect()
     )
     rows = [
         {
@@ -260,7 +292,7 @@ def by_organisation(contacts: pl.DataFrame) -> list[dict]:
             "enforcement": int(e),
             "other": int(o),
         }
-        for d, e, o in grouped.iter_rows()
+        for d, e, o in grouped.select("department_id", "enforcement", "other").iter_rows()
     ]
     return sorted(rows, key=lambda r: (-(r["enforcement"] + r["other"]), r["organisation"]))
 
@@ -268,11 +300,15 @@ def by_organisation(contacts: pl.DataFrame) -> list[dict]:
 # ------------------------------------------------------------------------ 入企负担 burden
 
 
-def per_enterprise(contacts: pl.DataFrame) -> pl.DataFrame:
-    return contacts.group_by("enterprise_id").agg(
-        n=pl.len(),
-        enforcement=(pl.col("source") == "action").sum(),
-        other=(pl.col("source") == "visit").sum(),
+def per_enterprise(contacts: pl.LazyFrame | pl.DataFrame) -> pl.LazyFrame:
+    return (
+        contacts.lazy()
+        .group_by("enterprise_id")
+        .agg(
+            n=pl.len(),
+            enforcement=(pl.col("source") == "action").sum(),
+            other=(pl.col("source") == "visit").sum(),
+        )
     )
 
 
@@ -285,10 +321,12 @@ def bucket_of(label: str) -> tuple[int, int | None] | None:
 
 def burden_data(*, scope: Scope, slice: Slice) -> dict:  # noqa: A002
     """Contacts per enterprise: histogram, concentration (Lorenz-style), the top 50."""
-    contacts = oversight_facts.contacts(scope=scope, slice=slice)
-    counts = per_enterprise(contacts).sort(["n", "enterprise_id"], descending=[True, False])
+    contacts = oversight_facts.contacts_lazy(scope=scope, slice=slice)
+    counts = (
+        per_enterprise(contacts).sort(["n", "enterprise_id"], descending=[True, False]).collect()
+    )
     visited = counts.height
-    total = contacts.height
+    total = int(counts["n"].sum() or 0)
     histogram = []
     for name, low, high in BUCKETS:
         inside = counts.filter(
@@ -342,33 +380,32 @@ def burden_data(*, scope: Scope, slice: Slice) -> dict:  # noqa: A002
     }
 
 
-def _top(contacts: pl.DataFrame, counts: pl.DataFrame) -> list[dict]:
+def _top(contacts: pl.LazyFrame, counts: pl.DataFrame) -> list[dict]:
     """The most-visited enterprises with their contacts by organisation and by reason."""
     if counts.is_empty():
         return []
     ids = counts["enterprise_id"].to_list()
-    mine = _with_reason(contacts.filter(pl.col("enterprise_id").is_in(ids)))
+    mine = contacts.filter(pl.col("enterprise_id").is_in(ids))
+    organisations, reasons = pl.collect_all(
+        [
+            mine.group_by("enterprise_id", "department_id").len(),
+            mine.group_by("enterprise_id", "origin", "purpose").len(),
+        ]
+    )
     names = _names()
     by_org: dict[int, list] = {}
-    for e, d, k in (
-        mine.group_by("enterprise_id", "department_id")
-        .len()
-        .sort(["enterprise_id", "len", "department_id"], descending=[False, True, False])
-        .iter_rows()
-    ):
+    for e, d, k in organisations.sort(
+        ["enterprise_id", "len", "department_id"], descending=[False, True, False]
+    ).iter_rows():
         by_org.setdefault(e, []).append(
             {"department_id": int(d), "name": names.get(int(d), str(d)), "count": int(k)}
         )
     by_reason: dict[int, list] = {}
-    for e, r, k in (
-        mine.group_by("enterprise_id", "reason")
-        .len()
-        .sort(["enterprise_id", "len", "reason"], descending=[False, True, False])
-        .iter_rows()
-    ):
-        by_reason.setdefault(e, []).append(
-            {"reason": r, "label": _reason_label(r), "count": int(k)}
-        )
+    for e in ids:
+        own = reasons.filter(pl.col("enterprise_id") == e)
+        by_reason[e] = [
+            {"reason": r, "label": _reason_label(r), "count": k} for r, k in _reasons(own)
+        ]
     enterprises = {
         e.pk: e
         for e in registry_selectors.enterprise_list(scope=oversight_facts.ALL)
@@ -424,47 +461,55 @@ def records_data(
     enterprises with that many contacts in the slice); joint: actions of joint visits (two or
     more departments under one joint reference); key: key enterprises (四上/规上) only; top:
     the `top` most-visited enterprises of the slice (a point of the concentration curve)."""
-    frame = oversight_facts.contacts(scope=scope, slice=slice)
-    if top:
-        ranked = per_enterprise(frame).sort(["n", "enterprise_id"], descending=[True, False])
-        chosen = ranked.head(top)["enterprise_id"]
-        frame = frame.filter(pl.col("enterprise_id").is_in(chosen.implode()))
-    if bucket and (bounds := bucket_of(bucket)):
-        low, high = bounds
-        counts = frame.group_by("enterprise_id").len()
-        chosen = counts.filter(
-            (pl.col("len") >= low) & (pl.col("len") <= high if high is not None else pl.lit(True))
-        )["enterprise_id"]
-        frame = frame.filter(pl.col("enterprise_id").is_in(chosen.implode()))
+    lf = oversight_facts.contacts_lazy(scope=scope, slice=slice)
+    chosen = None  # enterprises picked by their number of contacts in the slice
+    if top or (bucket and bucket_of(bucket)):
+        ranked = per_enterprise(lf)
+        if top:
+            ranked = ranked.sort(["n", "enterprise_id"], descending=[True, False]).head(top)
+        if bucket and (bounds := bucket_of(bucket)):
+            low, high = bounds
+            ranked = ranked.filter(pl.col("n") >= low)
+            if high is not None:
+                ranked = ranked.filter(pl.col("n") <= high)
+        chosen = ranked.select("enterprise_id").collect()["enterprise_id"]
+    conditions = []
+    if chosen is not None:
+        conditions.append(pl.col("enterprise_id").is_in(chosen.implode()))
     if enterprise:
-        frame = frame.filter(pl.col("enterprise_id") == enterprise)
+        conditions.append(pl.col("enterprise_id") == enterprise)
     if organisation:
-        frame = frame.filter(pl.col("department_id") == organisation)
+        conditions.append(pl.col("department_id") == organisation)
     if kind == "enforcement":
-        frame = frame.filter(pl.col("source") == "action")
+        conditions.append(pl.col("source") == "action")
     elif kind:
-        frame = frame.filter(pl.col("kind") == kind)
+        conditions.append(pl.col("kind") == kind)
     if reason:
-        frame = _with_reason(frame).filter(pl.col("reason") == reason).drop("reason")
+        conditions.append(_reason_is(reason))
+    if key:
+        conditions.append(pl.col("key"))
+    if conditions:
+        lf = lf.filter(*conditions)
     if joint:
         refs = (
-            frame.filter(pl.col("joint_ref").is_not_null())
+            lf.filter(pl.col("joint_ref").is_not_null())
             .group_by("joint_ref")
             .agg(k=pl.col("department_id").n_unique())
-            .filter(pl.col("k") >= 2)["joint_ref"]
+            .filter(pl.col("k") >= 2)
+            .select("joint_ref")
+            .collect()["joint_ref"]
         )
-        frame = frame.filter(pl.col("joint_ref").is_in(refs.implode()))
-    if key:
-        frame = frame.filter(pl.col("key"))
-    total = frame.height
+        lf = lf.filter(pl.col("joint_ref").is_in(refs.implode()))
+    total = int(lf.select(pl.len()).collect().item())
     pages = max(1, math.ceil(total / per_page))
     page = min(max(1, page), pages)
     # Newest first: top_k keeps only the rows up to this page (a full sort of a district's
     # year of inspections takes over a second).
     rows = (
-        frame.top_k(min(total, page * per_page), by=["date", "id"])
+        lf.top_k(min(total, page * per_page), by=["date", "id"])
         .sort(["date", "id"], descending=True)
         .slice((page - 1) * per_page, per_page)
+        .collect()
     )
     return {
         "total": total,
