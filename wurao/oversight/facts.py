@@ -6,7 +6,8 @@ every non-enforcement Visit that took place (status not cancelled or rejected), 
 rows of `enforcement.selectors.action_list` and `visits.selectors.non_enforcement_list`.
 
 `contacts(scope=..., slice=...)` is the frame as far as the viewer may see and the slice
-asks, one row per contact:
+asks (`contacts_lazy` the same as a LazyFrame: prefer it for group-bys over a large slice,
+with pl.collect_all for several at once), one row per contact:
 
     source        "action" | "visit"
     id            the action's or the visit's id (unique within its source)
