@@ -198,3 +198,40 @@ def test_records_behind_a_figure(district):
     assert records_data(scope=ALL, slice=YEAR, organisation=market)["total"] == 3
     page = records_data(scope=ALL, slice=YEAR, per_page=4, page=3)
     assert (page["total"], page["pages"], page["page"], len(page["rows"])) == (9, 3, 3, 1)
+
+
+def test_planned_joint_visits_count_the_separate_visits_they_replaced(district):
+    from wurao.planning.choices import JointVisitStatus
+    from wurao.planning.models import JointVisit, MonthlyPlan, PlannedInspection
+
+    # given a confirmed joint visit of three departments to the key enterprise, a proposed
+    # one, and a confirmed "joint" visit of one department only
+    month = datetime.date(2020, 5, 1)
+    third = DepartmentFactory(name="应急管理局")
+    plans = {
+        d: MonthlyPlan.objects.create(department=d, month=month)
+        for d in (district["env"], district["market"], third)
+    }
+
+    def joint(enterprise, departments, status=JointVisitStatus.CONFIRMED):
+        visit = JointVisit.objects.create(
+            month=month, enterprise=enterprise, street=enterprise.street, date=DAY, status=status
+        )
+        for d in departments:
+            PlannedInspection.objects.create(
+                plan=plans[d], enterprise=enterprise, earliest=month, latest=DAY, joint_visit=visit
+            )
+
+    joint(district["key"], [district["env"], district["market"], third])
+    joint(district["small"], [district["env"], district["market"]], JointVisitStatus.PROPOSED)
+    joint(district["other"], [district["market"]])
+
+    # when the overview is read
+    planned = overview_data(scope=ALL, slice=YEAR)["joint"]["planned"]
+
+    # then one joint visit replaced three separate ones: two visits fewer
+    assert planned == {"visits": 1, "department_visits": 3, "saved": 2}
+    # a street sees the joint visits in its area; the other street none
+    assert overview_data(scope=Scope(street_id=district["b"].pk), slice=YEAR)["joint"][
+        "planned"
+    ] == {"visits": 0, "department_visits": 0, "saved": 0}
