@@ -23,14 +23,13 @@ import datetime
 from collections import Counter, defaultdict
 
 import polars as pl
-from django.db.models import Count, DurationField, ExpressionWrapper, F, QuerySet
-from django.db.models.functions import TruncDate
+from django.db.models import Count, QuerySet
 from django.utils.translation import gettext, gettext_lazy
 
 from wurao.accounts.scope import Scope
 from wurao.credit.selectors import grade_change_list
-from wurao.enforcement.selectors import action_list
 from wurao.oversight import facts as oversight_facts
+from wurao.oversight import facts_panels as oversight_facts_panels
 from wurao.registry import selectors as registry_selectors
 from wurao.visits import alerts as visit_alerts
 from wurao.visits import selectors as visit_selectors
@@ -63,16 +62,6 @@ def _enterprise_lookups(slice, prefix: str = "enterprise__") -> dict:
     elif slice.grade:
         lookups[f"{prefix}grade__grade"] = slice.grade
     return lookups
-
-
-def _actions(scope: Scope, slice) -> QuerySet:
-    """The enforcement actions in the scope and the slice (period included)."""
-    filters = {"date_from": slice.date_from, "date_to": slice.date_to}
-    if slice.department_id:
-        filters["department"] = slice.department_id
-    if slice.level:
-        filters["department_level"] = slice.level
-    return action_list(scope=scope, filters=filters).filter(**_enterprise_lookups(slice)).order_by()
 
 
 def _registered_visits(qs: QuerySet, slice, *, date_field: str = "date") -> QuerySet:
@@ -176,11 +165,11 @@ def _alerts(scope: Scope, slice) -> tuple[list[dict], object]:
     rules = visit_selectors.rules_current(as_of=slice.date_to)
     if not found:
         return [], rules
-    ids = {pk for view in found for pk in view.alert.visit_ids}
-    seen = visit_selectors.visit_list(scope=scope).filter(pk__in=ids).order_by()
-    visits = {pk: (day, code) for pk, day, code in seen.values_list("id", "date", "code")}
     departments: dict[int, set] = defaultdict(set)
     if slice.department_id or slice.level:
+        # Which departments (and levels) took part in each visit: only when asked.
+        ids = {pk for view in found for pk in view.alert.visit_ids}
+        seen = visit_selectors.visit_list(scope=scope).filter(pk__in=ids).order_by()
         for pk, department, level in seen.values_list("id", "departments", "departments__level"):
             departments[pk] |= {department, level}
     lookups = _enterprise_lookups(slice, "")
@@ -196,7 +185,7 @@ def _alerts(scope: Scope, slice) -> tuple[list[dict], object]:
         alert = view.alert
         if wanted is not None and alert.enterprise_id not in wanted:
             continue
-        mine = sorted((pk for pk in alert.visit_ids if pk in visits), key=lambda pk: visits[pk])
+        mine = list(alert.visit_ids)
         for chosen in (slice.department_id, slice.level):
             if chosen and not any(chosen in departments[pk] for pk in mine):
                 break
@@ -213,19 +202,26 @@ def _alerts(scope: Scope, slice) -> tuple[list[dict], object]:
                     "count": alert.count,
                     "summary": _alert_summary(view, rules),
                     "visit_ids": mine,
-                    "codes": [f"{visits[pk][1][:4]}-{visits[pk][1][4:]}" for pk in mine],
                 }
             )
     return rows, rules
 
 
 def alert_visits(*, scope: Scope, rows: list[dict]) -> list[dict]:
-    """The alerts shown, each with its visits (department loaded) under "visits"."""
+    """The alerts shown (a page of them, or an export's), each with its visits as far as the
+    viewer may see them, by date (department loaded), under "visits"."""
     ids = {pk for row in rows for pk in row["visit_ids"]}
     visits = visit_selectors.visit_list(scope=scope).filter(pk__in=ids).select_related("department")
     by_id = {v.pk: v for v in visits}
     return [
-        {**row, "visits": [by_id[pk] for pk in row["visit_ids"] if pk in by_id]} for row in rows
+        {
+            **row,
+            "visits": sorted(
+                (by_id[pk] for pk in row["visit_ids"] if pk in by_id),
+                key=lambda v: (v.date, v.code),
+            ),
+        }
+        for row in rows
     ]
 
 
@@ -478,24 +474,6 @@ def grades_data(
 # ---------------------------------------------------------------- 部门比较 (departments)
 
 
-def _median(histogram: dict[int, int]) -> float | None:
-    """The median of values given as {value: how many} (the mean of the two middle ones when
-    their number is even)."""
-    n = sum(histogram.values())
-    if not n:
-        return None
-    wanted = [(n - 1) // 2, n // 2]
-    found = []
-    seen = 0
-    for value in sorted(histogram):
-        count = histogram[value]
-        while wanted and wanted[0] < seen + count:
-            found.append(value)
-            wanted.pop(0)
-        seen += count
-    return round(sum(found) / 2, 1)
-
-
 def departments_data(*, scope: Scope, slice) -> dict:
     """部门比较: per department in the scope, burden, high-risk coverage and timeliness. No
     column and no order by penalties or fines: the study asks to abolish such rankings.
@@ -507,7 +485,6 @@ def departments_data(*, scope: Scope, slice) -> dict:
     overrides_within_share. `high_risk` gives the denominators: the enterprises of current grade
     D (and C or D) in the slice as far as the viewer sees the registry.
     """
-    actions = _actions(scope, slice)
     rows: dict[int, dict] = {}
     names: dict[int, str] = {}
 
@@ -522,7 +499,9 @@ def departments_data(*, scope: Scope, slice) -> dict:
                 "enterprises_inspected": 0,
                 "d_inspected": 0,
                 "cd_inspected": 0,
-                "lags": Counter(),
+                "recorded": 0,
+                "recorded_within": 0,
+                "record_median_days": None,
                 "overrides": 0,
                 "overrides_decided_within": 0,
             }
@@ -557,14 +536,21 @@ def departments_data(*, scope: Scope, slice) -> dict:
     names.update(oversight_facts.department_names())
 
     # Days from the action's date to its record (created_at, local date), per department.
-    lag = ExpressionWrapper(TruncDate("created_at") - F("date"), output_field=DurationField())
-    for pk, days, n in (
-        actions.annotate(lag=lag)
-        .values_list("department_id", "lag")
-        .annotate(n=Count("id"))
-        .values_list("department_id", "lag", "n")
+    lags = (
+        frame.filter(pl.col("source") == "action")
+        .select("id", "department_id")
+        .join(oversight_facts_panels.recorded(), on="id", how="inner")
+    )
+    for r in (
+        lags.group_by("department_id")
+        .agg(
+            recorded=pl.len(),
+            recorded_within=(pl.col("lag") <= RECORD_DAYS).sum(),
+            record_median_days=pl.col("lag").median(),
+        )
+        .iter_rows(named=True)
     ):
-        row(pk)["lags"][days.days if days is not None else 0] += n
+        row(r["department_id"]).update({k: v for k, v in r.items() if k != "department_id"})
 
     overrides = _registered_visits(visit_selectors.override_list(scope=scope), slice)
     for pk, name, registered_at, decided_at in overrides.values_list(
@@ -586,9 +572,7 @@ def departments_data(*, scope: Scope, slice) -> dict:
         wanted = scope.department_id or slice.department_id
         if wanted and pk != wanted:
             continue
-        lags = r.pop("lags")
-        recorded = sum(lags.values())
-        within = sum(n for d, n in lags.items() if d <= RECORD_DAYS)
+        median = r.pop("record_median_days")
         result.append(
             {
                 **r,
@@ -599,9 +583,8 @@ def departments_data(*, scope: Scope, slice) -> dict:
                 "cd_enterprises": cd_total,
                 "cd_coverage": _share(r["cd_inspected"], cd_total),
                 "random_share": _share(r["random_draws"], r["inspections"]),
-                "record_median_days": _median(lags),
-                "recorded_within": within,
-                "recorded_within_share": _share(within, recorded),
+                "record_median_days": round(median, 1) if median is not None else None,
+                "recorded_within_share": _share(r["recorded_within"], r["recorded"]),
                 "overrides_within_share": _share(r["overrides_decided_within"], r["overrides"]),
             }
         )

@@ -187,7 +187,7 @@ def rules_tables(data: dict, refusals: list, overrides: list, alerts: list) -> d
                     x["last_day"].isoformat(),
                     x["count"],
                     x["summary"],
-                    "、".join(x["codes"]),
+                    "、".join(v.code_display for v in x["visits"]),
                 )
                 for x in alerts
             ],
@@ -214,7 +214,10 @@ def rules(request):
         kind = ""
     alerts = [x for x in data["alerts"]["rows"] if not kind or x["kind"] == kind]
 
-    tables = rules_tables(data, refusals, overrides, alerts)
+    exporting = request.GET.get("export") == "xlsx" and request.GET.get("table") == "alerts"
+    tables = rules_tables(
+        data, refusals, overrides, alert_visits(scope=scope, rows=alerts) if exporting else []
+    )
     if response := _export(request, slice_, tables, gettext("规则执行")):
         return response
 

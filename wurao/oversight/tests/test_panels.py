@@ -9,7 +9,12 @@ from wurao.accounts.choices import Role
 from wurao.accounts.scope import Scope
 from wurao.accounts.tests.factories import UserFactory
 from wurao.oversight.filters import Slice
-from wurao.oversight.selectors_panels import _median, departments_data, grades_data, rules_data
+from wurao.oversight.selectors_panels import (
+    alert_visits,
+    departments_data,
+    grades_data,
+    rules_data,
+)
 from wurao.oversight.tests import panels_world
 from wurao.visits.tests.factories import NonEnforcementVisitFactory, VisitFactory
 
@@ -121,13 +126,6 @@ def test_the_slice_narrows_the_departments(world):
         "区应急管理局": 100.0,
         "区市场监督管理局": 100.0,
     }
-
-
-def test_median_of_counted_values():
-    assert _median({}) is None
-    assert _median({3: 1}) == 3
-    assert _median({0: 1, 1: 1, 2: 1, 10: 1}) == 1.5
-    assert _median({1: 2, 5: 1}) == 1
 
 
 # ---------------------------------------------------------------- 信用等级
@@ -248,7 +246,8 @@ def test_rules_bring_the_visit_alerts_with_their_visits(world):
     (row,) = [x for x in alerts["rows"] if x["kind"] == "high_frequency"]
     assert row["enterprise_name"] == "丁级企业一" and row["count"] == 4
     assert row["visit_ids"] == [v.pk for v in visits]
-    assert row["codes"] == [v.code_display for v in visits]
+    (shown,) = alert_visits(scope=BUREAU, rows=[row])
+    assert shown["visits"] == visits
     assert "2020-06-01 至 2020-06-10 入企 4 次" in row["summary"]
     # another department's filter, and another street's, leave the alert out
     assert (

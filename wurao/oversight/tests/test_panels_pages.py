@@ -211,6 +211,11 @@ def test_the_rules_tab_shows_refusals_overrides_and_alerts(client, justice_user,
     assert f'href="/visits/{made["approved"].code}/"' in page
     assert 'tr data-kind="high_frequency"' in page and "2020-06-01 至 2020-06-10 入企 4 次" in page
 
+    # the alerts download with the codes of their visits
+    alerts = _sheet(client.get("/oversight/rules/", {**YEAR, "export": "xlsx", "table": "alerts"}))
+    (high,) = [r for r in alerts[1:] if r[0] == "高频入企"]
+    assert high[5] == 4 and high[7].count("-") == 4
+
     # a rule's bar lists its refusals only
     listed = client.get("/oversight/rules/", {**YEAR, "rule": "total_cap"}).content.decode()
     assert listed.split('id="refusal-table"')[1].count("<tr data-refusal=") == 1
