@@ -34,6 +34,7 @@ from wurao.oversight.selectors_dashboard import (
     records_data,
 )
 from wurao.registry import selectors as registry_selectors
+from wurao.visits import selectors as visit_selectors
 
 EXPORT_LIMIT = 100_000  # rows of one records download
 
@@ -190,6 +191,14 @@ def dashboard(request):
             figure2_height=max(240, 34 * len(rows) + 80),
             figure2_url=link(enterprise=enterprise.pk),
         )
+    # The visit rules at work (the 规则执行 tab has the details): refused and overridden
+    # registrations in the period.
+    period = {"date__gte": slice_.date_from, "date__lte": slice_.date_to}
+    context.update(
+        visit_refusals=visit_selectors.refusal_list(scope=scope).filter(**period).count(),
+        visit_overrides=visit_selectors.override_list(scope=scope).filter(**period).count(),
+        rules_url=f"{reverse('oversight:rules')}?{slice_.query()}",
+    )
     context["export_query"] = slice_.query(credit_code=request.GET.get("credit_code"))
     return render(request, "oversight/dashboard.html", context)
 

@@ -430,7 +430,10 @@ def test_the_oversight_dashboard_counts_overrides_and_refusals(
 
     assert 'id="visit-refusals">1<' in page
     assert 'id="visit-overrides">1<' in page
-    assert f'href="/visits/refusals/?year={year}"' in page
+    # the details are on the dashboard's 规则执行 tab, for the same period
+    assert (
+        f'href="/oversight/rules/?date_from={year}-01-01&amp;date_to={year}-12-31#refusals"' in page
+    )
 
 
 @pytest.mark.browser
