@@ -79,7 +79,7 @@ def test_justice_bureau_drills_from_the_most_visited_enterprise_to_its_file(
     assert "福城重点制造企业" in page.content()
 
 
-def test_the_burden_tab_is_usable_on_a_phone(browser, live_server, justice_user):
+def test_the_dashboard_tabs_are_usable_on_a_phone(browser, live_server, justice_user):
     # Given a year of records
     environment = DepartmentFactory(name="区生态环境局", level=Level.DISTRICT)
     EnforcementActionFactory.create_batch(
@@ -88,16 +88,21 @@ def test_the_burden_tab_is_usable_on_a_phone(browser, live_server, justice_user)
     context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844})
     phone = context.new_page()
     try:
-        # When the bureau opens 入企负担 on a 390 px wide phone
+        # When the bureau opens 总览, 入企负担 and the records on a 390 px wide phone
         login(phone, live_server, "sfj")
-        phone.goto(f"{live_server.url}/oversight/burden/?year=2020")
-        phone.wait_for_selector("#histogram[data-drawn='1']")
+        for path, chart in (
+            ("/oversight/", "#figure1"),
+            ("/oversight/burden/", "#histogram"),
+            ("/oversight/records/", None),
+        ):
+            phone.goto(f"{live_server.url}{path}?year=2020")
+            if chart:
+                phone.wait_for_selector(f"{chart}[data-drawn='1']")
 
-        # Then the page does not scroll sideways (wide tables scroll inside their box)
-        # and the chart fits the screen
-        width = phone.evaluate("document.documentElement.scrollWidth")
-        assert width <= 390
-        box = phone.locator("#histogram").bounding_box()
-        assert box["width"] <= 390
+            # Then the page does not scroll sideways (wide tables scroll inside their box)
+            # and the chart fits the screen
+            assert phone.evaluate("document.documentElement.scrollWidth") <= 390, path
+            if chart:
+                assert phone.locator(chart).bounding_box()["width"] <= 390
     finally:
         context.close()
