@@ -27,6 +27,7 @@ from django.db.models import Count, QuerySet
 from django.utils.translation import gettext, gettext_lazy
 
 from wurao.accounts.scope import Scope
+from wurao.catalogue import selectors as catalogue_selectors
 from wurao.credit.selectors import grade_change_list
 from wurao.oversight import facts as oversight_facts
 from wurao.oversight import facts_panels as oversight_facts_panels
@@ -154,15 +155,91 @@ def _alert_summary(view, rules) -> str:
     return gettext("%(day)s 的入企为事后补登") % {"day": alert.first_day}
 
 
+def _override_frame(scope: Scope, slice) -> pl.DataFrame:
+    """The overrides (registrations that broke a rule with a reason) the viewer may see, in
+    the slice, by their lead department: override_list's rows, from the frame kept in process."""
+    kept = oversight_facts_panels.visits()
+    frame = kept.overrides.filter(pl.col("date").is_between(slice.date_from, slice.date_to))
+    if scope.sees_nothing:
+        return frame.clear()
+    if scope.department_id:
+        mine = kept.departments.filter(pl.col("department_id") == scope.department_id)
+        frame = frame.filter(pl.col("id").is_in(mine["visit_id"].implode()))
+    elif scope.enterprise_id:
+        frame = frame.filter(pl.col("enterprise_id") == scope.enterprise_id)
+    area = oversight_facts.enterprises_in(scope=scope, slice=slice)
+    if scope.street_id or _enterprise_lookups(slice, ""):
+        frame = frame.filter(pl.col("enterprise_id").is_in(area["enterprise_id"].implode()))
+    if slice.department_id:
+        frame = frame.filter(pl.col("department_id") == slice.department_id)
+    if slice.level:
+        levels = oversight_facts.facts().departments
+        at = levels.filter(pl.col("level") == slice.level)["department_id"]
+        frame = frame.filter(pl.col("department_id").is_in(at.implode()))
+    return frame
+
+
+EPOCH_ORDINAL = datetime.date(1970, 1, 1).toordinal()
+
+
+def _alert_views(scope: Scope, slice, rules) -> list:
+    """visits.selectors.visit_alerts_list over the viewer's visits of the period, read from the
+    frame kept in process (facts_panels.visits()) instead of the database at every call: the
+    same visits (visit_list's scope, the counted statuses), the same engine, the same order."""
+    kept = oversight_facts_panels.visits()
+    frame = kept.visits.filter(pl.col("date").is_between(slice.date_from, slice.date_to))
+    if scope.sees_nothing:
+        return []
+    if scope.department_id:
+        mine = kept.departments.filter(pl.col("department_id") == scope.department_id)
+        frame = frame.filter(pl.col("id").is_in(mine["visit_id"].implode()))
+    elif scope.street_id:
+        area = oversight_facts.enterprises_in(scope=scope)["enterprise_id"]
+        frame = frame.filter(pl.col("enterprise_id").is_in(area.implode()))
+    elif scope.enterprise_id:
+        frame = frame.filter(pl.col("enterprise_id") == scope.enterprise_id)
+    if frame.is_empty():
+        return []
+    pairs = kept.items.filter(pl.col("visit_id").is_in(frame["id"].implode()))
+    rows = visit_alerts.VisitRows(
+        visit=frame["id"].to_numpy(),
+        enterprise=frame["enterprise_id"].to_numpy(),
+        day=(frame["date"].cast(pl.Int32).cast(pl.Int64) + EPOCH_ORDINAL).to_numpy(),
+        inspection=frame["inspection"].to_numpy(),
+        after_the_fact=frame["after_the_fact"].to_numpy(),
+        item_visit=pairs["visit_id"].to_numpy(),
+        item=pairs["item_id"].to_numpy(),
+    )
+    found = visit_alerts.high_frequency(
+        rows, visits=rules.high_frequency_visits, days=rules.high_frequency_days
+    )
+    found += visit_alerts.repeat_items(rows, window_days=rules.duplicate_window_days)
+    found += visit_alerts.non_enforcement_share(rows, threshold=rules.non_enforcement_share)
+    found += visit_alerts.after_the_fact(rows)
+    names = {
+        pk: (name, code)
+        for pk, name, code in registry_selectors.enterprise_list(scope=Scope(sees_all=True))
+        .filter(pk__in={a.enterprise_id for a in found})
+        .values_list("pk", "name", "credit_code")
+    }
+    items = dict(
+        catalogue_selectors.item_list()
+        .filter(pk__in={a.item_id for a in found if a.item_id})
+        .values_list("pk", "name")
+    )
+    return [
+        visit_selectors.AlertView(a, *names[a.enterprise_id], item_name=items.get(a.item_id, ""))
+        for a in found
+    ]
+
+
 def _alerts(scope: Scope, slice) -> tuple[list[dict], object]:
     """The visit alerts (wurao/visits/alerts.py) on the viewer's visits of the period, kept
     where the enterprise is in the slice and, with a department or level chosen, where one of
     the alert's visits is that department's (or level's). An enterprise is high-frequency
     whoever visits it; the department filter says which alerts a department took part in."""
-    found = visit_selectors.visit_alerts_list(
-        scope=scope, date_from=slice.date_from, date_to=slice.date_to
-    )
     rules = visit_selectors.rules_current(as_of=slice.date_to)
+    found = _alert_views(scope, slice, rules)
     if not found:
         return [], rules
     departments: dict[int, set] = defaultdict(set)
@@ -267,9 +344,12 @@ def rules_data(*, scope: Scope, slice) -> dict:
             }
         )
 
-    overrides = _registered_visits(
-        visit_selectors.override_list(scope=scope), slice
-    ).select_related("department", "enterprise", "override_approved_by")
+    ids = _override_frame(scope, slice)["id"].to_list()
+    overrides = (
+        visit_selectors.override_list(scope=scope)
+        .filter(pk__in=ids)
+        .select_related("department", "enterprise", "override_approved_by")
+    )
     states: Counter = Counter()
     override_rows = []
     for visit in overrides.order_by("-date", "-id"):
@@ -552,15 +632,17 @@ def departments_data(*, scope: Scope, slice) -> dict:
     ):
         row(r["department_id"]).update({k: v for k, v in r.items() if k != "department_id"})
 
-    overrides = _registered_visits(visit_selectors.override_list(scope=scope), slice)
-    for pk, name, registered_at, decided_at in overrides.values_list(
-        "department_id", "department__name", "registered_at", "override_decided_at"
+    within = OVERRIDE_DAYS * 24 * 3600
+    for r in (
+        _override_frame(scope, slice)
+        .group_by("department_id")
+        .agg(
+            overrides=pl.len(),
+            overrides_decided_within=(pl.col("decided_within") <= within).sum(),
+        )
+        .iter_rows(named=True)
     ):
-        names[pk] = name
-        r = row(pk)
-        r["overrides"] += 1
-        if decided_at and (decided_at - registered_at) <= datetime.timedelta(days=OVERRIDE_DAYS):
-            r["overrides_decided_within"] += 1
+        row(r["department_id"]).update({k: v for k, v in r.items() if k != "department_id"})
 
     grades = _grade_counts(scope, slice)
     d_total, cd_total = grades.get("D", 0), grades.get("D", 0) + grades.get("C", 0)

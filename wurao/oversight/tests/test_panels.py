@@ -8,6 +8,7 @@ import pytest
 from wurao.accounts.choices import Role
 from wurao.accounts.scope import Scope
 from wurao.accounts.tests.factories import UserFactory
+from wurao.catalogue.tests.factories import InspectionItemFactory
 from wurao.oversight.filters import Slice
 from wurao.oversight.selectors_panels import (
     alert_visits,
@@ -16,6 +17,8 @@ from wurao.oversight.selectors_panels import (
     rules_data,
 )
 from wurao.oversight.tests import panels_world
+from wurao.visits.choices import VisitStatus
+from wurao.visits.selectors import visit_alerts_list
 from wurao.visits.tests.factories import NonEnforcementVisitFactory, VisitFactory
 
 pytestmark = pytest.mark.django_db
@@ -220,6 +223,14 @@ def test_rules_list_overrides_with_reason_approver_and_decision(world):
         and rows[made["pending"].code]["decided_at"] is None
     )
 
+    # a department sees the overrides it took part in, a street those on its area
+    safety = rules_data(scope=Scope(department_id=world.safety.pk), slice=YEAR)["overrides"]
+    assert safety["by_state"] == {"pending": 1, "approved": 1, "rejected": 0}
+    other = rules_data(scope=Scope(street_id=world.other_street.pk), slice=YEAR)["overrides"]
+    assert other["total"] == 0
+    # and the slice's grade keeps the overrides on enterprises of that grade (D1's)
+    assert rules_data(scope=BUREAU, slice=YEAR.replace(grade="D"))["overrides"]["total"] == 1
+
 
 def test_a_department_sees_its_own_refusals_and_a_street_those_on_its_area(
     world, department, street
@@ -262,3 +273,50 @@ def test_rules_bring_the_visit_alerts_with_their_visits(world):
         ]
         == 0
     )
+
+
+def test_the_alerts_are_those_of_the_visit_alert_selector_for_every_scope(world, street):
+    # given a high-frequency June, a repeated item, a non-enforcement-heavy enterprise and a
+    # registration after the fact, across two streets and departments
+    item = InspectionItemFactory(department=world.safety, name="有限空间作业安全管理")
+    for day in (1, 3, 6, 10):
+        VisitFactory(enterprise=world.d1, department=world.safety, date=datetime.date(2020, 6, day))
+    for day in (2, 30):
+        VisitFactory(
+            enterprise=world.d2,
+            department=world.market,
+            date=datetime.date(2020, 5, day),
+            items=[item],
+        )
+    for day in (4, 5, 6, 7, 8):
+        NonEnforcementVisitFactory(
+            enterprise=world.c, department=world.office, date=datetime.date(2020, 9, day)
+        )
+    VisitFactory(
+        enterprise=world.u,
+        department=world.market,
+        date=datetime.date(2020, 7, 2),
+        after_the_fact=True,
+    )
+    VisitFactory(enterprise=world.u, date=datetime.date(2020, 7, 3), status=VisitStatus.CANCELLED)
+
+    for scope in (
+        BUREAU,
+        Scope(department_id=world.safety.pk),
+        Scope(department_id=world.market.pk),
+        Scope(street_id=street.pk),
+        Scope(street_id=world.other_street.pk),
+    ):
+        # when the rules tab reads the alerts from its frame
+        mine = rules_data(scope=scope, slice=YEAR)["alerts"]["rows"]
+        # then they are the visit selector's, alert for alert
+        theirs = visit_alerts_list(scope=scope, date_from=YEAR.date_from, date_to=YEAR.date_to)
+        assert [(r["kind"], r["enterprise_id"], r["visit_ids"]) for r in mine] == [
+            (str(v.alert.kind), v.alert.enterprise_id, list(v.alert.visit_ids)) for v in theirs
+        ], scope
+    assert {r["kind"] for r in rules_data(scope=BUREAU, slice=YEAR)["alerts"]["rows"]} == {
+        "high_frequency",
+        "repeat_item",
+        "non_enforcement_share",
+        "after_the_fact",
+    }
