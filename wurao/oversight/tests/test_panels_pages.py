@@ -235,6 +235,10 @@ def test_the_rules_exports_have_the_pages_numbers(client, justice_user, world):
         "total_cap": 1,
     }
     assert sheet("refusals_by_month")[1:] == [("2020-02", 2), ("2020-04", 1)]
+    # every table the page offers downloads
+    page = client.get("/oversight/rules/", YEAR).content.decode()
+    for table in re.findall(r'data-export="(\w+)"', page):
+        assert sheet(table)[0], table
     refusals = sheet("refusals")
     assert len(refusals) == 1 + 3 and refusals[1][1] == "丙级企业"
     assert len(sheet("refusals", rule="quiet_period")) == 1 + 1
