@@ -73,3 +73,15 @@ def test_generate_gives_exactly_the_actions_asked_for():
         data = generate(_shape(), n, seed=n)
         assert data.actions.height == n
         assert data.actions["visit_id"].drop_nulls().is_in(data.visits["id"].implode()).all()
+
+
+def test_the_bench_finds_every_page_data_function_and_the_simulator():
+    from bench import oversight
+
+    found, missing = oversight._functions()
+
+    assert missing == []
+    assert sorted(found) == sorted(n for names in oversight.PAGE_FUNCTIONS.values() for n in names)
+    from wurao.oversight.simulation.service import simulation_run
+
+    assert callable(simulation_run)
