@@ -102,10 +102,14 @@ class DashboardFilterForm(BootstrapFormMixin, forms.Form):
     """The filter bar shared by every dashboard tab (GET)."""
 
     date_from = forms.DateField(
-        label=_("起始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("起始日期"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     date_to = forms.DateField(
-        label=_("截止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("截止日期"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     department = forms.TypedChoiceField(
         label=_("执法部门"), coerce=int, empty_value=None, required=False

@@ -10,21 +10,19 @@ from __future__ import annotations
 
 from datetime import date
 
-from django import forms
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 
 from wurao.accounts.policy import allows, policy
 from wurao.accounts.scope import scope_for
-from wurao.common.credit_code import CreditCodeError, credit_code_normalise
 from wurao.common.pagination import PER_PAGE, page_range
 from wurao.enforcement import selectors as enforcement_selectors
 from wurao.oversight.exports import xlsx_response
 from wurao.oversight.filters import Slice, slice_from_request, slice_is_default
+from wurao.oversight.forms import EnterpriseChoiceForm
 from wurao.oversight.selectors_dashboard import (
     BUCKETS,
     KIND_LABELS,
@@ -72,31 +70,6 @@ def _export(request, slice_: Slice, tables: dict, prefix: str):
     title, headers, rows = tables[name]()
     filename = f"{prefix}-{title}-{slice_.date_from:%Y%m%d}-{slice_.date_to:%Y%m%d}"
     return xlsx_response(filename, headers, rows)
-
-
-class EnterpriseChoiceForm(forms.Form):
-    """Figure 2's enterprise: a credit code, or empty for the most-visited."""
-
-    credit_code = forms.CharField(
-        label=_("企业统一社会信用代码"),
-        required=False,
-        max_length=30,
-        widget=forms.TextInput(
-            attrs={
-                "placeholder": _("留空则显示入企最多的企业"),
-                "class": "form-control form-control-sm",
-            }
-        ),
-    )
-
-    def clean_credit_code(self) -> str:
-        value = self.cleaned_data["credit_code"].strip()
-        if not value:
-            return ""
-        try:
-            return credit_code_normalise(value)
-        except CreditCodeError as error:
-            raise forms.ValidationError(error.message) from None
 
 
 # ------------------------------------------------------------------------------- 总览

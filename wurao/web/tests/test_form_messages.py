@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from wurao.credit.forms import ReviewRequestForm
-from wurao.oversight.forms import DashboardForm
+from wurao.oversight.forms import EnterpriseChoiceForm
 from wurao.registry.choices import EnterpriseKind
 from wurao.registry.forms import EnterpriseFilterForm
 from wurao.registry.tests.factories import EnterpriseFactory
@@ -34,7 +34,7 @@ def test_long_texts_on_other_forms_say_the_same_way():
     # given a credit objection with a reason past its 2,000 characters, and a dashboard
     # enterprise code past its 30
     objection = ReviewRequestForm({"reason": "理" * 2001})
-    dashboard = DashboardForm({"credit_code": "9" * 31}, years=[2020])
+    dashboard = EnterpriseChoiceForm({"credit_code": "9" * 31})
 
     # then each names its own field
     assert not objection.is_valid()
