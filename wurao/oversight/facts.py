@@ -21,6 +21,8 @@ with pl.collect_all for several at once), one row per contact:
     joint_ref     an action's joint reference (null when none): one joint visit's actions share it
     visit_id      the registered visit an action was taken on (null when none)
     finding       an inspection's result ("clean", "problems", null when not recorded)
+    lag           an action's days from its date to its record (created_at, local date);
+                  null for a visit
     street_id, industry_section, size_class, key (四上 or 规上), grade (current, null when none)
 
 A department sees its actions and the visits it took part in (a joint non-enforcement
@@ -46,6 +48,7 @@ from dataclasses import dataclass, field
 import polars as pl
 from django.db import connection
 from django.db.models import QuerySet
+from django.db.models.functions import TruncDate
 
 from wurao.accounts.scope import Scope
 from wurao.enforcement import selectors as enforcement_selectors
@@ -71,6 +74,7 @@ _ACTION_SCHEMA = {
     "joint_ref": pl.String,
     "visit_id": pl.Int64,
     "finding": pl.String,
+    "recorded": pl.Date,
 }
 _VISIT_SCHEMA = {
     "id": pl.Int64,
@@ -112,6 +116,7 @@ def _statements() -> dict[str, QuerySet]:
     return {
         "actions": enforcement_selectors.action_list(scope=ALL)
         .order_by()
+        .annotate(recorded=TruncDate("created_at"))
         .values_list(
             "id",
             "enterprise_id",
@@ -123,6 +128,7 @@ def _statements() -> dict[str, QuerySet]:
             "joint_ref",
             "visit_id",
             "finding",
+            "recorded",
         ),
         "visits": visit_selectors.non_enforcement_list(scope=ALL)
         .order_by()
@@ -176,11 +182,15 @@ def _read(qs: QuerySet, schema: dict) -> pl.DataFrame:
     # SQLite hands dates back as dates (declared types) and booleans as 0 and 1.
     columns = list(zip(*rows, strict=True)) if rows else [()] * len(schema)
     return pl.DataFrame(
-        {
-            k: pl.Series(k, values, dtype=pl.Int8 if v == pl.Boolean else v).cast(v)
-            for (k, v), values in zip(schema.items(), columns, strict=True)
-        }
+        {k: _series(k, values, v) for (k, v), values in zip(schema.items(), columns, strict=True)}
     )
+
+
+def _series(name: str, values, dtype) -> pl.Series:
+    if dtype == pl.Date and any(isinstance(v, str) for v in values):
+        # A computed date (TruncDate) comes back from SQLite as text.
+        return pl.Series(name, values, dtype=pl.String).str.to_date()
+    return pl.Series(name, values, dtype=pl.Int8 if dtype == pl.Boolean else dtype).cast(dtype)
 
 
 def _load(token: str | None) -> Facts:
@@ -208,6 +218,7 @@ def _load(token: str | None) -> Facts:
         joint_ref=pl.col("joint_ref").replace("", None),
         visit_id=pl.col("visit_id"),
         finding=pl.col("finding").replace("", None),
+        lag=(pl.col("recorded") - pl.col("date")).dt.total_days().cast(pl.Int32),
     )
     visits = visits.join(
         departments.select("department_id", "level"), on="department_id", how="left"
@@ -224,6 +235,7 @@ def _load(token: str | None) -> Facts:
         joint_ref=empty,
         visit_id=pl.col("id"),
         finding=empty,
+        lag=pl.lit(None, dtype=pl.Int32),
     )
     contacts = pl.concat([actions, visits], how="vertical_relaxed")
     attributes = enterprises.select(

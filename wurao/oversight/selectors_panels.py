@@ -504,15 +504,17 @@ def grades_data(
     previous_grades = ["", "A", "B", "C", "D"]
     new_grades = ["A", "B", "C", "D"]
 
-    frame = oversight_facts.contacts(scope=scope, slice=slice)
     by_grade = {
         _grade_of(row["grade"]): row
-        for row in frame.group_by(pl.col("grade").cast(pl.String))
+        for row in oversight_facts.contacts_lazy(scope=scope, slice=slice)
+        .group_by("grade")
         .agg(
             contacts=pl.len(),
             inspections=(pl.col("kind") == "inspection").sum(),
             contacted=pl.col("enterprise_id").n_unique(),
         )
+        .with_columns(pl.col("grade").cast(pl.String))
+        .collect()
         .iter_rows(named=True)
     }
     contacts_by_grade = {g: by_grade.get(g, {}).get("contacts", 0) for g in GRADES}
@@ -587,50 +589,40 @@ def departments_data(*, scope: Scope, slice) -> dict:
             }
         return rows[pk]
 
-    frame = oversight_facts.contacts(scope=scope, slice=slice)
+    # One plan over the contacts (pl.collect_all): burden, coverage and record lags per
+    # department, reading only the columns used.
+    lf = oversight_facts.contacts_lazy(scope=scope, slice=slice)
     inspection = pl.col("kind") == "inspection"
-    for r in (
-        frame.group_by("department_id")
-        .agg(
-            contacts=pl.len(),
-            inspections=inspection.sum(),
-            non_enforcement=(pl.col("kind") == "non_enforcement").sum(),
-            random_draws=(inspection & (pl.col("origin").cast(pl.String) == "random_draw")).sum(),
-        )
-        .iter_rows(named=True)
-    ):
+    lag = pl.col("lag").filter(pl.col("source") == "action")
+    burden, coverage = pl.collect_all(
+        [
+            lf.group_by("department_id").agg(
+                contacts=pl.len(),
+                inspections=inspection.sum(),
+                non_enforcement=(pl.col("kind") == "non_enforcement").sum(),
+                random_draws=(inspection & (pl.col("origin") == "random_draw")).sum(),
+                recorded=lag.count(),
+                recorded_within=(lag <= RECORD_DAYS).sum(),
+                record_median_days=lag.median(),
+            ),
+            # An enterprise has one grade: its department's distinct enterprises by grade.
+            lf.filter(inspection)
+            .group_by("department_id", "grade")
+            .agg(n=pl.col("enterprise_id").n_unique())
+            .with_columns(pl.col("grade").cast(pl.String))
+            .group_by("department_id")
+            .agg(
+                enterprises_inspected=pl.col("n").sum(),
+                d_inspected=pl.col("n").filter(pl.col("grade") == "D").sum(),
+                cd_inspected=pl.col("n").filter(pl.col("grade").is_in(list(HIGH_RISK))).sum(),
+            ),
+        ]
+    )
+    for r in burden.iter_rows(named=True):
         row(r["department_id"]).update({k: v for k, v in r.items() if k != "department_id"})
-    grade = pl.col("grade").cast(pl.String)
-    for r in (
-        frame.filter(inspection)
-        .unique(["department_id", "enterprise_id"])
-        .group_by("department_id")
-        .agg(
-            enterprises_inspected=pl.len(),
-            d_inspected=(grade == "D").sum(),
-            cd_inspected=grade.is_in(list(HIGH_RISK)).sum(),
-        )
-        .iter_rows(named=True)
-    ):
+    for r in coverage.iter_rows(named=True):
         row(r["department_id"]).update({k: v for k, v in r.items() if k != "department_id"})
     names.update(oversight_facts.department_names())
-
-    # Days from the action's date to its record (created_at, local date), per department.
-    lags = (
-        frame.filter(pl.col("source") == "action")
-        .select("id", "department_id")
-        .join(oversight_facts_panels.recorded(), on="id", how="inner")
-    )
-    for r in (
-        lags.group_by("department_id")
-        .agg(
-            recorded=pl.len(),
-            recorded_within=(pl.col("lag") <= RECORD_DAYS).sum(),
-            record_median_days=pl.col("lag").median(),
-        )
-        .iter_rows(named=True)
-    ):
-        row(r["department_id"]).update({k: v for k, v in r.items() if k != "department_id"})
 
     within = OVERRIDE_DAYS * 24 * 3600
     for r in (
