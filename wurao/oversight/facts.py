@@ -93,6 +93,8 @@ _ENTERPRISE_SCHEMA = {
     "four_above": pl.Boolean,
     "above_scale": pl.Boolean,
     "grade": pl.String,
+    "name": pl.String,
+    "credit_code": pl.String,
 }
 _DEPARTMENT_SCHEMA = {
     "department_id": pl.Int64,
@@ -110,6 +112,8 @@ class Facts:
     departments: pl.DataFrame  # department_id, name, level, is_enforcement
     token: str | None = None
     names: dict[int, str] = field(default_factory=dict)
+    # enterprise_id, name, credit_code: every enterprise (names of the rows a page lists)
+    enterprise_names: pl.DataFrame | None = None
 
 
 def _statements() -> dict[str, QuerySet]:
@@ -146,6 +150,8 @@ def _statements() -> dict[str, QuerySet]:
             "four_above",
             "above_scale",
             "grade__grade",
+            "name",
+            "credit_code",
         ),
         "departments": registry_selectors.department_list()
         .order_by()
@@ -259,6 +265,7 @@ def _load(token: str | None) -> Facts:
         departments=departments,
         token=token,
         names=dict(zip(departments["department_id"], departments["name"], strict=True)),
+        enterprise_names=enterprises.select("enterprise_id", "name", "credit_code"),
     )
 
 
@@ -399,3 +406,10 @@ def enterprises_in(*, scope: Scope, slice: Slice | None = None) -> pl.DataFrame:
 
 def department_names() -> dict[int, str]:
     return facts().names
+
+
+def enterprise_names(ids) -> dict[int, tuple[str, str]]:
+    """{enterprise id: (name, credit code)} for `ids` (any iterable of ids)."""
+    wanted = pl.Series("enterprise_id", list(ids), dtype=pl.Int64)
+    found = facts().enterprise_names.filter(pl.col("enterprise_id").is_in(wanted.implode()))
+    return {pk: (name, code) for pk, name, code in found.iter_rows()}

@@ -83,13 +83,15 @@ def _load_visits(statements: dict[str, QuerySet]) -> Visits:
         },
     )
     return Visits(
+        # In the order the alert engines sort them (enterprise, day, visit): their sorts then
+        # find the rows of a period already in order.
         visits=visits.select(
             "id",
             "enterprise_id",
             "date",
             "after_the_fact",
             inspection=pl.col("kind") == "inspection",
-        ),
+        ).sort("enterprise_id", "date", "id"),
         items=_read(statements["items"], {"visit_id": pl.Int64, "item_id": pl.Int64}),
         departments=_read(
             statements["departments"], {"visit_id": pl.Int64, "department_id": pl.Int64}

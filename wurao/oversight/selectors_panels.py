@@ -31,7 +31,6 @@ from wurao.catalogue import selectors as catalogue_selectors
 from wurao.credit.selectors import grade_change_list
 from wurao.oversight import facts as oversight_facts
 from wurao.oversight import facts_panels as oversight_facts_panels
-from wurao.registry import selectors as registry_selectors
 from wurao.visits import alerts as visit_alerts
 from wurao.visits import selectors as visit_selectors
 from wurao.visits.choices import VisitStatus
@@ -126,33 +125,39 @@ OVERRIDE_STATES = {
 }
 
 
-def _alert_summary(view, rules) -> str:
-    """What an alert is about, in one line."""
-    alert = view.alert
+def _summaries(rules) -> dict:
+    """Each alert kind's one-line summary, translated once per page: alert -> text."""
     kind = visit_alerts.AlertKind
-    if alert.kind == kind.HIGH_FREQUENCY:
-        return gettext(
-            "%(first)s 至 %(last)s 入企 %(count)s 次（预警线：%(days)s 日内超过 %(visits)s 次）"
-        ) % {
-            "first": alert.first_day,
-            "last": alert.last_day,
-            "count": alert.count,
-            "days": rules.high_frequency_days,
-            "visits": rules.high_frequency_visits,
-        }
-    if alert.kind == kind.REPEAT_ITEM:
-        return gettext("“%(item)s”被检查 %(count)s 次，相邻两次相隔不超过 %(days)s 日") % {
-            "item": view.item_name,
-            "count": alert.count,
-            "days": rules.duplicate_window_days,
-        }
-    if alert.kind == kind.NON_ENFORCEMENT_SHARE:
-        return gettext("%(count)s 次入企中非执法入企占 %(share)s%%（预警线 %(line)s%%）") % {
-            "count": alert.count,
-            "share": round(100 * (alert.share or 0), 1),
-            "line": round(100 * rules.non_enforcement_share),
-        }
-    return gettext("%(day)s 的入企为事后补登") % {"day": alert.first_day}
+    high = gettext(
+        "%(first)s 至 %(last)s 入企 %(count)s 次（预警线：%(days)s 日内超过 %(visits)s 次）"
+    )
+    repeat = gettext("“%(item)s”被检查 %(count)s 次，相邻两次相隔不超过 %(days)s 日")
+    share = gettext("%(count)s 次入企中非执法入企占 %(share)s%%（预警线 %(line)s%%）")
+    late = gettext("%(day)s 的入企为事后补登")
+    return {
+        kind.HIGH_FREQUENCY: lambda alert, item: (
+            high
+            % {
+                "first": alert.first_day,
+                "last": alert.last_day,
+                "count": alert.count,
+                "days": rules.high_frequency_days,
+                "visits": rules.high_frequency_visits,
+            }
+        ),
+        kind.REPEAT_ITEM: lambda alert, item: (
+            repeat % {"item": item, "count": alert.count, "days": rules.duplicate_window_days}
+        ),
+        kind.NON_ENFORCEMENT_SHARE: lambda alert, item: (
+            share
+            % {
+                "count": alert.count,
+                "share": round(100 * (alert.share or 0), 1),
+                "line": round(100 * rules.non_enforcement_share),
+            }
+        ),
+        kind.AFTER_THE_FACT: lambda alert, item: late % {"day": alert.first_day},
+    }
 
 
 def _override_frame(scope: Scope, slice) -> pl.DataFrame:
@@ -216,12 +221,9 @@ def _alert_views(scope: Scope, slice, rules) -> list:
     found += visit_alerts.repeat_items(rows, window_days=rules.duplicate_window_days)
     found += visit_alerts.non_enforcement_share(rows, threshold=rules.non_enforcement_share)
     found += visit_alerts.after_the_fact(rows)
-    names = {
-        pk: (name, code)
-        for pk, name, code in registry_selectors.enterprise_list(scope=Scope(sees_all=True))
-        .filter(pk__in={a.enterprise_id for a in found})
-        .values_list("pk", "name", "credit_code")
-    }
+    # Names from the frame kept with the facts: alerted enterprises over several years are
+    # more than one IN (...) list may hold.
+    names = oversight_facts.enterprise_names({a.enterprise_id for a in found})
     items = dict(
         catalogue_selectors.item_list()
         .filter(pk__in={a.item_id for a in found if a.item_id})
@@ -244,19 +246,24 @@ def _alerts(scope: Scope, slice) -> tuple[list[dict], object]:
         return [], rules
     departments: dict[int, set] = defaultdict(set)
     if slice.department_id or slice.level:
-        # Which departments (and levels) took part in each visit: only when asked.
-        ids = {pk for view in found for pk in view.alert.visit_ids}
-        seen = visit_selectors.visit_list(scope=scope).filter(pk__in=ids).order_by()
-        for pk, department, level in seen.values_list("id", "departments", "departments__level"):
-            departments[pk] |= {department, level}
-    lookups = _enterprise_lookups(slice, "")
-    wanted = None
-    if lookups:
-        wanted = set(
-            registry_selectors.enterprise_list(scope=scope)
-            .filter(pk__in={v.alert.enterprise_id for v in found}, **lookups)
-            .values_list("pk", flat=True)
+        # Which departments (and levels) took part in each visit: only when asked, from the
+        # frames kept in process.
+        ids = pl.Series([pk for view in found for pk in view.alert.visit_ids], dtype=pl.Int64)
+        levels = oversight_facts.facts().departments.select(
+            "department_id", pl.col("level").cast(pl.String)
         )
+        took_part = (
+            oversight_facts_panels.visits()
+            .departments.filter(pl.col("visit_id").is_in(ids.implode()))
+            .join(levels, on="department_id", how="left")
+        )
+        for pk, department, level in took_part.iter_rows():
+            departments[pk] |= {department, level}
+    wanted = None
+    if _enterprise_lookups(slice, ""):
+        wanted = set(oversight_facts.enterprises_in(scope=scope, slice=slice)["enterprise_id"])
+    summaries = _summaries(rules)
+    labels = {k: gettext(label) for k, label in visit_alerts.ALERT_LABELS.items()}
     rows = []
     for view in found:
         alert = view.alert
@@ -270,14 +277,14 @@ def _alerts(scope: Scope, slice) -> tuple[list[dict], object]:
             rows.append(
                 {
                     "kind": str(alert.kind),
-                    "label": view.label,
+                    "label": labels[alert.kind],
                     "enterprise_id": alert.enterprise_id,
                     "enterprise_name": view.enterprise_name,
                     "credit_code": view.credit_code,
                     "first_day": alert.first_day,
                     "last_day": alert.last_day,
                     "count": alert.count,
-                    "summary": _alert_summary(view, rules),
+                    "summary": summaries[alert.kind](alert, view.item_name),
                     "visit_ids": mine,
                 }
             )
