@@ -7,6 +7,7 @@ raw SQLite connection, `COPY … FROM STDIN` on PostgreSQL, and the Django curso
 """
 
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from itertools import islice
 from typing import Any, Protocol
 
@@ -102,6 +103,36 @@ def tune_for_bulk_load() -> None:
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA cache_size = -262144")  # 256 MiB
+
+
+@contextmanager
+def insert_triggers_suspended() -> Iterator[None]:
+    """SQLite, inside the load's transaction: the change-token insert triggers
+    (wurao/registry/versions.py) dropped while the bulk rows go in, then created again from
+    their own SQL and each table's token renewed once by a no-op update (its update trigger).
+
+    They fire per row, and each row's statement journal went to a temporary file: one write
+    call a row, a third of the scale-1 build's time. DDL is transactional in SQLite: if the
+    load fails, the rollback brings the triggers back as they were."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    qn = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name, tbl_name, sql FROM sqlite_master "
+            "WHERE type = 'trigger' AND name LIKE 'wurao_insert_%'"
+        )
+        saved = cursor.fetchall()
+        for name, _, _ in saved:
+            cursor.execute(f"DROP TRIGGER {qn(name)}")
+    yield
+    with connection.cursor() as cursor:
+        for _, table, sql in saved:
+            cursor.execute(sql)
+            cursor.execute(
+                f"UPDATE {qn(table)} SET id = id WHERE id = (SELECT MIN(id) FROM {qn(table)})"
+            )
 
 
 def reset_sequences(models: list[type[Model]]) -> None:

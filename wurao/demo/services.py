@@ -42,6 +42,7 @@ from wurao.demo.loader import (
     bulk_insert,
     columns_of,
     datetime_text,
+    insert_triggers_suspended,
     reset_sequences,
     silent_progress,
     tune_for_bulk_load,
@@ -343,10 +344,11 @@ def demo_build(
     started = time.monotonic()
     district = district_generate(scale=scale, seed=seed)
     tune_for_bulk_load()
-    _load_places(district)
-    _load_organisations(district)
-    _load_entities(district, progress)
-    spare_codes = _load_history(district, progress, spare_codes=SPARE_CODES)
+    with insert_triggers_suspended():
+        _load_places(district)
+        _load_organisations(district)
+        _load_entities(district, progress)
+        spare_codes = _load_history(district, progress, spare_codes=SPARE_CODES)
     reset_sequences([m for m in demo_models() if not m._meta.auto_created])
     accounts = _create_accounts(district, actor)
     # Grades first: the draws' strata are the enterprises' credit grades.

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.contrib.auth import authenticate
+from django.db import connection
 from django.db.models import F
 
 from wurao.accounts.scope import Scope, scope_for
@@ -23,6 +24,7 @@ from wurao.oversight.selectors import (
     oversight_summary,
 )
 from wurao.registry.models import Department, Enterprise, Inspector
+from wurao.registry.versions import tables_token
 from wurao.sampling.bundle import verify_bundle
 from wurao.sampling.choices import ResultCategory, TaskStatus
 from wurao.sampling.models import ConflictOfInterest, DrawResult, DrawTask
@@ -304,3 +306,21 @@ def test_the_declared_conflict_keeps_the_officer_from_the_key_enterprise(built_d
     # then the officer is on the roster but excluded from that enterprise
     assert conflict.inspector.badge_no in participant.roster
     assert conflict.inspector.badge_no in participant.exclusions[conflict.enterprise.credit_code]
+
+
+def test_the_change_token_triggers_are_back_after_the_bulk_load(built_demo):
+    # given the demo built (its bulk load drops SQLite's per-row insert triggers for speed)
+    if connection.vendor != "sqlite":
+        pytest.skip("the triggers are suspended on SQLite only")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        names = {row[0] for row in cursor.fetchall()}
+
+    # then every tracked table has its insert trigger again, and a later insert renews its token
+    assert {"wurao_insert_registry_enterprise", "wurao_insert_registry_department"} <= names
+    before = tables_token(["registry_department"])
+    added = Department.objects.create(
+        code="TEST-NEW", name="测试单位", level="district", is_enforcement=False
+    )
+    assert tables_token(["registry_department"]) != before
+    added.delete()  # the other tests read the demo as built
