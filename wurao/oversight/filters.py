@@ -227,7 +227,9 @@ def slice_from_request(request, scope: Scope) -> tuple[DashboardFilterForm, Slic
 def requested_year(request) -> int | None:
     """`?year=2020`, the dashboard's older links (and the API's): that calendar year."""
     value = request.GET.get("year", "")
-    return int(value) if value.isdigit() and 1900 <= int(value) <= 2999 else None
+    return (
+        int(value) if value.isascii() and value.isdigit() and 1900 <= int(value) <= 2999 else None
+    )
 
 
 def slice_is_default(request) -> bool:

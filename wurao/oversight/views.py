@@ -327,7 +327,11 @@ def _burden_tables(data: dict) -> dict:
 
 
 def _int(value) -> int | None:
-    return int(value) if value and str(value).isdigit() and len(str(value)) < 12 else None
+    return (
+        int(value)
+        if value and str(value).isascii() and str(value).isdigit() and len(str(value)) < 12
+        else None
+    )
 
 
 def record_filters(request) -> dict:

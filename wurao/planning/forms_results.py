@@ -119,7 +119,7 @@ class ResultsForm:
         )
         for key, texts in messages.items():
             field, _sep, pk = key.rpartition("_")
-            row = by_pk.get(int(pk)) if pk.isdigit() else None
+            row = by_pk.get(int(pk)) if pk.isascii() and pk.isdigit() else None
             if row is not None and field in row.fields:
                 for text in texts:
                     row.add_error(field, text)

@@ -50,7 +50,7 @@ def _joint_form_id(visit: Visit) -> int | None:
     """The planned joint visit whose consolidated form this visit carries out, if any
     (its source is "joint:<id>")."""
     kind, _, ref = visit.source_ref.partition(":")
-    return int(ref) if kind == "joint" and ref.isdigit() else None
+    return int(ref) if kind == "joint" and ref.isascii() and ref.isdigit() else None
 
 
 def _staff_form(request, visit: Visit, data=None) -> StaffForm | None:

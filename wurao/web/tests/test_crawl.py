@@ -49,6 +49,12 @@ def test_the_crawl_reaches_each_roles_own_pages(crawled):
 
     assert {
         ("sfj", "oversight:dashboard"),
+        ("sfj", "oversight:burden"),
+        ("sfj", "oversight:records"),
+        ("sfj", "oversight:rules"),
+        ("sfj", "oversight:simulator"),
+        ("yjj_admin", "oversight:departments"),
+        ("fucheng", "oversight:grades"),
         ("sfj", "admin:index"),
         ("sfj", "sampling:task-detail"),
         ("yjj_admin", "sampling:task-detail"),
@@ -56,6 +62,8 @@ def test_the_crawl_reaches_each_roles_own_pages(crawled):
         ("fucheng", "planning_coordination:schedule"),
         ("qiye", "dossier:enterprise-detail"),
         ("anonymous", "sampling_public:task-detail"),
+        ("anonymous", "disclosure:items"),
+        ("anonymous", "disclosure:figures"),
         ("yjj_admin", "planning_coordination:assignments"),
     } <= reached
 
