@@ -43,7 +43,7 @@ from __future__ import annotations
 import io
 import re
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import polars as pl
 from django.db import connection
@@ -52,9 +52,9 @@ from django.db.models.functions import TruncDate
 
 from wurao.accounts.scope import Scope
 from wurao.enforcement import selectors as enforcement_selectors
+from wurao.oversight import refresh
 from wurao.oversight.filters import UNGRADED, Slice
 from wurao.registry import selectors as registry_selectors
-from wurao.registry.versions import tables_token
 from wurao.visits import selectors as visit_selectors
 
 ALL = Scope(sees_all=True)
@@ -114,6 +114,7 @@ class Facts:
     names: dict[int, str] = field(default_factory=dict)
     # enterprise_id, name, credit_code: every enterprise (names of the rows a page lists)
     enterprise_names: pl.DataFrame | None = None
+    mark: refresh.Mark | None = None  # where the kept frame stands (refresh.py)
 
 
 def _statements() -> dict[str, QuerySet]:
@@ -199,17 +200,14 @@ def _series(name: str, values, dtype) -> pl.Series:
     return pl.Series(name, values, dtype=pl.Int8 if dtype == pl.Boolean else dtype).cast(dtype)
 
 
-def _load(token: str | None) -> Facts:
-    statements = _statements()
-    actions = _read(statements["actions"], _ACTION_SCHEMA)
-    visits = _read(statements["visits"], _VISIT_SCHEMA)
-    members = _read(statements["members"], _MEMBER_SCHEMA).drop_nulls()
-    enterprises = _read(statements["enterprises"], _ENTERPRISE_SCHEMA).with_columns(
-        key=pl.col("four_above") | pl.col("above_scale"),
-        industry_section=pl.col("industry_section").replace("", None),
-        size_class=pl.col("size_class").replace("", None),
-    )
-    departments = _read(statements["departments"], _DEPARTMENT_SCHEMA)
+def _contacts(
+    actions: pl.DataFrame,
+    visits: pl.DataFrame,
+    departments: pl.DataFrame,
+    attributes: pl.DataFrame,
+) -> pl.DataFrame:
+    """The contacts rows of actions and non-enforcement visits as read (_ACTION_SCHEMA,
+    _VISIT_SCHEMA)."""
     empty = pl.lit(None, dtype=pl.String)
     actions = actions.select(
         source=pl.lit("action"),
@@ -244,10 +242,7 @@ def _load(token: str | None) -> Facts:
         lag=pl.lit(None, dtype=pl.Int32),
     )
     contacts = pl.concat([actions, visits], how="vertical_relaxed")
-    attributes = enterprises.select(
-        "enterprise_id", "street_id", "industry_section", "size_class", "key", "grade"
-    )
-    contacts = contacts.join(attributes, on="enterprise_id", how="left").with_columns(
+    return contacts.join(attributes, on="enterprise_id", how="left").with_columns(
         pl.col("source").cast(pl.Categorical),
         pl.col("kind").cast(pl.Enum(KINDS)),
         pl.col("level").cast(pl.Categorical),
@@ -258,15 +253,82 @@ def _load(token: str | None) -> Facts:
         pl.col("size_class").cast(pl.Categorical),
         pl.col("grade").cast(pl.Categorical),
     )
+
+
+full_loads = 0  # whole reads kept (tests: a write to actions or visits needs none on PostgreSQL)
+
+
+def _load(mark: refresh.Mark | None) -> Facts:
+    global full_loads
+    full_loads += mark is not None
+    statements = _statements()
+    actions = _read(statements["actions"], _ACTION_SCHEMA)
+    visits = _read(statements["visits"], _VISIT_SCHEMA)
+    members = _read(statements["members"], _MEMBER_SCHEMA).drop_nulls()
+    enterprises = _read(statements["enterprises"], _ENTERPRISE_SCHEMA).with_columns(
+        key=pl.col("four_above") | pl.col("above_scale"),
+        industry_section=pl.col("industry_section").replace("", None),
+        size_class=pl.col("size_class").replace("", None),
+    )
+    departments = _read(statements["departments"], _DEPARTMENT_SCHEMA)
+    attributes = enterprises.select(
+        "enterprise_id", "street_id", "industry_section", "size_class", "key", "grade"
+    )
+    contacts = _contacts(actions, visits, departments, attributes)
     return Facts(
         contacts=contacts.rechunk(),
         members=members,
         enterprises=attributes,
         departments=departments,
-        token=token,
+        token=mark.token if mark else None,
         names=dict(zip(departments["department_id"], departments["name"], strict=True)),
         enterprise_names=enterprises.select("enterprise_id", "name", "credit_code"),
+        mark=mark,
     )
+
+
+def read_ids(qs: QuerySet, ids: list[int], schema: dict) -> pl.DataFrame:
+    """`_read` of the rows of `qs` with these primary keys."""
+    if not ids:
+        return pl.DataFrame(schema=schema)
+    return _read(qs.filter(pk__in=ids), schema)
+
+
+def replaced(frame: pl.DataFrame, drop: pl.Expr, new: pl.DataFrame) -> pl.DataFrame:
+    """`frame` without the rows `drop` selects, plus `new`: rows read again after a write.
+    Appended rows (the usual case) cost no copy of the frame; its pieces are joined up now
+    and then."""
+    if frame.select(drop.any()).item():
+        frame = frame.filter(~drop)
+    frame = pl.concat([frame, new.select(frame.columns).cast(frame.schema)], rechunk=False)
+    return frame.rechunk() if frame.n_chunks() > 32 else frame
+
+
+def _apply(cached: Facts, changed: dict[str, set[int]], mark: refresh.Mark) -> Facts:
+    """`cached` with the actions and visits in `changed` read again (refresh.py)."""
+    actions_changed = sorted(changed.get("action", ()))
+    visits_changed = sorted(changed.get("visit", ()))
+    contacts, members = cached.contacts, cached.members
+    if actions_changed or visits_changed:
+        statements = _statements()
+        actions = read_ids(statements["actions"], actions_changed, _ACTION_SCHEMA)
+        visits = read_ids(statements["visits"], visits_changed, _VISIT_SCHEMA)
+        new_members = read_ids(statements["members"], visits_changed, _MEMBER_SCHEMA)
+        new_members = new_members.drop_nulls()
+        action_ids = pl.Series(actions_changed, dtype=pl.Int64).implode()
+        visit_ids = pl.Series(visits_changed, dtype=pl.Int64).implode()
+        drop = (
+            pl.when(pl.col("source") == "action")
+            .then(pl.col("id").is_in(action_ids))
+            .otherwise(pl.col("id").is_in(visit_ids))
+        )
+        contacts = replaced(
+            contacts,
+            drop,
+            _contacts(actions, visits, cached.departments, cached.enterprises),
+        )
+        members = replaced(members, pl.col("visit_id").is_in(visit_ids), new_members)
+    return replace(cached, contacts=contacts, members=members, token=mark.token, mark=mark)
 
 
 _lock = threading.Lock()
@@ -285,22 +347,25 @@ _table_names: list[str] | None = None
 
 
 def facts() -> Facts:
-    """The facts, read again only when a table they come from has changed since."""
+    """The facts, brought up to date when a table they come from has changed since: the
+    actions and visits written since read again (refresh.py), or everything."""
     global _cached, _table_names
     if _table_names is None:
         _table_names = _tables()
-    token = tables_token(_table_names)
+    now = refresh.tokens(_table_names)
     cached = _cached
-    if token is not None and cached is not None and cached.token == token:
+    if now is not None and cached is not None and cached.mark.tokens == now:
         return cached
     with _lock:
+        mark = refresh.mark(_table_names)
         cached = _cached
-        if token is not None and cached is not None and cached.token == token:
+        if mark is None:  # untracked, or written in this open transaction: not kept
+            return _load(None)
+        if cached is not None and cached.mark.tokens == mark.tokens:
             return cached
-        loaded = _load(token)
-        if token is not None:  # untracked, or written in this open transaction: not kept
-            _cached = loaded
-        return loaded
+        changed = refresh.changes(cached.mark, mark.tokens) if cached is not None else None
+        _cached = _load(mark) if changed is None else _apply(cached, changed, mark)
+        return _cached
 
 
 def forget() -> None:

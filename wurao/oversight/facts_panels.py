@@ -2,37 +2,33 @@
 this process under the change tokens of the tables read (wurao/registry/versions.py), so that
 a page's figures are a few Polars operations at 5,000,000 actions:
 
-- `recorded()`: each action's id and the days from its date to its record (created_at, local
-  date): the department tab's timeliness;
 - `visits()`: the visits that count for the alerts (registered, in progress or completed:
   `visits.selectors.COUNTED_STATUSES`) with what wurao/visits/alerts.py reads, the items they
   inspected and the departments that took part: the rule tab's alerts.
 
-A table without a token, or one this transaction has written, is read again at every call:
-slow, never stale.
+After a write only the visits written are read again (wurao/oversight/refresh.py). A table
+without a token, or one this transaction has written, is read again at every call: slow,
+never stale. (Each action's record lag is a column of the facts frame.)
 """
 
 from __future__ import annotations
 
 import re
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import polars as pl
-from django.db import connection
 from django.db.models import QuerySet
-from django.db.models.functions import TruncDate
 
 from wurao.accounts.scope import Scope
-from wurao.enforcement import selectors as enforcement_selectors
-from wurao.oversight.facts import _read
-from wurao.registry.versions import tables_token
+from wurao.oversight import refresh
+from wurao.oversight.facts import _read, read_ids, replaced
 from wurao.visits import selectors as visit_selectors
 
 ALL = Scope(sees_all=True)
 _TABLES = re.compile(r"\b(?:FROM|JOIN)\s+\"?(\w+)", re.IGNORECASE)
 _lock = threading.Lock()
-_kept: dict[str, tuple[str, object]] = {}
+_kept: dict[str, tuple[refresh.Mark, Visits]] = {}
 
 
 @dataclass(frozen=True)
@@ -71,49 +67,77 @@ def _visit_statements() -> dict[str, QuerySet]:
     }
 
 
-def _load_visits(statements: dict[str, QuerySet]) -> Visits:
-    visits = _read(
-        statements["visits"],
-        {
-            "id": pl.Int64,
-            "enterprise_id": pl.Int64,
-            "date": pl.Date,
-            "kind": pl.String,
-            "after_the_fact": pl.Boolean,
-        },
+_VISITS_SCHEMA = {
+    "id": pl.Int64,
+    "enterprise_id": pl.Int64,
+    "date": pl.Date,
+    "kind": pl.String,
+    "after_the_fact": pl.Boolean,
+}
+_OVERRIDES_SCHEMA = {
+    "id": pl.Int64,
+    "department_id": pl.Int64,
+    "enterprise_id": pl.Int64,
+    "date": pl.Date,
+    "status": pl.String,
+    "decided_within": pl.Float64,
+}
+_PAIRS = {"visit_id": pl.Int64, "item_id": pl.Int64}
+_DEPARTMENTS = {"visit_id": pl.Int64, "department_id": pl.Int64}
+
+
+def _parts(statements: dict[str, QuerySet], ids: list[int] | None = None) -> Visits:
+    """The frames, of every visit (ids None) or of the visits with these ids."""
+
+    def read(name: str, schema: dict) -> pl.DataFrame:
+        if ids is None:
+            return _read(statements[name], schema)
+        return read_ids(statements[name], ids, schema)
+
+    visits = read("visits", _VISITS_SCHEMA).select(
+        "id",
+        "enterprise_id",
+        "date",
+        "after_the_fact",
+        inspection=pl.col("kind") == "inspection",
     )
+    overrides = statements["overrides"]
+    if ids is not None:
+        overrides = overrides.filter(pk__in=ids) if ids else overrides.none()
     return Visits(
-        # In the order the alert engines sort them (enterprise, day, visit): their sorts then
-        # find the rows of a period already in order.
-        visits=visits.select(
-            "id",
-            "enterprise_id",
-            "date",
-            "after_the_fact",
-            inspection=pl.col("kind") == "inspection",
-        ).sort("enterprise_id", "date", "id"),
-        items=_read(statements["items"], {"visit_id": pl.Int64, "item_id": pl.Int64}),
-        departments=_read(
-            statements["departments"], {"visit_id": pl.Int64, "department_id": pl.Int64}
-        ).drop_nulls(),
+        visits=visits,
+        items=read("items", _PAIRS),
+        departments=read("departments", _DEPARTMENTS).drop_nulls(),
         # Few rows (a registration that breaks a rule is the exception): through the ORM.
         overrides=pl.DataFrame(
             [
                 (pk, department, enterprise, day, status, _seconds(registered, decided))
-                for pk, department, enterprise, day, status, registered, decided in statements[
-                    "overrides"
-                ]
+                for pk, department, enterprise, day, status, registered, decided in overrides
             ],
-            schema={
-                "id": pl.Int64,
-                "department_id": pl.Int64,
-                "enterprise_id": pl.Int64,
-                "date": pl.Date,
-                "status": pl.String,
-                "decided_within": pl.Float64,
-            },
+            schema=_OVERRIDES_SCHEMA,
             orient="row",
         ),
+    )
+
+
+def _load_visits(statements: dict[str, QuerySet]) -> Visits:
+    loaded = _parts(statements)
+    # In the order the alert engines sort them (enterprise, day, visit): their sorts then find
+    # the rows of a period already in order (rows read again later are appended).
+    return replace(loaded, visits=loaded.visits.sort("enterprise_id", "date", "id"))
+
+
+def _apply_visits(kept: Visits, statements: dict[str, QuerySet], ids: list[int]) -> Visits:
+    """`kept` with the visits `ids` read again (wurao/oversight/refresh.py)."""
+    if not ids:
+        return kept
+    new = _parts(statements, ids)
+    wanted = pl.Series(ids, dtype=pl.Int64).implode()
+    return Visits(
+        visits=replaced(kept.visits, pl.col("id").is_in(wanted), new.visits),
+        items=replaced(kept.items, pl.col("visit_id").is_in(wanted), new.items),
+        departments=replaced(kept.departments, pl.col("visit_id").is_in(wanted), new.departments),
+        overrides=replaced(kept.overrides, pl.col("id").is_in(wanted), new.overrides),
     )
 
 
@@ -122,55 +146,31 @@ def _seconds(registered, decided) -> float | None:
 
 
 def visits() -> Visits:
-    """Every counted visit, its items and its departments."""
+    """Every counted visit, its items and its departments; after a write, the visits written
+    read again (refresh.py), or everything when that cannot be told."""
     statements = _visit_statements()
     tables: set[str] = set()
     for qs in statements.values():
         tables.update(_TABLES.findall(qs.query.sql_with_params()[0]))
-    return _kept_or_loaded("visits", sorted(tables), lambda: _load_visits(statements))
-
-
-def _kept_or_loaded(name: str, tables: list[str], load):
-    token = tables_token(tables)
-    kept = _kept.get(name)
-    if token is not None and kept is not None and kept[0] == token:
+    tables_read = sorted(tables)
+    now = refresh.tokens(tables_read)
+    kept = _kept.get("visits")
+    if now is not None and kept is not None and kept[0].tokens == now:
         return kept[1]
     with _lock:
-        kept = _kept.get(name)
-        if token is not None and kept is not None and kept[0] == token:
+        mark = refresh.mark(tables_read)
+        if mark is None:  # untracked, or written in this open transaction: not kept
+            return _load_visits(statements)
+        kept = _kept.get("visits")
+        if kept is not None and kept[0].tokens == mark.tokens:
             return kept[1]
-        value = load()
-        if token is not None:  # untracked, or written in this open transaction: not kept
-            _kept[name] = (token, value)
+        changed = refresh.changes(kept[0], mark.tokens) if kept is not None else None
+        if changed is None:
+            value = _load_visits(statements)
+        else:
+            value = _apply_visits(kept[1], statements, sorted(changed.get("visit", ())))
+        _kept["visits"] = (mark, value)
         return value
-
-
-def _statement() -> QuerySet:
-    return (
-        enforcement_selectors.action_list(scope=ALL)
-        .order_by()
-        .annotate(recorded=TruncDate("created_at"))
-        .values_list("id", "date", "recorded")
-    )
-
-
-def _load(qs: QuerySet) -> pl.DataFrame:
-    schema = {"id": pl.Int64, "date": pl.Date, "recorded": pl.Date}
-    if connection.vendor == "postgresql":
-        frame = _read(qs, schema)
-    else:  # SQLite gives a computed date back as text: the ORM converts it
-        rows = list(qs)
-        frame = pl.DataFrame(rows, schema=schema, orient="row")
-    return frame.select(
-        "id", lag=(pl.col("recorded") - pl.col("date")).dt.total_days().cast(pl.Int32)
-    )
-
-
-def recorded() -> pl.DataFrame:
-    """(id, lag): every action's days from its date to its record."""
-    qs = _statement()
-    tables = _TABLES.findall(qs.query.sql_with_params()[0])
-    return _kept_or_loaded("recorded", tables, lambda: _load(qs))
 
 
 def forget() -> None:
