@@ -4,6 +4,7 @@ policy simulator over a demo district-year.
     .venv/bin/python -m bench.oversight --json [--actions 5000000] [--scale 1] [--seed 2022]
                                                [--reuse-db] [--runs 3] [--no-pages]
                                                [--no-simulate] [--year 2025]
+                                               [--after-write]
 
 Targets (issue 15 [oversight]): each page's data ≤ 1 s with 5,000,000 actions stored
 (warm), the simulator on a scale-1 demo district-year ≤ 60 s.
@@ -313,6 +314,55 @@ def _legacy_functions(year: int) -> dict[str, Any]:
     return {"oversight_summary": summary, "busiest_enterprise_id": busiest}
 
 
+def after_write_run(cases: dict[str, tuple[Any, Any]], functions: dict[str, Any]) -> dict:
+    """A page view right after one committed write: a non-enforcement visit registered (a
+    copy of the latest, new code, its departments), then one enforcement action; each time
+    the kept frames brought up to date (wurao/oversight/refresh.py) and the pages' data of the
+    first case. The rows are deleted again at the end (timed too: deletions are refreshed
+    the same way). Seconds."""
+    from django.core.cache import cache
+    from django.db import transaction
+
+    from wurao.enforcement.models import EnforcementAction
+    from wurao.oversight import facts as facts_module
+    from wurao.oversight import facts_panels
+    from wurao.visits.models import Visit, visit_code_new
+
+    scope, slice_ = next(iter(cases.values()))
+    out: dict[str, Any] = {"full_loads_before": facts_module.full_loads}
+
+    def views(label: str) -> None:
+        cache.clear()
+        out[f"{label}_facts_s"] = round(_timed(facts_module.facts), 3)
+        out[f"{label}_visits_frame_s"] = round(_timed(facts_panels.visits), 3)
+        for name, function in functions.items():
+            cache.clear()
+            out[f"{label}_{name}_s"] = round(
+                _timed(lambda f=function: f(scope=scope, slice=slice_)), 3
+            )
+
+    latest = Visit.objects.filter(kind="non_enforcement").order_by("-id").first()
+    departments = list(latest.departments.values_list("pk", flat=True))
+    with transaction.atomic():
+        visit = Visit.objects.get(pk=latest.pk)
+        visit.pk = None
+        visit.code = visit_code_new()
+        visit.client_id = None
+        visit.save()
+        visit.departments.set(departments)
+    views("after_visit")
+    action = EnforcementAction.objects.order_by("-id").first()
+    action.pk = None
+    action.save()
+    views("after_action")
+    with transaction.atomic():
+        EnforcementAction.objects.filter(pk=action.pk).delete()
+        Visit.objects.filter(pk=visit.pk).delete()
+    views("after_delete")
+    out["full_loads_after"] = facts_module.full_loads
+    return out
+
+
 def pages_run(args: argparse.Namespace) -> dict[str, Any]:
     from django.core.cache import cache
 
@@ -375,6 +425,8 @@ def pages_run(args: argparse.Namespace) -> dict[str, Any]:
         "page_errors": errors,
         "pages_peak_rss_mb": _peak_rss_mb(),
     }
+    if args.after_write:
+        result["after_write"] = after_write_run(cases, functions)
     return result
 
 
@@ -412,6 +464,7 @@ def _worker(args: argparse.Namespace, kind: str, url: str) -> dict[str, Any]:
     """Run `kind` in a fresh process against `url`; its JSON answer."""
     command = [sys.executable, "-m", "bench.oversight", "--worker", kind, "--database-url", url]
     command += ["--runs", str(args.runs), "--year", str(args.year), "--seed", str(args.seed)]
+    command += ["--after-write"] if args.after_write else []
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
     if done.returncode:
         sys.stderr.write(done.stderr[-4000:])
@@ -433,6 +486,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reuse-db", action="store_true", help="use the databases as built")
     parser.add_argument("--no-pages", action="store_true")
     parser.add_argument("--no-simulate", action="store_true")
+    parser.add_argument(
+        "--after-write",
+        action="store_true",
+        help="also time the page views after one committed visit and one action (written to "
+        "the database, then deleted)",
+    )
     parser.add_argument("--json", action="store_true", help="one JSON object (the default)")
     parser.add_argument("--worker", choices=["pages", "simulate"])
     args = parser.parse_args(argv)
