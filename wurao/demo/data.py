@@ -80,16 +80,30 @@ JOINT_PATTERNS = (
     ("SZ-SCJG", "CGZF"),
 )
 
-# Origins of the actions that are not random draws (the study: campaign and ad-hoc
-# inspections go on beside random inspection). Weights, not shares.
+# Origins of the inspections that are not random draws (demo assumption; the study gives the
+# random draws only). The study describes the bulk as routine and campaign inspections going on
+# beside a random draw "done for show" (随机抽查流于形式, 日常检查、专项检查多), so routine plans
+# (日常检查, "plan") and campaigns (专项检查) make about three quarters, and the inspections a
+# department cannot plan — complaints (12345/12315/12369 hotlines), referrals and orders from
+# higher levels — about one fifth; "other" is ad-hoc work (临时检查) that is neither. Weights.
 INSPECTION_ORIGINS = {
-    "plan": 30,
-    "campaign": 28,
-    "complaint": 22,
-    "referral": 8,
-    "higher_order": 8,
+    "plan": 42,
+    "campaign": 34,
+    "complaint": 12,
+    "referral": 4,
+    "higher_order": 4,
     "other": 4,
 }
+# When the campaigns (专项检查) run (demo assumption): the district's recurring safety campaigns
+# put them in the same months for every department — before the Spring Festival (January), at
+# the return to work (March), the safety month (安全生产月, June), before the National Day
+# (September) and the year-end inspection (岁末年初安全生产大检查, November–December) — so one
+# enterprise meets several departments' campaign inspections within weeks, what the study calls
+# 多头检查. Weight of a working day by its month.
+CAMPAIGN_MONTH_WEIGHTS = {
+    1: 3.0, 2: 1.0, 3: 2.0, 4: 1.0, 5: 1.0, 6: 3.0,
+    7: 1.0, 8: 1.0, 9: 2.0, 10: 1.0, 11: 2.0, 12: 3.0,
+}  # fmt: skip
 FOLLOW_UP_ORIGINS = {
     "complaint": 35,
     "plan": 25,
@@ -137,13 +151,28 @@ PROBLEM_COMPLAINT_BONUS = 0.15
 FOLLOW_UP_LINKED = 0.8
 
 # Non-enforcement visits (入企走访, not inspections): the study's key enterprise had 30 in ten
-# months, 40% of its 75. District-wide the demo assumes NON_ENFORCEMENT_VISITS a year,
-# NON_ENFORCEMENT_KEY_SHARE of them at the 四上 enterprises (by their attention and size:
-# unions, women's federations and party committees go where the employees are) and the rest
-# at other enterprises by size. That makes them about a quarter of the key enterprises'
-# on-site contacts (inspection visits + non-enforcement visits) and about 1% elsewhere.
-NON_ENFORCEMENT_VISITS = {2019: 4_300, 2020: 4_000}
-NON_ENFORCEMENT_KEY_SHARE = 0.85
+# months, 40% of its 75, and the study names them piling up on the key enterprises as a main
+# finding. The demo assumes (not the study's figures) that every 四上 enterprise has
+# - a street office's enterprise service officer (重点企业服务专员, 挂点服务) who calls once a
+#   quarter: NON_ENFORCEMENT_SERVICE_PER_YEAR visits, one in each quarter; and
+# - on average NON_ENFORCEMENT_PER_FOUR_ABOVE visits a year by the other organisations (about one
+#   each by the union, the party committee and the community station — residents' records and
+#   the statistics checks of 联网直报 — and one by the women's federation, a policy briefing or
+#   a research visit), spread by the enterprise's attention and size: unions, women's federations
+#   and party committees go where the employees are, and the enterprises the departments watch
+#   are the ones everyone visits, so a tail of them sees dozens a year (the key enterprise: 30
+#   in ten months);
+# and that other enterprises see a few: NON_ENFORCEMENT_OTHER_ENTERPRISES a year, by size.
+# About eight a year at an average 四上 enterprise, about 70% of its on-site contacts (the key
+# enterprise, inspected far more than most: 40%); about 2% of other enterprises' contacts.
+NON_ENFORCEMENT_SERVICE_PER_YEAR = 4
+NON_ENFORCEMENT_PER_FOUR_ABOVE = 4.0
+NON_ENFORCEMENT_OTHER_ENTERPRISES = {2019: 650, 2020: 600}
+NON_ENFORCEMENT_SERVICE = (
+    "street_office",
+    "research",
+    ("重点企业服务专员走访", "挂点服务企业走访"),
+)
 # Who makes them (weights) and why: organisation kind -> (weight, VisitPurpose, notes).
 # "party", "community" and "street_office" are the enterprise's own street's or community's;
 # "department" is an enforcement department (research or policy promotion, not inspecting).
@@ -153,7 +182,7 @@ NON_ENFORCEMENT_MIX = (
     ("party", 18, "party", ("非公企业党建工作指导", "党组织组建情况调研", "主题教育宣讲")),
     ("community", 20, "community", ("来深人员信息核查", "社区安全生产宣传", "统计数据核查", "企业诉求走访")),
     ("street_office", 7, "policy", ("惠企政策宣讲", "稳增长政策落实走访")),
-    ("street_office", 5, "research", ("企业经营情况调研", "重点企业服务专员走访")),
+    ("street_office", 5, "research", ("企业经营情况调研", "企业诉求收集")),
     ("GSL", 5, "policy", ("民营经济政策宣讲", "商会入会动员")),
     ("GSL", 3, "research", ("民营企业发展调研",)),
     ("department", 7, "research", ("行业监管调研", "营商环境调研座谈")),

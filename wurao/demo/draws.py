@@ -17,20 +17,24 @@ from decimal import Decimal
 from typing import Any
 
 import numpy as np
+from django.utils import timezone
 
 from wurao.accounts.models import User
 from wurao.audit.services import audit_record
 from wurao.catalogue.models import InspectionItem
 from wurao.demo import data
 from wurao.demo.items import item_code
+from wurao.demo.visits_year import SHENZHEN, workday
+from wurao.enforcement.models import EnforcementAction
 from wurao.registry.models import Department, Enterprise, Inspector, Street
 from wurao.registry.workdays import working_days_between
 from wurao.sampling.choices import ResultCategory, SizeMode, TaskStatus
-from wurao.sampling.models import ConflictOfInterest, DrawTask
+from wurao.sampling.models import ConflictOfInterest, DrawResult, DrawTask
 from wurao.sampling.selectors import draw_scope_enterprises
 from wurao.sampling.services import draw_task_close, draw_task_commit, draw_task_draw
 from wurao.sampling.services_draft import ParticipantSpec, draw_task_create
 from wurao.sampling.services_results import draw_result_record
+from wurao.visits.models import Visit
 
 STREAM_DRAWS = 5  # after the generator's streams 1–4 (wurao.demo.engine)
 LEAST = 3  # the smallest sample the demo draws from a scope
@@ -243,12 +247,12 @@ def _results_record(task: DrawTask, spec: DemoDraw, rng: np.random.Generator, re
     categories = list(RESULT_MIX)
     weights = np.array(list(RESULT_MIX.values()), dtype=float)
     recorded = 0
-    for i in chosen:
+    for n, i in enumerate(chosen):
         # A joint task visits each enterprise once, every department on the same day.
         day = days[int(rng.integers(len(days)))]
         for participant in participants:
             category = categories[int(rng.choice(len(categories), p=weights / weights.sum()))]
-            draw_result_record(
+            result = draw_result_record(
                 actor=recorder,
                 selection=selections[i],
                 participant=participant,
@@ -256,8 +260,32 @@ def _results_record(task: DrawTask, spec: DemoDraw, rng: np.random.Generator, re
                 inspected_on=day,
                 note=RESULT_NOTES[category],
             )
+            _dated(result, day, lag=1 + (n + recorded) % 3)
             recorded += 1
     return recorded
+
+
+def _at(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time(hour, minute), tzinfo=SHENZHEN)
+
+
+def _dated(result: DrawResult, day: datetime.date, *, lag: int) -> None:
+    """The service wrote the result now; the officers registered the visit a few days before
+    the inspection and entered the result `lag` working days after it (never after now), so
+    the dashboard's timeliness reads what a department would have shown."""
+    now = timezone.now()
+    recorded = day
+    for _ in range(lag):
+        recorded = workday(recorded + datetime.timedelta(days=1), 1)
+    recorded_at = min(_at(recorded, 17, 10), now)
+    EnforcementAction.objects.filter(pk=result.action_id).update(created_at=recorded_at)
+    DrawResult.objects.filter(pk=result.pk).update(recorded_at=recorded_at)
+    visit = result.action.visit_id if result.action_id else None
+    if visit:
+        registered_at = min(_at(workday(day - datetime.timedelta(days=3), -1), 16), now)
+        Visit.objects.filter(pk=visit, registered_at__gt=registered_at).update(
+            registered_at=registered_at
+        )
 
 
 def _users() -> dict[str, User]:

@@ -205,13 +205,21 @@ def _follow_ups(rng, rng_f, pools, rows: _Rows, d, n, kind, inspected, offsets, 
     rows.add(enterprise, d, day, kind, _origins(rng, n, data.FOLLOW_UP_ORIGINS))
 
 
+def _campaign_calendar(workdays: np.ndarray) -> np.ndarray:
+    """For each working day, the chance that a campaign inspection falls on it: campaigns run in
+    the same months across departments (wurao.demo.data.CAMPAIGN_MONTH_WEIGHTS)."""
+    month = workdays.astype("datetime64[M]").astype(np.int64) % 12 + 1
+    weight = np.array([data.CAMPAIGN_MONTH_WEIGHTS[int(m)] for m in month], dtype=float)
+    return weight / weight.sum()
+
+
 def _year(
     rng,
     rng_f,
     plan: Plan,
     entities: Entities,
     organisations,
-    n_days: int,
+    workdays: np.ndarray,
     *,
     attention: np.ndarray,
     exclude: int = -1,
@@ -219,6 +227,9 @@ def _year(
 ) -> tuple[_Rows, int]:
     """One year of every department's actions, as the plan counts them; joint visits are
     numbered from `first_joint`. Returns the rows and how many joint visits there were."""
+    n_days = len(workdays)
+    campaign_p = _campaign_calendar(workdays)
+    campaign = ORIGIN_CODES.index("campaign")
     index = {o.code: d for d, o in enumerate(organisations)}
     pools = _Pools(entities, organisations, attention, exclude)
     rows = _Rows([], [], [], [], [], [], [])
@@ -259,6 +270,8 @@ def _year(
         day = rng.integers(0, n_days, size=n_solo)
         origin = _origins(rng, n_solo, data.INSPECTION_ORIGINS)
         origin[:n_random_solo] = random_draw
+        in_campaign = np.flatnonzero(origin == campaign)
+        day[in_campaign] = rng.choice(n_days, size=len(in_campaign), p=campaign_p)
         found = _findings(rng_f, entities, ent, origin)
         rows.add(ent, d, day, 0, origin, finding=found)
         inspected = (
@@ -346,7 +359,7 @@ def history_generate(
     the findings and the non-enforcement visits of both years."""
     attention = attention_generate(rng_burden, entities)
     rows, n_joint = _year(
-        rng, rng_burden, plan, entities, organisations, len(workdays_2020), attention=attention
+        rng, rng_burden, plan, entities, organisations, workdays_2020, attention=attention
     )
     rows_before, n_joint_before = _year(
         rng_before,
@@ -354,7 +367,7 @@ def history_generate(
         plan_before,
         entities,
         organisations,
-        len(workdays_before),
+        workdays_before,
         attention=attention,
         exclude=entities.key,
         first_joint=n_joint,
@@ -399,7 +412,7 @@ def history_generate(
             *(
                 non_enforcement_generate(
                     rng_burden,
-                    n=scaled(data.NON_ENFORCEMENT_VISITS[year], plan.scale),
+                    n_other=scaled(data.NON_ENFORCEMENT_OTHER_ENTERPRISES[year], plan.scale),
                     entities=entities,
                     organisations=organisations,
                     communities=communities,

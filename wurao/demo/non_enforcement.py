@@ -2,10 +2,11 @@
 community stations, street offices, the federation of industry and commerce, and departments
 come to research or to promote policy, not to inspect. Pure NumPy, no Django import.
 
-The study counted them as burden: 30 of its key enterprise's 75 visits. The demo puts most of
-them at the 四上 enterprises, by the same attention that draws the departments' inspections
-there and by size (the organisations go where the employees are), and a few elsewhere; how
-many and who makes them are assumptions in wurao.demo.data (NON_ENFORCEMENT_*).
+The study counted them as burden: 30 of its key enterprise's 75 visits. The demo gives every
+四上 enterprise its street office's service officer once a quarter, and the other organisations'
+visits mostly at the 四上 enterprises, by the same attention that draws the departments'
+inspections there and by size (the organisations go where the employees are), and a few
+elsewhere; how many and who makes them are assumptions in wurao.demo.data (NON_ENFORCEMENT_*).
 """
 
 from __future__ import annotations
@@ -68,33 +69,49 @@ def community_stations(organisations: list[Organisation], communities: list[Plac
     return np.array(out, dtype=np.int64)
 
 
-def _enterprises(rng, n: int, entities: Entities, attention: np.ndarray, exclude: int):
-    """n visited enterprises: the key share at the 四上 by attention × size, the rest at other
-    enterprises by size."""
-    size = SIZE_WEIGHTS[entities.size]
-    enterprise = entities.kind == 0
-    key = enterprise & entities.four_above
-    n_key = int(round(n * data.NON_ENFORCEMENT_KEY_SHARE))
-    out = []
-    for mask, m, w in ((key, n_key, attention * size), (enterprise & ~key, n - n_key, size)):
-        mask = mask.copy()
-        if exclude >= 0:
+def _picked(rng, m: int, mask: np.ndarray, weight: np.ndarray, fallback: np.ndarray, exclude: int):
+    """m enterprises among `mask` (or `fallback` when it is empty), by `weight`, never `exclude`
+    unless it is the only one."""
+    mask = mask.copy()
+    if exclude >= 0:
+        mask[exclude] = False
+    if not mask.any():
+        mask = fallback.copy()
+        if exclude >= 0 and mask.sum() > 1:
             mask[exclude] = False
-        if not mask.any():
-            mask = enterprise.copy()
-            if exclude >= 0 and mask.sum() > 1:
-                mask[exclude] = False
-        pool = np.flatnonzero(mask)
-        p = w[pool] / w[pool].sum()
-        out.append(pool[rng.choice(len(pool), size=m, p=p)])
-    picked = np.concatenate(out)
-    return picked[rng.permutation(len(picked))]
+    pool = np.flatnonzero(mask)
+    return pool[rng.choice(len(pool), size=m, p=weight[pool] / weight[pool].sum())]
+
+
+def _service_visits(rng, entities: Entities, workdays: np.ndarray, exclude: int):
+    """The service officers' calls: every 四上 enterprise NON_ENFORCEMENT_SERVICE_PER_YEAR times,
+    spread over the year's months evenly (once a quarter for four), each on a working day of its
+    part of the year."""
+    key = np.flatnonzero(entities.four_above & (entities.kind == 0))
+    key = key[key != exclude]
+    k = data.NON_ENFORCEMENT_SERVICE_PER_YEAR
+    if not len(key) or not k or not len(workdays):
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    month = workdays.astype("datetime64[M]").astype(np.int64) % 12
+    of_part = month * k // 12
+    parts = [np.flatnonzero(of_part == p) for p in range(k)]
+    parts = [days if len(days) else np.arange(len(workdays)) for days in parts]
+    part = np.tile(np.arange(k), len(key))
+    pick = rng.random(len(part))
+    day = np.array(
+        [
+            parts[p][int(x * len(parts[p]))]
+            for p, x in zip(part.tolist(), pick.tolist(), strict=True)
+        ],
+        dtype=np.int64,
+    )
+    return np.repeat(key, k), day
 
 
 def non_enforcement_generate(
     rng: np.random.Generator,
     *,
-    n: int,
+    n_other: int,
     entities: Entities,
     organisations: list[Organisation],
     communities: list[Place],
@@ -102,10 +119,23 @@ def non_enforcement_generate(
     workdays: np.ndarray,
     exclude: int = -1,
 ) -> Visits:
-    """One year's `n` non-enforcement visits on working days; `exclude` is left out (the key
-    enterprise in 2019, whose visits are the study's)."""
+    """One year's non-enforcement visits on working days: the service officers' calls at every
+    四上 enterprise, the other organisations' visits at the 四上 enterprises by attention × size
+    (NON_ENFORCEMENT_PER_FOUR_ABOVE each on average) and `n_other` at other enterprises by size;
+    `exclude` is left out (the key enterprise in 2019, whose visits are the study's)."""
     index = {o.code: i for i, o in enumerate(organisations)}
-    enterprise = _enterprises(rng, n, entities, attention, exclude)
+    size = SIZE_WEIGHTS[entities.size]
+    enterprise_mask = entities.kind == 0
+    key = enterprise_mask & entities.four_above
+    n_key = int(round(data.NON_ENFORCEMENT_PER_FOUR_ABOVE * int(key.sum())))
+    enterprise = np.concatenate(
+        [
+            _picked(rng, n_key, key, attention * size, enterprise_mask, exclude),
+            _picked(rng, n_other, enterprise_mask & ~key, size, enterprise_mask, exclude),
+        ]
+    )
+    enterprise = enterprise[rng.permutation(len(enterprise))]
+    n = len(enterprise)
     mix = data.NON_ENFORCEMENT_MIX
     weights = np.array([w for _, w, _, _ in mix], dtype=float)
     row = rng.choice(len(mix), size=n, p=weights / weights.sum())
@@ -117,10 +147,11 @@ def non_enforcement_generate(
     ]
 
     street = entities.street[enterprise]
+    offices = np.array([index[f"JD-{s}"] for _, _, s in data.STREETS])
     own = {
         "party": np.array([index[f"DGW-{s}"] for _, _, s in data.STREETS])[street],
         "community": community_stations(organisations, communities)[entities.community[enterprise]],
-        "street_office": np.array([index[f"JD-{s}"] for _, _, s in data.STREETS])[street],
+        "street_office": offices[street],
         "department": department,
     }
     organisation = np.empty(n, dtype=np.int64)
@@ -130,11 +161,21 @@ def non_enforcement_generate(
     pick = rng.integers(0, 1_000, size=n).tolist()
     purpose = [mix[r][3][k % len(mix[r][3])] for r, k in zip(row.tolist(), pick, strict=True)]
     category = [mix[r][2] for r in row.tolist()]
-    day = np.sort(rng.integers(0, len(workdays), size=n))
+    day = rng.integers(0, len(workdays), size=n)
+
+    service, service_day = _service_visits(rng, entities, workdays, exclude)
+    _, service_category, service_purposes = data.NON_ENFORCEMENT_SERVICE
+    service_pick = rng.integers(0, len(service_purposes), size=len(service)).tolist()
+    enterprise = np.concatenate([enterprise, service])
+    organisation = np.concatenate([organisation, offices[entities.street[service]]])
+    day = np.concatenate([day, service_day])
+    purpose += [service_purposes[k] for k in service_pick]
+    category += [service_category] * len(service)
+    order = np.argsort(day, kind="stable")
     return Visits(
-        enterprise=enterprise.astype(np.int64),
-        organisation=organisation,
-        date=workdays[day],
-        purpose=purpose,
-        category=category,
+        enterprise=enterprise[order].astype(np.int64),
+        organisation=organisation[order],
+        date=workdays[day[order]],
+        purpose=[purpose[i] for i in order.tolist()],
+        category=[category[i] for i in order.tolist()],
     )

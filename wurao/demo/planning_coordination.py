@@ -21,10 +21,12 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from wurao.demo.planning_cast import PlanningResult, PlanningScene
 from wurao.demo.visits_year import SHENZHEN, Scene, workday
 from wurao.enforcement.choices import Finding
+from wurao.enforcement.models import EnforcementAction
 from wurao.planning import services_coordination as coordination
 from wurao.planning.choices import EntryStatus, ItemResult, JointVisitStatus, PlanStatus
 from wurao.planning.models import FormEntry, JointVisit, MonthlyPlan, PlannedInspection
@@ -286,6 +288,13 @@ def _carry_out(scene: PlanningScene, officers: Scene, visit: JointVisit) -> Visi
     return registered
 
 
+def _recorded_after(registered: Visit, day: datetime.date) -> None:
+    """The forms were filled now by the service; the departments entered them the working day
+    after the visit (never after now), as the dashboard's timeliness should read them."""
+    recorded_at = min(_at(workday(day + datetime.timedelta(days=1), 1), 17), timezone.now())
+    EnforcementAction.objects.filter(visit=registered).update(created_at=recorded_at)
+
+
 def _results(scene: PlanningScene, visit: JointVisit, spec: PastVisit) -> None:
     for code, items, lines in spec.departments:
         special = {line.item: line for line in lines}
@@ -348,6 +357,7 @@ def demo_past_forms(
         visit.refresh_from_db()
         registered = _carry_out(scene, officers, visit)
         _results(scene, visit, spec)
+        _recorded_after(registered, day)
         log(
             f"{registered.code_display} {day} {enterprise.name}：联合检查已完成，一表通查结果已录入"
         )

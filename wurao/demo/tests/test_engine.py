@@ -157,20 +157,48 @@ def test_non_enforcement_visits_fall_mostly_on_key_enterprises(district):
     # given both years' non-enforcement visits
     v, e = district.visits, district.entities
     codes = [district.organisations[o].code for o in v.organisation.tolist()]
+    four_above = int((e.four_above & (e.kind == 0)).sum())
+    service = [c == "research" and p in data.NON_ENFORCEMENT_SERVICE[2] for c, p in
+               zip(v.category, v.purpose, strict=True)]  # fmt: skip
 
     for year in (2019, 2020):
         in_year = _year(v.date) == year
-        # then there are the assumed number (plus the key enterprise's 30 in 2019)
-        expected = round(data.NON_ENFORCEMENT_VISITS[year] * SCALE) + (30 if year == 2019 else 0)
+        key_in_year = 1 if year == 2019 and e.four_above[e.key] else 0
+        # then there are the assumed number: the service officers' quarterly calls at every
+        # 四上 enterprise (the key enterprise's 2019 is the study's 30), the other
+        # organisations' visits and those at other enterprises
+        expected = (
+            data.NON_ENFORCEMENT_SERVICE_PER_YEAR * (four_above - key_in_year)
+            + round(data.NON_ENFORCEMENT_PER_FOUR_ABOVE * four_above)
+            + round(data.NON_ENFORCEMENT_OTHER_ENTERPRISES[year] * SCALE)
+            + (30 if year == 2019 else 0)
+        )
         assert in_year.sum() == expected
         # most at the 四上 enterprises, never at an individual business
         assert e.four_above[v.enterprise[in_year]].mean() >= 0.8
         assert (e.kind[v.enterprise[in_year]] == 0).all()
+        # every 四上 enterprise (but the key enterprise in 2019) has its service officer's
+        # call in each quarter
+        calls = np.flatnonzero(in_year & np.array(service))
+        quarter = (v.date[calls].astype("datetime64[M]").astype(np.int64) % 12) // 3
+        pairs = set(zip(v.enterprise[calls].tolist(), quarter.tolist(), strict=True))
+        assert len(pairs) == len(calls) == 4 * (four_above - key_in_year)
     # by the organisations that make them, for the purposes the study names
     assert set(v.category) == {"union", "women", "party", "community", "research", "policy"}
     assert any(c.startswith("JD-") for c in codes) and any(c.startswith("SQ-") for c in codes)
     by_organisation = dict(zip(codes, v.category, strict=True))
     assert by_organisation.get("ZGH") == "union" and by_organisation.get("FL") == "women"
+
+
+def test_campaign_inspections_run_in_the_campaign_months(district):
+    # given the campaign inspections of both years, by month
+    a = district.actions
+    campaign = (a.kind == 0) & (a.origin == ORIGIN_CODES.index("campaign"))
+    month = a.date[campaign].astype("datetime64[M]").astype(np.int64) % 12 + 1
+    per_month = np.bincount(month, minlength=13)[1:]
+
+    # then the safety months (January, June, December) hold more than the quiet ones
+    assert per_month[[0, 5, 11]].min() > per_month[[3, 6, 7, 9]].max()
 
 
 def test_inspections_find_problems_more_often_where_the_risk_is(district):
