@@ -41,6 +41,8 @@ def _html_rows(response, table_id: str) -> list[list[str]]:
     rows = []
     for tr in re.findall(r"<tr[^>]*>(.*?)</tr>", body, flags=re.S):
         cells = re.findall(r"<td[^>]*>(.*?)</td>", tr, flags=re.S)
+        # a phone's card names each cell in a label of its own, hidden at desktop width
+        cells = [re.sub(r'<span class="[^"]*cell-label[^"]*">.*?</span>', "", c) for c in cells]
         rows.append([re.sub(r"<[^>]+>", "", c).strip() for c in cells])
     return rows
 
