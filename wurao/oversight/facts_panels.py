@@ -122,9 +122,19 @@ def _parts(statements: dict[str, QuerySet], ids: list[int] | None = None) -> Vis
 
 def _load_visits(statements: dict[str, QuerySet]) -> Visits:
     loaded = _parts(statements)
-    # In the order the alert engines sort them (enterprise, day, visit): their sorts then find
-    # the rows of a period already in order (rows read again later are appended).
-    return replace(loaded, visits=loaded.visits.sort("enterprise_id", "date", "id"))
+    # In the order the alert engines sort them (visits by enterprise, day and visit; the items
+    # inspected by enterprise, item, day and visit): the rows of a period are then in order
+    # already and the engines skip their sorts (rows read again later are appended, and
+    # sorted by the engines).
+    visits = loaded.visits.sort("enterprise_id", "date", "id")
+    items = (
+        loaded.items.join(
+            visits.select("id", "enterprise_id", "date"), left_on="visit_id", right_on="id"
+        )
+        .sort("enterprise_id", "item_id", "date", "visit_id")
+        .select(*_PAIRS)
+    )
+    return replace(loaded, visits=visits, items=items)
 
 
 def _apply_visits(kept: Visits, statements: dict[str, QuerySet], ids: list[int]) -> Visits:

@@ -205,7 +205,13 @@ def _alert_views(scope: Scope, slice, rules) -> list:
         frame = frame.filter(pl.col("enterprise_id") == scope.enterprise_id)
     if frame.is_empty():
         return []
-    pairs = kept.items.filter(pl.col("visit_id").is_in(frame["id"].implode()))
+    # The items of these visits, with each visit's row (the join keeps the kept order).
+    pairs = kept.items.join(
+        frame.select("id").with_row_index("row"),
+        left_on="visit_id",
+        right_on="id",
+        maintain_order="left",
+    )
     rows = visit_alerts.VisitRows(
         visit=frame["id"].to_numpy(),
         enterprise=frame["enterprise_id"].to_numpy(),
@@ -214,6 +220,7 @@ def _alert_views(scope: Scope, slice, rules) -> list:
         after_the_fact=frame["after_the_fact"].to_numpy(),
         item_visit=pairs["visit_id"].to_numpy(),
         item=pairs["item_id"].to_numpy(),
+        item_row=pairs["row"].cast(pl.Int64).to_numpy(),
     )
     found = visit_alerts.high_frequency(
         rows, visits=rules.high_frequency_visits, days=rules.high_frequency_days

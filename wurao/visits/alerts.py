@@ -48,6 +48,9 @@ class VisitRows:
     after_the_fact: np.ndarray
     item_visit: np.ndarray
     item: np.ndarray
+    # Each pair's row in the columns above, when the caller has it (it saves a sort by id);
+    # pairs ordered by enterprise, item, day and visit save the engine's sort too.
+    item_row: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -66,39 +69,54 @@ def _day(ordinal: int) -> date:
     return date.fromordinal(int(ordinal))
 
 
+def _order(*keys: np.ndarray) -> np.ndarray | slice:
+    """The order sorting the rows by `keys` (the first the primary), as np.lexsort's (stable);
+    a slice of everything when they are in that order already. The callers keep their rows
+    sorted (the oversight dashboard's kept frame): checking costs a few passes over the
+    columns, sorting millions of rows seconds, even rows already sorted."""
+    if len(keys[0]) < 2:
+        return slice(None)
+    before = np.zeros(len(keys[0]) - 1, dtype=bool)
+    tied = np.ones(len(keys[0]) - 1, dtype=bool)
+    for key in keys:
+        before |= tied & (key[:-1] < key[1:])
+        tied &= key[:-1] == key[1:]
+    if np.all(before | tied):
+        return slice(None)
+    return np.lexsort(keys[::-1])
+
+
 def high_frequency(rows: VisitRows, *, visits: int, days: int) -> list[Alert]:
     """Enterprises visited more than `visits` times within any `days` consecutive days: one
     alert per enterprise, for its busiest window."""
     if len(rows.visit) == 0:
         return []
-    order = np.lexsort((rows.visit, rows.day, rows.enterprise))
+    order = _order(rows.enterprise, rows.day, rows.visit)
     ent, day, ids = rows.enterprise[order], rows.day[order], rows.visit[order]
     key = ent.astype(np.int64) * 10_000_000 + day.astype(np.int64)
     left = np.searchsorted(key, key - (days - 1), side="left")
     count = np.arange(len(key)) - left + 1
-    alerts = []
     busy = np.flatnonzero(count > visits)
     if len(busy) == 0:
         return []
-    # The busiest window per enterprise (the first, if tied).
-    best: dict[int, int] = {}
-    for i in busy.tolist():
-        e = int(ent[i])
-        if e not in best or count[i] > count[best[e]]:
-            best[e] = i
-    for e, i in sorted(best.items()):
-        start = int(left[i])
-        alerts.append(
-            Alert(
-                AlertKind.HIGH_FREQUENCY,
-                e,
-                _day(day[start]),
-                _day(day[i]),
-                int(count[i]),
-                tuple(int(v) for v in ids[start : i + 1]),
-            )
+    # The busiest window per enterprise (the first, if tied): ordered by enterprise, then the
+    # count downwards, then the window's end; the first of each enterprise's run.
+    busy = busy[np.lexsort((busy, -count[busy], ent[busy]))]
+    first = np.ones(len(busy), dtype=bool)
+    first[1:] = ent[busy][1:] != ent[busy][:-1]
+    return [
+        Alert(
+            AlertKind.HIGH_FREQUENCY,
+            e,
+            _day(day[start]),
+            _day(day[i]),
+            i - start + 1,
+            tuple(ids[start : i + 1].tolist()),
         )
-    return alerts
+        for e, start, i in zip(
+            ent[busy[first]].tolist(), left[busy[first]].tolist(), busy[first].tolist(), strict=True
+        )
+    ]
 
 
 def repeat_items(rows: VisitRows, *, window_days: int) -> list[Alert]:
@@ -106,15 +124,18 @@ def repeat_items(rows: VisitRows, *, window_days: int) -> list[Alert]:
     alert per (enterprise, item), naming only the visits close to another one."""
     if len(rows.item_visit) == 0 or len(rows.visit) == 0:
         return []
-    # Each (visit, item) pair's row, by binary search over the visit ids.
-    by_id = np.argsort(rows.visit, kind="stable")
-    at = np.minimum(np.searchsorted(rows.visit[by_id], rows.item_visit), len(by_id) - 1)
-    known = rows.visit[by_id][at] == rows.item_visit
-    pos, item = by_id[at[known]], rows.item[known]
+    if rows.item_row is not None:
+        pos, item = rows.item_row, rows.item
+    else:
+        # Each (visit, item) pair's row, by binary search over the visit ids.
+        by_id = np.argsort(rows.visit, kind="stable")
+        at = np.minimum(np.searchsorted(rows.visit[by_id], rows.item_visit), len(by_id) - 1)
+        known = rows.visit[by_id][at] == rows.item_visit
+        pos, item = by_id[at[known]], rows.item[known]
     inspection = rows.inspection[pos].astype(bool)
     pos, item = pos[inspection], item[inspection]
     ent, day, ids = rows.enterprise[pos], rows.day[pos], rows.visit[pos]
-    order = np.lexsort((ids, day, item, ent))
+    order = _order(ent, item, day, ids)
     ent, item, day, ids = ent[order], item[order], day[order], ids[order]
     if len(ent) < 2:
         return []
@@ -139,7 +160,7 @@ def repeat_items(rows: VisitRows, *, window_days: int) -> list[Alert]:
                 _day(day[first]),
                 _day(day[last]),
                 len(chunk),
-                tuple(sorted(int(v) for v in ids[chunk])),
+                tuple(sorted(ids[chunk].tolist())),
                 item_id=int(item[first]),
             )
         )
@@ -150,30 +171,30 @@ def non_enforcement_share(rows: VisitRows, *, threshold: float) -> list[Alert]:
     """Enterprises whose non-enforcement visits exceed `threshold` of all their visits."""
     if len(rows.visit) == 0:
         return []
-    ents, inverse = np.unique(rows.enterprise, return_inverse=True)
-    total = np.bincount(inverse)
-    other = np.bincount(inverse, weights=(~rows.inspection.astype(bool)).astype(np.int64))
+    # Each enterprise's rows are a run of the rows ordered by enterprise.
+    order = _order(rows.enterprise)
+    ent, day, visit = rows.enterprise[order], rows.day[order], rows.visit[order]
+    starts = np.flatnonzero(np.concatenate(([True], ent[1:] != ent[:-1])))
+    total = np.diff(np.append(starts, len(ent)))
+    other = np.add.reduceat((~rows.inspection[order].astype(bool)).astype(np.int64), starts)
     share = other / total
     flagged = np.flatnonzero((total >= SHARE_MIN_VISITS) & (share > threshold))
-    # Each flagged enterprise's rows: a slice of the rows ordered by enterprise.
-    by_enterprise = np.argsort(inverse, kind="stable")
-    starts = np.searchsorted(inverse[by_enterprise], flagged, side="left")
-    ends = np.searchsorted(inverse[by_enterprise], flagged, side="right")
-    alerts = []
-    for g, start, end in zip(flagged.tolist(), starts.tolist(), ends.tolist(), strict=True):
-        mine = by_enterprise[start:end]
-        alerts.append(
-            Alert(
-                AlertKind.NON_ENFORCEMENT_SHARE,
-                int(ents[g]),
-                _day(rows.day[mine].min()),
-                _day(rows.day[mine].max()),
-                int(total[g]),
-                tuple(int(v) for v in np.sort(rows.visit[mine])),
-                share=round(float(share[g]), 3),
-            )
+    if len(flagged) == 0:
+        return []
+    first_day = np.minimum.reduceat(day, starts)[flagged]
+    last_day = np.maximum.reduceat(day, starts)[flagged]
+    return [
+        Alert(
+            AlertKind.NON_ENFORCEMENT_SHARE,
+            int(ent[starts[g]]),
+            _day(first),
+            _day(last),
+            int(total[g]),
+            tuple(sorted(visit[starts[g] : starts[g] + total[g]].tolist())),
+            share=round(float(share[g]), 3),
         )
-    return alerts
+        for g, first, last in zip(flagged.tolist(), first_day, last_day, strict=True)
+    ]
 
 
 def after_the_fact(rows: VisitRows) -> list[Alert]:

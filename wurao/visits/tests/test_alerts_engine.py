@@ -367,3 +367,39 @@ def test_after_the_fact_does_not_depend_on_the_order_of_the_rows(visits, seed):
 
     assert after_the_fact(_rows(visits)) == after_the_fact(_rows(shuffled))
     assert {a.visit_ids[0] for a in after_the_fact(_rows(visits))} == {v[0] for v in visits if v[4]}
+
+
+# --- rows in any order: sorted by the caller, shuffled, or with each item's row given ---------
+
+
+def _sorted_as_kept(visits, items):
+    """The rows as the oversight dashboard keeps them: visits by enterprise, day and id; the
+    items by enterprise, item, day and visit, each with its visit's row."""
+    visits = sorted(visits, key=lambda v: (v[1], v[2], v[0]))
+    row_of = {v[0]: i for i, v in enumerate(visits)}
+    known = sorted(
+        ((pk, item) for pk, item in items if pk in row_of),
+        key=lambda p: (visits[row_of[p[0]]][1], p[1], visits[row_of[p[0]]][2], p[0]),
+    )
+    rows = _rows(visits, known)
+    return VisitRows(
+        **{**rows.__dict__, "item_row": np.array([row_of[pk] for pk, _ in known], dtype=np.int64)}
+    )
+
+
+@settings(max_examples=200, deadline=None)
+@given(data=_visits_with_items(), seed=st.randoms(use_true_random=False))
+def test_every_alert_is_the_same_whatever_order_the_rows_come_in(data, seed):
+    # given the same visits and items in the kept order, and shuffled
+    visits, items = data
+    shuffled, shuffled_items = list(visits), list(items)
+    seed.shuffle(shuffled)
+    seed.shuffle(shuffled_items)
+    kept, loose = _sorted_as_kept(visits, items), _rows(shuffled, shuffled_items)
+
+    # then each engine finds the same alerts, the sorts skipped or not
+    assert high_frequency(kept, visits=2, days=10) == high_frequency(loose, visits=2, days=10)
+    assert repeat_items(kept, window_days=20) == repeat_items(loose, window_days=20)
+    assert non_enforcement_share(kept, threshold=0.25) == non_enforcement_share(
+        loose, threshold=0.25
+    )
