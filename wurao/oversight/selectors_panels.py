@@ -187,7 +187,7 @@ def _override_frame(scope: Scope, slice) -> pl.DataFrame:
 EPOCH_ORDINAL = datetime.date(1970, 1, 1).toordinal()
 
 
-def _alert_views(scope: Scope, slice, rules) -> list:
+def _alerts_found(scope: Scope, slice, rules) -> list[visit_alerts.Alert]:
     """visits.selectors.visit_alerts_list over the viewer's visits of the period, read from the
     frame kept in process (facts_panels.visits()) instead of the database at every call: the
     same visits (visit_list's scope, the counted statuses), the same engine, the same order."""
@@ -228,34 +228,23 @@ def _alert_views(scope: Scope, slice, rules) -> list:
     found += visit_alerts.repeat_items(rows, window_days=rules.duplicate_window_days)
     found += visit_alerts.non_enforcement_share(rows, threshold=rules.non_enforcement_share)
     found += visit_alerts.after_the_fact(rows)
-    # Names from the frame kept with the facts: alerted enterprises over several years are
-    # more than one IN (...) list may hold.
-    names = oversight_facts.enterprise_names({a.enterprise_id for a in found})
-    items = dict(
-        catalogue_selectors.item_list()
-        .filter(pk__in={a.item_id for a in found if a.item_id})
-        .values_list("pk", "name")
-    )
-    return [
-        visit_selectors.AlertView(a, *names[a.enterprise_id], item_name=items.get(a.item_id, ""))
-        for a in found
-    ]
+    return found
 
 
-def _alerts(scope: Scope, slice) -> tuple[list[dict], object]:
+def _alerts(scope: Scope, slice) -> tuple[list[visit_alerts.Alert], object]:
     """The visit alerts (wurao/visits/alerts.py) on the viewer's visits of the period, kept
     where the enterprise is in the slice and, with a department or level chosen, where one of
     the alert's visits is that department's (or level's). An enterprise is high-frequency
     whoever visits it; the department filter says which alerts a department took part in."""
     rules = visit_selectors.rules_current(as_of=slice.date_to)
-    found = _alert_views(scope, slice, rules)
+    found = _alerts_found(scope, slice, rules)
     if not found:
         return [], rules
     departments: dict[int, set] = defaultdict(set)
     if slice.department_id or slice.level:
         # Which departments (and levels) took part in each visit: only when asked, from the
         # frames kept in process.
-        ids = pl.Series([pk for view in found for pk in view.alert.visit_ids], dtype=pl.Int64)
+        ids = pl.Series([pk for alert in found for pk in alert.visit_ids], dtype=pl.Int64)
         levels = oversight_facts.facts().departments.select(
             "department_id", pl.col("level").cast(pl.String)
         )
@@ -269,50 +258,53 @@ def _alerts(scope: Scope, slice) -> tuple[list[dict], object]:
     wanted = None
     if _enterprise_lookups(slice, ""):
         wanted = set(oversight_facts.enterprises_in(scope=scope, slice=slice)["enterprise_id"])
-    summaries = _summaries(rules)
-    labels = {k: gettext(label) for k, label in visit_alerts.ALERT_LABELS.items()}
-    rows = []
-    for view in found:
-        alert = view.alert
-        if wanted is not None and alert.enterprise_id not in wanted:
-            continue
-        mine = list(alert.visit_ids)
-        for chosen in (slice.department_id, slice.level):
-            if chosen and not any(chosen in departments[pk] for pk in mine):
-                break
-        else:
-            rows.append(
-                {
-                    "kind": str(alert.kind),
-                    "label": labels[alert.kind],
-                    "enterprise_id": alert.enterprise_id,
-                    "enterprise_name": view.enterprise_name,
-                    "credit_code": view.credit_code,
-                    "first_day": alert.first_day,
-                    "last_day": alert.last_day,
-                    "count": alert.count,
-                    "summary": summaries[alert.kind](alert, view.item_name),
-                    "visit_ids": mine,
-                }
-            )
-    return rows, rules
+    chosen = [c for c in (slice.department_id, slice.level) if c]
+    kept = [
+        alert
+        for alert in found
+        if (wanted is None or alert.enterprise_id in wanted)
+        and all(any(c in departments[pk] for pk in alert.visit_ids) for c in chosen)
+    ]
+    return kept, rules
 
 
-def alert_visits(*, scope: Scope, rows: list[dict]) -> list[dict]:
-    """The alerts shown (a page of them, or an export's), each with its visits as far as the
-    viewer may see them, by date (department loaded), under "visits"."""
-    ids = {pk for row in rows for pk in row["visit_ids"]}
+def alert_visits(*, scope: Scope, rows: list[visit_alerts.Alert], rules) -> list[dict]:
+    """The alerts shown (a page of rules_data's, or an export's) as the page and the export
+    read them: kind, label, enterprise (id, name, credit code), first and last day, count, the
+    one-line summary under the visit rules `rules` (rules_data's), visit_ids, and the visits as
+    far as the viewer may see them, by date (department loaded), under "visits". Over years
+    there are a hundred thousand alerts; a page shows 20, so only they are written out."""
+    ids = {pk for alert in rows for pk in alert.visit_ids}
     visits = visit_selectors.visit_list(scope=scope).filter(pk__in=ids).select_related("department")
     by_id = {v.pk: v for v in visits}
+    # Names from the frame kept with the facts: an export's enterprises are more than one
+    # IN (...) list may hold.
+    names = oversight_facts.enterprise_names({alert.enterprise_id for alert in rows})
+    items = dict(
+        catalogue_selectors.item_list()
+        .filter(pk__in={alert.item_id for alert in rows if alert.item_id})
+        .values_list("pk", "name")
+    )
+    summaries = _summaries(rules)
+    labels = {k: gettext(label) for k, label in visit_alerts.ALERT_LABELS.items()}
     return [
         {
-            **row,
+            "kind": str(alert.kind),
+            "label": labels[alert.kind],
+            "enterprise_id": alert.enterprise_id,
+            "enterprise_name": names[alert.enterprise_id][0],
+            "credit_code": names[alert.enterprise_id][1],
+            "first_day": alert.first_day,
+            "last_day": alert.last_day,
+            "count": alert.count,
+            "summary": summaries[alert.kind](alert, items.get(alert.item_id, "")),
+            "visit_ids": list(alert.visit_ids),
             "visits": sorted(
-                (by_id[pk] for pk in row["visit_ids"] if pk in by_id),
+                (by_id[pk] for pk in alert.visit_ids if pk in by_id),
                 key=lambda v: (v.date, v.code),
             ),
         }
-        for row in rows
+        for alert in rows
     ]
 
 
@@ -322,7 +314,8 @@ def rules_data(*, scope: Scope, slice) -> dict:
     Keys: refusals {total, by_rule [{rule, label, count}], by_department [{department_id,
     department, count}], by_month [{month, count}], rows [...], truncated}, overrides {total,
     by_state {pending, approved, rejected}, rows [...], truncated}, alerts {total, by_kind
-    {kind: count}, rows [...]}, rules (the visit rules in force at the period's end).
+    {kind: count}, rows [Alert] (alert_visits writes out those shown)}, rules (the visit rules
+    in force at the period's end).
     A refusal breaking two rules counts once for each in by_rule, once in the total.
     """
     refusals = _refusals(scope, slice).select_related("department", "enterprise")
@@ -391,7 +384,7 @@ def rules_data(*, scope: Scope, slice) -> dict:
         )
 
     alert_rows, rules = _alerts(scope, slice)
-    alert_counts = Counter(row["kind"] for row in alert_rows)
+    alert_counts = Counter(alert.kind for alert in alert_rows)
     return {
         "refusals": {
             "total": total,

@@ -212,17 +212,20 @@ def rules(request):
     kind = request.GET.get("alert", "")
     if kind not in visit_alerts.AlertKind.__members__.values():
         kind = ""
-    alerts = [x for x in data["alerts"]["rows"] if not kind or x["kind"] == kind]
+    alerts = [x for x in data["alerts"]["rows"] if not kind or x.kind == kind]
 
     exporting = request.GET.get("export") == "xlsx" and request.GET.get("table") == "alerts"
     tables = rules_tables(
-        data, refusals, overrides, alert_visits(scope=scope, rows=alerts) if exporting else []
+        data,
+        refusals,
+        overrides,
+        alert_visits(scope=scope, rows=alerts, rules=data["rules"]) if exporting else [],
     )
     if response := _export(request, slice_, tables, gettext("规则执行")):
         return response
 
     page = Paginator(alerts, ALERTS_PER_PAGE).get_page(request.GET.get("alert_page"))
-    page.object_list = alert_visits(scope=scope, rows=list(page.object_list))
+    page.object_list = alert_visits(scope=scope, rows=list(page.object_list), rules=data["rules"])
     months = []
     for x in data["refusals"]["by_month"]:
         year, month = (int(p) for p in x["month"].split("-"))

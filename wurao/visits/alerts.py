@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from functools import cache
+from typing import NamedTuple
 
 import numpy as np
 
@@ -53,8 +55,9 @@ class VisitRows:
     item_row: np.ndarray | None = None
 
 
-@dataclass(frozen=True)
-class Alert:
+class Alert(NamedTuple):
+    """One alert (a named tuple: a district's years hold a hundred thousand of them)."""
+
     kind: AlertKind
     enterprise_id: int
     first_day: date
@@ -65,6 +68,7 @@ class Alert:
     share: float | None = None
 
 
+@cache
 def _day(ordinal: int) -> date:
     return date.fromordinal(int(ordinal))
 
@@ -149,22 +153,32 @@ def repeat_items(rows: VisitRows, *, window_days: int) -> list[Alert]:
     if len(rows_picked) == 0:
         return []
     group = np.concatenate(([0], np.cumsum(~same)))[rows_picked]
-    alerts = []
-    for chunk in np.split(rows_picked, np.flatnonzero(np.diff(group)) + 1):
-        first, last = int(chunk[0]), int(chunk[-1])
-        # The period shown is that of the repeated visits, not of every visit of the item.
-        alerts.append(
-            Alert(
-                AlertKind.REPEAT_ITEM,
-                int(ent[first]),
-                _day(day[first]),
-                _day(day[last]),
-                len(chunk),
-                tuple(sorted(ids[chunk].tolist())),
-                item_id=int(item[first]),
-            )
+    # Each (enterprise, item)'s picked rows are a run of rows_picked.
+    starts = np.flatnonzero(np.concatenate(([True], group[1:] != group[:-1])))
+    ends = np.append(starts[1:], len(rows_picked))
+    picked_ids = ids[rows_picked].tolist()
+    first, last = rows_picked[starts], rows_picked[ends - 1]
+    # The period shown is that of the repeated visits, not of every visit of the item.
+    return [
+        Alert(
+            AlertKind.REPEAT_ITEM,
+            e,
+            _day(d0),
+            _day(d1),
+            end - start,
+            tuple(sorted(picked_ids[start:end])),
+            item_id=i,
         )
-    return alerts
+        for e, i, d0, d1, start, end in zip(
+            ent[first].tolist(),
+            item[first].tolist(),
+            day[first].tolist(),
+            day[last].tolist(),
+            starts.tolist(),
+            ends.tolist(),
+            strict=True,
+        )
+    ]
 
 
 def non_enforcement_share(rows: VisitRows, *, threshold: float) -> list[Alert]:
