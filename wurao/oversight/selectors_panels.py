@@ -28,6 +28,7 @@ from django.utils.translation import gettext, gettext_lazy
 
 from wurao.accounts.scope import Scope
 from wurao.catalogue import selectors as catalogue_selectors
+from wurao.common.collector import collector_paused
 from wurao.credit.selectors import grade_change_list
 from wurao.oversight import facts as oversight_facts
 from wurao.oversight import facts_panels as oversight_facts_panels
@@ -222,12 +223,13 @@ def _alerts_found(scope: Scope, slice, rules) -> list[visit_alerts.Alert]:
         item=pairs["item_id"].to_numpy(),
         item_row=pairs["row"].cast(pl.Int64).to_numpy(),
     )
-    found = visit_alerts.high_frequency(
-        rows, visits=rules.high_frequency_visits, days=rules.high_frequency_days
-    )
-    found += visit_alerts.repeat_items(rows, window_days=rules.duplicate_window_days)
-    found += visit_alerts.non_enforcement_share(rows, threshold=rules.non_enforcement_share)
-    found += visit_alerts.after_the_fact(rows)
+    with collector_paused():  # alerts are acyclic tuples, a hundred thousand over years
+        found = visit_alerts.high_frequency(
+            rows, visits=rules.high_frequency_visits, days=rules.high_frequency_days
+        )
+        found += visit_alerts.repeat_items(rows, window_days=rules.duplicate_window_days)
+        found += visit_alerts.non_enforcement_share(rows, threshold=rules.non_enforcement_share)
+        found += visit_alerts.after_the_fact(rows)
     return found
 
 

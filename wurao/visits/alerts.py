@@ -197,17 +197,30 @@ def non_enforcement_share(rows: VisitRows, *, threshold: float) -> list[Alert]:
         return []
     first_day = np.minimum.reduceat(day, starts)[flagged]
     last_day = np.maximum.reduceat(day, starts)[flagged]
+    # The flagged enterprises' visits as one list, each enterprise's a slice of it.
+    in_flagged = np.zeros(len(starts), dtype=bool)
+    in_flagged[flagged] = True
+    mine = visit[np.repeat(in_flagged, total)].tolist()
+    ends = np.cumsum(total[flagged]).tolist()
     return [
         Alert(
             AlertKind.NON_ENFORCEMENT_SHARE,
-            int(ent[starts[g]]),
+            e,
             _day(first),
             _day(last),
-            int(total[g]),
-            tuple(sorted(visit[starts[g] : starts[g] + total[g]].tolist())),
-            share=round(float(share[g]), 3),
+            end - start,
+            tuple(sorted(mine[start:end])),
+            share=round(part, 3),
         )
-        for g, first, last in zip(flagged.tolist(), first_day, last_day, strict=True)
+        for e, first, last, start, end, part in zip(
+            ent[starts[flagged]].tolist(),
+            first_day.tolist(),
+            last_day.tolist(),
+            [0, *ends[:-1]],
+            ends,
+            share[flagged].tolist(),
+            strict=True,
+        )
     ]
 
 
