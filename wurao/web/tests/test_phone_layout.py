@@ -1,5 +1,7 @@
-"""Every page an inspector or an enterprise reaches from the menu, on a 390 px phone, in a real
-browser over the demo district at a small scale: none is wider than the screen, the inspector's
+"""Every page an inspector, an enterprise or a visitor reaches from the menu, on a 390 px phone,
+in a real browser over the demo district at a small scale: none is wider than the screen, no
+table squeezes a name or a reason to a few characters a line (its rows are cards, or it scrolls
+inside its box with room for the text), the inspector's
 main action is one tap from home, and every menu entry of every role is in sight or one tap away
 at 1280 px and on a phone, in Chinese and in English.
 
@@ -19,6 +21,7 @@ from django.utils import timezone
 from conftest import login
 from wurao.demo.data import DEMO_PASSWORD
 from wurao.web.templatetags.wurao_menu import menu_for
+from wurao.web.tests.test_phone_tables import _SQUEEZED, MIN_CHARACTERS_A_LINE
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -70,15 +73,19 @@ def _slug(url: str) -> str:
 
 
 def _open_each(page, live_server, username: str, urls: list[str], shots: Path) -> dict:
-    """Open each page, keep a screenshot of it, and say which ones are wider than the phone."""
-    too_wide = {}
+    """Open each page, keep a screenshot of it, and say which ones are wider than the phone
+    (and what sticks out) or squeeze a table's text (the first few texts)."""
+    misfits = {}
     for url in urls:
         response = page.goto(f"{live_server.url}{url}")
         assert response.status < 400, f"{username} {url}: {response.status}"
+        page.wait_for_load_state("networkidle")
         page.screenshot(path=str(shots / f"{username}-{_slug(url)}.png"), full_page=True)
         if (extra := _overflow(page)) > 0:
-            too_wide[f"{username} {url}"] = (extra, page.evaluate(_WIDEST, PHONE["width"]))
-    return too_wide
+            misfits[f"{username} {url}"] = (extra, page.evaluate(_WIDEST, PHONE["width"]))
+        if squeezed := page.evaluate(_SQUEEZED, ["main table", MIN_CHARACTERS_A_LINE]):
+            misfits[f"{username} {url} squeezed"] = squeezed
+    return misfits
 
 
 def test_every_page_of_an_enterprise_fits_a_phone(browser, live_server, district, shots):
@@ -94,8 +101,21 @@ def test_every_page_of_an_enterprise_fits_a_phone(browser, live_server, district
     visit = page.locator("main a[href^='/v/']").first.get_attribute("href")
     too_wide |= _open_each(page, live_server, user.username, [visit], shots)
 
-    # then none of them scrolls sideways
+    # then none of them scrolls sideways or squeezes a table
     assert too_wide == {}
+    context.close()
+
+
+def test_every_public_page_fits_a_phone(browser, live_server, district, shots):
+    # given a visitor who has not logged in, on a 390 px phone
+    context = _context(browser, PHONE)
+    page = context.new_page()
+
+    # when they open each page of the public menu
+    misfits = _open_each(page, live_server, "visitor", _menu_urls(AnonymousUser()), shots)
+
+    # then none scrolls sideways or squeezes a table
+    assert misfits == {}
     context.close()
 
 
