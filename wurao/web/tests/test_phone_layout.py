@@ -1,9 +1,9 @@
-"""Every page an inspector, an enterprise or a visitor reaches from the menu, on a 390 px phone,
-in a real browser over the demo district at a small scale: none is wider than the screen, no
-table squeezes a name or a reason to a few characters a line (its rows are cards, or it scrolls
-inside its box with room for the text), the inspector's
-main action is one tap from home, and every menu entry of every role is in sight or one tap away
-at 1280 px and on a phone, in Chinese and in English.
+"""Every page each role and a visitor reach from the menu, on a 390 px phone, in a real browser
+over the demo district at a small scale: none is wider than the screen, no table squeezes a
+name or a reason to a few characters a line (its rows are cards, or it scrolls inside its box
+with room for the text), the inspector's main action is one tap from home, and every menu
+entry of every role is in sight or one tap away at 1280 px and on a phone, in Chinese and in
+English.
 
 Screenshots go to pytest's tmp_path (WURAO_PHONE_SHOTS=<dir> keeps them somewhere to look at).
 """
@@ -103,6 +103,24 @@ def test_every_page_of_an_enterprise_fits_a_phone(browser, live_server, district
 
     # then none of them scrolls sideways or squeezes a table
     assert too_wide == {}
+    context.close()
+
+
+@pytest.mark.parametrize("username", ["sfj", "yjj_admin", "fucheng"])
+def test_every_page_of_the_other_roles_fits_a_phone(
+    browser, live_server, district, shots, username
+):
+    # given the justice bureau, a department's administrator or a street coordinator on a phone
+    user = get_user_model().objects.get(username=username)
+    context = _context(browser, PHONE)
+    page = context.new_page()
+    login(page, live_server, user.username, DEMO_PASSWORD)
+
+    # when they open their home and each page their menu offers
+    misfits = _open_each(page, live_server, user.username, ["/", *_menu_urls(user)], shots)
+
+    # then none scrolls sideways or squeezes a table
+    assert misfits == {}
     context.close()
 
 
