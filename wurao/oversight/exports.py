@@ -15,6 +15,7 @@ from openpyxl.styles import Font
 from wurao.common.spreadsheet import xlsx_append
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+EXPORT_LIMIT = 100_000  # rows of one download (the records, the alerts)
 
 
 def xlsx_bytes(headers: Sequence[Any], rows: Iterable[Sequence[Any]], *, title: str = "") -> bytes:

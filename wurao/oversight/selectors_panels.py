@@ -40,6 +40,7 @@ GRADES = ["A", "B", "C", "D", "U"]  # U: not graded yet
 HIGH_RISK = ("C", "D")
 # Rows listed on the page; the export has them all.
 LIST_LIMIT = 200
+IN_BATCH = 10_000  # ids in one IN (...) list (PostgreSQL takes at most 65,535 parameters)
 # Timeliness: a result recorded within this many days of the visit counts as on time.
 RECORD_DAYS = 7
 # An override decided within this many days of its registration counts as decided on time.
@@ -276,9 +277,14 @@ def alert_visits(*, scope: Scope, rows: list[visit_alerts.Alert], rules) -> list
     one-line summary under the visit rules `rules` (rules_data's), visit_ids, and the visits as
     far as the viewer may see them, by date (department loaded), under "visits". Over years
     there are a hundred thousand alerts; a page shows 20, so only they are written out."""
-    ids = {pk for alert in rows for pk in alert.visit_ids}
-    visits = visit_selectors.visit_list(scope=scope).filter(pk__in=ids).select_related("department")
-    by_id = {v.pk: v for v in visits}
+    ids = sorted({pk for alert in rows for pk in alert.visit_ids})
+    visits = visit_selectors.visit_list(scope=scope).select_related("department")
+    # In batches: an export's alerts name more visits than one IN (...) list may hold.
+    by_id = {
+        v.pk: v
+        for start in range(0, len(ids), IN_BATCH)
+        for v in visits.filter(pk__in=ids[start : start + IN_BATCH])
+    }
     # Names from the frame kept with the facts: an export's enterprises are more than one
     # IN (...) list may hold.
     names = oversight_facts.enterprise_names({alert.enterprise_id for alert in rows})

@@ -20,7 +20,7 @@ from wurao.accounts.policy import allows, policy
 from wurao.accounts.scope import scope_for
 from wurao.common.pagination import PER_PAGE, page_range
 from wurao.enforcement import selectors as enforcement_selectors
-from wurao.oversight.exports import xlsx_response
+from wurao.oversight.exports import EXPORT_LIMIT, xlsx_response
 from wurao.oversight.filters import Slice, slice_from_request, slice_is_default
 from wurao.oversight.forms import EnterpriseChoiceForm
 from wurao.oversight.selectors_dashboard import (
@@ -33,8 +33,6 @@ from wurao.oversight.selectors_dashboard import (
 )
 from wurao.registry import selectors as registry_selectors
 from wurao.visits import selectors as visit_selectors
-
-EXPORT_LIMIT = 100_000  # rows of one records download
 
 
 def _tab(request, tab: str) -> dict:

@@ -23,7 +23,7 @@ from wurao.accounts.scope import scope_for
 from wurao.common.pagination import page_range
 from wurao.credit.choices import Grade
 from wurao.enforcement.choices import ActionKind
-from wurao.oversight.exports import xlsx_response
+from wurao.oversight.exports import EXPORT_LIMIT, xlsx_response
 from wurao.oversight.filters import DashboardFilterForm, slice_from_request
 from wurao.oversight.selectors_panels import (
     GRADES,
@@ -219,7 +219,9 @@ def rules(request):
         data,
         refusals,
         overrides,
-        alert_visits(scope=scope, rows=alerts, rules=data["rules"]) if exporting else [],
+        alert_visits(scope=scope, rows=alerts[:EXPORT_LIMIT], rules=data["rules"])
+        if exporting
+        else [],
     )
     if response := _export(request, slice_, tables, gettext("规则执行")):
         return response

@@ -244,6 +244,23 @@ def test_a_department_sees_its_own_refusals_and_a_street_those_on_its_area(
     assert other["total"] == 0
 
 
+def test_an_alert_export_reads_its_visits_in_batches(world, monkeypatch):
+    # given an alert on four visits, and IN lists of at most three ids
+    visits = [
+        VisitFactory(enterprise=world.d1, department=world.safety, date=datetime.date(2020, 6, d))
+        for d in (1, 3, 6, 10)
+    ]
+    monkeypatch.setattr("wurao.oversight.selectors_panels.IN_BATCH", 3)
+    data = rules_data(scope=BUREAU, slice=YEAR)
+    rows = [x for x in data["alerts"]["rows"] if x.kind == "high_frequency"]
+
+    # when the alert is written out for an export
+    (shown,) = alert_visits(scope=BUREAU, rows=rows, rules=data["rules"])
+
+    # then every visit is there, in two reads
+    assert shown["visits"] == visits
+
+
 def test_rules_bring_the_visit_alerts_with_their_visits(world):
     # given the 75-visit enterprise's busy June: four inspections in ten days
     visits = [
