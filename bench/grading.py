@@ -116,7 +116,7 @@ def generate(enterprises: int, events: int, seed: int, table: PointsTable) -> Sy
     # u ** 1.5 piles records onto the low ids: a few enterprises have hundreds.
     event_enterprise = (rng.random(events) ** 1.5 * active).astype(np.int64) + 1
     as_of_days = (AS_OF - date(1970, 1, 1)).days
-    days = (as_of_days - rng.integers(-15, 4 * 365, events)).astype(np.int32)
+    days = (as_of_days - rng.integers(0, 4 * 365, events)).astype(np.int32)
     leveled = np.array([bool((r := table.rule(i)) and r.per_severity) for i in catalogue])
     severity = np.where(
         leveled[indicator], rng.choice([1.0, 2.0, 3.0], events, p=[0.6, 0.3, 0.1]), 1.0

@@ -18,7 +18,15 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from wurao.credit.points_catalogue import DECAY_LABELS, INDICATORS, Decay, Grade, Indicator
+from wurao.credit.points_catalogue import (
+    DECAY_LABELS,
+    INDICATORS,
+    Decay,
+    Grade,
+    Indicator,
+    IndicatorInfo,
+    RecordKind,
+)
 from wurao.credit.points_problems import PointsTableError, ProblemList, table_problems
 
 
@@ -100,6 +108,8 @@ class PointsTable:
     industries: tuple[IndustryRisk, ...]
     thresholds: Thresholds
     effects: tuple[GradeEffect, ...]  # one per grade, A to D
+    # Kinds of record this version declares beside the catalogue's (`RecordKind`).
+    kinds: tuple[RecordKind, ...] = ()
 
     def __post_init__(self) -> None:
         problems = table_problems(self)
@@ -108,6 +118,18 @@ class PointsTable:
 
     def rule(self, indicator: Indicator | str) -> IndicatorRule | None:
         return next((r for r in self.rules if r.indicator == indicator), None)
+
+    @property
+    def codes(self) -> list[str]:
+        """Every kind of record this table knows: the catalogue's, then its own."""
+        return [i.value for i in Indicator] + [k.code for k in self.kinds]
+
+    def info(self, code: str) -> IndicatorInfo | None:
+        """Label and sign of a kind of record the table knows (None if it does not)."""
+        if code in INDICATORS:
+            return INDICATORS[Indicator(code)]
+        kind = next((k for k in self.kinds if k.code == code), None)
+        return kind.info() if kind else None
 
     def effect(self, grade: Grade | str) -> GradeEffect:
         return next(e for e in self.effects if e.grade == grade)

@@ -96,6 +96,27 @@ INDICATORS: Mapping[Indicator, IndicatorInfo] = {
 }
 
 
+# A kind of record a table declares itself (`PointsTable.kinds`): its sign says whether a
+# record of the kind is a risk (it can only lower the score) or a credit (only raise it).
+KIND_SIGNS = {"risk": -1, "credit": 1}
+
+
+@dataclass(frozen=True)
+class RecordKind:
+    """A kind of dated record that a version of the points table declares, beside the
+    catalogue's, so that a district can score what its own data has (for instance
+    "食品抽检不合格") without borrowing another kind's label. `code` is what the records'
+    `indicator` column holds; `sign` is "risk" or "credit"."""
+
+    code: str
+    label: str
+    label_en: str
+    sign: str
+
+    def info(self) -> IndicatorInfo:
+        return IndicatorInfo(self.label, KIND_SIGNS.get(self.sign, 0), label_en=self.label_en)
+
+
 class Decay(StrEnum):
     NONE = "none"  # full points for the whole window
     LINEAR = "linear"  # 1 − age / window: full on the day, 0 at the window's end

@@ -5,6 +5,8 @@ ignored setting; every problem is reported at once, with its path. No Django.
 
     {"format": "wurao-points-table-v1", "version": 1, "effective_from": "2020-01-01",
      "name": "…", "base": 100,
+     "kinds": [{"code": "food_sample_failed", "label": "食品抽检不合格",
+                "label_en": "Food sample failed", "sign": "risk"}],
      "indicators": [{"indicator": "penalty", "points": -6, "per_severity": true,
                      "window_days": 1095, "decay": "linear", "half_life_days": null,
                      "cap": 36}, …],
@@ -15,6 +17,8 @@ ignored setting; every problem is reported at once, with its path. No Django.
                        "quiet_period_days": 180, "flags": ["绿色通道", "容缺受理"]}, …}}
 
 Sampling weights are decimal strings, as the draw (spec wurao-draw-v1 §5) reads them.
+`kinds` is optional: the kinds of record the version declares beside the catalogue's
+(`RecordKind`; sign "risk" or "credit"), which its `indicators` may then score.
 """
 
 from __future__ import annotations
@@ -35,17 +39,23 @@ from wurao.credit.points import (
     TagRisk,
     Thresholds,
 )
-from wurao.credit.points_catalogue import FORMAT, Decay, Grade
+from wurao.credit.points_catalogue import FORMAT, Decay, Grade, RecordKind
 from wurao.credit.points_problems import PointsTableError, ProblemList, finite, whole
 
 
 def table_to_dict(table: PointsTable) -> dict[str, Any]:
+    kinds = [
+        {"code": k.code, "label": k.label, "label_en": k.label_en, "sign": k.sign}
+        for k in table.kinds
+    ]
     return {
         "format": FORMAT,
         "version": table.version,
         "effective_from": table.effective_from.isoformat(),
         "name": table.name,
         "base": table.base,
+        # Only when the version declares kinds: a table without stays as it was written.
+        **({"kinds": kinds} if kinds else {}),
         "indicators": [
             {
                 "indicator": str(r.indicator),
@@ -137,7 +147,7 @@ def table_from_dict(data: object) -> PointsTable:
     """A validated table from its JSON form; `PointsTableError` lists every problem."""
     r = _Reader()
     required = {"version", "effective_from", "base", "indicators", "thresholds", "effects"}
-    optional = {"format", "name", "tags", "tag_cap", "industries"}
+    optional = {"format", "name", "kinds", "tags", "tag_cap", "industries"}
     if (top := r.fields(data, "", required, optional)) is None:
         raise PointsTableError(r.problems)
     if top.get("format", FORMAT) != FORMAT:
@@ -148,6 +158,12 @@ def table_from_dict(data: object) -> PointsTable:
     except (TypeError, ValueError):
         if "effective_from" in top:
             r.problems.add("effective_from", "effective_from")
+    kinds = []
+    for i, raw in enumerate(r.get(top, "kinds", "", "list") or []):
+        path = f"kinds[{i}]"
+        if (obj := r.fields(raw, path, {"code", "label", "label_en", "sign"})) is not None:
+            fields = ("code", "label", "label_en", "sign")
+            kinds.append(RecordKind(*(r.get(obj, f, path, "text") for f in fields)))
     rules = []
     for i, raw in enumerate(r.get(top, "indicators", "", "list") or []):
         path = f"indicators[{i}]"
@@ -219,6 +235,7 @@ def table_from_dict(data: object) -> PointsTable:
         industries=tuple(industries),
         thresholds=thresholds,
         effects=tuple(sorted(effects, key=lambda x: x.grade)),
+        kinds=tuple(kinds),
     )
 
 

@@ -14,10 +14,11 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from wurao.credit.points_catalogue import FORMAT, INDICATORS, Decay, Grade, Indicator
+from wurao.credit.points_catalogue import FORMAT, INDICATORS, KIND_SIGNS, Decay, Grade
 
 if TYPE_CHECKING:
     from wurao.credit.points import GradeEffect, IndicatorRule, PointsTable
+    from wurao.credit.points_catalogue import RecordKind
 
 
 class TableErrorCode(StrEnum):
@@ -30,6 +31,8 @@ class TableErrorCode(StrEnum):
     BASE_INVALID = "base_invalid"
     INDICATOR_UNKNOWN = "indicator_unknown"
     INDICATOR_DUPLICATE = "indicator_duplicate"
+    KIND_INVALID = "kind_invalid"
+    KIND_DUPLICATE = "kind_duplicate"
     POINTS_INVALID = "points_invalid"
     POINTS_SIGN = "points_sign"
     WINDOW_INVALID = "window_invalid"
@@ -98,8 +101,37 @@ _MESSAGES: dict[str, tuple[TableErrorCode, str, str]] = {
     ),
     "indicator": (
         _C.INDICATOR_UNKNOWN,
-        "未知的指标“{got}”，可选：" + _CATALOGUE,
-        "unknown indicator {got!r}; one of " + ", ".join(INDICATORS),
+        "未知的指标“{got}”，可选：" + _CATALOGUE + "{declared_zh}",
+        "unknown indicator {got!r}; one of " + ", ".join(INDICATORS) + "{declared_en}",
+    ),
+    "kind_code": (
+        _C.KIND_INVALID,
+        "自定义记录类型的代码须为小写字母开头、由小写字母、数字和下划线组成的 2—40 个字符，"
+        "实为 {got!r}",
+        "a declared kind's code must be 2–40 characters of lower-case letters, digits and"
+        " underscores, starting with a letter, got {got!r}",
+    ),
+    "kind_clash": (
+        _C.KIND_INVALID,
+        "自定义记录类型“{got}”与目录中的指标重名，请换一个代码",
+        "declared kind {got!r} has the name of a catalogue indicator; choose another code",
+    ),
+    "kind_duplicate": (
+        _C.KIND_DUPLICATE,
+        "自定义记录类型“{got}”重复出现",
+        "declared kind {got!r} appears twice",
+    ),
+    "kind_label": (
+        _C.KIND_INVALID,
+        "自定义记录类型“{got}”须有中文名称和英文名称",
+        "declared kind {got!r} needs a Chinese and an English label",
+    ),
+    "kind_sign": (
+        _C.KIND_INVALID,
+        "自定义记录类型“{code}”的方向须为 risk（风险，只能扣分）或 credit（信用，只能加分），"
+        "实为 {got!r}",
+        "declared kind {code!r}: sign must be risk (can only lower the score) or credit (can"
+        " only raise it), got {got!r}",
     ),
     "duplicate": (
         _C.INDICATOR_DUPLICATE,
@@ -238,14 +270,23 @@ class ProblemList(list[TableProblem]):
         self.append(TableProblem(code, path, zh.format(**kw), en.format(**kw)))
 
 
-def _rule_problems(out: ProblemList, path: str, rule: IndicatorRule) -> None:
-    info = INDICATORS.get(rule.indicator) if isinstance(rule.indicator, Indicator) else None
-    name = info.label if info else str(rule.indicator)
+def _rule_problems(out: ProblemList, path: str, rule: IndicatorRule, table: PointsTable) -> None:
+    code = rule.indicator
+    info = table.info(code) if isinstance(code, str) else None
+    name = info.label if info else str(code)
     if info is None:
-        out.add("indicator", f"{path}.indicator", got=str(rule.indicator))
+        declared = [k.code for k in table.kinds if isinstance(k.code, str)]
+        declared = [c for c in declared if c not in INDICATORS]
+        out.add(
+            "indicator",
+            f"{path}.indicator",
+            got=str(code),
+            declared_zh="".join(f"、{c}（本表声明）" for c in declared),
+            declared_en="".join(f", {c} (declared)" for c in declared),
+        )
     if not finite(rule.points):
         out.add("points", f"{path}.points", name=name, got=rule.points)
-    elif info and rule.points * info.direction < 0:
+    elif info and info.direction and rule.points * info.direction < 0:
         sign = "sign-" if info.direction < 0 else "sign+"
         out.add(sign, f"{path}.points", name=name, name_en=rule.indicator, got=rule.points)
     if not (whole(rule.window_days) and 1 <= rule.window_days <= 36500):
@@ -272,9 +313,10 @@ def table_problems(table: PointsTable) -> list[TableProblem]:
         out.add("effective_from", "effective_from")
     if not finite(table.base):
         out.add("base", "base", got=table.base)
+    _kind_problems(out, table.kinds)
     seen: set[str] = set()
     for i, rule in enumerate(table.rules):
-        _rule_problems(out, f"indicators[{i}]", rule)
+        _rule_problems(out, f"indicators[{i}]", rule, table)
         if str(rule.indicator) in seen:
             out.add("duplicate", f"indicators[{i}].indicator", got=str(rule.indicator))
         seen.add(str(rule.indicator))
@@ -304,6 +346,24 @@ def table_problems(table: PointsTable) -> list[TableProblem]:
         out.add("order", "thresholds", a=t.a, b=t.b, c=t.c)
     _effect_problems(out, table.effects)
     return out
+
+
+def _kind_problems(out: ProblemList, kinds: tuple[RecordKind, ...]) -> None:
+    seen: set[str] = set()
+    for i, kind in enumerate(kinds):
+        path, code = f"kinds[{i}]", kind.code
+        if not (isinstance(code, str) and re.fullmatch("[a-z][a-z0-9_]{1,39}", code)):
+            out.add("kind_code", f"{path}.code", got=code)
+        elif code in INDICATORS:
+            out.add("kind_clash", f"{path}.code", got=code)
+        elif code in seen:
+            out.add("kind_duplicate", f"{path}.code", got=code)
+        seen.add(str(code))
+        labels = (kind.label, kind.label_en)
+        if not all(isinstance(x, str) and x.strip() for x in labels):
+            out.add("kind_label", f"{path}.label", got=code)
+        if kind.sign not in KIND_SIGNS:
+            out.add("kind_sign", f"{path}.sign", code=code, got=kind.sign)
 
 
 def _effect_problems(out: ProblemList, effects: tuple[GradeEffect, ...]) -> None:

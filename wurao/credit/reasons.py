@@ -9,7 +9,7 @@ from typing import Any
 
 import polars as pl
 
-from wurao.credit.points import INDICATORS, Decay, Indicator, PointsTable
+from wurao.credit.points import Decay, PointsTable
 
 # The `indicator` of inherent-risk rows in `contributions`.
 TAG_INDICATOR = "risk_tag"
@@ -43,12 +43,13 @@ def _cap_note_en(label: str, raw: float, cap: float | None, points: float) -> st
     )
 
 
-def record_row(table: PointsTable, indicator: Indicator, r: dict[str, Any]) -> tuple[Any, ...]:
+def record_row(table: PointsTable, indicator: str, r: dict[str, Any]) -> tuple[Any, ...]:
     """One dated record's row: its points and why, in Chinese and English. `r` holds the
-    engine's working columns (_base, _w, _raw, _age, _sev) besides the record's own."""
+    engine's working columns (_base, _w, _raw, _age, _sev) besides the record's own;
+    `indicator` is a catalogue code or one the table declares."""
     rule = table.rule(indicator)
-    assert rule is not None  # only scored indicators pass `_weighted`
-    info = INDICATORS[indicator]
+    info = table.info(indicator)
+    assert rule is not None and info is not None  # only scored kinds pass `_weighted`
     severity = severity_en = ""
     if rule.per_severity:
         level = r["_sev"]
@@ -80,7 +81,7 @@ def record_row(table: PointsTable, indicator: Indicator, r: dict[str, Any]) -> t
     return (
         r["enterprise_id"],
         r["record_id"],
-        indicator.value,
+        str(indicator),
         r["date"],
         r["points"],
         text,

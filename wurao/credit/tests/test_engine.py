@@ -131,7 +131,7 @@ FLAT = IndicatorRule(Indicator.PENALTY, -6, 100, Decay.NONE)
 
 @pytest.mark.parametrize(
     ("age", "counted"),
-    [(-1, False), (0, True), (1, True), (99, True), (100, False), (101, False)],
+    [(0, True), (1, True), (99, True), (100, False), (101, False)],
 )
 def test_a_record_counts_from_its_day_until_the_day_before_the_window_ends(age, counted):
     table = with_rules(FLAT)
@@ -163,11 +163,19 @@ def test_exponential_decay_stops_at_the_windows_end():
     assert got[1] < 100 and got[2] == 100
 
 
-def test_a_record_dated_after_the_as_of_date_does_not_count_yet():
-    ev = events((1, Indicator.PENALTY, -30))
-    assert scores(ev, enterprises(1)) == {1: 100}
+def test_a_record_dated_after_the_as_of_date_is_refused_with_its_row_and_field():
+    ev = events((1, Indicator.PENALTY, 0), (1, Indicator.PENALTY, -30), (2, Indicator.AWARD, -1))
+    with pytest.raises(EngineInputError) as caught:
+        scores(ev, enterprises(1, 2))
+    day = (AS_OF + timedelta(days=30)).isoformat()
+    assert caught.value.message_zh == (
+        f"事件表第 2 条记录（record_id 2）的 date（{day}）晚于评级基准日 {AS_OF.isoformat()}，共 2 条"
+    )
+    assert "events row 2 (record_id 2): date" in caught.value.message_en
+    with pytest.raises(EngineInputError):
+        contributions(ev, enterprises(1, 2), DEFAULT_TABLE, AS_OF)
     later = score(ev, enterprises(1), DEFAULT_TABLE, AS_OF + timedelta(days=30))
-    assert later["score"].item() == 94
+    assert later["score"].item() == pytest.approx(100 - 6 * (1 - 30 / 1095) - 6)
 
 
 # Caps and their apportionment.
@@ -344,7 +352,7 @@ records = st.lists(
     st.tuples(
         st.integers(1, 6),
         st.sampled_from(list(Indicator)),
-        st.integers(-20, 1200),
+        st.integers(0, 1200),
         st.sampled_from([0.5, 1.0, 2.0, 3.0]),
     ),
     max_size=60,
@@ -384,13 +392,27 @@ def test_partitioned_passes_give_the_same_scores_as_one(rows, parts):
 
 
 @pytest.mark.parametrize(
-    "dtype", [pl.String, pl.Categorical, pl.Enum(["award", "penalty", "nonsense"])]
+    "dtype", [pl.String, pl.Categorical, pl.Enum(["award", "penalty", "commitment_fulfilled"])]
 )
 def test_indicators_may_come_as_strings_categoricals_or_other_enums(dtype):
-    rows = [(1, "penalty", 0), (1, "award", 3), (2, "nonsense", 0)]
+    rows = [(1, "penalty", 0), (1, "award", 3), (2, "commitment_fulfilled", 0)]
     assert scores(events(*rows, dtype=dtype), enterprises(1, 2)) == pytest.approx(
-        {1: 100 - 6 + 3 * (1 - 3 / 1095), 2: 100}
+        {1: 100 - 6 + 3 * (1 - 3 / 1095), 2: 102}
     )
+
+
+@pytest.mark.parametrize(
+    "dtype", [pl.String, pl.Categorical, pl.Enum(["award", "penalty", "nonsense"])]
+)
+def test_a_kind_of_record_the_table_does_not_know_is_refused(dtype):
+    rows = [(1, "penalty", 0), (2, "nonsense", 0), (2, "nonsense", 5)]
+    with pytest.raises(EngineInputError) as caught:
+        scores(events(*rows, dtype=dtype), enterprises(1, 2))
+    assert caught.value.message_zh.startswith(
+        "事件表第 2 条记录（record_id 2）的 indicator（nonsense）不是计分表认识的记录类型"
+    )
+    assert caught.value.message_zh.endswith("共 2 条")
+    assert "events row 2 (record_id 2): indicator (nonsense)" in caught.value.message_en
 
 
 def test_the_result_follows_the_enterprises_order_and_ignores_unknown_enterprises():

@@ -31,7 +31,7 @@ def test_pandas_and_the_engine_agree_on_generated_data():
         st.tuples(
             st.integers(1, 4),
             st.sampled_from(list(Indicator)),
-            st.integers(-10, 1200),
+            st.integers(0, 1200),
             st.sampled_from([1.0, 2.0, 3.0]),
         ),
         max_size=40,
