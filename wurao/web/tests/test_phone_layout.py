@@ -198,6 +198,9 @@ def _out_of_reach(page, urls: list[str], *, phone: bool, shot: Path) -> list[str
     if phone:
         page.click("#menu-toggle")
         page.locator("#wurao-menu.show:not(.showing)").wait_for()
+        # and until its slide-in has ended: on a busy machine Bootstrap's fallback timer can
+        # mark it shown while the transition still moves it in from the side
+        page.wait_for_function(_settled, arg="#wurao-menu")
         page.screenshot(path=str(shot))
         lost = [url for url, a in links.items() if not _in_sight(a)]
         page.click("#wurao-menu .btn-close")
@@ -217,6 +220,12 @@ def _out_of_reach(page, urls: list[str], *, phone: bool, shot: Path) -> list[str
             lost.append(url)
         page.keyboard.press("Escape")
     return lost
+
+
+_settled = """selector => {
+  const menu = document.querySelector(selector);
+  return menu.getAnimations({subtree: true}).every(a => a.playState !== "running");
+}"""
 
 
 def _in_sight(link) -> bool:
