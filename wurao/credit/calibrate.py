@@ -42,7 +42,7 @@ WINDOWS = (180, 365, 730, 1095)
 DECAYS = (Decay.NONE, Decay.LINEAR, Decay.EXPONENTIAL)
 HALF_LIFE_SHARE = 0.25  # an exponential candidate's half-life: a quarter of its window
 POINTS_TO_DOUBLE = 10.0
-L2 = 1e-2  # per example, on the coefficients (not the intercept)
+L2 = 1e-3  # per example, on the coefficients (not the intercept)
 
 
 @dataclass(frozen=True)
@@ -187,8 +187,9 @@ def _fit(x: np.ndarray, y: np.ndarray, bounds: list[tuple[float | None, float | 
 
 
 def _scale(x: np.ndarray) -> np.ndarray:
-    """Per column, a divisor that brings the feature to about unit size (1 for all-zero)."""
-    s = np.abs(x).max(axis=0)
+    """Per column, its standard deviation (1 for a constant one): the penalty then weighs
+    every feature alike, whatever its unit."""
+    s = x.std(axis=0)
     return np.where(s > 0, s, 1.0)
 
 

@@ -32,6 +32,44 @@ class PointsTableVersion(models.Model):
         return f"第 {self.version} 版（{self.effective_from} 起）"
 
 
+class PointsTableDraft(models.Model):
+    """A proposed points table that grades nobody: a calibration's proposal (with its report),
+    until a person adopts it through the table-version workflow, which publishes a version."""
+
+    table = models.JSONField("计分表")
+    note = models.TextField("说明", blank=True)
+    based_on = models.ForeignKey(
+        PointsTableVersion,
+        verbose_name="依据版本",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="drafts",
+    )
+    train_from = models.DateField("训练期起", null=True, blank=True)
+    train_to = models.DateField("训练期止", null=True, blank=True)
+    test_from = models.DateField("检验期起", null=True, blank=True)
+    test_to = models.DateField("检验期止", null=True, blank=True)
+    # The fit (calibrate.Calibration.to_json) and both tables' backtests on the test period.
+    report = models.JSONField("校准报告", default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="创建人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+    )
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "信用计分表草案"
+        verbose_name_plural = "信用计分表草案"
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"草案 {self.pk}（{self.created_at:%Y-%m-%d}）"
+
+
 class EnterpriseGrade(models.Model):
     """An enterprise's current grade, and which table version made it."""
 
