@@ -3,6 +3,7 @@
     .venv/bin/python -m bench.grading --json [--enterprises 4000000] [--events 50000000]
                                              [--runs 3] [--sample 20000] [--no-pandas]
                                              [--demo-scale 1] [--no-demo]
+                                             [--inspections-per-day 4000] [--no-backtest]
 
 Synthetic data, no database, nothing cached on disk: 4,000,000 enterprises (GB/T 4754
 sections with plausible weights; 0–3 risk tags each, 40% with at least one, duplicates and
@@ -41,6 +42,21 @@ straight into its frames; generation is not timed. Prints ONE JSON object:
   change, as in a nightly job) and demo_regrade_first_s, a first grading again after the
   grades and changes are deleted (every grade created and every enterprise listed as a
   change with its reasons); demo_build_s is the build, first regrade included.
+- backtest_4m_s: `wurao.credit.backtest.backtest` (issue 16 [calibration]) over a year of
+  inspections on the same synthetic data, in its own fresh process after the others, best of
+  `--runs` (backtest_4m_runs_s lists every run), backtest_4m_peak_bytes measured as
+  regrade_4m_peak_bytes (reset after generation; the input frames and the inspections
+  included). The inspections (`inspections` below): `--inspections-per-day` (4,000 at 4M
+  enterprises, in proportion otherwise) on each of the 261 Monday-to-Fridays of the year
+  before the as-of date, 2025-11-27 to 2026-11-26: backtest_inspections = 1,044,000 at 4M.
+  Enterprises are drawn with replacement, three times as likely when they have records; a
+  violation's probability rises with the enterprise's record count, one in five is serious.
+  The records are not filtered by date: the engine's `score_before` alone keeps those
+  strictly before each inspection. Each query takes its enterprise's records (all 50M read,
+  in the engine's partitions); backtest_joined_records counts those that scored. Then,
+  once each, backtest_score_before_s (the engine's join alone) and backtest_measure_s (the
+  measures with their 200 random orders; backtest_measure_no_draws_s without them) say
+  where the time goes; backtest_repeatable: every run gave the same result.
 """
 
 from __future__ import annotations
@@ -64,6 +80,8 @@ import numpy as np
 from wurao.credit.points import DEFAULT_TABLE, Decay, Indicator, PointsTable
 
 AS_OF = date(2026, 11, 27)
+# The backtest's inspections a working day at 4M enterprises (scaled with --enterprises).
+INSPECTIONS_PER_DAY = 4_000
 SECTIONS = "ABCDEFGHIJKLMNOPQRST"
 # Roughly a city's mix of market entities: trade (F), business services (L), manufacturing
 # (C), catering (H), tech (I, M), residents' services (O) lead.
@@ -132,6 +150,44 @@ def generate(enterprises: int, events: int, seed: int, table: PointsTable) -> Sy
         indicator=indicator,
         days=days,
         severity=severity,
+    )
+
+
+def working_days(before: date) -> list[date]:
+    """Monday to Friday of the year before `before` (from `before` − 365 days to the day
+    before it): 261 days before 2026-11-27."""
+    first = before - timedelta(days=365)
+    days = (first + timedelta(days=n) for n in range((before - first).days))
+    return [d for d in days if d.weekday() < 5]
+
+
+def inspections(s: Synthetic, per_day: int, seed: int) -> Any:
+    """A year of inspections for the backtest: `per_day` on each working day before AS_OF,
+    on enterprises drawn with replacement, three times as likely when they have any
+    record; a violation with probability 0.04 + 0.30 · r / (r + 20), r the enterprise's
+    synthetic records (all of them: the engine alone decides which came before the
+    inspection), and serious for one violation in five. A Polars frame in date order with
+    the columns of `backtest.INSPECTION_SCHEMA`."""
+    import polars as pl
+
+    rng = np.random.default_rng(seed)
+    days = working_days(AS_OF)
+    records = np.bincount(s.event_enterprise - 1, minlength=len(s.enterprise_id))
+    weight = np.where(records > 0, 3.0, 1.0)
+    n = per_day * len(days)
+    row = rng.choice(len(s.enterprise_id), n, p=weight / weight.sum())
+    r = records[row]
+    violation = rng.random(n) < 0.04 + 0.30 * r / (r + 20)
+    serious = violation & (rng.random(n) < 0.2)
+    epoch = date(1970, 1, 1)
+    day = np.repeat(np.array([(d - epoch).days for d in days], dtype=np.int32), per_day)
+    return pl.DataFrame(
+        {
+            "enterprise_id": s.enterprise_id[row],
+            "date": pl.Series(day).cast(pl.Date),
+            "violation": violation,
+            "serious": serious,
+        }
     )
 
 
@@ -362,6 +418,68 @@ def worker(kind: str, args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
+def backtest_worker(args: argparse.Namespace) -> dict[str, Any]:
+    """`backtest.backtest` over a year of inspections on the same synthetic data."""
+    import polars as pl
+
+    from wurao.credit import engine
+    from wurao.credit.backtest import backtest, measure
+
+    table = DEFAULT_TABLE
+    synthetic = generate(args.enterprises, args.events, args.seed, table)
+    rows = inspections(synthetic, _per_day(args), args.seed + 2)
+    events, enterprises = polars_frames(synthetic)
+    input_bytes = events.estimated_size() + enterprises.estimated_size() + rows.estimated_size()
+    del synthetic
+    gc.collect()
+    days = working_days(AS_OF)
+    start, end = days[0], days[-1]
+    before, reset = _rss()["VmRSS"], _reset_peak()
+    runs, results = [], []
+    for _ in range(args.runs):
+        began = time.perf_counter()
+        result = backtest(rows, events, enterprises, table, start=start, end=end)
+        runs.append(time.perf_counter() - began)
+        results.append(result)
+    peak = _rss()["VmHWM"]
+    # Where the time goes, once each after the timed runs: the engine's join, then the
+    # measures (most of them the random orders).
+    began = time.perf_counter()
+    scored = engine.score_before(events, enterprises, table, rows)
+    score_before_s = time.perf_counter() - began
+    began = time.perf_counter()
+    measure(scored, table_version=table.version, start=start, end=end, draws=0)
+    measure_no_draws_s = time.perf_counter() - began
+    began = time.perf_counter()
+    measure(scored, table_version=table.version, start=start, end=end)
+    measure_s = time.perf_counter() - began
+    return {
+        "seconds": runs,
+        "peak_bytes": peak,
+        "peak_reset": reset,
+        "rss_before_compute_bytes": before,
+        "input_bytes": input_bytes,
+        "inspections": rows.height,
+        "working_days": len(days),
+        "per_day": _per_day(args),
+        "start": start.isoformat(),
+        "end": end.isoformat(),
+        "repeatable": all(r == results[0] for r in results),
+        "result": results[0].to_json(),
+        "joined_records": int(scored["records"].sum()),
+        "score_before_s": score_before_s,
+        "measure_s": measure_s,
+        "measure_no_draws_s": measure_no_draws_s,
+        "threads": pl.thread_pool_size(),
+    }
+
+
+def _per_day(args: argparse.Namespace) -> int:
+    if args.inspections_per_day:
+        return int(args.inspections_per_day)
+    return max(1, round(INSPECTIONS_PER_DAY * args.enterprises / 4_000_000))
+
+
 def demo_worker(args: argparse.Namespace) -> dict[str, Any]:
     """The demo district built into a scratch database, then regraded through it."""
     from bench.demo_build import _setup_django
@@ -438,10 +556,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--demo-scale", type=float, default=1.0)
     parser.add_argument("--demo-seed", type=int, default=2022)
     parser.add_argument("--no-demo", action="store_true")
-    parser.add_argument("--worker", choices=["polars", "pandas", "demo"], help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--inspections-per-day",
+        type=int,
+        default=None,
+        help=f"the backtest's inspections a working day (default {INSPECTIONS_PER_DAY:,} "
+        "per 4M enterprises)",
+    )
+    parser.add_argument("--no-backtest", action="store_true")
+    parser.add_argument(
+        "--worker", choices=["polars", "pandas", "demo", "backtest"], help=argparse.SUPPRESS
+    )
     args = parser.parse_args(argv)
     if args.worker == "demo":
         print(json.dumps(demo_worker(args)))
+        return 0
+    if args.worker == "backtest":
+        print(json.dumps(backtest_worker(args)))
         return 0
     if args.worker:
         print(json.dumps(worker(args.worker, args)))
@@ -467,6 +598,21 @@ def main(argv: list[str] | None = None) -> int:
                 f"--runs={args.runs}",
                 f"--demo-scale={args.demo_scale}",
                 f"--demo-seed={args.demo_seed}",
+            ],
+        )
+    )
+    backtest_run = (
+        None
+        if args.no_backtest
+        else _run_worker(
+            "backtest",
+            [
+                *passed,
+                *(
+                    [f"--inspections-per-day={args.inspections_per_day}"]
+                    if args.inspections_per_day
+                    else []
+                ),
             ],
         )
     )
@@ -517,6 +663,37 @@ def main(argv: list[str] | None = None) -> int:
             "demo_as_of": demo_run["as_of"],
             "demo_grades": demo_run["grades"],
             "demo_db": demo_run["db"],
+        }
+    if backtest_run:
+        found = backtest_run["result"]
+        result |= {
+            "backtest_4m_s": round(min(backtest_run["seconds"]), 2),
+            "backtest_4m_peak_bytes": backtest_run["peak_bytes"],
+            "backtest_inspections": backtest_run["inspections"],
+            "backtest_4m_runs_s": [round(x, 2) for x in backtest_run["seconds"]],
+            "backtest_rss_before_compute_bytes": backtest_run["rss_before_compute_bytes"],
+            "backtest_input_bytes": backtest_run["input_bytes"],
+            "backtest_peak_reset": backtest_run["peak_reset"],
+            "backtest_working_days": backtest_run["working_days"],
+            "backtest_per_day": backtest_run["per_day"],
+            "backtest_start": backtest_run["start"],
+            "backtest_end": backtest_run["end"],
+            "backtest_joined_records": backtest_run["joined_records"],
+            "backtest_score_before_s": round(backtest_run["score_before_s"], 2),
+            "backtest_measure_s": round(backtest_run["measure_s"], 2),
+            "backtest_measure_no_draws_s": round(backtest_run["measure_no_draws_s"], 2),
+            "backtest_repeatable": backtest_run["repeatable"],
+            "backtest_violations": found["violations"],
+            "backtest_serious": found["serious"],
+            "backtest_days_earlier": found["days_earlier"],
+            "backtest_random_days_earlier_mean": found["random_days_earlier_mean"],
+            "backtest_random_days_earlier_sd": found["random_days_earlier_sd"],
+            "backtest_lift_sd": found["lift_sd"],
+            "backtest_first_half_share": found["first_half_share"],
+            "backtest_coverage": found["coverage"],
+            "backtest_hit_rate_by_grade": {
+                g: hits["rate"] for g, hits in found["hit_rate_by_grade"].items()
+            },
         }
     result["load_average_before"] = round(load_before, 2)
     print(json.dumps(result, ensure_ascii=False))
