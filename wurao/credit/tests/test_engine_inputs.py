@@ -223,4 +223,4 @@ def test_score_before_ignores_the_days_own_records_and_later_ones():
     q = pl.DataFrame({"enterprise_id": [1, 1], "date": [AS_OF, date(2027, 1, 1)]})
     got = score_before(ev, enterprises(1), DEFAULT_TABLE, q)
     assert got["records"].to_list() == [1, 3]
-    assert got["score"][0] == pytest.approx(100 - 6 * (1 - 1 / 1095))
+    assert got["score"][0] == 94  # the record of the day before, at full points
