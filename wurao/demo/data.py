@@ -146,6 +146,19 @@ PROBLEM_BASE = 0.22
 PROBLEM_PER_TAG = 0.07
 PROBLEM_MAX = 0.65
 PROBLEM_COMPLAINT_BONUS = 0.15
+# Compliance propensity (demo assumption): how an entity keeps the rules persists from year
+# to year — studies that forecast inspection outcomes from an establishment's record find
+# its earlier violations the strongest predictor of the next ones. Each entity draws once a
+# multiplier of its problem chance, log-normal with mean 1 and spread PROPENSITY_SIGMA
+# (from its own random stream, so names, codes and dates stay those of the seed); the
+# product is still capped at PROBLEM_MAX. The spread makes an inspection in 2020 of an
+# enterprise found with problems in 2019 about twice as likely to find one as an inspection
+# of an enterprise whose 2019 inspections were all clean (docs/demo.md has the figures).
+# PROPENSITY_SCALE makes up for the cap cutting off the high multipliers, so that about a
+# third of inspections still find a problem. The key enterprise keeps its story: its
+# multiplier is 1 (its findings are those of the demo before the propensity).
+PROPENSITY_SIGMA = 1.0
+PROPENSITY_SCALE = 1.4
 # Penalties and coercive measures that follow one of the department's inspections follow one
 # that found a problem (when it has one); the rest are decided on other grounds.
 FOLLOW_UP_LINKED = 0.8

@@ -28,6 +28,7 @@ STREAM_CREDIT = 6
 STREAM_VISITS = 8
 # After the other parts' (draws 5, credit 7 and 12, codes 9, planning 10 and 11).
 STREAM_HISTORY_BEFORE, STREAM_BURDEN = 13, 14
+STREAM_PROPENSITY = 15  # each entity's compliance propensity (wurao.demo.history)
 
 
 @dataclass(frozen=True)
@@ -246,6 +247,7 @@ def district_generate(*, scale: float, seed: int) -> District:
         np.random.default_rng([seed, STREAM_KEY]),
         np.random.default_rng([seed, STREAM_HISTORY_BEFORE]),
         np.random.default_rng([seed, STREAM_BURDEN]),
+        np.random.default_rng([seed, STREAM_PROPENSITY]),
         plan=plan,
         plan_before=plan_counts(scale * data.YEAR_BEFORE_FACTOR),
         entities=entities,

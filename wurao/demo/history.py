@@ -7,9 +7,11 @@ Counts come from the allocation plans; this module decides who, when, why and wi
 what: each department inspects entities on its own list (by industry, risk tag
 and, for street teams, street), more often the 四上 enterprises with much attention
 (`attention_generate`: the study's concentration), finding problems more often where the
-risk is; follow-up penalties and coercive measures mostly land on entities the department
-inspected shortly before and found a problem at, and joint random visits put two or three
-departments at one enterprise on one day under one reference.
+risk is and at the entities that keep the rules less well (`propensity_generate`: drawn once
+per entity, the same in both years, so this year's findings follow last year's); follow-up
+penalties and coercive measures mostly land on entities the department inspected shortly
+before and found a problem at, and joint random visits put two or three departments at one
+enterprise on one day under one reference.
 """
 
 from __future__ import annotations
@@ -106,17 +108,37 @@ def attention_generate(rng: np.random.Generator, entities: Entities) -> np.ndarr
     return attention
 
 
-def problem_chance(entities: Entities, enterprise: np.ndarray, origin: np.ndarray) -> np.ndarray:
-    """The chance that an inspection finds a problem: higher with more risk tags, and for a
-    complaint or a referral."""
+def propensity_generate(rng: np.random.Generator, entities: Entities) -> np.ndarray:
+    """Each entity's compliance propensity: how many times the usual chance an inspection
+    finds a problem there, the same in every year (log-normal, mean PROPENSITY_SCALE; 1 for
+    the key enterprise, whose story is fixed)."""
+    sigma = data.PROPENSITY_SIGMA
+    propensity = data.PROPENSITY_SCALE * rng.lognormal(-(sigma**2) / 2, sigma, size=len(entities))
+    propensity[entities.key] = 1.0
+    return propensity
+
+
+def problem_chance(
+    entities: Entities,
+    enterprise: np.ndarray,
+    origin: np.ndarray,
+    propensity: np.ndarray | None = None,
+) -> np.ndarray:
+    """The chance that an inspection finds a problem: higher with more risk tags, for a
+    complaint or a referral, and at an entity with a higher propensity (none given: 1)."""
     tags = entities.tags[enterprise].sum(axis=1)
     reported = np.isin(origin, [ORIGIN_CODES.index("complaint"), ORIGIN_CODES.index("referral")])
-    p = data.PROBLEM_BASE + data.PROBLEM_PER_TAG * tags
-    return np.minimum(p + data.PROBLEM_COMPLAINT_BONUS * reported, data.PROBLEM_MAX)
+    p = data.PROBLEM_BASE + data.PROBLEM_PER_TAG * tags + data.PROBLEM_COMPLAINT_BONUS * reported
+    if propensity is not None:
+        p = p * propensity[enterprise]
+    return np.minimum(p, data.PROBLEM_MAX)
 
 
-def _findings(rng_f, entities: Entities, enterprise: np.ndarray, origin: np.ndarray) -> np.ndarray:
-    found = rng_f.random(len(enterprise)) < problem_chance(entities, enterprise, origin)
+def _findings(
+    rng_f, entities: Entities, enterprise: np.ndarray, origin: np.ndarray, propensity: np.ndarray
+) -> np.ndarray:
+    chance = problem_chance(entities, enterprise, origin, propensity)
+    found = rng_f.random(len(enterprise)) < chance
     return np.where(found, FINDINGS.index("problems"), FINDINGS.index("clean")).astype(np.int8)
 
 
@@ -222,6 +244,7 @@ def _year(
     workdays: np.ndarray,
     *,
     attention: np.ndarray,
+    propensity: np.ndarray,
     exclude: int = -1,
     first_joint: int = 0,
 ) -> tuple[_Rows, int]:
@@ -246,7 +269,11 @@ def _year(
     joint_ent = rng.choice(candidates, size=len(plan.joint_visits))
     joint_day = rng.integers(0, n_days, size=len(plan.joint_visits))
     joint_found = _findings(
-        rng_f, entities, joint_ent, np.full(len(joint_ent), random_draw, dtype=np.int8)
+        rng_f,
+        entities,
+        joint_ent,
+        np.full(len(joint_ent), random_draw, dtype=np.int8),
+        propensity,
     )
     joint_rows: dict[str, list[tuple[int, int, int, int]]] = {}
     for j, pattern in enumerate(plan.joint_visits):
@@ -272,7 +299,7 @@ def _year(
         origin[:n_random_solo] = random_draw
         in_campaign = np.flatnonzero(origin == campaign)
         day[in_campaign] = rng.choice(n_days, size=len(in_campaign), p=campaign_p)
-        found = _findings(rng_f, entities, ent, origin)
+        found = _findings(rng_f, entities, ent, origin, propensity)
         rows.add(ent, d, day, 0, origin, finding=found)
         inspected = (
             np.concatenate([ent_j, ent]),
@@ -342,6 +369,7 @@ def history_generate(
     rng_key: np.random.Generator,
     rng_before: np.random.Generator,
     rng_burden: np.random.Generator,
+    rng_propensity: np.random.Generator,
     *,
     plan: Plan,
     plan_before: Plan,
@@ -355,11 +383,20 @@ def history_generate(
     workdays_key: np.ndarray,
 ) -> tuple[Actions, Visits]:
     """2020 from `rng` (as the study counts it), 2019 from `rng_before` (the key enterprise
-    left out: its 2019 is the study's, from `rng_key`), and from `rng_burden` the attention,
-    the findings and the non-enforcement visits of both years."""
+    left out: its 2019 is the study's, from `rng_key`), from `rng_burden` the attention,
+    the findings and the non-enforcement visits of both years, and from `rng_propensity` each
+    entity's compliance propensity."""
     attention = attention_generate(rng_burden, entities)
+    propensity = propensity_generate(rng_propensity, entities)
     rows, n_joint = _year(
-        rng, rng_burden, plan, entities, organisations, workdays_2020, attention=attention
+        rng,
+        rng_burden,
+        plan,
+        entities,
+        organisations,
+        workdays_2020,
+        attention=attention,
+        propensity=propensity,
     )
     rows_before, n_joint_before = _year(
         rng_before,
@@ -369,6 +406,7 @@ def history_generate(
         organisations,
         workdays_before,
         attention=attention,
+        propensity=propensity,
         exclude=entities.key,
         first_joint=n_joint,
     )
@@ -379,7 +417,7 @@ def history_generate(
         rng_key, entities, organisations, communities, len(workdays_key)
     )
     key_origin = key_rows[3].astype(np.int8)
-    key_found = _findings(rng_burden, entities, key_rows[0], key_origin)
+    key_found = _findings(rng_burden, entities, key_rows[0], key_origin, propensity)
 
     cat = np.concatenate
     n_2020 = sum(len(x) for x in rows.enterprise)

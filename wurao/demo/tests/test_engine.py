@@ -226,6 +226,58 @@ def test_penalties_mostly_follow_an_inspection_that_found_a_problem(district):
     assert np.mean(after_problems) >= 0.7
 
 
+def _problems_2020_by_2019(district) -> tuple[float, float, float]:
+    """The share of 2020's inspections that found a problem, at enterprises found with
+    problems in 2019, at those inspected in 2019 and always clean, and at the others."""
+    a, n = district.actions, len(district.entities)
+    inspection, problems, year = a.kind == 0, a.finding == 2, _year(a.date)
+    before = inspection & (year == 2019)
+    inspected = np.bincount(a.enterprise[before], minlength=n) > 0
+    found = np.bincount(a.enterprise[before & problems], minlength=n) > 0
+    now = inspection & (year == 2020)
+    enterprise, problem = a.enterprise[now], problems[now]
+    return (
+        problem[found[enterprise]].mean(),
+        problem[inspected[enterprise] & ~found[enterprise]].mean(),
+        problem[~inspected[enterprise]].mean(),
+    )
+
+
+def test_findings_follow_the_enterprise_history():
+    # given a district large enough for the shares to settle
+    district = district_generate(scale=0.1, seed=7)
+
+    # when 2020's inspections are grouped by what the enterprise's 2019 inspections found
+    after_problems, after_clean, not_inspected = _problems_2020_by_2019(district)
+
+    # then an enterprise found with problems in 2019 is found with problems again clearly
+    # more often than one inspected clean (each entity's propensity lasts)
+    assert 1.5 <= after_problems / after_clean <= 2.5
+    assert after_clean < not_inspected < after_problems
+
+
+def test_the_propensity_changes_who_finds_problems_and_nothing_else(monkeypatch):
+    # given the district of a seed, and the same district without the propensity's spread
+    district = district_generate(scale=SCALE, seed=7)
+    monkeypatch.setattr(data, "PROPENSITY_SIGMA", 0.0)
+    flat = district_generate(scale=SCALE, seed=7)
+
+    # then names, codes, counts and every inspection's enterprise, department and date are
+    # the same; only findings (and so the penalties' enterprises and days) move
+    assert flat.entities.credit_code == district.entities.credit_code
+    assert flat.entities.name == district.entities.name
+    assert flat.counts() == district.counts()
+
+    def inspections(d):
+        a = d.actions
+        rows = np.stack([a.enterprise, a.department, a.date.astype(np.int64), a.origin], axis=1)
+        rows = rows[a.kind == 0]
+        return rows[np.lexsort(rows.T[::-1])]
+
+    assert np.array_equal(inspections(flat), inspections(district))
+    assert not np.array_equal(flat.actions.finding, district.actions.finding)
+
+
 def test_visits_pile_up_on_the_key_enterprises(district):
     # given each enterprise's contacts in 2020 (actions and non-enforcement visits)
     a, v, e = district.actions, district.visits, district.entities
