@@ -56,7 +56,10 @@ straight into its frames; generation is not timed. Prints ONE JSON object:
   in the engine's partitions); backtest_joined_records counts those that scored. Then,
   once each, backtest_score_before_s (the engine's join alone) and backtest_measure_s (the
   measures with their 200 random orders; backtest_measure_no_draws_s without them) say
-  where the time goes; backtest_repeatable: every run gave the same result.
+  where the time goes; backtest_repeatable: every run gave the same result (not always at
+  4M: the engine's sums come out in a thread-dependent order, scores differ by ≤ 3e-14
+  between runs and scores equal in exact arithmetic can swap places in the table's order;
+  backtest_days_earlier_runs shows by how much).
 """
 
 from __future__ import annotations
@@ -465,6 +468,7 @@ def backtest_worker(args: argparse.Namespace) -> dict[str, Any]:
         "start": start.isoformat(),
         "end": end.isoformat(),
         "repeatable": all(r == results[0] for r in results),
+        "days_earlier_runs": [r.days_earlier for r in results],
         "result": results[0].to_json(),
         "joined_records": int(scored["records"].sum()),
         "score_before_s": score_before_s,
@@ -683,6 +687,7 @@ def main(argv: list[str] | None = None) -> int:
             "backtest_measure_s": round(backtest_run["measure_s"], 2),
             "backtest_measure_no_draws_s": round(backtest_run["measure_no_draws_s"], 2),
             "backtest_repeatable": backtest_run["repeatable"],
+            "backtest_days_earlier_runs": backtest_run["days_earlier_runs"],
             "backtest_violations": found["violations"],
             "backtest_serious": found["serious"],
             "backtest_days_earlier": found["days_earlier"],
