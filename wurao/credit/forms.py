@@ -5,12 +5,12 @@ import re
 
 from django import forms
 from django.utils.text import format_lazy
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from wurao.common.forms import FilterFormMixin, ServiceFormMixin
 from wurao.credit.choices import CommitmentStatus, Grade, ReviewStatus
-from wurao.credit.points_catalogue import DECAY_LABELS, FORMAT, INDICATORS
+from wurao.credit.points_catalogue import DECAY_LABELS, FORMAT, INDICATORS, KIND_SIGNS
 from wurao.credit.points_json import table_from_dict
 from wurao.credit.points_problems import PointsTableError
 from wurao.credit.services import EVIDENCE_MAX_BYTES
@@ -178,7 +178,19 @@ class PointsTableForm(FormMixin, forms.Form):
 
     def __init__(self, *args, table: dict, risk_tags: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
-        self.indicator_codes = [str(i) for i in INDICATORS]
+        # The kinds of record the table declares beside the catalogue's go into the new version
+        # as they are; their rules are edited in the same rows as the catalogue's.
+        self.kinds = [k for k in table.get("kinds") or [] if isinstance(k, dict)]
+        english = (get_language() or "").startswith("en")
+        self.indicator_info = {
+            str(code): (gettext(info.label), info.direction) for code, info in INDICATORS.items()
+        }
+        for kind in self.kinds:
+            code = kind.get("code")
+            if isinstance(code, str) and code not in self.indicator_info:
+                label = (english and kind.get("label_en")) or kind.get("label") or code
+                self.indicator_info[code] = (str(label), KIND_SIGNS.get(kind.get("sign"), 0))
+        self.indicator_codes = list(self.indicator_info)
         rules = {r["indicator"]: r for r in table.get("indicators", [])}
         initial = {
             "name": table.get("name", ""),
@@ -189,7 +201,7 @@ class PointsTableForm(FormMixin, forms.Form):
         decay_choices = [(str(k), gettext(v)) for k, v in DECAY_LABELS.items()]
         for code in self.indicator_codes:
             rule = rules.get(code, {})
-            label = gettext(INDICATORS[code].label)
+            label = self.indicator_info[code][0]
             self.fields[f"{code}__points"] = _number(
                 gettext("%(indicator)s·分值") % {"indicator": label}, step="any"
             )
@@ -276,12 +288,13 @@ class PointsTableForm(FormMixin, forms.Form):
     def indicator_rows(self) -> list[dict]:
         rows = []
         for code in self.indicator_codes:
-            info = INDICATORS[code]
+            label, direction = self.indicator_info[code]
             rows.append(
                 {
                     "code": code,
-                    "label": gettext(info.label),
-                    "direction": gettext("扣分") if info.direction < 0 else gettext("加分"),
+                    "label": label,
+                    "declared": code not in INDICATORS,
+                    "direction": gettext("扣分") if direction < 0 else gettext("加分"),
                     **{
                         key: self[f"{code}__{key}"]
                         for key in (
@@ -347,6 +360,8 @@ class PointsTableForm(FormMixin, forms.Form):
             "format": FORMAT,
             "name": data.get("name", ""),
             "base": data["base"],
+            # As the table declared them (points_json: only when there are any).
+            **({"kinds": self.kinds} if self.kinds else {}),
             "indicators": indicators,
             "tags": [
                 {"code": c, "label": self.tag_labels[c], "points": data[f"tag__{c}"]}

@@ -12,7 +12,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.views.decorators.http import require_POST
 
 from wurao.accounts.policy import SIGNED_IN, policy
@@ -33,12 +33,23 @@ from wurao.registry import selectors as registry_selectors
 # ---------------------------------------------------------------- points tables
 
 
+def kind_label(table, code) -> str:
+    """A kind of record's name in the reader's language: the catalogue's, or the table's own
+    (a kind the version declares carries its English name)."""
+    info = table.info(str(code))
+    if info is None:
+        return str(code)
+    if info.label_en and code not in INDICATORS and get_language().startswith("en"):
+        return info.label_en
+    return gettext(info.label)
+
+
 def table_display(version) -> dict:
     """A stored table for reading: each indicator's rule in words, tags, industries, effects."""
     table = table_from_dict(version.table)
     rules = [
         {
-            "label": gettext(INDICATORS[r.indicator].label),
+            "label": kind_label(table, r.indicator),
             "points": r.points,
             "per_severity": r.per_severity,
             "window_days": r.window_days,
@@ -48,11 +59,11 @@ def table_display(version) -> dict:
         }
         for r in table.rules
     ]
-    scored = {r.indicator for r in table.rules}
+    scored = {str(r.indicator) for r in table.rules}
     return {
         "table": table,
         "rules": rules,
-        "unscored": [info.label for i, info in INDICATORS.items() if i not in scored],
+        "unscored": [kind_label(table, code) for code in table.codes if code not in scored],
         "effects": [
             {"effect": e, "label": Grade(str(e.grade)).label, "flags": e.flags}
             for e in table.effects
