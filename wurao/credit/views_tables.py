@@ -27,6 +27,7 @@ from wurao.credit.points_catalogue import DECAY_LABELS, INDICATORS
 from wurao.credit.points_json import table_from_dict
 from wurao.credit.points_json import table_to_dict as points_table_to_dict
 from wurao.credit.services_grading import grades_recompute, points_table_publish
+from wurao.credit.views_backtest import draft_get
 from wurao.credit.views_common import GRADES
 from wurao.registry import selectors as registry_selectors
 
@@ -100,15 +101,18 @@ def table_detail(request, version: int):
 
 @policy("credit.table_publish")
 def table_new(request):
+    """The editor of a new version, prefilled from the one in force, or from a calibration's
+    draft (?draft=<id>, "采用此草案"): the person still sets the effective date and publishes."""
     current = selectors.points_table_current() or selectors.points_table_versions().first()
     table = current.table if current else points_table_to_dict(DEFAULT_TABLE)
+    initial = {"effective_from": timezone.localdate()}
+    draft = None
+    if "draft" in request.GET:
+        draft = draft_get(request.GET["draft"])
+        table = draft.table
+        initial["note"] = draft.note
     risk_tags = list(registry_selectors.risk_tag_list().values_list("code", "name"))
-    form = PointsTableForm(
-        request.POST or None,
-        table=table,
-        risk_tags=risk_tags,
-        initial={"effective_from": timezone.localdate()},
-    )
+    form = PointsTableForm(request.POST or None, table=table, risk_tags=risk_tags, initial=initial)
     if request.method == "POST" and form.ready():
         try:
             published = points_table_publish(
@@ -129,7 +133,11 @@ def table_new(request):
                 % {"version": published.version, "day": published.effective_from},
             )
             return redirect("credit:table-detail", version=published.version)
-    return render(request, "credit/table_form.html", {"form": form, "based_on": current})
+    return render(
+        request,
+        "credit/table_form.html",
+        {"form": form, "based_on": None if draft else current, "draft": draft},
+    )
 
 
 @policy("credit.regrade")

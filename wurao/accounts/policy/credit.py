@@ -66,3 +66,6 @@ declare(
 # The rules enterprises are graded by, and the regrade that applies them, are the bureau's.
 declare("credit.table_publish", is_bureau)
 declare("credit.regrade", is_bureau)
+# Backtesting tables on the district's inspections, and calibrating a draft from them: the
+# bureau's evidence for a new version (a draft grades nobody; publishing is table_publish).
+declare("credit.table_backtest", is_bureau)
