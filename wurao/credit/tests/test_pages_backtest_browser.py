@@ -1,6 +1,7 @@
 """The backtest page in a real browser on a 390 px phone: the bureau runs a backtest and a
-calibration; the figures, the chart and the draft's report fit the screen, and no table squeezes
-its text to a few characters a line (the checks of wurao/web/tests/test_phone_layout.py)."""
+calibration from the table versions' list; the list, the figures, the chart and the draft's report
+fit the screen, and no table squeezes its text to a few characters a line (the checks of
+wurao/web/tests/test_phone_layout.py)."""
 
 import pytest
 
@@ -33,6 +34,7 @@ def test_the_bureau_backtests_and_calibrates_on_a_phone(
 
     # when it opens the page from the table versions and runs the backtest as prefilled
     page.goto(f"{live_server.url}/credit/tables/")
+    assert _fits(page) == {"wider than the phone": 0, "squeezed": []}  # versions as cards
     page.click("#table-backtest")
     page.click("#backtest-submit")
     page.locator("#backtest-result").wait_for()
