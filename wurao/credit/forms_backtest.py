@@ -94,7 +94,7 @@ def table_resolve(key: str) -> PointsTable:
     if key == DEFAULT:
         return DEFAULT_TABLE
     kind, number = key[:1], key[1:]
-    if kind in ("v", "d") and number.isdigit() and len(number) < 18:
+    if kind in ("v", "d") and number.isascii() and number.isdigit() and len(number) < 18:
         if kind == "v":
             row = selectors.points_table_versions().filter(version=int(number)).first()
             if row is not None:

@@ -42,7 +42,9 @@ from wurao.enforcement.choices import ActionKind, Finding
 
 JOBS = "credit_backtest_jobs"  # session: huey task id -> what the person started
 JOBS_KEPT = 5
-JOB_STALE_SECONDS = 900  # no answer by then: the worker is not running, or lost the job
+# No answer by then: the worker is not running, or lost the job (a district's calibration
+# fits each kind's shapes in turn, and takes longer than its backtests).
+STALE_SECONDS = {"backtest": 600, "calibrate": 3600}
 EXPECTED_SECONDS = {"backtest": 60, "calibrate": 300}
 DRAFTS_LISTED = 20
 GRADES = ("A", "B", "C", "D")
@@ -74,7 +76,8 @@ def _job_resolve(request, task_id: str) -> dict | None:
     job.setdefault("outcome", None)
     started = datetime.datetime.fromisoformat(job["started"])
     job["elapsed"] = int((timezone.now() - started).total_seconds())
-    job["stale"] = job["outcome"] is None and job["elapsed"] > JOB_STALE_SECONDS
+    stale_after = STALE_SECONDS.get(job.get("kind"), STALE_SECONDS["backtest"])
+    job["stale"] = job["outcome"] is None and job["elapsed"] > stale_after
     job["expected_seconds"] = EXPECTED_SECONDS.get(job.get("kind"), 60)
     return job
 
@@ -279,7 +282,8 @@ def _drafts():
 def draft_get(pk) -> PointsTableDraft:
     """The draft, or 404: for ids from a URL or a query string (digits only, within range)."""
     text = str(pk)
-    if not text.isdigit() or int(text) > INTEGER_MAX:
+    # ASCII digits only: "²" is a digit to str.isdigit and no number to int().
+    if not (text.isascii() and text.isdigit()) or int(text) > INTEGER_MAX:
         raise Http404
     draft = _drafts().filter(pk=int(text)).first()
     if draft is None:

@@ -97,7 +97,7 @@ def test_adopting_a_draft_opens_the_editor_prefilled_with_it_and_publishing_stay
     assert published.effective_from == datetime.date(2027, 1, 1)
 
 
-@pytest.mark.parametrize("draft", ["abc", "99999999999999999999999", "-1", "", "1.5"])
+@pytest.mark.parametrize("draft", ["abc", "99999999999999999999999", "-1", "", "1.5", "²", "٣"])
 def test_a_draft_that_is_no_number_or_out_of_range_is_a_404(client, justice_user, draft):
     client.force_login(justice_user)
     assert client.get(NEW, {"draft": draft}).status_code == 404
