@@ -150,10 +150,10 @@ def measure(
     violation = actual["violation"].to_numpy()
     serious = actual["serious"].to_numpy() & violation
     half = ((end - start).days + 1) / 2
-    table_rank = np.empty(n, dtype=np.int64)
-    table_rank[actual["score"].rank("ordinal").to_numpy().astype(np.int64) - 1] = np.arange(n)
-    ordered = np.empty(n, dtype=np.int64)
-    ordered[table_rank] = dates  # the k-th riskiest takes the k-th earliest date
+    # Scores are compared to 1e-9, as grades are (engine.GRADE_TOLERANCE): sums of the same
+    # records in another order differ by ~1e-14 and must not reorder a tie.
+    position = actual["score"].round(9).rank("ordinal").to_numpy().astype(np.int64) - 1
+    ordered = dates[position]  # the k-th riskiest takes the k-th earliest date
 
     def earlier(mask: np.ndarray, assigned: np.ndarray) -> float | None:
         return _mean((dates - assigned)[mask])
@@ -161,14 +161,16 @@ def measure(
     def first_half(mask: np.ndarray, assigned: np.ndarray) -> float | None:
         return _mean((assigned[mask] < half).astype(float))
 
+    # A random order gives the violations a random set of the period's positions: draw just
+    # those (the other inspections' places do not move any measure).
     rng = np.random.default_rng(seed)
+    found = int(violation.sum())
     random_earlier, random_half = [], []
-    if violation.any():
-        for _ in range(draws):
-            assigned = np.empty(n, dtype=np.int64)
-            assigned[rng.permutation(n)] = dates
-            random_earlier.append(earlier(violation, assigned))
-            random_half.append(first_half(violation, assigned))
+    mean_found = dates[violation].mean() if found else 0.0
+    for _ in range(draws if found else 0):
+        assigned = dates[rng.choice(n, found, replace=False)]
+        random_earlier.append(float(mean_found - assigned.mean()))
+        random_half.append(float((assigned < half).mean()))
     hits = (
         actual.group_by("grade")
         .agg(pl.len().alias("n"), pl.col("violation").sum().alias("v"))
