@@ -8,14 +8,17 @@ Each training inspection is one example: did it find a violation? Its features a
 kind of record the table scores, the enterprise's records of that kind known the day before
 (dated strictly before the inspection, as in the backtest), each counted ×severity where the
 rule is per severity, weighted by a decay and within a window; and the enterprise's inherent
-risk (its tags and industry) in the table's points. A logistic regression with a small L2
-penalty is fitted by L-BFGS-B with bounds that keep each kind's sign (a risk can only raise
-the odds of a finding, a credit only lower them, more inherent-risk points only lower them).
+risk (its tags and industry) in the table's points. A logistic regression is fitted by
+L-BFGS-B with bounds that keep each kind's sign (a risk can only raise the odds of a finding, a
+credit only lower them, more inherent-risk points only lower them), penalised (L2, `L2` per
+example, fixed rather than tuned) toward the table's own points read on the same scale:
+where the training data say little, the proposal stays near the table rather than near zero.
 
 Windows and decays are chosen on the training data only: for each kind in turn, every
 candidate (`WINDOWS` × `DECAYS`, and the table's own) is tried with the others fixed, and the
-one with the lowest penalised training loss is kept. Kinds with no records in the training
-period keep the table's rule as it is: no evidence either way.
+one with the lowest penalised training loss is kept. Kinds with fewer than
+`MIN_RECORDS_FOR_SHAPE` records keep their window and decay, and kinds with none keep their
+rule as it is: no evidence either way.
 
 Coefficients become points on the scale "`POINTS_TO_DOUBLE` points double the odds" (a
 scorecard's points-to-double-odds): a kind's points per record are −β × 10 / ln 2, rounded to
@@ -42,7 +45,10 @@ WINDOWS = (180, 365, 730, 1095)
 DECAYS = (Decay.NONE, Decay.LINEAR, Decay.EXPONENTIAL)
 HALF_LIFE_SHARE = 0.25  # an exponential candidate's half-life: a quarter of its window
 POINTS_TO_DOUBLE = 10.0
-L2 = 1e-3  # per example, on the coefficients (not the intercept)
+# Per example, on each coefficient's distance from the table's own, in its unit (log-odds per
+# record; per inherent-risk point): a rare kind's points do not drift far on a few records.
+L2 = 3e-3
+MIN_RECORDS_FOR_SHAPE = 30  # fewer records of a kind: its window and decay stay the table's
 
 
 @dataclass(frozen=True)
@@ -166,31 +172,35 @@ def _features(
     return frame, shapes, records
 
 
-def _fit(x: np.ndarray, y: np.ndarray, bounds: list[tuple[float | None, float | None]]):
-    """Penalised logistic regression: (coefficients with the intercept first, mean loss)."""
+def _fit(
+    x: np.ndarray,
+    y: np.ndarray,
+    bounds: list[tuple[float | None, float | None]],
+    prior: np.ndarray,
+):
+    """Logistic regression penalised toward `prior` (the table's own coefficients): (the
+    coefficients with the intercept first, the mean penalised loss)."""
     n, k = x.shape
     design = np.hstack([np.ones((n, 1)), x])
     penalty = np.r_[0.0, np.full(k, L2)]
+    centre = np.r_[0.0, prior]
 
     def loss(beta: np.ndarray) -> tuple[float, np.ndarray]:
         z = design @ beta
         # log(1 + e^z) − y z, written to stay finite for large |z|
         value = np.logaddexp(0.0, z) - y * z
         p = 1.0 / (1.0 + np.exp(-z))
-        grad = design.T @ (p - y) / n + penalty * beta
-        return float(value.mean() + 0.5 * (penalty * beta * beta).sum()), grad
+        away = beta - centre
+        grad = design.T @ (p - y) / n + penalty * away
+        return float(value.mean() + 0.5 * (penalty * away * away).sum()), grad
 
     rate = min(max(y.mean(), 1e-6), 1 - 1e-6)
-    start = np.r_[math.log(rate / (1 - rate)), np.zeros(k)]
+    start = np.r_[math.log(rate / (1 - rate)), prior]
     result = minimize(loss, start, jac=True, method="L-BFGS-B", bounds=[(None, None), *bounds])
     return result.x, float(result.fun)
 
 
-def _scale(x: np.ndarray) -> np.ndarray:
-    """Per column, its standard deviation (1 for a constant one): the penalty then weighs
-    every feature alike, whatever its unit."""
-    s = x.std(axis=0)
-    return np.where(s > 0, s, 1.0)
+_SUFFIX = "（校准建议"  # what a proposal adds to its table's name (once, however often)
 
 
 def _half_points(value: float) -> float:
@@ -239,30 +249,31 @@ def calibrate(
     # β ≥ 0 for a risk (more records, higher odds), ≤ 0 for a credit and for inherent points.
     bounds = [(0.0, None) if s < 0 else (None, 0.0) for s in signs] + [(None, 0.0)]
 
-    def design(choice: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    per_point = POINTS_TO_DOUBLE / math.log(2)
+    # The table's own points as coefficients (per record; inherent risk at its factor 1).
+    table_beta = np.array([-r.points / per_point for r in rules] + [-1 / per_point])
+
+    def design(choice: list[int]) -> np.ndarray:
         cols = [frame[f"{c}|{n}"].to_numpy() for c, n in zip(codes, choice, strict=True)]
-        x = np.column_stack([*cols, inherent]) if cols else inherent[:, None]
-        scale = _scale(x)
-        return x / scale, scale
+        return np.column_stack([*cols, inherent]) if cols else inherent[:, None]
+
+    def fit(choice: list[int]) -> tuple[np.ndarray, float]:
+        return _fit(design(choice), y, bounds, table_beta)
 
     choice = [0] * len(codes)  # the table's own shape first
     for j, code in enumerate(codes):
-        if records[code] == 0:
+        if records[code] < MIN_RECORDS_FOR_SHAPE:
             continue
-        best = (math.inf, 0)
-        for n in range(len(shapes[code])):
-            x, _ = design([*choice[:j], n, *choice[j + 1 :]])
-            best = min(best, (_fit(x, y, bounds)[1], n))
-        choice[j] = best[1]
-    x, scale = design(choice)
-    beta, _ = _fit(x, y, bounds)
-    coef = beta[1:] / scale
+        losses = [fit([*choice[:j], n, *choice[j + 1 :]])[1] for n in range(len(shapes[code]))]
+        choice[j] = int(np.argmin(losses))
+    beta, _ = fit(choice)
+    x = design(choice)
+    coef = beta[1:]
     p = 1.0 / (1.0 + np.exp(-(np.hstack([np.ones((len(y), 1)), x]) @ beta)))
     eps = 1e-12
     log_loss = float(-(y * np.log(p + eps) + (1 - y) * np.log(1 - p + eps)).mean())
     rate = y.mean()
     null = float(-(rate * math.log(rate) + (1 - rate) * math.log(1 - rate)))
-    per_point = POINTS_TO_DOUBLE / math.log(2)
     new_rules, fits = [], []
     for rule, code, n, b in zip(rules, codes, choice, coef[:-1], strict=True):
         shape = shapes[code][n]
@@ -286,7 +297,7 @@ def calibrate(
         table,
         version=version,
         effective_from=effective_from,
-        name=f"{table.name}（校准建议，训练期 {start.isoformat()} 至 {end.isoformat()}）",
+        name=f"{table.name.split(_SUFFIX)[0]}{_SUFFIX}，训练期 {start} 至 {end}）",
         rules=tuple(new_rules),
         tags=tuple(
             dataclasses.replace(t, points=_half_points(t.points * factor)) for t in table.tags
