@@ -141,24 +141,27 @@ KEY_ENTERPRISE_ATTENTION = 25.0
 # make one enterprise a department's whole year.
 MAX_EXPECTED_PER_DEPARTMENT = 8.0
 # Findings (demo assumption): the chance that an inspection finds a problem rises with the
-# entity's risk tags and is higher for complaints and referrals; about a third overall.
+# entity's risk tags and is higher for complaints and referrals, times the entity's
+# compliance propensity (below); about 30% overall. PROBLEM_MAX is a ceiling: even the worst
+# entity's inspection sometimes finds nothing.
 PROBLEM_BASE = 0.22
 PROBLEM_PER_TAG = 0.07
-PROBLEM_MAX = 0.65
+PROBLEM_MAX = 0.9
 PROBLEM_COMPLAINT_BONUS = 0.15
-# Compliance propensity (demo assumption): how an entity keeps the rules persists from year
-# to year — studies that forecast inspection outcomes from an establishment's record find
-# its earlier violations the strongest predictor of the next ones. Each entity draws once a
-# multiplier of its problem chance, log-normal with mean 1 and spread PROPENSITY_SIGMA
-# (from its own random stream, so names, codes and dates stay those of the seed); the
-# product is still capped at PROBLEM_MAX. The spread makes an inspection in 2020 of an
-# enterprise found with problems in 2019 about twice as likely to find one as an inspection
-# of an enterprise whose 2019 inspections were all clean (docs/demo.md has the figures).
-# PROPENSITY_SCALE makes up for the cap cutting off the high multipliers, so that about a
-# third of inspections still find a problem. The key enterprise keeps its story: its
-# multiplier is 1 (its findings are those of the demo before the propensity).
-PROPENSITY_SIGMA = 1.0
-PROPENSITY_SCALE = 1.4
+# Compliance propensity (demo assumption): how well an entity keeps the rules persists from
+# year to year — studies that forecast inspection outcomes from an establishment's record
+# find its earlier violations the strongest predictor of the next ones. Each entity draws
+# once a multiplier of its problem chance, log-normal with mean 1 and spread
+# PROPENSITY_SIGMA, from its own random stream (so names, codes, dates and whom each
+# department inspects stay those of the seed). With this spread an inspection in 2020 of an
+# enterprise found with problems in 2019 finds one about twice as often as an inspection of
+# an enterprise whose 2019 inspections were all clean (docs/demo.md has the figures).
+# PROPENSITY_SCALE makes up for what PROBLEM_MAX cuts off the high multipliers, so that the
+# overall share stays where it was without the propensity (30.2% at scale 1). The ceiling
+# is high (it was 0.65 before the propensity) so that it rarely binds and risk tags and
+# complaints keep most of their effect. The key enterprise's multiplier is 1.
+PROPENSITY_SIGMA = 0.8
+PROPENSITY_SCALE = 1.07
 # Penalties and coercive measures that follow one of the department's inspections follow one
 # that found a problem (when it has one); the rest are decided on other grounds.
 FOLLOW_UP_LINKED = 0.8

@@ -111,7 +111,7 @@ def attention_generate(rng: np.random.Generator, entities: Entities) -> np.ndarr
 def propensity_generate(rng: np.random.Generator, entities: Entities) -> np.ndarray:
     """Each entity's compliance propensity: how many times the usual chance an inspection
     finds a problem there, the same in every year (log-normal, mean PROPENSITY_SCALE; 1 for
-    the key enterprise, whose story is fixed)."""
+    the key enterprise, whose many findings its six risk tags explain)."""
     sigma = data.PROPENSITY_SIGMA
     propensity = data.PROPENSITY_SCALE * rng.lognormal(-(sigma**2) / 2, sigma, size=len(entities))
     propensity[entities.key] = 1.0
