@@ -18,8 +18,10 @@ The same dates, the same number of inspections a day — only who comes when cha
   period in the table's order (``first_half_share_actual``: as it happened). The first half is
   the first ``days / 2`` days of the period.
 - The random baseline: the same measures for ``draws`` random orders (seeded): their mean
-  (about 0 days) and standard deviation, the spread a table's figure must clear to mean
-  anything.
+  and standard deviation, the spread a table's figure must clear to mean anything. The mean
+  is not 0 when the violations were not spread evenly over the period: it is the violations'
+  mean actual date minus all inspections' mean date (found late in the year, they "move
+  earlier" by luck alone).
 - ``hit_rate_by_grade``: per grade the inspections, the violations and their share;
   ``coverage``: the share of inspected enterprises with at least one dated record that
   counted at one of their inspections (a table cannot rank what it has no records on).

@@ -5,7 +5,6 @@ import datetime
 import logging
 import time
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils import translation
@@ -14,7 +13,7 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
 from wurao.credit.forms_backtest import table_resolve
-from wurao.credit.services_calibration import table_backtest, table_calibrate
+from wurao.credit.services_calibration import table_calibrate, tables_backtest
 from wurao.credit.services_grading import grades_recompute
 
 logger = logging.getLogger(__name__)
@@ -61,9 +60,9 @@ def backtest_compare_job(user_id: int, language: str, start: str, end: str, tabl
                 "start": datetime.date.fromisoformat(start),
                 "end": datetime.date.fromisoformat(end),
             }
+            tables = {side: table_resolve(key) for side, key in tables.items()}
             result = {
-                side: table_backtest(table=table_resolve(key), **period).to_json()
-                for side, key in tables.items()
+                side: b.to_json() for side, b in tables_backtest(tables=tables, **period).items()
             }
         except ValidationError as error:
             return _refusal(error)
@@ -74,16 +73,15 @@ def backtest_compare_job(user_id: int, language: str, start: str, end: str, tabl
 
 
 @db_task()
-def table_calibrate_job(user_id: int, periods: dict) -> dict:
-    """A calibration as the user who asked: {"draft": its id}, or {"errors": …}. Not retried:
-    a failure is the data or the periods, which a second try would meet again.
-
-    In the platform's language, whoever asked: the draft's note is stored text, Chinese as the
-    command writes it (the page translates a refusal when it shows it)."""
+def table_calibrate_job(user_id: int, language: str, periods: dict) -> dict:
+    """A calibration as the user who asked: {"draft": its id}, or {"errors": …} in the
+    language they read (the draft's note is stored in the platform's language, as the command
+    writes it). Not retried: a failure is the data or the periods, which a second try would
+    meet again."""
     actor = get_user_model().objects.filter(pk=user_id).first()
     if actor is None:
         return {"error": MISSING_USER}
-    with translation.override(settings.LANGUAGE_CODE):
+    with translation.override(language):
         try:
             draft = table_calibrate(
                 actor=actor,

@@ -215,7 +215,7 @@ def _errors_in_words(job: dict) -> list[str]:
         return [gettext(outcome["error"])]
     form_class = BacktestForm if job.get("kind") == "backtest" else CalibrateForm
     labels = _field_labels(form_class)
-    # A calibration refuses in Chinese (tasks.py); a message the catalogue has reads in English.
+    # A refusal comes in the reader's language; one the catalogue has is translated here.
     return [
         gettext("%(field)s：%(message)s") % {"field": labels[field], "message": gettext(message)}
         if labels.get(field)
@@ -471,7 +471,7 @@ def calibrate_run(request):
         k: (form.cleaned_data[k].isoformat() if form.cleaned_data.get(k) else "")
         for k in ("train_from", "train_to", "test_from", "test_to")
     }
-    result = table_calibrate_job(request.user.pk, periods)
+    result = table_calibrate_job(request.user.pk, translation.get_language(), periods)
     _job_keep(request, result.id, {"kind": "calibrate", "periods": periods})
     return redirect(f"{reverse('credit:table-backtest')}?job={result.id}")
 

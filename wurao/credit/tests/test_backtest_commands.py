@@ -97,7 +97,7 @@ def test_a_table_from_a_file_and_bad_arguments(district, tmp_path, capsys):
         call_command(
             "grades_backtest", "--from", "2020-01-01", "--to", "2020-06-30", "--table", path
         )
-    with pytest.raises(CommandError, match="结束日期不能早于开始日期"):
+    with pytest.raises(CommandError, match="回测期的结束日期（2020-01-01）早于开始日期"):
         call_command("grades_backtest", "--from", "2020-06-30", "--to", "2020-01-01")
 
 

@@ -170,8 +170,15 @@ def test_in_english_a_calibration_stores_its_note_in_chinese_and_refuses_in_engl
     client.post(CALIBRATE, TRAINING)
     assert PointsTableDraft.objects.get().note.startswith("按 2019-01-01 至 2019-12-31")
 
-    # and with no table published, the service's refusal reads in English, naming the field
-    PointsTableVersion.objects.all().delete()
-    page = client.post(CALIBRATE, TRAINING, follow=True).content.decode()
+    # and a training period with nothing to learn from is refused in English, naming the field
+    empty = {"train_from": "2010-01-01", "train_to": "2010-12-31"}
+    page = html.unescape(client.post(CALIBRATE, empty, follow=True).content.decode())
     assert "Calibration not completed" in page
-    assert "Scoring table: There is no credit scoring table yet" in page
+    assert "the training period has 0 inspections" in page
+    assert PointsTableDraft.objects.count() == 1
+
+    # and with no table published, the shipped default table is the one calibrated
+    PointsTableVersion.objects.all().delete()
+    client.post(CALIBRATE, TRAINING)
+    assert PointsTableDraft.objects.count() == 2
+    assert PointsTableDraft.objects.first().table["version"] == 1
