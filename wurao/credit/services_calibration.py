@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language, gettext, pgettext
 
 from wurao.audit.services import audit_record
 from wurao.credit.backtest import Backtest, backtest
@@ -59,7 +59,7 @@ def tables_backtest(
 ) -> dict[str, Backtest]:
     """Each table's backtest on the inspections dated `start` to `end`, each inspection
     scored with the records known the day before it; the records are read once for all."""
-    _period(start, end, field="end", name=gettext("回测期"))
+    _period(start, end, field="end", name=pgettext("in a sentence", "回测期"))
     inspections, events = inspections_frame(start=start, end=end), events_frame(as_of=end)
     enterprises = enterprises_frame()
     try:
@@ -113,7 +113,7 @@ def table_calibrate(
     comparing it to the table in force on a held-out period (by default the one that follows
     training, as long as it, up to today). Audited; changes no grade. The fit runs outside
     any transaction; only the draft and its audit event are written in one."""
-    _period(train_from, train_to, field="train_to", name=gettext("训练期"))
+    _period(train_from, train_to, field="train_to", name=pgettext("in a sentence", "训练期"))
     today = timezone.localdate()
     if test_from is None and train_to >= today:
         raise ValidationError(
@@ -121,7 +121,7 @@ def table_calibrate(
         )
     test_from = test_from or train_to + datetime.timedelta(days=1)
     test_to = test_to or min(today, _following(train_from, train_to))
-    _period(test_from, test_to, field="test_to", name=gettext("检验期"))
+    _period(test_from, test_to, field="test_to", name=pgettext("in a sentence", "检验期"))
     if test_from <= train_to:
         raise ValidationError({"test_from": gettext("检验期须在训练期之后，不能与之重叠")})
     based_on = _base_version()
