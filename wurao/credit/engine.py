@@ -9,11 +9,12 @@ better) and adds the points of its records:
 - **Dated records** (``events``), one row each: penalties, coercive measures, inspections
   with and without problems, open hazards, overdue rectifications, substantiated
   complaints, broken and kept credit commitments, monitoring alerts, awards, completed
-  repair (``points.Indicator``). A record's points are the rule's ``points`` (× the
-  record's ``severity`` when the rule is ``per_severity``; a missing severity counts 1),
-  times its decay, while its age ``as_of − date`` in days is in ``[0, window_days)``:
-  a record exactly ``window_days`` old counts 0, and so does one dated after ``as_of``
-  (regrading as of a past date ignores what came later). Decay:
+  repair (``points.Indicator``), and any kind the table declares (``points.RecordKind``).
+  A record's points are the rule's ``points`` (× the record's ``severity`` when the rule is
+  ``per_severity``; a missing severity counts 1), times its decay, while its age
+  ``as_of − date`` in days is in ``[0, window_days)``: a record dated on the as-of day
+  counts in full ("as of the end of that day"), one exactly ``window_days`` old counts 0.
+  Decay:
   ``none`` 1; ``linear`` ``1 − age / window_days`` (full on the day, 0 at the window's
   end); ``exponential`` ``0.5 ** (age / half_life_days)``.
 - **Caps.** The enterprise's total for an indicator is clipped to ``±cap``. When a cap
@@ -22,9 +23,19 @@ better) and adds the points of its records:
 - **Inherent risk** of the enterprise's risk tags (each distinct tag once, the tags' total
   clipped to ``±tag_cap`` and apportioned the same way) and of its industry section.
   These have no date and no window.
-- Records of an indicator the table does not score, or of an enterprise not in
+- Records of a catalogue indicator the table has no rule for, or of an enterprise not in
   ``enterprises``, count 0. An enterprise with no records gets the base plus its inherent
   risk.
+
+**Refused** (``EngineInputError``, naming the row, the record_id and the field in Chinese
+and English): a kind of record neither in the catalogue nor declared by the table, a
+severity that is NaN, infinite or negative, a missing enterprise or date, and in ``score``
+and ``contributions`` a date after ``as_of`` (regrading as of a past date is given the
+records up to it).
+
+**Many as-of dates** (``score_before``, for a backtest): each query (an enterprise and a
+day) is scored with the records dated strictly before its day, as ``score`` would as of the
+day before; later records are ignored, not refused. One vectorised pass for all queries.
 
 Score → grade by the table's thresholds: A if score ≥ a, B if ≥ b, C if ≥ c, else D (A
 best, D highest risk). A score within 1e-9 below a threshold reaches it, so that the order
@@ -42,7 +53,8 @@ Inputs
 ------
 ``events``: record_id (int64; needed by ``contributions`` only), enterprise_id (int64),
 indicator (``INDICATOR_DTYPE``, or any Enum, Categorical or String of indicator codes;
-the Enum is the fast path), date (date), severity (float, optional).
+the Enum is the fast path), date (date, or a datetime read as its date), severity (float,
+optional).
 ``enterprises``: enterprise_id (int64, unique), tags (list of str, optional),
 industry_section (str, GB/T 4754 letter, optional).
 """
