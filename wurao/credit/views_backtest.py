@@ -20,12 +20,11 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
-from huey.contrib.djhuey import HUEY
-from huey.exceptions import TaskException
 
 from wurao.accounts.policy import policy
 from wurao.accounts.scope import scope_for
 from wurao.common.forms import INTEGER_MAX
+from wurao.common.jobs import SessionJobs
 from wurao.credit.forms_backtest import (
     CURRENT,
     BacktestForm,
@@ -41,59 +40,15 @@ from wurao.enforcement import selectors as enforcement_selectors
 from wurao.enforcement.choices import ActionKind, Finding
 
 JOBS = "credit_backtest_jobs"  # session: huey task id -> what the person started
-JOBS_KEPT = 5
 # No answer by then: the worker is not running, or lost the job (a district's calibration
 # fits each kind's shapes in turn, and takes longer than its backtests).
 STALE_SECONDS = {"backtest": 600, "calibrate": 3600}
-EXPECTED_SECONDS = {"backtest": 60, "calibrate": 300}
+_JOBS = SessionJobs(JOBS, UNEXPECTED, STALE_SECONDS)
 DRAFTS_LISTED = 20
 GRADES = ("A", "B", "C", "D")
 
 
 # ---------------------------------------------------------------- the jobs in the session
-
-
-def _jobs(request) -> dict:
-    return request.session.get(JOBS, {})
-
-
-def _job_resolve(request, task_id: str) -> dict | None:
-    """The job the person started, with its outcome once the worker has one."""
-    jobs = _jobs(request)
-    job = jobs.get(task_id)
-    if job is None:
-        return None
-    if job.get("outcome") is None:
-        try:
-            value = HUEY.result(task_id)
-        except TaskException:
-            value = {"error": UNEXPECTED}
-        if value is not None:
-            job["outcome"] = value
-            jobs[task_id] = job
-            request.session[JOBS] = jobs
-    job = dict(job, id=task_id)
-    job.setdefault("outcome", None)
-    started = datetime.datetime.fromisoformat(job["started"])
-    job["elapsed"] = int((timezone.now() - started).total_seconds())
-    stale_after = STALE_SECONDS.get(job.get("kind"), STALE_SECONDS["backtest"])
-    job["stale"] = job["outcome"] is None and job["elapsed"] > stale_after
-    job["expected_seconds"] = EXPECTED_SECONDS.get(job.get("kind"), 60)
-    return job
-
-
-def _job_running(request) -> dict | None:
-    for task_id in reversed(list(_jobs(request))):
-        job = _job_resolve(request, task_id)
-        if job and job["outcome"] is None and not job["stale"]:
-            return job
-    return None
-
-
-def _job_keep(request, task_id: str, job: dict) -> None:
-    jobs = _jobs(request)
-    jobs[task_id] = {**job, "started": timezone.now().isoformat()}
-    request.session[JOBS] = dict(list(jobs.items())[-JOBS_KEPT:])
 
 
 # ---------------------------------------------------------------- figures in words
@@ -413,18 +368,14 @@ def _job_context(job: dict) -> dict:
 @policy("credit.table_backtest")
 def backtest_page(request):
     task_id = request.GET.get("job", "")
-    if task_id:
-        job = _job_resolve(request, task_id)
-        if job is None:
-            raise Http404
-    else:
-        jobs = list(_jobs(request))
-        job = _job_resolve(request, jobs[-1]) if jobs else None
+    job = _JOBS.resolve(request, task_id) if task_id else _JOBS.latest(request)
+    if task_id and job is None:
+        raise Http404
     return _page(request, job=job)
 
 
 def _refuse_while_running(request, form) -> dict | None:
-    running = _job_running(request)
+    running = _JOBS.running(request)
     if running is not None:
         # One computation at a time per person: the machine's cores are shared.
         form.add_error(None, gettext("上一次计算仍在进行，请等它完成后再开始新的计算。"))
@@ -444,7 +395,7 @@ def backtest_run(request):
     start, end = data["start"].isoformat(), data["end"].isoformat()
     tables = {"a": data["table_a"], "b": data["table_b"]}
     result = backtest_compare_job(request.user.pk, translation.get_language(), start, end, tables)
-    _job_keep(
+    _JOBS.keep(
         request,
         result.id,
         {
@@ -472,7 +423,7 @@ def calibrate_run(request):
         for k in ("train_from", "train_to", "test_from", "test_to")
     }
     result = table_calibrate_job(request.user.pk, translation.get_language(), periods)
-    _job_keep(request, result.id, {"kind": "calibrate", "periods": periods})
+    _JOBS.keep(request, result.id, {"kind": "calibrate", "periods": periods})
     return redirect(f"{reverse('credit:table-backtest')}?job={result.id}")
 
 
@@ -482,7 +433,7 @@ def backtest_result(request):
     task_id = request.GET.get("job", "")
     if not task_id:
         return redirect("credit:table-backtest")
-    job = _job_resolve(request, task_id)
+    job = _JOBS.resolve(request, task_id)
     if job is None:
         raise Http404
     if not request.headers.get("HX-Request"):

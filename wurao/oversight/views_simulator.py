@@ -8,76 +8,33 @@ in. A job is its starter's only: another person's job id is a 404.
 """
 
 import json
-from datetime import datetime
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
-from huey.contrib.djhuey import HUEY
-from huey.exceptions import TaskException
 
 from wurao.accounts.policy import policy
+from wurao.common.jobs import SessionJobs
 from wurao.oversight.exports import xlsx_response
 from wurao.oversight.forms_simulator import BASELINE, CUSTOM, SIDES, SimulatorForm
 from wurao.oversight.simulation.service import simulation_years
 from wurao.oversight.tasks import UNEXPECTED, simulation_run_job
 
 JOBS = "oversight_simulator_jobs"  # session: huey task id -> the comparison the user started
-JOBS_KEPT = 5
-JOB_STALE_SECONDS = 600  # no result by then: the worker is not running, or lost the job
 EXPECTED_SECONDS = 60
+_JOBS = SessionJobs(JOBS, UNEXPECTED)
 EXPORT_TABLES = ("figures", "by_rule")
 
 
 # ---------------------------------------------------------------- the jobs in the session
 
 
-def _jobs(request) -> dict:
-    return request.session.get(JOBS, {})
-
-
-def _job_resolve(request, task_id: str) -> dict | None:
-    """The job the user started, with its outcome once the worker has one."""
-    jobs = _jobs(request)
-    job = jobs.get(task_id)
-    if job is None:
-        return None
-    if job.get("outcome") is None:
-        try:
-            value = HUEY.result(task_id)
-        except TaskException:
-            value = {"error": UNEXPECTED}
-        if value is not None:
-            job["outcome"] = value
-            jobs[task_id] = job
-            request.session[JOBS] = jobs
-    job = dict(job, id=task_id)
-    job.setdefault("outcome", None)
-    started = datetime.fromisoformat(job["started"])
-    job["elapsed"] = int((timezone.now() - started).total_seconds())
-    job["stale"] = job["outcome"] is None and job["elapsed"] > JOB_STALE_SECONDS
-    return job
-
-
 def _job_asked(request) -> dict | None:
     """The job named by ?job=, or else the person's latest one; None if there is none."""
     task_id = request.GET.get("job", "")
-    if task_id:
-        return _job_resolve(request, task_id)
-    jobs = _jobs(request)
-    return _job_resolve(request, list(jobs)[-1]) if jobs else None
-
-
-def _job_running(request) -> dict | None:
-    """The person's job still being computed (not answered, not given up on), if any."""
-    for task_id in reversed(list(_jobs(request))):
-        job = _job_resolve(request, task_id)
-        if job and job["outcome"] is None and not job["stale"]:
-            return job
-    return None
+    return _JOBS.resolve(request, task_id) if task_id else _JOBS.latest(request)
 
 
 # ---------------------------------------------------------------- the figures, side by side
@@ -321,16 +278,14 @@ def simulator_run(request):
     form = SimulatorForm(request.POST, request.FILES, years=years)
     if not form.is_valid():
         return _page(request, form, years, None)
-    running = _job_running(request)
+    running = _JOBS.running(request)
     if running is not None:
         # One district-year at a time per person: the machine's cores are shared.
         form.add_error(None, gettext("上一次模拟仍在计算中，请等它完成后再开始新的模拟。"))
         return _page(request, form, years, running)
     year, rules = form.cleaned_data["year"], form.cleaned_data["rules"]
     result = simulation_run_job(request.user.pk, year, rules)
-    jobs = _jobs(request)
-    jobs[result.id] = {"year": year, "rules": rules, "started": timezone.now().isoformat()}
-    request.session[JOBS] = dict(list(jobs.items())[-JOBS_KEPT:])
+    _JOBS.keep(request, result.id, {"year": year, "rules": rules})
     return redirect(f"{reverse('oversight:simulator')}?job={result.id}")
 
 
@@ -341,7 +296,7 @@ def simulator_result(request):
     task_id = request.GET.get("job", "")
     if not task_id:
         return redirect("oversight:simulator")
-    job = _job_resolve(request, task_id)
+    job = _JOBS.resolve(request, task_id)
     if job is None:
         raise Http404
     done = (job.get("outcome") or {}).get("result") is not None

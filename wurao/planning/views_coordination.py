@@ -9,21 +9,20 @@ portal). A visit outside a user's scope looks exactly like a missing one (404).
 """
 
 import functools
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import dateformat, timezone
+from django.utils import dateformat
 from django.utils.translation import gettext, pgettext
 from django.views.decorators.http import require_POST
-from huey.contrib.djhuey import HUEY
-from huey.exceptions import TaskException
 
 from wurao.accounts.policy import SIGNED_IN, allows, policy, require
 from wurao.accounts.scope import Scope, scope_for
+from wurao.common.jobs import SessionJobs
 from wurao.common.pagination import page_range, paginate
 from wurao.common.periods import latest_until
 from wurao.planning import selectors, services, services_coordination
@@ -50,8 +49,7 @@ from wurao.registry.workdays import (
 from wurao.visits.services import VisitRefused
 
 JOBS = "planning_schedule_jobs"  # session: huey task id -> the run the user started
-JOBS_KEPT = 5
-JOB_STALE_SECONDS = 600  # no result by then: the worker is not running, or lost the job
+_JOBS = SessionJobs(JOBS, UNEXPECTED)
 SHOWN = 50  # overlaps and duplicates listed on the page; the rest are counted
 VISITS_PER_PAGE = 100
 
@@ -103,44 +101,13 @@ def _schedule_scope(request, scope: Scope):
     return scope, street
 
 
-def _jobs(request) -> dict:
-    return request.session.get(JOBS, {})
-
-
-def _job_resolve(request, task_id: str) -> dict | None:
-    """The job the user started, with its outcome once the worker has one."""
-    jobs = _jobs(request)
-    job = jobs.get(task_id)
-    if job is None:
-        return None
-    if job.get("outcome") is None:
-        try:
-            value = HUEY.result(task_id)
-        except TaskException:
-            value = {"error": UNEXPECTED}
-        if value is not None:
-            job["outcome"] = value
-            jobs[task_id] = job
-            request.session[JOBS] = jobs
-    job = dict(job, id=task_id)
-    job.setdefault("outcome", None)
-    started = datetime.fromisoformat(job["started"])
-    job["elapsed"] = int((timezone.now() - started).total_seconds())
-    job["stale"] = job.get("outcome") is None and job["elapsed"] > JOB_STALE_SECONDS
-    return job
-
-
 def _job_for_month(request, month) -> dict | None:
     """The latest job for the month not yet reported on this page."""
-    jobs = _jobs(request)
-    for task_id in reversed(list(jobs)):
-        job = jobs[task_id]
+    for task_id, job in reversed(list(_JOBS.all(request).items())):
         if job["month"] == _month_param(month) and not job.get("shown"):
-            resolved = _job_resolve(request, task_id)
+            resolved = _JOBS.resolve(request, task_id)
             if resolved and resolved.get("outcome") is not None:
-                jobs = _jobs(request)
-                jobs[task_id]["shown"] = True
-                request.session[JOBS] = jobs
+                _JOBS.update(request, task_id, shown=True)
             return resolved
     return None
 
@@ -239,16 +206,14 @@ def schedule_run(request):
         form.cleaned_data["deterministic"],
         form.cleaned_data["seed"],
     )
-    jobs = _jobs(request)
-    jobs[result.id] = {"month": _month_param(month), "started": timezone.now().isoformat()}
-    request.session[JOBS] = dict(list(jobs.items())[-JOBS_KEPT:])
+    _JOBS.keep(request, result.id, {"month": _month_param(month)})
     return redirect(_schedule_url(month, request.POST.get("street", "")))
 
 
 @policy("planning.schedule")
 def schedule_job(request, task_id: str):
     """The running job's status for the page's polling; once done, the page reloads."""
-    job = _job_resolve(request, task_id)
+    job = _JOBS.resolve(request, task_id)
     if job is None:
         raise Http404
     month = month_or_default(job["month"])
