@@ -165,6 +165,7 @@ TARGETS: dict[str, Callable[[World], list[Target]]] = {
         "commitment", lambda w, s: ({"pk": s.commitment.pk}, s.commitment)
     ),
     "credit:table-detail": _one("shared", lambda w: {"version": w.table_version}),
+    "credit:table-draft": _one("shared", lambda w: {"pk": w.table_draft}),
     "visits:detail": open_visit,
     "visits:join": _each_scope(
         "joinable_visit", lambda w, s: ({"code": s.open_visit.code}, s.open_visit)

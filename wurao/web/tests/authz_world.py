@@ -33,7 +33,7 @@ from wurao.accounts.tests.factories import UserFactory
 from wurao.catalogue.tests.factories import InspectionItemFactory
 from wurao.credit import services as credit_services
 from wurao.credit.choices import RecordSource
-from wurao.credit.models import CommitmentItem, PointsTableVersion
+from wurao.credit.models import CommitmentItem, PointsTableDraft, PointsTableVersion
 from wurao.credit.services_grading import grades_recompute, points_table_ensure_default
 from wurao.enforcement.choices import ActionKind
 from wurao.enforcement.tests.factories import EnforcementActionFactory
@@ -130,6 +130,7 @@ class World:
     import_job: object = None
     upload_sha256: str = ""
     table_version: int = 0
+    table_draft: int = 0
 
     def __getitem__(self, k: int) -> Scoped:
         return self.scopes[k]
@@ -438,7 +439,13 @@ def world_build() -> World:
     )
     _imports(world)
     _sessions(world)
-    world.table_version = PointsTableVersion.objects.order_by("-version").first().version
+    version = PointsTableVersion.objects.order_by("-version").first()
+    world.table_version = version.version
+    # A calibration draft (the service fits one only on a district's worth of inspections;
+    # the draft's page reads no more than its stored table and report).
+    world.table_draft = PointsTableDraft.objects.create(
+        table=version.table, note="MX-draft", based_on=version
+    ).pk
     return world
 
 
