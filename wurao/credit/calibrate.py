@@ -39,6 +39,7 @@ import polars as pl
 from scipy.optimize import minimize
 
 from wurao.credit import engine
+from wurao.credit.engine_inputs import kind_index, prepared_events, refuse_bad_records
 from wurao.credit.points import Decay, IndicatorRule, PointsTable
 
 WINDOWS = (180, 365, 730, 1095)
@@ -132,8 +133,8 @@ def _features(
     inspections: pl.DataFrame, events: engine.Frame, table: PointsTable
 ) -> tuple[pl.DataFrame, dict[str, list[Shape]], dict[str, int]]:
     """One row per inspection (`_q`), a column `<code>|<n>` per kind and candidate shape."""
-    ev, schema = engine.prepared_events(events, record_id=False)
-    engine.refuse_bad_records(ev, schema, table, None)
+    ev, schema = prepared_events(events, record_id=False)
+    refuse_bad_records(ev, schema, table, None)
     longest = max([*WINDOWS, *(r.window_days for r in table.rules)])
     codes = table.codes
     keys = inspections.lazy().select(
@@ -145,7 +146,7 @@ def _features(
     joined = (
         ev.with_columns(
             pl.col("enterprise_id").cast(pl.Int64),
-            engine.kind_index(schema["indicator"], codes).alias("_k"),
+            kind_index(schema["indicator"], codes).alias("_k"),
             severity.alias("_sev"),
         )
         .join(keys, on="enterprise_id")

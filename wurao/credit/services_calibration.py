@@ -14,7 +14,7 @@ from django.utils.translation import get_language, gettext, pgettext
 from wurao.audit.services import audit_record
 from wurao.credit.backtest import Backtest, backtest
 from wurao.credit.calibrate import CalibrationError, calibrate
-from wurao.credit.engine import EngineInputError
+from wurao.credit.engine_inputs import EngineInputError
 from wurao.credit.models import PointsTableDraft, PointsTableVersion
 from wurao.credit.points import DEFAULT_TABLE, PointsTable
 from wurao.credit.points_json import table_from_dict, table_to_dict

@@ -14,12 +14,12 @@ from wurao.credit.engine import (
     INDICATOR_DTYPE,
     INDUSTRY_INDICATOR,
     TAG_INDICATOR,
-    EngineInputError,
     contributions,
     empty_enterprises,
     empty_events,
     score,
 )
+from wurao.credit.engine_inputs import EngineInputError
 from wurao.credit.points import (
     DEFAULT_TABLE,
     INDICATORS,

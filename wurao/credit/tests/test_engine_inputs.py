@@ -12,7 +12,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from wurao.credit.engine import EngineInputError, contributions, score, score_before
+from wurao.credit.engine import contributions, score, score_before
+from wurao.credit.engine_inputs import EngineInputError
 from wurao.credit.points import DEFAULT_TABLE, Decay, Indicator, IndicatorRule
 from wurao.credit.points_catalogue import RecordKind
 from wurao.credit.points_json import table_from_json, table_to_json
