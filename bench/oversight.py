@@ -25,8 +25,8 @@ Targets (issue 15 [oversight]): each page's data ≤ 1 s with 5,000,000 actions 
    renewed; the result says which the triggers had renewed by themselves.
 2. Pages, in a fresh process with a cache directory of its own: the facts frame loaded once
    (`facts_load_s`, wurao/oversight/facts.py), then each page data function H4's
-   overview_data, burden_data, records_data (selectors_dashboard) and H5's rules_data,
-   grades_data, departments_data (selectors_panels) for: the bureau over `--year` (the last
+   overview_data, burden_data, records_data (selectors_dashboard) and H5's rules_data
+   (selectors_rules), grades_data, departments_data (selectors_panels) for: the bureau over `--year` (the last
    full year) and over all years, one department (the one with the most actions) and one
    street (the one with the most enterprises) over `--year`. `pages_cold` is the first call,
    `pages` the best of `--runs` calls after it, each with the Django cache emptied first (so
@@ -66,7 +66,8 @@ SIMULATE_URL = "postgres://postgres@127.0.0.1:5432/wurao_bench_oversight_sim"
 SLOW_S = 10.0
 PAGE_FUNCTIONS = {
     "wurao.oversight.selectors_dashboard": ("overview_data", "burden_data", "records_data"),
-    "wurao.oversight.selectors_panels": ("rules_data", "grades_data", "departments_data"),
+    "wurao.oversight.selectors_rules": ("rules_data",),
+    "wurao.oversight.selectors_panels": ("grades_data", "departments_data"),
 }
 
 

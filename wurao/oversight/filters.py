@@ -1,7 +1,7 @@
 """The dashboard's slice: which period and which part of the district every tab shows.
 
 One `Slice` (frozen, hashable) travels from the filter bar to the page data functions
-(selectors_dashboard, selectors_panels) and back into every link as a query string, so a
+(selectors_dashboard, selectors_panels, selectors_rules) and back into every link as a query string, so a
 drill-down keeps what the user chose. The viewer's scope is applied separately (Scope);
 the slice can only narrow it: a department's filter is fixed to its own department, a
 street's to its own street, and any other value is a field error, never a wider view.

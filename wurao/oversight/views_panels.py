@@ -1,5 +1,5 @@
 """The dashboard's 规则执行, 信用等级 and 部门比较 tabs: parse the slice, read the page data
-(selectors_panels), render it or write one of its tables as XLSX (`?export=xlsx&table=name`).
+(selectors_panels, selectors_rules), render it or write one of its tables as XLSX (`?export=xlsx&table=name`).
 
 Every chart and figure links down to the records behind it: contacts to /oversight/records/
 with the slice's query and the chart's own parameters (department, grade, kind, origin,
@@ -25,15 +25,8 @@ from wurao.credit.choices import Grade
 from wurao.enforcement.choices import ActionKind
 from wurao.oversight.exports import EXPORT_LIMIT, xlsx_response
 from wurao.oversight.filters import DashboardFilterForm, slice_from_request
-from wurao.oversight.selectors_panels import (
-    GRADES,
-    LIST_LIMIT,
-    OVERRIDE_STATES,
-    alert_visits,
-    departments_data,
-    grades_data,
-    rules_data,
-)
+from wurao.oversight.selectors_panels import GRADES, LIST_LIMIT, departments_data, grades_data
+from wurao.oversight.selectors_rules import OVERRIDE_STATES, alert_visits, rules_data
 from wurao.visits import alerts as visit_alerts
 
 ALERTS_PER_PAGE = 50

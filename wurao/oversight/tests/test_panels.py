@@ -10,12 +10,8 @@ from wurao.accounts.scope import Scope
 from wurao.accounts.tests.factories import UserFactory
 from wurao.catalogue.tests.factories import InspectionItemFactory
 from wurao.oversight.filters import Slice
-from wurao.oversight.selectors_panels import (
-    alert_visits,
-    departments_data,
-    grades_data,
-    rules_data,
-)
+from wurao.oversight.selectors_panels import departments_data, grades_data
+from wurao.oversight.selectors_rules import alert_visits, rules_data
 from wurao.oversight.tests import panels_world
 from wurao.visits.choices import VisitStatus
 from wurao.visits.selectors import visit_alerts_list
@@ -250,7 +246,7 @@ def test_an_alert_export_reads_its_visits_in_batches(world, monkeypatch):
         VisitFactory(enterprise=world.d1, department=world.safety, date=datetime.date(2020, 6, d))
         for d in (1, 3, 6, 10)
     ]
-    monkeypatch.setattr("wurao.oversight.selectors_panels.IN_BATCH", 3)
+    monkeypatch.setattr("wurao.oversight.selectors_rules.IN_BATCH", 3)
     data = rules_data(scope=BUREAU, slice=YEAR)
     rows = [x for x in data["alerts"]["rows"] if x.kind == "high_frequency"]
 
