@@ -59,6 +59,12 @@ INSTALLED_APPS = [
     "wurao.sampling",
     "wurao.credit",
     "wurao.imports",
+    "wurao.standards",  # [portal]
+    "wurao.rulemaking",
+    "wurao.bookings",
+    "wurao.selfcheck",
+    "wurao.complaints",
+    "wurao.portal",
     "wurao.oversight",
     "wurao.dossier",
     "wurao.disclosure",

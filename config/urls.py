@@ -43,6 +43,11 @@ api_patterns = [
     path("", include("wurao.sampling.apis_urls")),
     path("", include("wurao.credit.apis_urls")),
     path("", include("wurao.visits.apis_urls")),
+    path("", include("wurao.standards.apis_urls")),
+    path("", include("wurao.rulemaking.apis_urls")),
+    path("", include("wurao.bookings.apis_urls")),
+    path("", include("wurao.selfcheck.apis_urls")),
+    path("", include("wurao.complaints.apis_urls")),
     path("auth/", include("wurao.accounts.apis_urls")),
     path("schema/", ApiSchemaView.as_view(), name="schema"),
     path("docs/", ApiDocsView.as_view(url_name="schema"), name="api-docs"),
@@ -70,6 +75,14 @@ urlpatterns = [
     path("planning/", include("wurao.planning.urls_forms")),
     path("public/planning/", include("wurao.planning.public_urls")),
     path("public/audit/", include("wurao.audit.public_urls")),
+    # [portal] the enterprise's side: its home, the standards library, conflicts and
+    # consultations, service booking, self-inspection, complaints and whistleblowing.
+    path("portal/", include("wurao.portal.urls")),
+    path("standards/", include("wurao.standards.urls")),
+    path("", include("wurao.rulemaking.urls")),
+    path("bookings/", include("wurao.bookings.urls")),
+    path("selfcheck/", include("wurao.selfcheck.urls")),
+    path("", include("wurao.complaints.urls")),
     # Public disclosure (行政执法公示): the sitemap at /public/ and the published tables.
     path("public/", include("wurao.disclosure.urls")),
     path("api/", include(api_patterns)),

@@ -35,12 +35,18 @@ from wurao.accounts.policy.core import (
 # Each capability's rules, declared on import (one module per app, in the layers' order).
 from wurao.accounts.policy import (  # noqa: E402, F401  isort: skip
     registry,
+    standards,
+    selfcheck,
     credit,
     sampling,
     visits,
     planning,
     imports,
+    rulemaking,
+    bookings,
+    complaints,
     oversight,
+    portal,
     web,
 )
 

@@ -296,6 +296,16 @@ BODIES: dict[str, Callable[[World, str, Target | None], dict]] = {
 }
 
 
+# The capabilities added later declare their records, routes and bodies in modules of their own
+# (authz_extensions.EXTENSIONS), so that each is kept beside the others without one long file.
+from wurao.web.tests.authz_extensions import EXTENSIONS  # noqa: E402
+
+for _extension in EXTENSIONS:
+    VISIBLE.update(_extension.VISIBLE)
+    TARGETS.update(_extension.TARGETS)
+    BODIES.update(_extension.BODIES)
+
+
 def body_of(route: Route, method: str, world: World, identity: str, target) -> dict:
     if method in ("GET", "DELETE") or route.name not in BODIES:
         return {}
@@ -356,6 +366,8 @@ def unseen_marks(world: World, identity: str) -> dict[str, str]:
             s.enterprise.name: Target({}, "enterprise", k),
             s.enterprise.credit_code: Target({}, "enterprise", k),
         }
+        for extension in EXTENSIONS:
+            shown |= extension.shown(world, k)
         unseen |= {text: t.label for text, t in shown.items() if not visible(identity, t)}
     return unseen
 

@@ -115,6 +115,8 @@ class Scoped:
     repair: object = None
     commitment: object = None
     schedule_job: str = ""
+    # The records of capabilities added later, by name, built by authz_extensions.
+    extra: dict = dataclasses.field(default_factory=dict)
 
 
 @dataclasses.dataclass
@@ -131,6 +133,7 @@ class World:
     upload_sha256: str = ""
     table_version: int = 0
     table_draft: int = 0
+    extra: dict = dataclasses.field(default_factory=dict)
 
     def __getitem__(self, k: int) -> Scoped:
         return self.scopes[k]
@@ -446,6 +449,11 @@ def world_build() -> World:
     world.table_draft = PointsTableDraft.objects.create(
         table=version.table, note="MX-draft", based_on=version
     ).pk
+    # Imported here: the extensions import authz_targets, which imports this module.
+    from wurao.web.tests.authz_extensions import EXTENSIONS
+
+    for extension in EXTENSIONS:
+        extension.build(world)
     return world
 
 

@@ -1,0 +1,1 @@
+"""The rules of 预约服务 (bookings). Filled in by its issue."""

@@ -1,0 +1,1 @@
+"""The rules of 企业服务 (portal). Filled in by its issue."""
