@@ -49,6 +49,11 @@ from wurao.demo.loader import (
 )
 from wurao.demo.planning_cast import PlanningResult
 from wurao.demo.planning_month import demo_planning
+from wurao.demo.portal_bookings import demo_bookings_build
+from wurao.demo.portal_complaints import demo_complaints_build
+from wurao.demo.portal_rulemaking import demo_rulemaking_build
+from wurao.demo.portal_selfcheck import demo_selfcheck_build
+from wurao.demo.portal_standards import demo_standards_build
 from wurao.demo.services_reset import DemoError, demo_existing_counts, demo_models, through_model
 from wurao.demo.visits_load import history_visits_load
 from wurao.demo.visits_now import (
@@ -358,6 +363,17 @@ def demo_build(
     draws = demo_draws_build(actor=actor, seed=seed)
     visits = demo_visits_now(actor=actor, key_id=district.entities.key + 1, codes=spare_codes)
     planning = demo_planning(actor=actor, district=district, seed=seed)
+    # The enterprise's side (issue [portal]): the library first (conflicts, consultations and
+    # self-inspection checklists cite its articles); self-inspections before the grades.
+    portal = {}
+    for build in (
+        demo_standards_build,
+        demo_rulemaking_build,
+        demo_bookings_build,
+        demo_selfcheck_build,
+        demo_complaints_build,
+    ):
+        portal |= build(actor=actor, seed=seed)
     credit.grades = demo_grades_refresh(actor=actor)
     # The joint visits count in the year's alerts too.
     visits.alerts = alerts_count(visits.today)
@@ -370,6 +386,7 @@ def demo_build(
         | visits.counts
         | visits_counts()
         | planning.counts
+        | portal
     )
     audit_record(
         actor=actor,

@@ -5,6 +5,7 @@ releases the demo accounts; it is one audited transaction."""
 
 from typing import Any
 
+from django.apps import apps
 from django.db import transaction
 from django.db.models import PROTECT, Model
 
@@ -72,9 +73,38 @@ def through_model(model: type[Model], name: str) -> type[Model]:
     return model._meta.get_field(name).remote_field.through
 
 
+# The enterprise's side (issue [portal]): every table of these apps, found rather than listed.
+PORTAL_APPS = ("complaints", "bookings", "rulemaking", "selfcheck", "standards")
+
+
+def _children_first(models: list[type[Model]]) -> list[type[Model]]:
+    """`models` ordered so that a model comes before every model of the list it points to."""
+    remaining, ordered = list(models), []
+    while remaining:
+        pointed_at = {
+            f.related_model
+            for m in remaining
+            for f in m._meta.concrete_fields
+            if f.is_relation and f.related_model is not m
+        }
+        free = [m for m in remaining if m not in pointed_at] or remaining[:1]
+        ordered += free
+        remaining = [m for m in remaining if m not in free]
+    return ordered
+
+
+def portal_models() -> list[type[Model]]:
+    models = [
+        m
+        for label in PORTAL_APPS
+        for m in apps.get_app_config(label).get_models(include_auto_created=True)
+    ]
+    return _children_first(models)
+
+
 def demo_models() -> list[type[Model]]:
     """Every table the demo fills, in an order that deletes children first."""
-    return [
+    return portal_models() + [
         # Planning first: its rows point at visits, draw tasks, items and enterprises.
         FormEntry,
         through_model(PlannedInspection, "items"),
