@@ -14,14 +14,15 @@ from wurao.registry import selectors as registry_selectors
 
 @policy(SIGNED_IN)
 def home(request):
-    # Each role lands where its work is: the bureau on its dashboard, an enterprise on its file.
+    # Each role lands where its work is: the bureau on its dashboard, an enterprise on its
+    # home (企业服务: its visits, grade, bookings, complaints in one page).
     scope = scope_for(request.user)
     # The bureau lands on its dashboard; a department or street, who may open a scoped
     # dashboard too, keeps its own home with its records.
     if scope.sees_all and allows(request.user, "oversight.supervise"):
         return HttpResponseRedirect("/oversight/")
     if scope.enterprise_id:
-        return HttpResponseRedirect(f"/registry/enterprises/{scope.enterprise_id}/")
+        return HttpResponseRedirect("/portal/")
     actions = enforcement_selectors.action_list(scope=scope)
     # The latest year with records up to today, so a district that imported past years sees
     # them and an action dated ahead does not open the page on a year with nothing yet.

@@ -1,1 +1,6 @@
-"""The rules of 企业服务 (portal). Filled in by its issue."""
+"""The enterprise's home (企业服务): its own page, for its own account only."""
+
+from wurao.accounts.policy.core import declare
+from wurao.accounts.policy.predicates import is_enterprise
+
+declare("portal.home", is_enterprise)

@@ -82,6 +82,9 @@ def _public_entries(user) -> list[MenuEntry]:
         (_("双随机抽查公示"), reverse("sampling_public:task-list"), "/public/draws/"),
         (_("专项检查与整园执法公示"), "/public/planning/"),
         (_("审计链公示"), "/public/audit/"),
+        (_("执法标准与政策"), "/standards/"),
+        (_("征求意见"), "/consultations/"),
+        (_("投诉举报"), "/complaints/new/", "/complaints/"),
     )
 
 
@@ -94,21 +97,39 @@ def _groups(key_entries: list[tuple[str, object, list[MenuEntry]]]) -> list[Menu
 
 
 def _enterprise_menu(user) -> list[tuple[str, object, list[MenuEntry]]]:
-    own = []
-    if user.enterprise_id:
-        own = _entries(
-            user,
-            (
-                _("本企业档案"),
-                reverse("dossier:enterprise-detail", args=[user.enterprise_id]),
-                "/registry/enterprises/",
-            ),
-            (_("入企记录"), "/visits/mine/", "/visits/"),
-            (_("联合检查安排"), "/planning/mine/"),
-            (_("信用评价"), reverse("credit:portal"), "/credit/"),
-        )
-    # Each of the enterprise's own pages is a link of its own: there are few of them.
-    return [(f"own-{i}", e.label, [e]) for i, e in enumerate(own)]
+    if not user.enterprise_id:
+        return []
+    home = _entries(user, (_("企业服务首页"), "/portal/"))
+    own = _entries(
+        user,
+        (
+            _("本企业档案"),
+            reverse("dossier:enterprise-detail", args=[user.enterprise_id]),
+            "/registry/enterprises/",
+        ),
+        (_("入企记录"), "/visits/mine/", "/visits/"),
+        (_("联合检查安排"), "/planning/mine/"),
+        (_("信用评价"), reverse("credit:portal"), "/credit/"),
+    )
+    services = _entries(
+        user,
+        (_("预约服务"), "/bookings/"),
+        (_("企业自查"), "/selfcheck/"),
+        (_("涉企执法联系点"), "/contact-points/"),
+    )
+    voice = _entries(
+        user,
+        (_("执法标准与政策"), "/standards/"),
+        (_("标准冲突"), "/conflicts/"),
+        (_("征求意见"), "/consultations/"),
+        (_("投诉执法行为"), "/complaints/", "/complaints/"),
+    )
+    return [
+        ("own-home", _("首页"), home),
+        ("own", _("本企业"), own),
+        ("own-services", _("企业服务"), services),
+        ("own-voice", _("标准与投诉"), voice),
+    ]
 
 
 def _officer_menu(user) -> list[tuple[str, object, list[MenuEntry]]]:
@@ -118,6 +139,9 @@ def _officer_menu(user) -> list[tuple[str, object, list[MenuEntry]]]:
         # The visit alerts, refusals and overrides: the dashboard's 规则执行 tab.
         (_("规则执行与预警"), "/oversight/rules/"),
         (_("入企监督"), "/visits/rules/", "/visits/"),
+        (_("投诉处理"), "/complaints/"),
+        (_("内部举报"), "/whistle/"),
+        (_("涉企执法联系点"), "/contact-points/"),
     )
     visits = _entries(user, (_("入企登记"), "/visits/", None, "web.menu_visit_register"))
     enforcement = _entries(
@@ -139,12 +163,21 @@ def _officer_menu(user) -> list[tuple[str, object, list[MenuEntry]]]:
         user,
         (_("信用分级"), reverse("credit:review-list"), "/credit/", "web.menu_credit_reviews"),
     ) or _entries(user, (_("信用分级"), reverse("credit:change-list"), "/credit/"))
+    standards = _entries(
+        user,
+        (_("执法标准与政策"), "/standards/"),
+        (_("标准冲突"), "/conflicts/"),
+        (_("征求意见"), "/consultations/"),
+        (_("预约服务"), "/bookings/"),
+        (_("企业自查"), "/selfcheck/"),
+    )
     return [
         ("oversight", _("执法监督"), oversight),
         ("visits", _("入企登记"), visits),
         ("enforcement", _("执法检查"), enforcement),
         ("plans", _("计划统筹"), plans),
         ("credit", _("信用分级"), credit),
+        ("standards", _("标准与服务"), standards),
     ]
 
 

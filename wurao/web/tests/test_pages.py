@@ -18,10 +18,10 @@ def test_justice_lands_on_the_oversight_dashboard(client, justice_user):
     assert client.get("/")["Location"] == "/oversight/"
 
 
-def test_enterprise_lands_on_its_own_file(client, enterprise_user, enterprise):
+def test_enterprise_lands_on_its_home(client, enterprise_user, enterprise):
     client.force_login(enterprise_user)
 
-    assert client.get("/")["Location"] == f"/registry/enterprises/{enterprise.pk}/"
+    assert client.get("/")["Location"] == "/portal/"
 
 
 def test_department_landing_shows_its_recent_actions_only(client, dept_admin, department):

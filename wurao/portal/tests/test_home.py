@@ -1,0 +1,51 @@
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from wurao.credit.services_grading import grades_recompute
+from wurao.enforcement.choices import ActionKind
+from wurao.enforcement.tests.factories import EnforcementActionFactory
+from wurao.visits.tests.factories import NonEnforcementVisitFactory, VisitFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_shows_the_year_against_the_caps_and_the_grade_with_its_reasons(
+    client, enterprise_user, enterprise, justice_user
+):
+    today = timezone.localdate()
+    VisitFactory.create_batch(2, enterprise=enterprise, date=today.replace(day=1))
+    NonEnforcementVisitFactory(enterprise=enterprise, date=today.replace(day=1))
+    EnforcementActionFactory(
+        enterprise=enterprise,
+        kind=ActionKind.PENALTY,
+        date=today - datetime.timedelta(days=30),
+        summary="罚款",
+    )
+    grades_recompute(actor=justice_user, as_of=today)
+    client.force_login(enterprise_user)
+
+    page = client.get("/portal/").content.decode()
+
+    assert enterprise.name in page
+    assert 'id="portal-inspections">2' in page
+    assert "非执法入企 1 次" in page
+    assert 'id="portal-grade-value"' in page
+    assert "行政处罚" in page  # the penalty is among the reasons that moved the grade
+
+
+def test_home_before_any_grade_says_so(client, enterprise_user):
+    client.force_login(enterprise_user)
+
+    page = client.get("/portal/").content.decode()
+
+    assert "尚未评定信用等级" in page
+    assert "目前没有安排联合检查" in page
+
+
+def test_home_is_for_enterprise_accounts_only(client, dept_admin, street_user):
+    for user in (dept_admin, street_user):
+        client.force_login(user)
+
+        assert client.get("/portal/").status_code == 403
