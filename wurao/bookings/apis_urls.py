@@ -1,3 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from wurao.bookings import apis
+
+urlpatterns = [
+    path("bookings/", apis.BookingListApi.as_view(), name="api-booking-list"),
+    path("bookings/slots/", apis.SlotListApi.as_view(), name="api-booking-slot-list"),
+    path("bookings/<int:pk>/cancel/", apis.BookingCancelApi.as_view(), name="api-booking-cancel"),
+]
