@@ -409,3 +409,30 @@ JOINT_VISIT_DEPARTMENT_LIMITS = {"micro": 2, "small": 2, "medium": 3, "large": 5
 # A department's daily inspection capacity when it has not set its own: teams × hours.
 PLANNING_DEFAULT_TEAMS = env.int("PLANNING_DEFAULT_TEAMS", default=2)
 PLANNING_DEFAULT_TEAM_HOURS = env.int("PLANNING_DEFAULT_TEAM_HOURS", default=6)
+
+# ---- [portal] complaints (wurao/complaints, docs/complaints.md): BEGIN ----
+# The complainant's and the whistleblower's identity is encrypted at rest with Fernet keys held
+# outside the database: WURAO_IDENTITY_KEYS, comma-separated Fernet keys (generate one with
+# `wurao complaints_rekey --new-key`), NEWEST FIRST; the older ones still decrypt until
+# `wurao complaints_rekey --commit` has re-encrypted every row with the newest. With DEBUG on and
+# none set, a development key derived from SECRET_KEY; with DEBUG off production refuses to start.
+WURAO_IDENTITY_KEYS = env.list("WURAO_IDENTITY_KEYS", default=[])
+if not WURAO_IDENTITY_KEYS:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "WURAO_IDENTITY_KEYS must be set when DEBUG is off (Fernet keys, newest first)."
+        )
+    import base64 as _b64
+    import hashlib as _hashlib
+
+    WURAO_IDENTITY_KEYS = [
+        _b64.urlsafe_b64encode(
+            _hashlib.sha256(f"wurao-identity-development:{SECRET_KEY}".encode()).digest()
+        ).decode()
+    ]
+# Stage deadlines of a complaint, in working days (registry/workdays.py): accept within, answer
+# within (counted from acceptance), and a department's statement within.
+COMPLAINT_ACCEPT_DAYS = env.int("COMPLAINT_ACCEPT_DAYS", default=2)
+COMPLAINT_ANSWER_DAYS = env.int("COMPLAINT_ANSWER_DAYS", default=15)
+COMPLAINT_STATEMENT_DAYS = env.int("COMPLAINT_STATEMENT_DAYS", default=5)
+# ---- [portal] complaints: END ----

@@ -33,3 +33,6 @@ AUTHENTICATION_BACKENDS = [
 ]
 # Two-factor sign-in is off whatever DEBUG says; its tests turn it on.
 WURAO_REQUIRE_2FA = False
+
+# [portal] complaints: a fixed identity key (a Fernet key made for the tests only).
+WURAO_IDENTITY_KEYS = ["dGVzdC1vbmx5LWlkZW50aXR5LWtleS0wMDAwMDAwMDA="]

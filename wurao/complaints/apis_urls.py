@@ -1,3 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from wurao.complaints import apis
+
+urlpatterns = [
+    path("complaints/track/", apis.ComplaintTrackApi.as_view(), name="api-complaint-track"),
+    path("complaints/", apis.OfficeComplaintListApi.as_view(), name="api-complaint-list"),
+    path(
+        "complaints/statements/",
+        apis.StatementListApi.as_view(),
+        name="api-complaint-statements",
+    ),
+]
