@@ -39,3 +39,33 @@ class InspectionItem(models.Model):
     @property
     def legal_basis(self) -> str:
         return f"《{self.law}》{self.article}" if self.article else f"《{self.law}》"
+
+
+class ItemArticleLink(models.Model):
+    """An item enforces an article of the standards library (the article its legal basis cites,
+    or a technical clause it checks): shown on the item and on the article."""
+
+    item = models.ForeignKey(
+        InspectionItem,
+        verbose_name="检查事项",
+        on_delete=models.CASCADE,
+        related_name="article_links",
+    )
+    article = models.ForeignKey(
+        "standards.Article",
+        verbose_name="条文",
+        on_delete=models.CASCADE,
+        related_name="item_links",
+    )
+    created_at = models.DateTimeField("关联时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "事项关联条文"
+        verbose_name_plural = "事项关联条文"
+        ordering = ["item", "article__version__document__title", "article__position"]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "article"], name="catalogue_item_article_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item.code} → {self.article}"

@@ -1,6 +1,6 @@
 from django.db.models import QuerySet
 
-from wurao.catalogue.models import InspectionItem
+from wurao.catalogue.models import InspectionItem, ItemArticleLink
 
 
 def item_list(*, filters: dict | None = None) -> QuerySet[InspectionItem]:
@@ -18,3 +18,8 @@ def item_list(*, filters: dict | None = None) -> QuerySet[InspectionItem]:
     if filters.get("active_only", True):
         qs = qs.filter(active=True)
     return qs
+
+
+def item_article_links(*, item: InspectionItem) -> QuerySet[ItemArticleLink]:
+    """The articles an item enforces, with their document and version (public, as the item)."""
+    return ItemArticleLink.objects.filter(item=item).select_related("article__version__document")

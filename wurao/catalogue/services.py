@@ -7,7 +7,9 @@ from typing import Any
 
 from django.db import transaction
 
-from wurao.catalogue.models import InspectionItem
+from wurao.accounts.policy import require
+from wurao.audit.services import audit_record
+from wurao.catalogue.models import InspectionItem, ItemArticleLink
 from wurao.registry.services import UpsertResult, bulk_upsert
 
 ITEM_FIELDS = frozenset(
@@ -47,3 +49,30 @@ def item_upsert_many(
         source=source,
         dry_run=dry_run,
     )
+
+
+@transaction.atomic
+def item_article_link(*, actor: Any, item: InspectionItem, article: Any) -> ItemArticleLink:
+    """Link an item to an article it enforces (once: a second call returns the first link)."""
+    require(actor, "standards.item_link", item)
+    link, created = ItemArticleLink.objects.get_or_create(item=item, article=article)
+    if created:
+        audit_record(
+            actor=actor,
+            verb="catalogue.item_article_link",
+            obj=link,
+            payload={"item": item.code, "article": article.pk, "number": article.number},
+        )
+    return link
+
+
+@transaction.atomic
+def item_article_unlink(*, actor: Any, link: ItemArticleLink) -> None:
+    require(actor, "standards.item_link", link.item)
+    audit_record(
+        actor=actor,
+        verb="catalogue.item_article_unlink",
+        obj=link,
+        payload={"item": link.item.code, "article": link.article_id},
+    )
+    link.delete()

@@ -31,7 +31,8 @@ def item_detail(request, pk: int):
         item = selectors.item_list(filters={"active_only": False}).get(pk=pk)
     except InspectionItem.DoesNotExist:
         raise Http404 from None
-    return render(request, "catalogue/item_detail.html", {"item": item})
+    links = selectors.item_article_links(item=item)
+    return render(request, "catalogue/item_detail.html", {"item": item, "article_links": links})
 
 
 @policy(SIGNED_IN)

@@ -11,3 +11,12 @@ class DocumentKind(models.TextChoices):
     STANDARD = "standard", _("标准")
     NORMATIVE = "normative", _("规范性文件")
     GUIDANCE = "guidance", _("执法指引")
+
+
+class VersionStatus(models.TextChoices):
+    """Where a version stands on a given day."""
+
+    IN_FORCE = "in_force", _("现行有效")
+    NOT_YET = "not_yet", _("尚未施行")
+    SUPERSEDED = "superseded", _("已被修订")
+    REPEALED = "repealed", _("已废止")

@@ -37,3 +37,11 @@ class ArticleFactory(DjangoModelFactory):
     number = factory.Sequence(lambda n: f"第{n + 1}条")
     anchor = factory.Sequence(lambda n: f"a{n + 1}")
     text = "消防水泵房开向疏散走道的门应采用甲级防火门。"
+
+    @factory.post_generation
+    def indexed(obj, create, extracted, **kwargs):
+        """Index the article for search, as the import service does."""
+        if create:
+            from wurao.standards.services import articles_index
+
+            articles_index(articles=[obj], designation=obj.version.document.designation)
