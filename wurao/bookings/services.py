@@ -52,10 +52,8 @@ def _may_book(slot: Slot, enterprise: Enterprise, actor) -> None:
     if Booking.objects.filter(slot=slot, enterprise=enterprise, status__in=HOLDS_PLACE).exists():
         raise ValidationError({"slot": _("本企业已预约该时段，不能重复预约")})
     if _held(slot) >= slot.capacity:
-        raise ValidationError(
-            {"slot": _("该时段已约满（共 %(n)s 个名额），请选择其他时段") % {"n": slot.capacity}},
-            code="full",
-        )
+        message = _("该时段已约满（共 %(n)s 个名额），请选择其他时段") % {"n": slot.capacity}
+        raise ValidationError({"slot": ValidationError(message, code="full")})
 
 
 def _check_request(note: str, people: int) -> None:

@@ -219,7 +219,14 @@ def test_a_check_up_s_hazards_never_become_an_action_a_visit_or_a_credit_record(
 ):
     # Given a check-up that took place
     held = BookingFactory(slot=past_slot, enterprise=enterprise_user.enterprise)
-    models = (EnforcementAction, Visit, EnterpriseGrade, GradeChange, MonitoringAlert, PositiveRecord)
+    models = (
+        EnforcementAction,
+        Visit,
+        EnterpriseGrade,
+        GradeChange,
+        MonitoringAlert,
+        PositiveRecord,
+    )
     before = {m: m.objects.count() for m in models}
 
     # When the team records the hazards it found
