@@ -159,6 +159,8 @@ def table_in_force(tables: Iterable[PointsTable], on: date) -> PointsTable:
 #   days, signals rather than findings;
 # - clean inspections +1 (cap +10), kept commitments +2 (cap +6), awards +3 × level
 #   (cap +10), completed repair +2 (cap +6);
+# - a completed self-inspection (自查自纠, selfcheck) +1 for 365 days, capped at +1: once a
+#   year, the completion only (the problems an enterprise finds itself are never deducted);
 # - inherent risk: risk tags from −2 (食品) to −6 (危化品), at most −10 together, and
 #   industries from 0 to −3 (采矿业, 建筑业): inherent risk alone can bring an enterprise
 #   to C, never to D.
@@ -179,7 +181,11 @@ _RULES = (
     ),
     IndicatorRule(Indicator.AWARD, 3, 1095, Decay.LINEAR, cap=10, per_severity=True),
     IndicatorRule(Indicator.REPAIR_COMPLETED, 2, 730, Decay.NONE, cap=6),
+    IndicatorRule(Indicator.SELF_INSPECTION_COMPLETED, 1, 365, Decay.NONE, cap=1),
 )
+# The self-inspection entry alone, for a district whose published table predates it
+# (services_grading.points_table_add_self_inspection publishes a new version with it).
+SELF_INSPECTION_RULE = _RULES[-1]
 _TAGS = (
     TagRisk("hazchem", "危化品", -6),
     TagRisk("dust", "粉尘涉爆", -5),

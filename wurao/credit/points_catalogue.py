@@ -28,6 +28,8 @@ class Indicator(StrEnum):
     MONITORING_ALERT = "monitoring_alert"
     AWARD = "award"
     REPAIR_COMPLETED = "repair_completed"
+    # A completed 自查自纠 (selfcheck): the completion counts, never the problems it found.
+    SELF_INSPECTION_COMPLETED = "self_inspection_completed"
 
 
 def gettext_noop(message: str) -> str:
@@ -92,6 +94,9 @@ INDICATORS: Mapping[Indicator, IndicatorInfo] = {
     ),
     Indicator.REPAIR_COMPLETED: IndicatorInfo(
         gettext_noop("完成信用修复"), 1, label_en="Credit repair completed"
+    ),
+    Indicator.SELF_INSPECTION_COMPLETED: IndicatorInfo(
+        gettext_noop("完成企业自查"), 1, label_en="Self-inspection completed"
     ),
 }
 

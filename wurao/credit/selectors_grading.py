@@ -25,10 +25,11 @@ from wurao.enforcement.choices import ActionKind, Finding
 from wurao.enforcement.selectors import action_list
 from wurao.registry.models import Enterprise
 from wurao.registry.versions import cached_call
+from wurao.selfcheck.selectors import completed_for_grading
 
 # record_id = source row id × SOURCES + source index, so a breakdown row points back at its record.
 SOURCES = 8
-ACTION, ALERT, COMMITMENT, POSITIVE, REPAIR = range(5)
+ACTION, ALERT, COMMITMENT, POSITIVE, REPAIR, SELF_INSPECTION = range(6)
 CHUNK = 20_000
 
 
@@ -38,6 +39,7 @@ def record_ref(record_id: int) -> tuple[str, int]:
         ACTION: RecordSource.ACTION,
         ALERT: RecordSource.ALERT,
         COMMITMENT: RecordSource.COMMITMENT,
+        SELF_INSPECTION: "self_inspection",
     }
     return source.get(record_id % SOURCES, "other"), record_id // SOURCES
 
@@ -127,6 +129,9 @@ def events_frame(*, as_of: datetime.date, enterprise_ids: list[int] | None = Non
     for pk, enterprise_id, day in repairs:
         if enterprise_ids is None or enterprise_id in enterprise_ids:
             add(REPAIR, pk, enterprise_id, Indicator.REPAIR_COMPLETED, day)
+    # A completed self-inspection counts as such; the problems it found are the enterprise's own.
+    for pk, enterprise_id, day in completed_for_grading(as_of=as_of, enterprise_ids=enterprise_ids):
+        add(SELF_INSPECTION, pk, enterprise_id, Indicator.SELF_INSPECTION_COMPLETED, day)
     return pl.DataFrame(
         {
             "record_id": ids,

@@ -2,6 +2,7 @@
 loads every enterprise's records (selectors_grading), scores them with the pure engine under
 the table in force, stores the grades and lists who changed and why."""
 
+import dataclasses
 import datetime
 import hashlib
 import json
@@ -22,7 +23,7 @@ from wurao.credit.models import (
     GradeChange,
     PointsTableVersion,
 )
-from wurao.credit.points import DEFAULT_TABLE
+from wurao.credit.points import DEFAULT_TABLE, SELF_INSPECTION_RULE
 from wurao.credit.points_json import table_from_dict, table_to_dict
 from wurao.credit.selectors import points_table_current
 from wurao.credit.selectors_grading import CHUNK, enterprises_frame, events_frame, table_of
@@ -90,6 +91,28 @@ def points_table_ensure_default(*, actor) -> PointsTableVersion:
         table=table_to_dict(DEFAULT_TABLE),
         effective_from=DEFAULT_TABLE.effective_from,
         note="系统默认计分表",
+    )
+
+
+def points_table_add_self_inspection(
+    *, actor, effective_from: datetime.date
+) -> PointsTableVersion | None:
+    """For a district whose latest table predates self-inspection (自查自纠): a new version,
+    the latest plus the default entry for a completed self-inspection (+1 for 365 days, at
+    most +1). None when the latest version already scores it (or no table exists yet: the
+    default version 1 has it)."""
+    latest = PointsTableVersion.objects.order_by("-version").first()
+    if latest is None:
+        return None
+    table = table_of(latest)
+    if table.rule(SELF_INSPECTION_RULE.indicator):
+        return None
+    data = table_to_dict(dataclasses.replace(table, rules=(*table.rules, SELF_INSPECTION_RULE)))
+    return points_table_publish(
+        actor=actor,
+        table=data,
+        effective_from=max(effective_from, latest.effective_from),
+        note="新增计分项：完成企业自查 +1 分（365 天内，每年至多 1 分）",
     )
 
 

@@ -152,7 +152,7 @@ def test_every_problem_is_reported_at_once():
         (
             lambda d: d["indicators"].append(dict(d["indicators"][0])),
             TableErrorCode.INDICATOR_DUPLICATE,
-            "indicators[12].indicator",
+            "indicators[13].indicator",
         ),
         (
             lambda d: d["indicators"][0].update(windows=3),
