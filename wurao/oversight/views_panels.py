@@ -25,6 +25,7 @@ from wurao.credit.choices import Grade
 from wurao.enforcement.choices import ActionKind
 from wurao.oversight.exports import EXPORT_LIMIT, xlsx_response
 from wurao.oversight.filters import DashboardFilterForm, slice_from_request
+from wurao.oversight.selectors_conduct import conduct_data
 from wurao.oversight.selectors_panels import GRADES, LIST_LIMIT, departments_data, grades_data
 from wurao.oversight.selectors_rules import OVERRIDE_STATES, alert_visits, rules_data
 from wurao.visits import alerts as visit_alerts
@@ -435,8 +436,8 @@ def grades(request):
 # ---------------------------------------------------------------- 部门比较
 
 
-def departments_table(data: dict) -> dict:
-    return {
+def departments_table(data: dict, conduct: dict | None = None) -> dict:
+    tables = {
         "departments": (
             gettext("部门比较"),
             [
@@ -476,6 +477,21 @@ def departments_table(data: dict) -> dict:
             ],
         )
     }
+    if conduct is not None:  # [portal] complaints found true, per department
+        tables["conduct"] = (
+            gettext("执法作风"),
+            [
+                gettext("执法部门"),
+                gettext("收到投诉（件）"),
+                gettext("属实或部分属实（件）"),
+                gettext("每千宗检查属实投诉"),
+            ],
+            [
+                (x["department"], x["filed"], x["substantiated"], x["per_thousand"])
+                for x in conduct["rows"]
+            ],
+        )
+    return tables
 
 
 @policy("oversight.supervise")
@@ -484,7 +500,8 @@ def departments(request):
     context = _tab(request, "departments")
     scope, slice_ = context["scope"], context["slice"]
     data = departments_data(scope=scope, slice=slice_)
-    if response := _export(request, slice_, departments_table(data), gettext("部门比较")):
+    conduct = conduct_data(scope=scope, slice=slice_, rows=data["rows"])
+    if response := _export(request, slice_, departments_table(data, conduct), gettext("部门比较")):
         return response
     rows = []
     for x in data["rows"]:
@@ -504,6 +521,7 @@ def departments(request):
         )
     context.update(
         data=data,
+        conduct=conduct,
         rows=rows,
         chart={
             "labels": [x["department"] for x in rows],
