@@ -11,7 +11,7 @@ from django.db.models import PROTECT, Model
 
 from wurao.accounts.models import User
 from wurao.audit.services import audit_record
-from wurao.catalogue.models import InspectionItem
+from wurao.catalogue.models import InspectionItem, ItemArticleLink
 from wurao.credit.models import (
     CommitmentItem,
     CreditCommitment,
@@ -104,57 +104,61 @@ def portal_models() -> list[type[Model]]:
 
 def demo_models() -> list[type[Model]]:
     """Every table the demo fills, in an order that deletes children first."""
-    return portal_models() + [
-        # Planning first: its rows point at visits, draw tasks, items and enterprises.
-        FormEntry,
-        through_model(PlannedInspection, "items"),
-        PlannedInspection,
-        JointVisit,
-        ScheduleRun,
-        EnterpriseSlot,
-        MonthlyPlan,
-        DepartmentCapacity,
-        Campaign,
-        through_model(ParkDay, "departments"),
-        ParkDay,
-        ParkDaySetting,
-        GradeChange,
-        EnterpriseGrade,
-        CreditObjection,
-        CreditRepair,
-        CreditCommitment,
-        CommitmentItem,
-        PositiveRecord,
-        MonitoringAlert,
-        PointsTableVersion,
-        DrawResult,
-        DrawTeamMember,
-        DrawSelection,
-        through_model(DrawParticipant, "items"),
-        DrawParticipant,
-        DrawTask,
-        ConflictOfInterest,
-        through_model(EnforcementAction, "items"),
-        through_model(EnforcementAction, "officers"),
-        EnforcementAction,
-        through_model(Visit, "departments"),
-        through_model(Visit, "officers"),
-        through_model(Visit, "items"),
-        VisitRating,
-        VisitRefusal,
-        Visit,
-        VisitRuleVersion,
-        through_model(InspectionItem, "applicable_tags"),
-        InspectionItem,
-        Inspector,
-        through_model(Enterprise, "risk_tags"),
-        Enterprise,
-        RiskTag,
-        Department,
-        Park,
-        Community,
-        Street,
-    ]
+    return (
+        [ItemArticleLink]
+        + portal_models()
+        + [
+            # Planning first: its rows point at visits, draw tasks, items and enterprises.
+            FormEntry,
+            through_model(PlannedInspection, "items"),
+            PlannedInspection,
+            JointVisit,
+            ScheduleRun,
+            EnterpriseSlot,
+            MonthlyPlan,
+            DepartmentCapacity,
+            Campaign,
+            through_model(ParkDay, "departments"),
+            ParkDay,
+            ParkDaySetting,
+            GradeChange,
+            EnterpriseGrade,
+            CreditObjection,
+            CreditRepair,
+            CreditCommitment,
+            CommitmentItem,
+            PositiveRecord,
+            MonitoringAlert,
+            PointsTableVersion,
+            DrawResult,
+            DrawTeamMember,
+            DrawSelection,
+            through_model(DrawParticipant, "items"),
+            DrawParticipant,
+            DrawTask,
+            ConflictOfInterest,
+            through_model(EnforcementAction, "items"),
+            through_model(EnforcementAction, "officers"),
+            EnforcementAction,
+            through_model(Visit, "departments"),
+            through_model(Visit, "officers"),
+            through_model(Visit, "items"),
+            VisitRating,
+            VisitRefusal,
+            Visit,
+            VisitRuleVersion,
+            through_model(InspectionItem, "applicable_tags"),
+            InspectionItem,
+            Inspector,
+            through_model(Enterprise, "risk_tags"),
+            Enterprise,
+            RiskTag,
+            Department,
+            Park,
+            Community,
+            Street,
+        ]
+    )
 
 
 MAIN_MODELS = (

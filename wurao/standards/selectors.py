@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Case, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from wurao.standards import sql
@@ -123,12 +123,18 @@ def article_get(*, pk: int) -> Article:
     return Article.objects.select_related("version__document__department").get(pk=pk)
 
 
-def article_list_by_number(*, designation: str, number: str) -> QuerySet[Article]:
-    """Articles cited by document designation and number, every version, newest first."""
+def article_list_by_number(
+    *, designation: str, number: str, on: datetime.date | None = None
+) -> QuerySet[Article]:
+    """Articles cited by document designation and number, every version: those that have
+    started first (newest first: the current one leads), then those still to come."""
+    started = Case(
+        When(version__effective_from__lte=on or today(), then=Value(0)), default=Value(1)
+    )
     return (
         Article.objects.filter(version__document__designation=designation, number=number)
         .select_related("version__document")
-        .order_by("-version__effective_from")
+        .order_by(started, "-version__effective_from")
     )
 
 
