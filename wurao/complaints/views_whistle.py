@@ -5,7 +5,7 @@ An enterprise's own named complaints are here too (views_mine)."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -132,6 +132,8 @@ def whistle_reveal_approve(request, pk: int):
     reveal = _reveal(request, pk)
     try:
         services_whistle.whistle_reveal_approve(actor=request.user, reveal=reveal)
+    except PermissionDenied as exc:  # the requester himself: said on the page
+        messages.error(request, str(exc))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:

@@ -7,7 +7,6 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.db import connection
-from django.test import override_settings
 from django.urls import reverse
 
 from wurao.accounts.choices import Role
