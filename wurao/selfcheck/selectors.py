@@ -65,7 +65,8 @@ def inspection_list(*, scope: Scope, filters: dict | None = None) -> QuerySet[Se
         qs = qs.filter(enterprise__park_id=park)
     if q := filters.get("q"):
         qs = qs.filter(Q(enterprise__name__contains=q) | Q(title__contains=q))
-    return qs.annotate(
+    # Meta.ordering is not applied to a grouped query: order it here.
+    return qs.order_by("-started_on", "-pk").annotate(
         entry_total=Count("entries", distinct=True),
         entry_answered=Count("entries", filter=~Q(entries__result=""), distinct=True),
         problem_count=Count(

@@ -82,7 +82,7 @@ def inspection_new(request):
         name, count = departments.get(item.department_id, (item.department.name, 0))
         departments[item.department_id] = (name, count + 1)
     form = StartForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         departments=[
             (pk, gettext("%(name)s（%(n)s 项）") % {"name": name, "n": n})
             for pk, (name, n) in departments.items()
@@ -170,9 +170,10 @@ def entry_detail(request, pk: int, entry: int):
 
 def _entry_page(request, inspection, entry, *, form, own: bool, status: int = 200):
     entries = list(
-        selectors.entry_list(scope=scope_for(request.user), inspection=inspection).only(
-            "pk", "position", "result", "fixed_on"
-        )
+        selectors.entry_list(scope=scope_for(request.user), inspection=inspection)
+        .select_related(None)
+        .prefetch_related(None)
+        .only("pk", "position", "result", "fixed_on")
     )
     index = next(i for i, e in enumerate(entries) if e.pk == entry.pk)
     completed = inspection.status == InspectionStatus.COMPLETED

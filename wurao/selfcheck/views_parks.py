@@ -45,7 +45,7 @@ def campaign_new(request):
     parks = list(selectors.park_list(scope=scope))
     today = timezone.localdate()
     form = CampaignForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         parks=parks,
         initial={
             "title": gettext("%(year)s年园区企业自查") % {"year": today.year},
