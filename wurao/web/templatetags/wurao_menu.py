@@ -84,7 +84,7 @@ def _public_entries(user) -> list[MenuEntry]:
         (_("审计链公示"), "/public/audit/"),
         (_("执法标准与政策"), "/standards/"),
         (_("征求意见"), "/consultations/"),
-        (_("投诉举报"), "/complaints/new/", "/complaints/"),
+        (_("投诉与举报"), "/complaints/new/", "/complaints/"),
     )
 
 
@@ -114,6 +114,7 @@ def _enterprise_menu(user) -> list[tuple[str, object, list[MenuEntry]]]:
     services = _entries(
         user,
         (_("预约服务"), "/bookings/"),
+        (_("我的预约"), "/bookings/mine/"),
         (_("企业自查"), "/selfcheck/"),
         (_("涉企执法联系点"), "/contact-points/"),
     )
@@ -122,7 +123,8 @@ def _enterprise_menu(user) -> list[tuple[str, object, list[MenuEntry]]]:
         (_("执法标准与政策"), "/standards/"),
         (_("标准冲突"), "/conflicts/"),
         (_("征求意见"), "/consultations/"),
-        (_("投诉执法行为"), "/complaints/", "/complaints/"),
+        (_("我的投诉"), "/complaints/mine/"),
+        (_("投诉执法行为"), "/complaints/new/"),
     )
     return [
         ("own-home", _("首页"), home),
@@ -139,8 +141,10 @@ def _officer_menu(user) -> list[tuple[str, object, list[MenuEntry]]]:
         # The visit alerts, refusals and overrides: the dashboard's 规则执行 tab.
         (_("规则执行与预警"), "/oversight/rules/"),
         (_("入企监督"), "/visits/rules/", "/visits/"),
-        (_("投诉处理"), "/complaints/"),
-        (_("内部举报"), "/whistle/"),
+        (_("投诉处理"), "/complaints/office/"),
+        (_("内部举报处理"), "/whistle/office/"),
+        (_("投诉说明请求"), "/complaints/statements/"),
+        (_("交办的内部举报"), "/whistle/assigned/"),
         (_("涉企执法联系点"), "/contact-points/"),
     )
     visits = _entries(user, (_("入企登记"), "/visits/", None, "web.menu_visit_register"))
@@ -166,10 +170,14 @@ def _officer_menu(user) -> list[tuple[str, object, list[MenuEntry]]]:
     standards = _entries(
         user,
         (_("执法标准与政策"), "/standards/"),
+        (_("导入标准文本"), "/standards/import/"),
         (_("标准冲突"), "/conflicts/"),
+        (_("冲突报告待分办"), "/conflicts/reports/"),
         (_("征求意见"), "/consultations/"),
-        (_("预约服务"), "/bookings/"),
+        (_("服务团队与预约"), "/bookings/teams/", "/bookings/"),
+        (_("预约服务概况"), "/bookings/overview/"),
         (_("企业自查"), "/selfcheck/"),
+        (_("园区自查率"), "/selfcheck/parks/"),
     )
     return [
         ("oversight", _("执法监督"), oversight),
