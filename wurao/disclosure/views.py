@@ -89,6 +89,45 @@ def _sections() -> list[dict]:
             "formats": True,
         },
         {
+            "title": _("执法标准与政策"),
+            "url": reverse("standards:library"),
+            "text": _(
+                "各部门执行的法律、法规、规章、标准和执法指引全文，按条文检索，注明施行日期和版本。"
+            ),
+            "formats": False,
+        },
+        {
+            "title": _("标准冲突登记"),
+            "url": reverse("rulemaking:conflict-list"),
+            "text": _(
+                "不同部门要求相互冲突的条文并排列出，以及协调部门、处理状态和以哪一条为准的理由。"
+            ),
+            "formats": False,
+        },
+        {
+            "title": _("执法标准征求意见"),
+            "url": reverse("rulemaking:consultation-list"),
+            "text": _(
+                "新的或修订的执法标准在施行前公开征求意见；每条意见的采纳情况和理由逐条公开答复。"
+            ),
+            "formats": False,
+        },
+        {
+            "title": _("投诉执法行为与查询"),
+            "url": reverse("complaints:new"),
+            "text": _(
+                "对检查过频、越权、程序不规范、态度、吃拿卡要等行为投诉，可匿名；投诉由司法局执法监督机构办理，"
+                "不转给被投诉部门。凭受理编号和查询码查询进度。"
+            ),
+            "formats": False,
+        },
+        {
+            "title": _("内部举报"),
+            "url": reverse("complaints:whistle-new"),
+            "text": _("企业内部人员举报严重违法行为或重大风险，身份加密保护，凭受理编号查询进度。"),
+            "formats": False,
+        },
+        {
             "title": _("入企码核验"),
             "url": reverse("visits_public:code-form"),
             "text": _("企业输入或扫描入企码，核验来访人员、部门、法律依据和检查事项。"),
