@@ -59,8 +59,16 @@ class InspectionOutputSerializer(serializers.Serializer):
     completed_on = serializers.DateField(allow_null=True)
     entry_total = serializers.IntegerField(help_text="事项数")
     entry_answered = serializers.IntegerField(help_text="已填写事项数")
-    problem_count = serializers.IntegerField(help_text="发现问题数")
-    open_count = serializers.IntegerField(help_text="未整改问题数")
+    problem_count = serializers.SerializerMethodField(help_text="发现问题数（街道为 null）")
+    open_count = serializers.SerializerMethodField(help_text="未整改问题数（街道为 null）")
+
+    # The answers are the enterprise's, its departments' and the bureau's; a street sees the
+    # completion only.
+    def get_problem_count(self, inspection) -> int | None:
+        return inspection.problem_count if self.context.get("answers") else None
+
+    def get_open_count(self, inspection) -> int | None:
+        return inspection.open_count if self.context.get("answers") else None
 
 
 def _inspection(request, pk: int) -> SelfInspection:
@@ -87,7 +95,10 @@ class InspectionListApi(GenericAPIView):
         query.is_valid(raise_exception=True)
         qs = selectors.inspection_list(scope=scope_for(request.user), filters=query.validated_data)
         page = self.paginate_queryset(qs)
-        return self.get_paginated_response(InspectionOutputSerializer(page, many=True).data)
+        answers = {"answers": selectors.sees_answers(scope_for(request.user))}
+        return self.get_paginated_response(
+            InspectionOutputSerializer(page, many=True, context=answers).data
+        )
 
 
 class InspectionDetailApi(APIView):
@@ -107,7 +118,8 @@ class InspectionDetailApi(APIView):
         inspection = _inspection(request, pk)
         entries = selectors.entry_list(scope=scope_for(request.user), inspection=inspection)
         inspection.entries_shown = list(entries)
-        data = {**InspectionOutputSerializer(inspection).data}
+        answers = {"answers": selectors.sees_answers(scope_for(request.user))}
+        data = {**InspectionOutputSerializer(inspection, context=answers).data}
         data["entries"] = EntryOutputSerializer(inspection.entries_shown, many=True).data
         data["notice"] = NOT_GRADING
         return Response(data)

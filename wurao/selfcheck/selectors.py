@@ -65,16 +65,18 @@ def inspection_list(*, scope: Scope, filters: dict | None = None) -> QuerySet[Se
         qs = qs.filter(enterprise__park_id=park)
     if q := filters.get("q"):
         qs = qs.filter(Q(enterprise__name__contains=q) | Q(title__contains=q))
+    # A department counts the entries of its own items only.
+    own = Q(entries__department_id=scope.department_id) if scope.department_id else Q()
     # Meta.ordering is not applied to a grouped query: order it here.
     return qs.order_by("-started_on", "-pk").annotate(
-        entry_total=Count("entries", distinct=True),
-        entry_answered=Count("entries", filter=~Q(entries__result=""), distinct=True),
+        entry_total=Count("entries", filter=own, distinct=True),
+        entry_answered=Count("entries", filter=own & ~Q(entries__result=""), distinct=True),
         problem_count=Count(
-            "entries", filter=Q(entries__result=EntryResult.PROBLEM), distinct=True
+            "entries", filter=own & Q(entries__result=EntryResult.PROBLEM), distinct=True
         ),
         open_count=Count(
             "entries",
-            filter=Q(entries__result=EntryResult.PROBLEM, entries__fixed_on__isnull=True),
+            filter=own & Q(entries__result=EntryResult.PROBLEM, entries__fixed_on__isnull=True),
             distinct=True,
         ),
     )
