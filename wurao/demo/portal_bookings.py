@@ -238,19 +238,20 @@ def demo_bookings_build(*, actor: Any, seed: int) -> dict[str, int]:
                 booking = book(slot, pk)
                 if booking is None:
                     continue
-                _settle(actor, rng, booking, slots)
+                counts["service_bookings"] += _settle(actor, rng, booking, slots)
     counts.pop("_key_training", None)
     counts.pop("_key_checkup", None)
     return counts
 
 
-def _settle(actor, rng: random.Random, booking, slots) -> None:
-    """Moves a booking on to a state a real one would be in by now."""
+def _settle(actor, rng: random.Random, booking, slots) -> int:
+    """Moves a booking on to a state a real one would be in by now; 1 when that made a new
+    booking (a reschedule)."""
     slot = booking.slot
     roll = rng.random()
     if slot.started:
         if roll < 0.1:
-            return  # the team has yet to record it
+            return 0  # the team has yet to record it
         attended = roll < 0.85
         services.booking_outcome_record(
             actor=actor,
@@ -260,9 +261,9 @@ def _settle(actor, rng: random.Random, booking, slots) -> None:
             advice="建议定期自查并留存记录" if attended else "",
             hazards=rng.choice(HAZARDS) if attended and slot.kind == ServiceKind.CHECKUP else "",
         )
-        return
+        return 0
     if roll < 0.35:
-        return  # awaiting the team
+        return 0  # awaiting the team
     if roll < 0.75:
         services.booking_decide(actor=actor, booking=booking, confirm=True)
     elif roll < 0.83:
@@ -279,6 +280,7 @@ def _settle(actor, rng: random.Random, booking, slots) -> None:
         for target in later[:3]:
             try:
                 services.booking_reschedule(actor=actor, booking=booking, slot_id=target.pk)
-                return
+                return 1
             except ValidationError:
                 continue
+    return 0
