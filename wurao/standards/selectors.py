@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from wurao.standards import sql
 from wurao.standards.choices import DocumentKind, VersionStatus
-from wurao.standards.grams import Term, highlight, occurrences, query_terms
+from wurao.standards.grams import Term, highlight, query_terms
 from wurao.standards.models import Article, Document, DocumentVersion
 
 # How many matching articles a search ranks; beyond it the page says "more than" (a query of
@@ -198,11 +198,7 @@ def article_search(
     hits = [
         (
             c,
-            Hit(
-                article_id=c.article_id,
-                occurrences=occurrences(c.text, terms),
-                title_hit=any(t.text in c.document_title.lower() for t in terms),
-            ),
+            Hit(article_id=c.article_id, occurrences=c.occurrences, title_hit=c.title_hit),
         )
         for c in candidates[:limit]
     ]

@@ -102,11 +102,22 @@ def _pg_query(terms: Sequence[Term]) -> str:
 @dataclass(frozen=True)
 class Candidate:
     article_id: int
-    text: str
-    heading: str
+    occurrences: int  # of the terms in the article's text
+    title_hit: bool  # a term is in the document's title
     document_title: str
     document_kind: str
     position: int
+
+
+def _exact_in_index(term: Term) -> bool:
+    """A term of one or two Chinese characters, or one Latin word, is found exactly by its
+    gram: the text need not be read again."""
+    return (
+        len(term.grams) == 1
+        and not term.prefix
+        and len(term.text) <= 2
+        and len(term.grams[0]) == len(term.text)
+    ) or (not term.grams and term.prefix == term.text)
 
 
 def search_candidates(
@@ -120,13 +131,15 @@ def search_candidates(
     in_force: bool = False,
 ) -> list[Candidate]:
     """Up to `limit` articles of each document's current version that hold every term (the
-    index finds candidates, the text itself is checked), in no particular order."""
+    index finds candidates, the text itself is checked where the grams are not exact), in no
+    particular order, with what ranks them: occurrences in the text and title hits."""
     article, version, document = (
         _q(_article()),
         _q(DocumentVersion._meta.db_table),
         _q(Document._meta.db_table),
     )
     pg = connection.vendor == "postgresql"
+    find = "strpos({}, %s) > 0" if pg else "instr({}, %s) > 0"
     where: list[str] = []
     params: list = []
     if pg:
@@ -138,18 +151,21 @@ def search_candidates(
         source = f"{fts} JOIN {article} a ON a.id = {fts}.rowid"
         where.append(f"{fts} MATCH %s")
         params.append(_sqlite_match(terms))
-    lower_text = "lower(d.designation || ' ' || a.number || ' ' || a.text)"  # grams.searchable
+    searched = "lower(d.designation || ' ' || a.number || ' ' || a.text)"  # grams.searchable
     for term in terms:
-        where.append(f"strpos({lower_text}, %s) > 0" if pg else f"instr({lower_text}, %s) > 0")
-        params.append(term.text)
-    # The current version: the newest that has started, else the first still to come.
+        if not _exact_in_index(term):
+            where.append(find.format(searched))
+            params.append(term.text)
+    # The current version: the newest that has started, else the first still to come (two
+    # range probes of the (document, effective_from) index; an ORDER BY would sort per row).
     where.append(
-        f"v.id = (SELECT v2.id FROM {version} v2 WHERE v2.document_id = v.document_id "
-        "ORDER BY CASE WHEN v2.effective_from <= %s THEN 0 ELSE 1 END, "
-        "CASE WHEN v2.effective_from <= %s THEN v2.effective_from END DESC, "
-        "v2.effective_from LIMIT 1)"
+        f"((v.effective_from <= %s AND NOT EXISTS (SELECT 1 FROM {version} v2 "
+        "WHERE v2.document_id = v.document_id AND v2.effective_from > v.effective_from "
+        "AND v2.effective_from <= %s)) OR (v.effective_from > %s AND NOT EXISTS (SELECT 1 "
+        f"FROM {version} v3 WHERE v3.document_id = v.document_id "
+        "AND (v3.effective_from <= %s OR v3.effective_from < v.effective_from))))"
     )
-    params += [today, today]
+    params += [today, today, today, today]
     if in_force:
         where.append("v.effective_from <= %s AND (v.effective_to IS NULL OR v.effective_to > %s)")
         params += [today, today]
@@ -166,11 +182,24 @@ def search_candidates(
         else:
             where.append("d.id IN (SELECT value FROM json_each(%s))")
             params.append(json.dumps(list(document_ids)))
-    sql = (
-        f"SELECT a.id, a.text, a.heading, d.title, d.kind, a.position FROM {source} "
+    inner = (
+        f"SELECT a.id, lower(a.text) AS body, d.title, d.kind, a.position FROM {source} "
         f"JOIN {version} v ON v.id = a.version_id JOIN {document} d ON d.id = v.document_id "
         f"WHERE {' AND '.join(where)} LIMIT %s"
     )
+    # Ranked outside the bounded set only: occurrences counted by what replace() removes.
+    counts = " + ".join(
+        "(length(c.body) - length(replace(c.body, %s, ''))) / length(%s)" for _ in terms
+    )
+    title_hits = " OR ".join(find.format("lower(c.title)") for _ in terms)
+    outer = (
+        f"SELECT c.id, {counts}, CASE WHEN {title_hits} THEN 1 ELSE 0 END, c.title, c.kind, "
+        f"c.position FROM ({inner}) c"
+    )
+    outer_params = [p for t in terms for p in (t.text, t.text)] + [t.text for t in terms]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, limit])
-        return [Candidate(*row) for row in cursor.fetchall()]
+        cursor.execute(outer, [*outer_params, *params, limit])
+        return [
+            Candidate(pk, int(occ or 0), bool(hit), title, kind_, position)
+            for pk, occ, hit, title, kind_, position in cursor.fetchall()
+        ]

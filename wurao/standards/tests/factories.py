@@ -31,6 +31,7 @@ class DocumentVersionFactory(DjangoModelFactory):
 class ArticleFactory(DjangoModelFactory):
     class Meta:
         model = Article
+        skip_postgeneration_save = True
 
     version = factory.SubFactory(DocumentVersionFactory)
     position = factory.Sequence(lambda n: n)
