@@ -8,6 +8,8 @@ with a reveal requested by the bureau. No department sees any complaint itself."
 
 from __future__ import annotations
 
+from django.core.files.base import ContentFile
+
 from wurao.complaints import services, services_whistle
 from wurao.complaints.models import Complaint
 from wurao.web.tests.authz_targets import _each_scope
@@ -122,6 +124,7 @@ def build(world) -> None:
             risk_kind="safety",
             risk=mark(k, "whistle"),
             name=mark(k, "whistleblower"),
+            evidence=ContentFile(b"%PDF-1.4\n%matrix\n", name="evidence.pdf"),
         )
         report = services_whistle.whistle_assign(
             actor=bureau,
