@@ -16,9 +16,7 @@ class PhotosField(forms.FileField):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault(
             "widget",
-            MultiplePhotoInput(
-                attrs={"accept": "image/jpeg,image/png,image/webp", "capture": "environment"}
-            ),
+            MultiplePhotoInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
         )
         super().__init__(*args, **kwargs)
 
