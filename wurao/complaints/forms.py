@@ -51,8 +51,8 @@ class ComplaintForm(BootstrapFormMixin, forms.Form):
         initial="1",
         widget=forms.RadioSelect,
     )
-    name = forms.CharField(label=_("姓名"), max_length=50, required=False)
-    phone = forms.CharField(label=_("联系电话"), max_length=20, required=False)
+    name = forms.CharField(label=_("姓名（实名投诉填写）"), max_length=50, required=False)
+    phone = forms.CharField(label=_("联系电话（实名投诉填写）"), max_length=20, required=False)
     contact = forms.CharField(
         label=_("其他联系方式（可不填）"),
         max_length=100,

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.contrib.auth.hashers import check_password, make_password
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, Q, QuerySet, When
 from django.utils import timezone
 
 from wurao.accounts.scope import Scope
@@ -38,7 +38,13 @@ def complaint_list(*, scope: Scope, filters: dict | None = None) -> QuerySet[Com
     """The supervision office's queue: the bureau only (a department never lists complaints)."""
     if not scope.sees_all:
         return Complaint.objects.none()
-    qs = Complaint.objects.select_related("department", "officer", "visit")
+    # Open cases first, the nearest deadline on top; then the rest, newest first.
+    qs = Complaint.objects.select_related("department", "officer", "visit").order_by(
+        Case(When(status__in=OPEN_STATUSES, then=0), default=1),
+        "-escalated",
+        "accept_due",
+        "-filed_at",
+    )
     filters = filters or {}
     if status := filters.get("status"):
         qs = qs.filter(status=status)

@@ -337,3 +337,23 @@ def test_substantiated_complaints_leave_credit_events_unchanged(justice_user, en
     counts = selectors.conduct_counts(date_from=complaint.filed_on, date_to=complaint.filed_on)
     assert counts["substantiated"] == {officer.department_id: 1}
     assert credit_records() == before
+
+
+def test_conduct_figures_show_on_the_department_tab_scoped(client, justice_user, dept_admin):
+    # given a substantiated complaint against the admin's department and one against another
+    other = DepartmentFactory(name="区另一局")
+    for department in (dept_admin.department, other):
+        _f, complaint = complaint_filed(department=department)
+        services.complaint_accept(actor=justice_user, complaint=complaint, accept=True)
+        services.complaint_answer(
+            actor=justice_user, complaint=complaint, finding=Finding.SUBSTANTIATED, answer="属实"
+        )
+    year = complaint.filed_on.year
+    # then the bureau sees both rows, the department only its own
+    client.force_login(justice_user)
+    page = client.get(f"/oversight/departments/?year={year}").content.decode()
+    assert f'data-conduct-department="{other.pk}"' in page
+    client.force_login(dept_admin)
+    page = client.get(f"/oversight/departments/?year={year}").content.decode()
+    assert f'data-conduct-department="{dept_admin.department.pk}"' in page
+    assert f'data-conduct-department="{other.pk}"' not in page
