@@ -24,6 +24,9 @@ TAGS = ["bookings 预约服务"]
 BAD_BODY = OpenApiResponse(
     description='请求体无效：按字段给出中文说明，如 {"note": ["请说明需求"]}'
 )
+FORBIDDEN = OpenApiResponse(
+    description="未登录，或您的角色不能这样做（预约、取消只有企业本身可以）"
+)
 FULL = OpenApiResponse(
     description='该时段已约满：{"slot": ["该时段已约满（共 N 个名额），请选择其他时段"]}'
 )
@@ -47,8 +50,8 @@ class SlotOutputSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=ServiceKind.choices, help_text="服务类别")
     kind_label = serializers.CharField(source="get_kind_display")
     date = serializers.DateField()
-    start = serializers.TimeField(format="%H:%M")
-    end = serializers.TimeField(format="%H:%M")
+    start = serializers.CharField(source="start_text", help_text="开始时间，HH:MM")
+    end = serializers.CharField(source="end_text", help_text="结束时间，HH:MM")
     online = serializers.BooleanField()
     place = serializers.CharField(help_text="地点或线上会议链接")
     topic = serializers.CharField()
@@ -97,7 +100,7 @@ class SlotListApi(GenericAPIView):
         tags=TAGS,
         summary="可预约的服务时段（未开始、尚有名额；企业可见各部门队伍和本街道的驻点队伍）",
         parameters=[FilterSerializer],
-        responses={200: SlotOutputSerializer(many=True), 400: BAD_QUERY},
+        responses={200: SlotOutputSerializer(many=True), 400: BAD_QUERY, 403: FORBIDDEN},
     )
     def get(self, request):
         query = self.FilterSerializer(data=request.query_params)
@@ -147,7 +150,7 @@ class BookingListApi(GenericAPIView):
         tags=TAGS,
         summary="预约列表（企业看本企业的，部门、街道看本队伍的，司法局看全部）",
         parameters=[FilterSerializer],
-        responses={200: BookingOutputSerializer(many=True), 400: BAD_QUERY},
+        responses={200: BookingOutputSerializer(many=True), 400: BAD_QUERY, 403: FORBIDDEN},
     )
     def get(self, request):
         query = self.FilterSerializer(data=request.query_params)
@@ -165,7 +168,13 @@ class BookingListApi(GenericAPIView):
         summary="预约一个时段（企业）",
         description="时段须在本企业可预约的范围内（否则 404）、尚未开始、本企业未约过；已约满返回 409。",
         request=InputSerializer,
-        responses={201: BookingOutputSerializer, 400: BAD_BODY, 404: NOT_FOUND, 409: FULL},
+        responses={
+            201: BookingOutputSerializer,
+            400: BAD_BODY,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            409: FULL,
+        },
     )
     def post(self, request):
         body = self.InputSerializer(data=request.data)
@@ -206,7 +215,7 @@ class BookingCancelApi(APIView):
         tags=TAGS,
         summary="取消预约（企业，服务开始前）",
         request=InputSerializer,
-        responses={200: BookingOutputSerializer, 400: BAD_BODY, 404: NOT_FOUND},
+        responses={200: BookingOutputSerializer, 400: BAD_BODY, 403: FORBIDDEN, 404: NOT_FOUND},
     )
     def post(self, request, pk: int):
         try:

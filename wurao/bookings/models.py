@@ -108,6 +108,14 @@ class Slot(models.Model):
         return self.team.street_id
 
     @property
+    def start_text(self) -> str:
+        return self.start.strftime("%H:%M")
+
+    @property
+    def end_text(self) -> str:
+        return self.end.strftime("%H:%M")
+
+    @property
     def starts_at(self) -> datetime.datetime:
         return timezone.make_aware(datetime.datetime.combine(self.date, self.start))
 

@@ -22,13 +22,17 @@ from wurao.accounts.policy.predicates import (
 runs_the_team = (is_department_admin & of_own_department) | (is_street & of_own_street)
 
 # The enterprise's side: browse the slots, book, its own bookings.
-declare("bookings.slots_browse", is_enterprise)
+declare(
+    "bookings.slots_browse",
+    is_enterprise,
+    message=_("服务时段供企业浏览和预约；服务队伍请到“服务队伍”页"),
+)
 declare(
     "bookings.book",
     is_enterprise & of_own_enterprise,
     message=_("只有企业本身可以为本企业预约服务"),
 )
-declare("bookings.mine", is_enterprise)
+declare("bookings.mine", is_enterprise, message=_("“我的预约”是企业的页面"))
 declare(
     "bookings.booking_change",
     is_enterprise & of_own_enterprise,
