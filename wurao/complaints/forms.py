@@ -134,7 +134,13 @@ class TrackForm(BootstrapFormMixin, forms.Form):
 class RateForm(BootstrapFormMixin, forms.Form):
     rating = forms.TypedChoiceField(
         label=_("满意度"),
-        choices=[(str(i), str(i)) for i in range(5, 0, -1)],
+        choices=[
+            ("5", _("5 分 · 非常满意")),
+            ("4", _("4 分 · 满意")),
+            ("3", _("3 分 · 一般")),
+            ("2", _("2 分 · 不满意")),
+            ("1", _("1 分 · 很不满意")),
+        ],
         coerce=int,
         widget=forms.RadioSelect,
     )

@@ -10,6 +10,7 @@ request carrying the office's own neutral summary.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from datetime import date
 
@@ -131,7 +132,12 @@ def complaint_accept(
         raise ValidationError(_("该投诉已作出受理决定"))
     if not accept and not reason.strip():
         raise ValidationError({"reason": _("不予受理须说明理由")})
-    complaint.accepted_at = timezone.now()
+    # A decision recorded for an earlier day (the demo's history) is dated that day.
+    complaint.accepted_at = (
+        timezone.now()
+        if on is None
+        else timezone.make_aware(datetime.datetime.combine(on, datetime.time(10)))
+    )
     complaint.handled_by = actor if not isinstance(actor, str) else None
     if accept:
         complaint.status = Status.ACCEPTED
