@@ -198,8 +198,20 @@ def search_candidates(
     )
     outer_params = [p for t in terms for p in (t.text, t.text)] + [t.text for t in terms]
     with connection.cursor() as cursor:
-        cursor.execute(outer, [*outer_params, *params, limit])
+        if pg:
+            # Through the GIN index's bitmap only: the planner would rather filter rows read by
+            # another index, unpacking each row's large (TOASTed) vector: 6x slower for a
+            # common character (docs/decisions/0005-standards-search.md).
+            cursor.execute("SET enable_seqscan = off")
+            cursor.execute("SET enable_indexscan = off")
+        try:
+            cursor.execute(outer, [*outer_params, *params, limit])
+            rows = cursor.fetchall()
+        finally:
+            if pg:
+                cursor.execute("RESET enable_seqscan")
+                cursor.execute("RESET enable_indexscan")
         return [
             Candidate(pk, int(occ or 0), bool(hit), title, kind_, position)
-            for pk, occ, hit, title, kind_, position in cursor.fetchall()
+            for pk, occ, hit, title, kind_, position in rows
         ]
