@@ -17,7 +17,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from wurao.registry.choices import EnterpriseStatus
-from wurao.registry.models import Enterprise, Park, Street
+from wurao.registry.models import Department, Enterprise, Park, Street
 from wurao.selfcheck import selectors, services
 from wurao.selfcheck.choices import EntryResult
 
@@ -25,7 +25,10 @@ STREET = "福城街道"
 PARK_COMPLETED_SHARE = 0.6
 PARK_MAX = 40  # enterprises of the campaign's park that take part (the rest are invited only)
 DISTRICT_SAMPLE = 16
-DEPARTMENTS_PER_RUN = 2  # a run covers one or two departments' items: a realistic checklist
+DEPARTMENTS_PER_RUN = 2
+PREFERRED = (
+    "YJGL"  # 区应急管理局  # a run covers one or two departments' items: a realistic checklist
+)
 
 PROBLEMS = (
     ("安全出口被货物堵塞", "清理通道，划设禁止堆放标线"),
@@ -68,13 +71,18 @@ def _run(
     *,
     started: datetime.date,
     complete: bool,
+    prefer: int | None = None,
+    prefer_share: float = 0.5,
 ) -> tuple[Any, bool] | None:
-    """One self-inspection of one or two of the departments whose items apply."""
+    """One self-inspection of one or two of the departments whose items apply; `prefer` (the
+    demo's 区应急管理局, whose accounts show the departments' side) among them that often."""
     items = selectors.items_applicable(enterprise=enterprise)
     departments = sorted({i.department_id for i in items})
     if not departments:
         return None
     chosen = rng.sample(departments, min(DEPARTMENTS_PER_RUN, len(departments)))
+    if prefer in departments and prefer not in chosen and rng.random() < prefer_share:
+        chosen[0] = prefer
     try:
         inspection = services.inspection_start(
             actor=actor, enterprise=enterprise, department_ids=chosen, on=started
@@ -97,6 +105,7 @@ def demo_selfcheck_build(*, actor: Any, seed: int) -> dict[str, int]:
         u.username: u for u in get_user_model().objects.filter(username__in=("qiye", "fucheng"))
     }
     made, completed, campaigns = 0, 0, 0
+    prefer = Department.objects.filter(code=PREFERRED).values_list("pk", flat=True).first()
 
     def count(result) -> None:
         nonlocal made, completed
@@ -135,7 +144,17 @@ def demo_selfcheck_build(*, actor: Any, seed: int) -> dict[str, int]:
     if qiye is not None and qiye.enterprise_id:
         enterprise = qiye.enterprise
         first_day = max(datetime.date(today.year, 1, 2), today - datetime.timedelta(days=75))
-        count(_run(rng, qiye, enterprise, started=first_day, complete=True))
+        count(
+            _run(
+                rng,
+                qiye,
+                enterprise,
+                started=first_day,
+                complete=True,
+                prefer=prefer,
+                prefer_share=1,
+            )
+        )
         count(
             _run(rng, qiye, enterprise, started=today - datetime.timedelta(days=2), complete=False)
         )
@@ -155,7 +174,16 @@ def demo_selfcheck_build(*, actor: Any, seed: int) -> dict[str, int]:
             if n >= done + 3:  # a few more are half way; the rest have not begun
                 break
             day = started + datetime.timedelta(days=rng.randint(0, 30))
-            count(_run(rng, actor, enterprise, started=min(day, today), complete=n < done))
+            count(
+                _run(
+                    rng,
+                    actor,
+                    enterprise,
+                    started=min(day, today),
+                    complete=n < done,
+                    prefer=prefer,
+                )
+            )
             taken.add(enterprise.pk)
 
     # A sample across the district, for the departments' and the bureau's lists.
@@ -168,7 +196,7 @@ def demo_selfcheck_build(*, actor: Any, seed: int) -> dict[str, int]:
     for pk in rng.sample(others, min(DISTRICT_SAMPLE, len(others))):
         enterprise = Enterprise.objects.get(pk=pk)
         day = today - datetime.timedelta(days=rng.randint(3, 300))
-        count(_run(rng, actor, enterprise, started=day, complete=rng.random() < 0.8))
+        count(_run(rng, actor, enterprise, started=day, complete=rng.random() < 0.8, prefer=prefer))
     return {
         "selfcheck_inspections": made,
         "selfcheck_completed": completed,
