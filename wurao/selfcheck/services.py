@@ -148,7 +148,7 @@ def entry_record(
     if result not in EntryResult.values:
         errors["result"] = gettext("请选择结果：符合、发现问题或不适用")
     completed = inspection.status == InspectionStatus.COMPLETED
-    if completed and result != entry.result:
+    if completed and (result != entry.result or entry.result != EntryResult.PROBLEM):
         errors["result"] = gettext("自查已完成，结果不能再改；发现的问题仍可补充整改情况")
     if result != EntryResult.PROBLEM and (fix_action.strip() or fixed_on):
         errors["fix_action"] = gettext("只有“发现问题”的事项需要填写整改情况")
