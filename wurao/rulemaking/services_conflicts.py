@@ -186,8 +186,11 @@ def conflict_progress(
 
 
 @transaction.atomic
-def conflict_statement(*, actor: Any, conflict: Conflict, text: str) -> ConflictEvent:
-    """A department concerned states its view; shown in the conflict's history."""
+def conflict_statement(
+    *, actor: Any, conflict: Conflict, text: str, department=None
+) -> ConflictEvent:
+    """A department concerned states its view; shown in the conflict's history. `department`
+    names it only for the platform acting alone (the demo); a person states their own's."""
     require(actor, "rulemaking.conflict_statement", conflict)
     if conflict.status not in (ConflictStatus.OPEN, ConflictStatus.COORDINATING):
         raise ValidationError("只能对待协调或协调中的冲突发表意见")
@@ -198,7 +201,7 @@ def conflict_statement(*, actor: Any, conflict: Conflict, text: str) -> Conflict
         actor,
         kind=ConflictEventKind.STATEMENT,
         note=text.strip(),
-        department=getattr(_person(actor), "department", None),
+        department=getattr(_person(actor), "department", department),
     )
     audit_record(actor=actor, verb="rulemaking.conflict_statement", obj=conflict, payload={})
     return event

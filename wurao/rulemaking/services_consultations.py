@@ -148,9 +148,11 @@ def comment_submit(
     article=None,
     paragraph: str = "",
     today=None,
+    enterprise=None,
 ) -> Comment:
     """An enterprise's comment, named as the enterprise or as an association it speaks for;
-    the account behind it is never shown."""
+    the account behind it is never shown. `enterprise` names it only for the platform acting
+    alone (an import, the demo); a person comments as their own enterprise."""
     require(actor, "rulemaking.consultation_comment", consultation)
     if not consultation_accepts_comments(consultation, today=today):
         raise ValidationError(
@@ -173,7 +175,8 @@ def comment_submit(
     if errors:
         raise ValidationError(errors)
     person = _person(actor)
-    enterprise = getattr(person, "enterprise", None)
+    if person is not None:
+        enterprise = getattr(person, "enterprise", None)
     name = (
         organisation.strip()
         if commenter_kind == CommenterKind.ORGANISATION
