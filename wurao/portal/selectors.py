@@ -10,15 +10,25 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from wurao.accounts.scope import Scope
+from wurao.bookings import selectors as booking_selectors
+from wurao.bookings.choices import BookingStatus
+from wurao.complaints import selectors as complaint_selectors
+from wurao.complaints.choices import OPEN_STATUSES, Status
 from wurao.credit import selectors as credit_selectors
 from wurao.credit.selectors_grading import enterprise_breakdown
 from wurao.planning import selectors as planning_selectors
 from wurao.planning.choices import JointVisitStatus
 from wurao.registry.models import Enterprise
+from wurao.rulemaking import selectors as rulemaking_selectors
+from wurao.rulemaking.choices import ConsultationStatus
+from wurao.selfcheck import selectors as selfcheck_selectors
+from wurao.selfcheck.choices import InspectionStatus
 from wurao.visits import selectors as visit_selectors
 
 # The reasons shown on the home page: the largest, each way; the credit page lists them all.
 REASONS_SHOWN = 3
+# Each list on the home page shows a few; its own page has the rest.
+SHOWN = 5
 
 
 @dataclass
@@ -29,7 +39,12 @@ class PortalHome:
     grade: object | None  # EnterpriseGrade
     reasons: list[dict]
     joint_visits: list
-    sections: dict = field(default_factory=dict)
+    bookings: list = field(default_factory=list)
+    selfcheck_open: object | None = None  # the self-inspection under way
+    selfcheck_last: object | None = None  # the latest completed
+    complaints: list = field(default_factory=list)
+    consultations_open: list = field(default_factory=list)
+    consultations_followed: list = field(default_factory=list)
 
 
 def _reasons(enterprise_id: int, grade) -> list[dict]:
@@ -56,6 +71,18 @@ def portal_home(*, enterprise: Enterprise) -> PortalHome:
         .filter(date__gte=today, status__in=[JointVisitStatus.PROPOSED, JointVisitStatus.CONFIRMED])
         .order_by("date", "id")[:5]
     )
+    bookings = booking_selectors.booking_list(scope=scope, filters=None).filter(
+        status__in=[BookingStatus.REQUESTED, BookingStatus.CONFIRMED]
+    )
+    upcoming, _ = booking_selectors.booking_upcoming_split(bookings)
+    inspections = selfcheck_selectors.inspection_list(scope=scope)
+    # Complaints it filed under its name and still follows: open, or answered and not rated.
+    complaints = (
+        complaint_selectors.complaint_mine(scope=scope)
+        .filter(status__in=[*OPEN_STATUSES, Status.ANSWERED])
+        .order_by("-filed_at")[:SHOWN]
+    )
+    consultations = rulemaking_selectors.consultation_list(scope=scope)
     return PortalHome(
         enterprise=enterprise,
         today=today,
@@ -63,4 +90,16 @@ def portal_home(*, enterprise: Enterprise) -> PortalHome:
         grade=grade,
         reasons=_reasons(enterprise.pk, grade),
         joint_visits=list(joint),
+        bookings=upcoming[:SHOWN],
+        selfcheck_open=selfcheck_selectors.inspection_in_progress(enterprise_id=enterprise.pk),
+        selfcheck_last=inspections.filter(status=InspectionStatus.COMPLETED)
+        .order_by("-completed_on", "-pk")
+        .first(),
+        complaints=list(complaints),
+        consultations_open=list(
+            consultations.filter(status=ConsultationStatus.OPEN, ends_on__gte=today)[:SHOWN]
+        ),
+        consultations_followed=list(
+            consultations.filter(comments__enterprise_id=enterprise.pk).distinct()[:SHOWN]
+        ),
     )

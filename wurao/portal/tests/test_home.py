@@ -49,3 +49,29 @@ def test_home_is_for_enterprise_accounts_only(client, dept_admin, street_user):
         client.force_login(user)
 
         assert client.get("/portal/").status_code == 403
+
+
+@pytest.mark.today("2026-12-07")
+def test_home_lists_its_bookings_complaints_and_consultations(client, enterprise_user, enterprise):
+    from wurao.bookings.tests.factories import BookingFactory
+    from wurao.complaints.tests.factories import complaint_filed
+    from wurao.rulemaking.tests.factories import CommentFactory, ConsultationFactory
+
+    BookingFactory(enterprise=enterprise, slot__team__name="应急体检队")
+    BookingFactory(slot__team__name="别家的体检队")  # another enterprise's
+    _, named = complaint_filed(anonymous=False, enterprise=enterprise, name="张三")
+    ConsultationFactory(title="正在征求意见的修订稿")
+    CommentFactory(
+        enterprise=enterprise,
+        consultation=ConsultationFactory(title="本企业评论过的修订稿"),
+    )
+    client.force_login(enterprise_user)
+
+    page = client.get("/portal/").content.decode()
+
+    assert "应急体检队" in page
+    assert "别家的体检队" not in page
+    assert named.receipt in page
+    assert "正在征求意见的修订稿" in page
+    assert "本企业评论过的修订稿" in page
+    assert "尚未做过自查" in page
