@@ -72,7 +72,10 @@ def _requirement_fields(i: int) -> dict:
             widget=forms.TextInput(attrs={"list": "documents"}),
         ),
         f"number_{i}": forms.CharField(
-            label=_("条号（如 6.2.7、第三条）"), required=False, max_length=40
+            label=_("条号"),
+            required=False,
+            max_length=40,
+            widget=forms.TextInput(attrs={"placeholder": _("如 6.2.7、第三条")}),
         ),
         f"source_{i}": forms.CharField(label=_("或写明出处"), required=False, max_length=300),
         f"text_{i}": forms.CharField(

@@ -3,6 +3,7 @@ in the rules that bind them. Articles are cited by foreign key to the standards 
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from wurao.rulemaking.choices import (
     AnswerKind,
@@ -209,7 +210,7 @@ class Comment(models.Model):
     )
     paragraph = models.CharField("所涉条款或段落", max_length=100, blank=True)
     text = models.TextField("意见")
-    created_at = models.DateTimeField("提交时间", auto_now_add=True)
+    created_at = models.DateTimeField("提交时间", default=timezone.now)
     answer_kind = models.CharField(
         "处理结果", max_length=14, choices=AnswerKind.choices, blank=True
     )

@@ -89,7 +89,7 @@ def conflict_report(
             text=r.text.strip(),
             department=r.department,
         )
-    _event(conflict, actor, kind=ConflictEventKind.STATUS, note="报告")
+    _event(conflict, actor, kind=ConflictEventKind.STATUS, note="提交报告")
     audit_record(
         actor=actor,
         verb="rulemaking.conflict_report",

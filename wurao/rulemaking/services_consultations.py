@@ -28,6 +28,13 @@ def _person(actor):
     return None if isinstance(actor, str) else actor
 
 
+def _moment(day) -> datetime.datetime:
+    now = timezone.localtime()
+    if day is None or day == now.date():
+        return now
+    return now.replace(year=day.year, month=day.month, day=day.day)
+
+
 def consultation_accepts_comments(consultation: Consultation, *, today=None) -> bool:
     today = today or timezone.localdate()
     return (
@@ -191,6 +198,8 @@ def comment_submit(
         article=article,
         paragraph=paragraph.strip(),
         text=text.strip(),
+        # filed on the day given (an import of comments received earlier), else now
+        created_at=_moment(today),
     )
     audit_record(
         actor=actor,
