@@ -158,7 +158,7 @@ class CommentForm(ServiceFormMixin, forms.Form):
 
 
 class AnswerForm(ServiceFormMixin, forms.Form):
-    kind = forms.ChoiceField(label=_("处理结果"), choices=AnswerKind.choices)
+    kind = forms.ChoiceField(label=_("处理结果"), choices=[("", "—"), *AnswerKind.choices])
     answer = forms.CharField(label=_("答复和理由"), widget=forms.Textarea(attrs={"rows": 2}))
 
 

@@ -34,6 +34,13 @@ from wurao.rulemaking.services_consultations import (
     meeting_record,
 )
 
+# What the drafting department may do next, by status (the service has the last word).
+NEXT_ACTIONS = {
+    ConsultationStatus.DRAFT: ("publish", "withdraw"),
+    ConsultationStatus.OPEN: ("close", "adopt", "withdraw"),
+    ConsultationStatus.CLOSED: ("adopt", "withdraw"),
+}
+
 
 def _visible(request, pk: int) -> Consultation:
     try:
@@ -116,6 +123,13 @@ def _detail_context(request, consultation, *, comment_form=None, forms=None) -> 
         )
     accepting = consultation_accepts_comments(consultation)
     comments_allowed = accepting and allows(user, "rulemaking.consultation_comment")
+    transition_form = forms.get("transition") or (TransitionForm() if manages else None)
+    actions = NEXT_ACTIONS.get(consultation.status, ())
+    if transition_form is not None and actions:
+        field = transition_form.fields["action"]
+        field.choices = [(a, label) for a, label in field.choices if a in actions]
+    elif not actions:
+        transition_form = None
     return {
         "consultation": consultation,
         "comments": comments,
@@ -124,7 +138,7 @@ def _detail_context(request, consultation, *, comment_form=None, forms=None) -> 
         "accepting": accepting,
         "comment_form": comment_form or (CommentForm() if comments_allowed else None),
         "manages": manages,
-        "transition_form": forms.get("transition") or (TransitionForm() if manages else None),
+        "transition_form": transition_form,
         "meeting_form": forms.get("meeting")
         or (MeetingForm() if manages and consultation.status != ConsultationStatus.DRAFT else None),
         "signed_in": user.is_authenticated,
