@@ -188,3 +188,15 @@ def document_choices():
     from wurao.standards.models import Document
 
     return Document.objects.order_by("kind", "title")
+
+
+def consultation_followed_list(*, scope: Scope) -> QuerySet[Consultation]:
+    """For an enterprise's portal: the consultations it commented on (published ones only),
+    newest first; nothing for anyone else."""
+    if not scope.enterprise_id:
+        return Consultation.objects.none()
+    return (
+        consultation_list(scope=scope)
+        .filter(comments__enterprise_id=scope.enterprise_id)
+        .distinct()
+    )

@@ -189,3 +189,14 @@ def test_the_period_must_end_after_it_starts_and_before_it_applies(dept_admin):
             effective_on=datetime.date(2026, 12, 1),
         )
     assert set(refused.value.message_dict) == {"ends_on", "effective_on"}
+
+
+def test_the_portal_lists_the_consultations_an_enterprise_commented_on(enterprise_user):
+    from wurao.accounts.scope import scope_for
+    from wurao.rulemaking.selectors import consultation_followed_list
+
+    commented, _other = ConsultationFactory(), ConsultationFactory()
+    comment_submit(actor=enterprise_user, consultation=commented, text="意见", today=IN_PERIOD)
+    followed = consultation_followed_list(scope=scope_for(enterprise_user))
+    assert [c.pk for c in followed] == [commented.pk]
+    assert followed[0].n_comments == 1
