@@ -1,7 +1,7 @@
 """Complaints API: the public follow-up (receipt + secret → status) and the supervision
 office's list; a department's statement requests (the neutral summary only)."""
 
-from drf_spectacular.utils import extend_schema, extend_schema_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
@@ -9,12 +9,17 @@ from rest_framework.views import APIView
 
 from wurao.accounts.policy import PUBLIC
 from wurao.accounts.scope import scope_for
-from wurao.common.api_fields import choice_filter
+from wurao.common.api_fields import BAD_QUERY, choice_filter
 from wurao.common.ratelimit import rate_limited
 from wurao.complaints import selectors
 from wurao.complaints.choices import Category, Finding, Status
 
 TAGS = ["complaints 投诉"]
+BAD_BODY = OpenApiResponse(description="请求体无效：按字段给出中文说明")
+WRONG_RECEIPT = OpenApiResponse(description="回执号或查询密码不正确（二者错误时回答相同）")
+NOT_OFFICE = OpenApiResponse(description="未登录，或不是司法局执法监督人员")
+NOT_DEPARTMENT = OpenApiResponse(description="未登录，或不是有所属部门的执法人员、部门管理员")
+TOO_MANY = OpenApiResponse(description="请求过于频繁（按来源地址限流），稍后再试")
 
 
 class ComplaintStatusSerializer(serializers.Serializer):
@@ -50,7 +55,12 @@ class ComplaintTrackApi(APIView):
         tags=TAGS,
         summary="凭回执号和查询密码查询投诉进度（无需登录）",
         request=InputSerializer,
-        responses={200: ComplaintStatusSerializer},
+        responses={
+            200: ComplaintStatusSerializer,
+            400: BAD_BODY,
+            404: WRONG_RECEIPT,
+            429: TOO_MANY,
+        },
     )
     def post(self, request):
         data = self.InputSerializer(data=request.data)
@@ -87,7 +97,7 @@ class OfficeComplaintListApi(GenericAPIView):
         tags=TAGS,
         summary="执法监督机构的投诉队列（仅司法局；不含投诉人身份）",
         parameters=[FilterSerializer],
-        responses={200: OfficeComplaintSerializer(many=True)},
+        responses={200: OfficeComplaintSerializer(many=True), 400: BAD_QUERY, 403: NOT_OFFICE},
     )
     def get(self, request):
         query = self.FilterSerializer(data=request.query_params)
@@ -112,7 +122,7 @@ class StatementListApi(GenericAPIView):
     @extend_schema(
         tags=TAGS,
         summary="本部门收到的情况说明要求（只有事项摘要，不含投诉内容和投诉人）",
-        responses={200: StatementSerializer(many=True)},
+        responses={200: StatementSerializer(many=True), 403: NOT_DEPARTMENT},
     )
     def get(self, request):
         page = self.paginate_queryset(selectors.statement_list(scope=scope_for(request.user)))
