@@ -100,6 +100,6 @@ def portal_home(*, enterprise: Enterprise) -> PortalHome:
             consultations.filter(status=ConsultationStatus.OPEN, ends_on__gte=today)[:SHOWN]
         ),
         consultations_followed=list(
-            consultations.filter(comments__enterprise_id=enterprise.pk).distinct()[:SHOWN]
+            rulemaking_selectors.consultation_followed_list(scope=scope)[:SHOWN]
         ),
     )
