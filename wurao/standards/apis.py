@@ -109,9 +109,9 @@ class ArticleSerializer(serializers.ModelSerializer):
 
 @extend_schema_serializer(component_name="StandardDocument")
 class DocumentSerializer(serializers.ModelSerializer):
-    department_name = serializers.CharField(source="department.name", default=None)
-    status = serializers.CharField()
-    current_version = serializers.IntegerField(source="current.pk", default=None)
+    department_name = serializers.CharField(source="department.name", default=None, allow_null=True)
+    status = serializers.CharField(help_text="当前版本的状态；没有版本时为空")
+    current_version = serializers.IntegerField(source="current.pk", default=None, allow_null=True)
 
     class Meta:
         model = Document
