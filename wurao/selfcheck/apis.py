@@ -21,6 +21,7 @@ from wurao.selfcheck.models import SelfInspection, SelfInspectionEntry
 
 TAGS = ["selfcheck 企业自查"]
 BAD_BODY = OpenApiResponse(description="请求有误：{字段: [中文说明]}，未保存任何内容")
+FORBIDDEN = OpenApiResponse(description="无权使用：未登录，或角色不允许（如部门调用园区自查率）")
 NOT_GRADING = "企业自查发现的问题是企业自己的发现，不是执法检查结论，不作为处罚依据，也不扣信用分。"
 
 
@@ -88,7 +89,7 @@ class InspectionListApi(GenericAPIView):
         tags=TAGS,
         summary="企业自查列表（企业本企业；部门含本部门事项的已完成自查；街道本辖区；司法局全部）",
         parameters=[FilterSerializer],
-        responses={200: InspectionOutputSerializer(many=True), 400: BAD_QUERY},
+        responses={200: InspectionOutputSerializer(many=True), 400: BAD_QUERY, 403: FORBIDDEN},
     )
     def get(self, request):
         query = self.FilterSerializer(data=request.query_params)
@@ -112,7 +113,7 @@ class InspectionDetailApi(APIView):
     @extend_schema(
         tags=TAGS,
         summary="一次企业自查及其条目",
-        responses={200: OutputSerializer, 404: NOT_FOUND},
+        responses={200: OutputSerializer, 403: FORBIDDEN, 404: NOT_FOUND},
     )
     def get(self, request, pk: int):
         inspection = _inspection(request, pk)
@@ -151,7 +152,7 @@ class EntryRecordApi(APIView):
         tags=TAGS,
         summary="填写一个自查条目的结果（企业本身；照片请在页面上传）",
         request=InputSerializer,
-        responses={200: EntryOutputSerializer, 400: BAD_BODY, 403: NOT_FOUND, 404: NOT_FOUND},
+        responses={200: EntryOutputSerializer, 400: BAD_BODY, 403: FORBIDDEN, 404: NOT_FOUND},
     )
     def post(self, request, pk: int, entry: int):
         inspection = _inspection(request, pk)
@@ -198,7 +199,7 @@ class ParkRateApi(APIView):
     @extend_schema(
         tags=TAGS,
         summary="园区企业自查率（街道本街道园区；司法局全部）",
-        responses={200: OutputSerializer(many=True)},
+        responses={200: OutputSerializer(many=True), 403: FORBIDDEN},
     )
     def get(self, request):
         rows = selectors.park_rates(scope=scope_for(request.user), as_of=timezone.localdate())
