@@ -44,6 +44,8 @@ def server_env(database_url: str) -> dict[str, str]:
         "DEBUG": "0",
         "SECURE_SSL_REDIRECT": "0",  # plain HTTP on loopback: production's redirect to HTTPS off
         "SECRET_KEY": SECRET_KEY,
+        # production refuses to start without the identity keys (a fixed one: a bench's data)
+        "WURAO_IDENTITY_KEYS": "YmVuY2gtaWRlbnRpdHkta2V5LW5vdC1hLXNlY3JldCE=",
         "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
         "LOG_LEVEL": "WARNING",
     }

@@ -4,6 +4,7 @@ answers carry HSTS, the redirect to HTTPS, secure cookies and the security heade
 Each test runs the platform in a separate process with the environment production sets
 (DEBUG=0, a long SECRET_KEY, config.settings), not the test settings of this process."""
 
+import base64
 import json
 import os
 import secrets
@@ -63,6 +64,8 @@ def _production_env(folder: Path, **extra: str) -> dict[str, str]:
         "DEBUG": "0",
         "SECRET_KEY": secrets.token_urlsafe(48),  # 64 characters
         "AUDIT_SIGNING_KEY": secrets.token_hex(32),  # the audit chain's anchor key
+        # the complainants' identities (Fernet: 32 random bytes, URL-safe base64)
+        "WURAO_IDENTITY_KEYS": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
         "ALLOWED_HOSTS": "testserver,wurao.example.gov.cn",
         "CACHE_URL": f"filecache://{folder / 'cache'}",
         **extra,
