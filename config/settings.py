@@ -263,6 +263,20 @@ SPECTACULAR_SETTINGS = {
         "CheckInMethodEnum": "wurao.visits.choices.CheckInMethod",
         "VisitPurposeEnum": "wurao.visits.choices.VisitPurpose",
         "VisitCodeStateEnum": "wurao.visits.choices.CodeState",
+        # [portal]
+        "DocumentKindEnum": "wurao.standards.choices.DocumentKind",
+        "VersionStatusEnum": "wurao.standards.choices.VersionStatus",
+        "ConflictStatusEnum": "wurao.rulemaking.choices.ConflictStatus",
+        "ConsultationStatusEnum": "wurao.rulemaking.choices.ConsultationStatus",
+        "ServiceKindEnum": "wurao.bookings.choices.ServiceKind",
+        "BookingStatusEnum": "wurao.bookings.choices.BookingStatus",
+        "SelfInspectionStatusEnum": "wurao.selfcheck.choices.InspectionStatus",
+        "SelfInspectionResultEnum": "wurao.selfcheck.choices.EntryResult",
+        "ComplaintCategoryEnum": "wurao.complaints.choices.Category",
+        "ComplaintStatusEnum": "wurao.complaints.choices.Status",
+        "ComplaintFindingEnum": "wurao.complaints.choices.Finding",
+        "FindingEnum": "wurao.enforcement.choices.Finding",
+        "WhistleStatusEnum": "wurao.complaints.choices.WhistleStatus",
     },
     # [hardening] API schema: the lists' 404 for a page past the last, said once for all.
     "POSTPROCESSING_HOOKS": [
