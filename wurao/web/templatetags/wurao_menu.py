@@ -82,6 +82,14 @@ def _public_entries(user) -> list[MenuEntry]:
         (_("双随机抽查公示"), reverse("sampling_public:task-list"), "/public/draws/"),
         (_("专项检查与整园执法公示"), "/public/planning/"),
         (_("审计链公示"), "/public/audit/"),
+    )
+
+
+def _visitor_entries(user) -> list[MenuEntry]:
+    """What a visitor reaches besides the public pages; signed in, these are in 基础数据 and
+    the enterprise's own groups."""
+    return _entries(
+        user,
         (_("执法标准与政策"), "/standards/"),
         (_("征求意见"), "/consultations/"),
         (_("投诉与举报"), "/complaints/new/", "/complaints/"),
@@ -118,11 +126,9 @@ def _enterprise_menu(user) -> list[tuple[str, object, list[MenuEntry]]]:
         (_("企业自查"), "/selfcheck/"),
         (_("涉企执法联系点"), "/contact-points/"),
     )
-    voice = _entries(
+    # The standards, conflicts and consultations are in 基础数据, as for everyone.
+    complaints = _entries(
         user,
-        (_("执法标准与政策"), "/standards/"),
-        (_("标准冲突"), "/conflicts/"),
-        (_("征求意见"), "/consultations/"),
         (_("我的投诉"), "/complaints/mine/"),
         (_("投诉执法行为"), "/complaints/new/"),
     )
@@ -130,7 +136,7 @@ def _enterprise_menu(user) -> list[tuple[str, object, list[MenuEntry]]]:
         ("own-home", _("首页"), home),
         ("own", _("本企业"), own),
         ("own-services", _("企业服务"), services),
-        ("own-voice", _("标准与投诉"), voice),
+        ("own-complaints", _("投诉"), complaints),
     ]
 
 
@@ -161,21 +167,20 @@ def _officer_menu(user) -> list[tuple[str, object, list[MenuEntry]]]:
         (_("本部门的入企安排"), "/planning/assignments/"),
         (_("联合检查统筹"), "/planning/schedule/"),
         (_("联合整园执法日"), "/planning/park-days/"),
-    )
-    # One credit entry: a department's reviews, or else the grade changes.
-    credit = _entries(
-        user,
-        (_("信用分级"), reverse("credit:review-list"), "/credit/", "web.menu_credit_reviews"),
-    ) or _entries(user, (_("信用分级"), reverse("credit:change-list"), "/credit/"))
-    standards = _entries(
-        user,
-        (_("执法标准与政策"), "/standards/"),
-        (_("导入标准文本"), "/standards/import/"),
-        (_("标准冲突"), "/conflicts/"),
-        (_("冲突报告待分办"), "/conflicts/reports/"),
-        (_("征求意见"), "/consultations/"),
+        # Services to enterprises are planned beside the inspections.
         (_("服务团队与预约"), "/bookings/teams/", "/bookings/"),
         (_("预约服务概况"), "/bookings/overview/"),
+    )
+    # One credit entry: a department's reviews, or else the grade changes; then the
+    # enterprises' self-inspections, which count in their grades.
+    credit = (
+        _entries(
+            user,
+            (_("信用分级"), reverse("credit:review-list"), "/credit/", "web.menu_credit_reviews"),
+        )
+        or _entries(user, (_("信用分级"), reverse("credit:change-list"), "/credit/"))
+    ) + _entries(
+        user,
         (_("企业自查"), "/selfcheck/"),
         (_("园区自查率"), "/selfcheck/parks/"),
     )
@@ -185,7 +190,6 @@ def _officer_menu(user) -> list[tuple[str, object, list[MenuEntry]]]:
         ("enforcement", _("执法检查"), enforcement),
         ("plans", _("计划统筹"), plans),
         ("credit", _("信用分级"), credit),
-        ("standards", _("标准与服务"), standards),
     ]
 
 
@@ -203,6 +207,12 @@ def _reference_entries(user) -> list[MenuEntry]:
         (_("执法部门"), reverse("catalogue:department-list"), "/catalogue/departments/"),
         (_("街道与园区"), reverse("registry:street-list"), "/registry/streets/"),
         (_("数据导入"), "/imports/"),
+        # The texts the departments enforce, where they conflict, and drafts out for comment.
+        (_("执法标准与政策"), "/standards/"),
+        (_("导入标准文本"), "/standards/import/"),
+        (_("标准冲突"), "/conflicts/"),
+        (_("冲突报告"), "/conflicts/reports/"),
+        (_("征求意见"), "/consultations/"),
     )
 
 
@@ -212,7 +222,7 @@ def menu_for(user, path: str = "") -> list[MenuGroup]:
     if not user.is_authenticated:
         # A visitor: the public pages, each a link of its own, after the list of them all.
         sitemap = _entries(user, (_("公示目录"), reverse("disclosure:index"), "/public/"))
-        entries = sitemap + _public_entries(user)
+        entries = sitemap + _public_entries(user) + _visitor_entries(user)
         plan = [(f"public-{i}", e.label, [e]) for i, e in enumerate(entries)]
     else:
         if allows(user, "web.enterprise_menu"):

@@ -34,14 +34,37 @@ def test_the_justice_bureau_reaches_streets_and_imports_among_all_its_entries(ju
 
     # then the entries that used to scroll out of sight are in the base-data group
     assert "/registry/streets/" in groups["reference"] and "/imports/" in groups["reference"]
-    assert groups["oversight"] == ["/oversight/", "/oversight/rules/", "/visits/rules/"]
-    assert groups["plans"] == ["/planning/plans/", "/planning/schedule/", "/planning/park-days/"]
+    assert groups["oversight"] == [
+        "/oversight/",
+        "/oversight/rules/",
+        "/visits/rules/",
+        "/complaints/office/",
+        "/whistle/office/",
+        "/contact-points/",
+    ]
+    assert groups["plans"] == [
+        "/planning/plans/",
+        "/planning/schedule/",
+        "/planning/park-days/",
+        "/bookings/teams/",
+        "/bookings/overview/",
+    ]
 
 
 def test_each_role_keeps_exactly_the_entries_it_had(
     justice_user, dept_admin, inspector, street_user, enterprise_user
 ):
-    everyone = {"/catalogue/", "/catalogue/departments/", "/registry/streets/", "/v/"}
+    everyone = {
+        "/catalogue/",
+        "/catalogue/departments/",
+        "/registry/streets/",
+        "/v/",
+        "/standards/",
+        "/conflicts/",
+        "/conflicts/reports/",
+        "/consultations/",
+        "/selfcheck/",
+    }
     officers = everyone | {
         "/registry/enterprises/",
         "/registry/inspectors/",
@@ -57,12 +80,22 @@ def test_each_role_keeps_exactly_the_entries_it_had(
         "/public/draws/",
         "/public/planning/",
         "/public/audit/",
+        # statement requests about complaints, whistleblowing reports assigned to it
+        "/complaints/statements/",
+        "/whistle/assigned/",
     }
-    # a department's admin also supervises its own department on the oversight dashboard
-    assert _urls(dept_admin) == _urls(inspector) | {"/oversight/", "/oversight/rules/"}
+    # a department's admin also supervises its own department on the oversight dashboard, runs
+    # its service teams and imports its standards
+    assert _urls(dept_admin) == _urls(inspector) | {
+        "/oversight/",
+        "/oversight/rules/",
+        "/bookings/teams/",
+        "/standards/import/",
+    }
     assert "/planning/schedule/" in _urls(street_user) and "/draws/" not in _urls(street_user)
     enterprise = _urls(enterprise_user)
     assert "/visits/mine/" in enterprise and "/planning/mine/" in enterprise
+    assert {"/portal/", "/bookings/", "/complaints/mine/", "/complaints/new/"} <= enterprise
     assert "/registry/enterprises/" not in enterprise and "/enforcement/actions/" not in enterprise
     assert "/imports/" not in _urls(dept_admin) | _urls(street_user) | enterprise
 
