@@ -140,6 +140,7 @@ class ConsultationOutputSerializer(serializers.Serializer):
     document = serializers.IntegerField(source="document_id", allow_null=True)
 
 
+@extend_schema_serializer(component_name="ConsultationDetail")
 class ConsultationDetailOutputSerializer(ConsultationOutputSerializer):
     text = serializers.CharField()
     decision_note = serializers.CharField()
