@@ -88,7 +88,7 @@ def _with_taken(bookings):
 
 
 class SlotListApi(GenericAPIView):
-    policy = "bookings.slots_browse"
+    policy = "bookings.slots_read"
 
     class FilterSerializer(serializers.Serializer):
         kind = choice_filter(ServiceKind, "服务类别")
@@ -98,7 +98,8 @@ class SlotListApi(GenericAPIView):
 
     @extend_schema(
         tags=TAGS,
-        summary="可预约的服务时段（未开始、尚有名额；企业可见各部门队伍和本街道的驻点队伍）",
+        summary="可预约的服务时段（未开始、尚有名额；企业可见各部门队伍和本街道的驻点队伍，"
+        "部门和街道可见本部门、本街道队伍的，司法局可见全部）",
         parameters=[FilterSerializer],
         responses={200: SlotOutputSerializer(many=True), 400: BAD_QUERY, 403: FORBIDDEN},
     )

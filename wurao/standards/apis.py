@@ -77,10 +77,14 @@ class SearchApi(GenericAPIView):
     pagination_class = SearchPagination
 
     class QuerySerializer(FilterSerializer):
+        # Optional, so that a bad filter is named on its own; no term finds nothing.
         q = serializers.CharField(
             max_length=100,
-            help_text="检索词：汉字（一个字起）、字母或数字；空格分隔的多个词须同时出现",
-            error_messages={"required": "请输入检索词 q", "blank": "请输入检索词 q"},
+            required=False,
+            allow_blank=True,
+            default="",
+            help_text="检索词：汉字（一个字起）、字母或数字；空格分隔的多个词须同时出现；"
+            "不填则没有结果（浏览文件用 /api/standards/documents/）",
         )
 
     @extend_schema(
@@ -93,7 +97,12 @@ class SearchApi(GenericAPIView):
         query = self.QuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         filters = dict(query.validated_data)
-        result = selectors.article_search(query=filters.pop("q"), filters=filters)
+        terms = filters.pop("q").strip()
+        if not terms:
+            self.paginator.truncated = False
+            self.paginate_queryset([])
+            return self.get_paginated_response([])
+        result = selectors.article_search(query=terms, filters=filters)
         self.paginator.truncated = result.more
         page = self.paginate_queryset(result.hits)
         hits = selectors.hits_load(hits=page, terms=result.terms)

@@ -27,6 +27,8 @@ declare(
     is_enterprise,
     message=_("服务时段供企业浏览和预约；服务队伍请到“服务队伍”页"),
 )
+# Through the API, the teams' side and the bureau read the open slots in their scope too.
+declare("bookings.slots_read", is_enterprise | is_department_admin | is_street | is_bureau)
 declare(
     "bookings.book",
     is_enterprise & of_own_enterprise,
