@@ -159,7 +159,10 @@ def test_the_matrix_meets_every_outcome_for_every_scoped_identity(world):
     scoped = [i for i in IDENTITIES if i not in ("anonymous", "bureau")]
 
     assert {i: met[i] for i in scoped} == {i: {DENIED, HIDDEN, SERVED} for i in scoped}
-    assert met["anonymous"] == {DENIED, SERVED} and met["bureau"] == {DENIED, SERVED}
+    # A visitor is refused and served, and (since [portal]) hidden from on the public pages that
+    # show only what is published: a draft consultation, a conflict not yet triaged.
+    assert {DENIED, SERVED} <= met["anonymous"] <= {DENIED, HIDDEN, SERVED}
+    assert met["bureau"] == {DENIED, SERVED}
 
 
 def _log(path: str | None) -> None:
