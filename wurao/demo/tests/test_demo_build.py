@@ -80,6 +80,9 @@ def test_the_database_holds_what_the_seed_generates(built_demo):
     made = (
         "draw_", "grades", "objections", "repairs", "reviews_", "visits", "planning_", "park_",
         "credit_recent_",
+        # the enterprise's side ([portal]), built through its services
+        "standard_", "item_article_", "conflict", "consultation", "contact_", "service_",
+        "selfcheck_", "complaints", "whistle_",
     )  # fmt: skip
     assert built_demo.counts == again.counts() | again.credit.counts() | {"accounts": 5} | {
         key: value for key, value in built_demo.counts.items() if key.startswith(made)
