@@ -1,6 +1,7 @@
 """An enterprise completes a short self-inspection on a phone (390 px), item by item."""
 
 import pytest
+from playwright.sync_api import expect
 
 from conftest import login
 from wurao.selfcheck.models import SelfInspection
@@ -27,9 +28,10 @@ def test_an_enterprise_completes_a_self_inspection_on_a_phone(
 
     # and answers item by item: a problem with a fix and a photo, then two compliant
     assert "灭火器在有效期内" in page.inner_text("body")
-    assert page.locator("#fix-fields").is_hidden()
+    # (the page's script hides the fix's fields once it has run: wait for it)
+    expect(page.locator("#fix-fields")).to_be_hidden()
     page.locator("label", has_text="发现问题").click()
-    assert page.locator("#fix-fields").is_visible()
+    expect(page.locator("#fix-fields")).to_be_visible()
     page.fill("#id_note", "一具灭火器过期")
     page.fill("#id_fix_action", "已更换")
     page.set_input_files(
