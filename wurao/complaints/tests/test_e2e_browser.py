@@ -81,6 +81,7 @@ def test_the_office_queue_and_detail_fit_a_phone(browser, live_server, justice_u
         tab.goto(f"{live_server.url}/complaints/office/")
         _no_sideways_scroll(tab)
         tab.locator("#complaint-queue a").first.click()
+        tab.wait_for_url("**/complaints/office/*/", wait_until="load")
         assert tab.locator("#office-detail").count() == 1
         _no_sideways_scroll(tab)
     finally:
