@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "wurao.rulemaking",
     "wurao.bookings",
     "wurao.selfcheck",
+    "wurao.outcomes",
     "wurao.complaints",
     "wurao.portal",
     "wurao.oversight",

@@ -48,6 +48,10 @@ api_patterns = [
     path("", include("wurao.bookings.apis_urls")),
     path("", include("wurao.selfcheck.apis_urls")),
     path("", include("wurao.complaints.apis_urls")),
+    path("", include("wurao.outcomes.apis_urls_findings")),
+    path("", include("wurao.outcomes.apis_urls_cases")),
+    path("", include("wurao.outcomes.apis_urls_documents")),
+    path("", include("wurao.outcomes.apis_urls_offsite")),
     path("auth/", include("wurao.accounts.apis_urls")),
     path("schema/", ApiSchemaView.as_view(), name="schema"),
     path("docs/", ApiDocsView.as_view(url_name="schema"), name="api-docs"),
@@ -83,6 +87,12 @@ urlpatterns = [
     path("bookings/", include("wurao.bookings.urls")),
     path("selfcheck/", include("wurao.selfcheck.urls")),
     path("", include("wurao.complaints.urls")),
+    # [outcomes] what an inspection produces: findings and rectification, off-site
+    # inspection, cases with discretion and exemptions, documents and duty records.
+    path("outcomes/docs/", include("wurao.outcomes.urls_documents")),
+    path("outcomes/offsite/", include("wurao.outcomes.urls_offsite")),
+    path("outcomes/", include("wurao.outcomes.urls_findings")),
+    path("cases/", include("wurao.outcomes.urls_cases")),
     # Public disclosure (行政执法公示): the sitemap at /public/ and the published tables.
     path("public/", include("wurao.disclosure.urls")),
     path("api/", include(api_patterns)),

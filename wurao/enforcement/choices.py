@@ -36,3 +36,18 @@ class Severity(models.IntegerChoices):
     MINOR = 1, _("较轻")
     GENERAL = 2, _("一般")
     SERIOUS = 3, _("严重")
+
+
+class Mode(models.TextChoices):
+    """How an inspection was done. Off-site (非现场检查) counts as an inspection, never as a
+    visit: it has no visit code and no one entered the premises."""
+
+    ON_SITE = "on_site", _("现场检查")
+    OFF_SITE = "off_site", _("非现场检查")
+
+
+class OffsiteMethod(models.TextChoices):
+    MONITORING = "monitoring", _("在线监测数据")
+    VIDEO = "video", _("视频监控")
+    DOCUMENTS = "documents", _("企业报送材料")
+    REMOTE = "remote", _("远程视频检查")

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.db import models
 
-from wurao.enforcement.choices import ActionKind, Finding, Origin, Severity
+from wurao.enforcement.choices import ActionKind, Finding, Mode, OffsiteMethod, Origin, Severity
 from wurao.registry.choices import Level
 
 
@@ -43,6 +43,10 @@ class EnforcementAction(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="actions",
+    )
+    mode = models.CharField("检查方式", max_length=10, choices=Mode.choices, default=Mode.ON_SITE)
+    offsite_method = models.CharField(
+        "非现场检查手段", max_length=12, choices=OffsiteMethod.choices, blank=True
     )
     summary = models.TextField("情况摘要", blank=True)
     finding = models.CharField(
