@@ -46,7 +46,12 @@ class EnforcementAction(models.Model):
     )
     mode = models.CharField("检查方式", max_length=10, choices=Mode.choices, default=Mode.ON_SITE)
     offsite_method = models.CharField(
-        "非现场检查手段", max_length=12, choices=OffsiteMethod.choices, blank=True
+        "非现场检查手段",
+        max_length=12,
+        choices=OffsiteMethod.choices,
+        blank=True,
+        default="",
+        db_default="",
     )
     summary = models.TextField("情况摘要", blank=True)
     finding = models.CharField(

@@ -13,11 +13,11 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='enforcementaction',
             name='mode',
-            field=models.CharField(choices=[('on_site', '现场检查'), ('off_site', '非现场检查')], default='on_site', max_length=10, verbose_name='检查方式'),
+            field=models.CharField(choices=[('on_site', '现场检查'), ('off_site', '非现场检查')], db_default='on_site', default='on_site', max_length=10, verbose_name='检查方式'),
         ),
         migrations.AddField(
             model_name='enforcementaction',
             name='offsite_method',
-            field=models.CharField(blank=True, choices=[('monitoring', '在线监测数据'), ('video', '视频监控'), ('documents', '企业报送材料'), ('remote', '远程视频检查')], max_length=12, verbose_name='非现场检查手段'),
+            field=models.CharField(blank=True, db_default='', default='', choices=[('monitoring', '在线监测数据'), ('video', '视频监控'), ('documents', '企业报送材料'), ('remote', '远程视频检查')], max_length=12, verbose_name='非现场检查手段'),
         ),
     ]
