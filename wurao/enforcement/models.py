@@ -44,7 +44,14 @@ class EnforcementAction(models.Model):
         on_delete=models.PROTECT,
         related_name="actions",
     )
-    mode = models.CharField("检查方式", max_length=10, choices=Mode.choices, default=Mode.ON_SITE)
+    mode = models.CharField(
+        "检查方式",
+        max_length=10,
+        choices=Mode.choices,
+        default=Mode.ON_SITE,
+        # The demo and bench loaders insert actions in bulk SQL that predates the column.
+        db_default=Mode.ON_SITE,
+    )
     offsite_method = models.CharField(
         "非现场检查手段",
         max_length=12,
