@@ -92,6 +92,15 @@ def _quiet_days_parse(text: str) -> list[int]:
     return sorted({int(p) for p in parts})
 
 
+def _item_codes_parse(text: str) -> list[str]:
+    """Catalogue item codes as typed: separated by commas, 、, semicolons or new lines."""
+    seen: dict[str, None] = {}
+    for part in re.split(r"[,，、;；\s]+", text.strip()):
+        if part:
+            seen.setdefault(part, None)
+    return list(seen)
+
+
 class RulesForm(ServiceErrorsMixin, BootstrapFormMixin, forms.Form):
     """A new version of the visit rules, field by field instead of raw JSON. The rules engine
     checks the whole document; its complaints come back at the field they name."""
@@ -105,6 +114,15 @@ class RulesForm(ServiceErrorsMixin, BootstrapFormMixin, forms.Form):
         label=_("每月企业安静日"),
         required=False,
         help_text=_("每月不安排现场检查的日期，用逗号分隔，例如：1, 15；留空表示不设"),
+    )
+    offsite_only_items = forms.CharField(
+        label=_("非举报不现场核查的检查事项"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "检查事项编码，用逗号或换行分隔。所列事项只能非现场检查；投诉举报、转办移送、"
+            "上级交办的检查除外。此规则不受豁免来源、信用等级影响，也不能申请突破。留空表示不设"
+        ),
     )
     duplicate_window_days = _whole(WHOLE_FIELDS["duplicate_window_days"])
     late_registration_days = _whole(WHOLE_FIELDS["late_registration_days"])
@@ -179,6 +197,7 @@ class RulesForm(ServiceErrorsMixin, BootstrapFormMixin, forms.Form):
             )
         }
         initial["monthly_quiet_days"] = ", ".join(str(d) for d in doc["monthly_quiet_days"])
+        initial["offsite_only_items"] = ", ".join(doc.get("offsite_only_items") or [])
         for grade in GRADE_LABELS:
             for key in LIMIT_KEYS:
                 initial[f"limit_{grade}_{key}"] = doc["limits"].get(grade, {}).get(key)
@@ -196,6 +215,9 @@ class RulesForm(ServiceErrorsMixin, BootstrapFormMixin, forms.Form):
 
     def clean_monthly_quiet_days(self) -> list[int]:
         return _quiet_days_parse(self.cleaned_data["monthly_quiet_days"])
+
+    def clean_offsite_only_items(self) -> list[str]:
+        return _item_codes_parse(self.cleaned_data["offsite_only_items"])
 
     def doc(self) -> dict:
         """The rules document the service publishes, from the cleaned fields. A field that
@@ -215,6 +237,7 @@ class RulesForm(ServiceErrorsMixin, BootstrapFormMixin, forms.Form):
             ],
             "exempt_grades": [g for g in visit_rules.GRADES if g in data.get("exempt_grades", ())],
             "monthly_quiet_days": data.get("monthly_quiet_days", []),
+            "offsite_only_items": data.get("offsite_only_items", []),
             **{key: data.get(key, default[key]) for key in WHOLE_FIELDS},
             "non_enforcement_share": data.get(
                 "non_enforcement_share", default["non_enforcement_share"]

@@ -34,6 +34,7 @@ class RuleCode(StrEnum):
     QUIET_PERIOD = "quiet_period"
     QUIET_DAY = "quiet_day"
     DUPLICATE = "duplicate"
+    OFFSITE_ONLY = "offsite_only"
 
 
 def gettext_noop(message: str) -> str:
@@ -48,7 +49,12 @@ RULE_LABELS = {
     RuleCode.QUIET_PERIOD: gettext_noop("联合检查后的安静期"),
     RuleCode.QUIET_DAY: gettext_noop("每月企业安静日"),
     RuleCode.DUPLICATE: gettext_noop("跨层级重复检查"),
+    RuleCode.OFFSITE_ONLY: gettext_noop("非举报不现场核查"),
 }
+
+# 非举报不现场核查: the origins that may still take an officer on site for an item the rules
+# list as off-site only (a complaint, a referral, a higher authority's order).
+ONSITE_ORIGINS = frozenset({"complaint", "referral", "higher_order"})
 
 
 @dataclass(frozen=True)
@@ -79,6 +85,9 @@ class VisitRules:
     high_frequency_days: int = 30
     non_enforcement_share: float = 0.4
     rating_min_count: int = 5
+    # Catalogue item codes checked off-site unless a complaint, referral or higher order
+    # asks for a visit (非举报不现场核查); neither exempt origins nor grades lift it.
+    offsite_only_items: frozenset[str] = frozenset()
 
     def grade_limits(self, grade: str, credit_effect: Mapping | None = None) -> GradeLimits:
         own = self.limits.get(grade) or self.limits["U"]
@@ -115,6 +124,7 @@ class Proposal:
     grade: str
     departments: frozenset[int]
     matters: frozenset[tuple[str, str]] = frozenset()
+    items: frozenset[str] = frozenset()  # catalogue item codes
 
 
 @dataclass(frozen=True)
@@ -132,6 +142,23 @@ class Violation:
             "visits": list(self.visits),
             "joinable": self.joinable,
         }
+
+
+def offsite_only(rules: VisitRules, proposal: Proposal) -> Violation | None:
+    """The rule 非举报不现场核查: an on-site inspection of an item the rules list as off-site
+    only is refused unless a complaint, a referral or a higher order asks for it. Apart from
+    `violations()` because nothing lifts it: not an exempt origin or grade, not an override
+    with a reason; the inspection is done off-site instead."""
+    if proposal.origin in ONSITE_ORIGINS:
+        return None
+    listed = sorted(proposal.items & rules.offsite_only_items)
+    if not listed:
+        return None
+    return Violation(
+        RuleCode.OFFSITE_ONLY,
+        f"检查事项 {'、'.join(listed)} 列为非举报不现场核查：除投诉举报、转办移送、"
+        f"上级交办外不安排现场检查，请改为非现场检查",
+    )
 
 
 def violations(
@@ -243,6 +270,7 @@ DEFAULT_RULES_JSON: dict = {
     "high_frequency_days": 30,
     "non_enforcement_share": 0.4,
     "rating_min_count": 5,
+    "offsite_only_items": [],
 }
 
 _LIMIT_KEYS = ("department_cap", "total_cap", "quiet_days")
@@ -347,6 +375,15 @@ def rules_from_json(doc: Mapping, *, version: int, effective_from: date) -> Visi
             ("non_enforcement_share", f"非执法入企占比预警线须在 0 与 1 之间，现为 {share!r}")
         )
         share = DEFAULT_RULES_JSON["non_enforcement_share"]
+    # Item codes only: whether each is on the catalogue is for the service that saves the
+    # rules to check (this engine knows no catalogue).
+    offsite_items = doc.get("offsite_only_items", [])
+    if not isinstance(offsite_items, list):
+        problems.append(("offsite_only_items", '须为检查事项编码的列表，例如 ["AJ-001"]'))
+        offsite_items = []
+    for i, code in enumerate(offsite_items):
+        if not (isinstance(code, str) and code.strip() and len(code) <= 64):
+            problems.append((f"offsite_only_items[{i}]", f"须为检查事项编码，现为 {code!r}"))
     from_credit = doc.get("limits_from_credit_table", True)
     if not isinstance(from_credit, bool):
         problems.append(("limits_from_credit_table", "须为 true 或 false"))
@@ -362,6 +399,9 @@ def rules_from_json(doc: Mapping, *, version: int, effective_from: date) -> Visi
         limits_from_credit_table=from_credit,
         monthly_quiet_days=tuple(sorted(set(quiet_days))),
         non_enforcement_share=float(share),
+        offsite_only_items=frozenset(
+            c.strip() for c in offsite_items if isinstance(c, str) and c.strip()
+        ),
         **whole,
     )
 

@@ -185,6 +185,7 @@ def rules_display(doc: dict) -> dict:
         "exempt_origins": [VisitOrigin(o).label for o in doc.get("exempt_origins", [])],
         "exempt_grades": [GRADE_LABELS[g] for g in doc.get("exempt_grades", [])],
         "quiet_days": doc.get("monthly_quiet_days", []),
+        "offsite_only_items": doc.get("offsite_only_items") or [],
         "share": doc.get("non_enforcement_share"),
         "numbers": [(label, doc.get(key)) for key, label in RULE_FIELD_LABELS.items()],
     }

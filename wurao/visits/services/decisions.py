@@ -11,6 +11,7 @@ from django.utils.translation import gettext
 
 from wurao.accounts.policy import require
 from wurao.audit.services import audit_record
+from wurao.catalogue import selectors as catalogue_selectors
 from wurao.visits import rules as visit_rules
 from wurao.visits import selectors
 from wurao.visits.choices import RatingTag, VisitStatus
@@ -108,6 +109,15 @@ def visit_rules_publish(
         visit_rules.rules_from_json(doc, version=number, effective_from=effective_from)
     except visit_rules.RulesError as e:
         raise ValidationError({path: message for path, message in e.problems}) from e
+    if unknown := _items_not_in_catalogue(doc.get("offsite_only_items") or []):
+        raise ValidationError(
+            {
+                "offsite_only_items": gettext(
+                    "检查事项编码 %(codes)s 不在检查事项清单中（或已停用），请核对后再发布"
+                )
+                % {"codes": "、".join(unknown)}
+            }
+        )
     if latest and effective_from < latest.effective_from:
         raise ValidationError(
             {
@@ -132,3 +142,15 @@ def visit_rules_publish(
         payload={"version": number, "effective_from": effective_from.isoformat(), "rules": doc},
     )
     return row
+
+
+def _items_not_in_catalogue(codes: list[str]) -> list[str]:
+    """The codes of 非举报不现场核查 that name no active catalogue item (rules.py, pure,
+    checks only that they are codes)."""
+    wanted = {c.strip() for c in codes if isinstance(c, str)}
+    known = set(
+        catalogue_selectors.item_list(filters={"active_only": True})
+        .filter(code__in=wanted)
+        .values_list("code", flat=True)
+    )
+    return sorted(wanted - known)

@@ -135,11 +135,39 @@ def _check_fields(reg: Registration, rules: visit_rules.VisitRules, today: date)
         errors["items"] = gettext("检查事项 %(items)s 不在入企部门公布的有效检查事项清单内") % {
             "items": "、".join(foreign)
         }
+    if "items" not in errors and (refused := _offsite_only_error(reg, rules)):
+        errors["items"] = refused
     officers = _officer_error(reg.officers, departments, day=reg.day, rules=rules)
     if officers:
         errors["officers"] = officers
     errors.update(_approval_errors(reg.approver, reg.approval_ref, reg.approved_on, today))
     return errors
+
+
+def _offsite_only_error(reg: Registration, rules: visit_rules.VisitRules) -> str:
+    """非举报不现场核查, at the items that bring it: not one of the rules a reason and a
+    second approver may override, so it is a field error, with the way that remains."""
+    breach = visit_rules.offsite_only(
+        rules,
+        visit_rules.Proposal(
+            date=reg.day,
+            origin=reg.origin,
+            grade="U",  # the rule holds whatever the grade
+            departments=frozenset(),
+            items=frozenset(i.code for i in reg.items),
+        ),
+    )
+    if breach is None:
+        return ""
+    listed = [i for i in reg.items if i.code in rules.offsite_only_items]
+    return gettext(
+        "【%(rule)s】检查事项 %(items)s 列为非举报不现场核查：只有投诉举报、转办移送、"
+        "上级交办的检查可以现场检查，此规则不能申请突破。请改为非现场检查"
+        "（调取在线监测数据、视频或企业报送材料，或远程视频检查）。"
+    ) % {
+        "rule": gettext(visit_rules.RULE_LABELS[visit_rules.RuleCode.OFFSITE_ONLY]),
+        "items": "、".join(f"{i.code}（{i.name}）" for i in listed),
+    }
 
 
 def registration_errors(reg: Registration) -> dict:
@@ -212,6 +240,7 @@ def visit_check(
         grade=grade,
         departments=frozenset(d.pk for d in departments),
         matters=frozenset((selectors.matter_key(i), i.department.level) for i in reg.items),
+        items=frozenset(i.code for i in reg.items),
     )
     history = selectors.enterprise_history(
         enterprise_id=reg.enterprise.pk, around=reg.day, exclude_pk=exclude_pk
