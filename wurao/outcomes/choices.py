@@ -119,3 +119,18 @@ class SoftMeasure(models.TextChoices):
     DEMONSTRATION = "demonstration", _("劝导示范")
     WARNING = "warning", _("警示告诫")
     INTERVIEW = "interview", _("指导约谈")
+
+
+# [outcomes] cases: the listed high-risk fields (列明的高风险领域) by risk tag. An exemption
+# entry whose catalogue item applies to one of these tags is refused like an entry of the
+# HIGH_RISK sector: 危险化学品, 粉尘涉爆, 涉氨制冷, 金属冶炼 (the tags the registry gives the
+# enterprises under 《安全生产法》 special supervision).
+HIGH_RISK_TAGS = frozenset({"hazchem", "dust", "ammonia", "metal_melt"})
+
+
+class Proposal(models.TextChoices):
+    """What the platform proposed for a case when it was decided."""
+
+    EXEMPTED = "exempted", _("不予处罚（免罚清单）")
+    SOFT = "soft", _("先采取柔性措施（观察期）")
+    BANDS = "bands", _("按裁量基准处理")

@@ -26,6 +26,7 @@ from wurao.outcomes.choices import (
     ExemptionKind,
     Hazard,
     Level,
+    Proposal,
     RectificationStatus,
     Sector,
     SoftMeasure,
@@ -520,6 +521,12 @@ class Case(models.Model):
     disposition = models.CharField(
         "处理结果", max_length=10, choices=Disposition.choices, blank=True
     )
+    # [outcomes] cases: what the platform proposed at the decision (kept, as the entries and
+    # the enterprise's history move on), and the officer's two confirmations it rests on.
+    proposed = models.CharField("平台建议", max_length=10, choices=Proposal.choices, blank=True)
+    minor_harm = models.BooleanField("承办人确认危害后果轻微", default=False)
+    corrected_on_spot = models.BooleanField("承办人确认已当场改正", default=False)
+    decided_by = _user("决定录入人")
     soft_measure = models.CharField(
         "柔性措施", max_length=14, choices=SoftMeasure.choices, blank=True
     )
