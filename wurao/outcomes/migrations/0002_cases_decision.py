@@ -6,31 +6,46 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('outcomes', '0001_initial'),
+        ("outcomes", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='case',
-            name='corrected_on_spot',
-            field=models.BooleanField(default=False, verbose_name='承办人确认已当场改正'),
+            model_name="case",
+            name="corrected_on_spot",
+            field=models.BooleanField(default=False, verbose_name="承办人确认已当场改正"),
         ),
         migrations.AddField(
-            model_name='case',
-            name='decided_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='决定录入人'),
+            model_name="case",
+            name="decided_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="决定录入人",
+            ),
         ),
         migrations.AddField(
-            model_name='case',
-            name='minor_harm',
-            field=models.BooleanField(default=False, verbose_name='承办人确认危害后果轻微'),
+            model_name="case",
+            name="minor_harm",
+            field=models.BooleanField(default=False, verbose_name="承办人确认危害后果轻微"),
         ),
         migrations.AddField(
-            model_name='case',
-            name='proposed',
-            field=models.CharField(blank=True, choices=[('exempted', '不予处罚（免罚清单）'), ('soft', '先采取柔性措施（观察期）'), ('bands', '按裁量基准处理')], max_length=10, verbose_name='平台建议'),
+            model_name="case",
+            name="proposed",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("exempted", "不予处罚（免罚清单）"),
+                    ("soft", "先采取柔性措施（观察期）"),
+                    ("bands", "按裁量基准处理"),
+                ],
+                max_length=10,
+                verbose_name="平台建议",
+            ),
         ),
     ]
