@@ -23,13 +23,14 @@ from wurao.credit.points_json import table_from_dict
 from wurao.credit.selectors import points_table_current
 from wurao.enforcement.choices import ActionKind, Finding
 from wurao.enforcement.selectors import action_list
+from wurao.outcomes.selectors_findings import open_hazards_for_grading, overdue_for_grading
 from wurao.registry.models import Enterprise
 from wurao.registry.versions import cached_call
 from wurao.selfcheck.selectors import completed_for_grading
 
 # record_id = source row id × SOURCES + source index, so a breakdown row points back at its record.
 SOURCES = 8
-ACTION, ALERT, COMMITMENT, POSITIVE, REPAIR, SELF_INSPECTION = range(6)
+ACTION, ALERT, COMMITMENT, POSITIVE, REPAIR, SELF_INSPECTION, HAZARD, OVERDUE = range(8)
 CHUNK = 20_000
 
 
@@ -40,6 +41,8 @@ def record_ref(record_id: int) -> tuple[str, int]:
         ALERT: RecordSource.ALERT,
         COMMITMENT: RecordSource.COMMITMENT,
         SELF_INSPECTION: "self_inspection",
+        HAZARD: "hazard",  # an item check with a hazard not yet put right
+        OVERDUE: "rectification",  # a rectification overdue
     }
     return source.get(record_id % SOURCES, "other"), record_id // SOURCES
 
@@ -132,6 +135,15 @@ def events_frame(*, as_of: datetime.date, enterprise_ids: list[int] | None = Non
     # A completed self-inspection counts as such; the problems it found are the enterprise's own.
     for pk, enterprise_id, day in completed_for_grading(as_of=as_of, enterprise_ids=enterprise_ids):
         add(SELF_INSPECTION, pk, enterprise_id, Indicator.SELF_INSPECTION_COMPLETED, day)
+    # [outcomes] A hazard counts while it is open on `as_of` (its rectification not closed by
+    # then, or none ordered), from the day of the inspection, by its level (一般 1, 重大 3).
+    for pk, enterprise_id, day, hazard in open_hazards_for_grading(
+        as_of=as_of, enterprise_ids=enterprise_ids
+    ):
+        add(HAZARD, pk, enterprise_id, Indicator.HAZARD_OPEN, day, hazard)
+    # An overdue rectification is a record from its overdue day, and stays one when it closes.
+    for pk, enterprise_id, day in overdue_for_grading(as_of=as_of, enterprise_ids=enterprise_ids):
+        add(OVERDUE, pk, enterprise_id, Indicator.RECTIFICATION_OVERDUE, day)
     return pl.DataFrame(
         {
             "record_id": ids,

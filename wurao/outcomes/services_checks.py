@@ -13,13 +13,68 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from wurao.audit.services import audit_record
+from wurao.enforcement.choices import Finding
 from wurao.enforcement.models import EnforcementAction
-from wurao.outcomes.choices import CheckResult, Hazard, RectificationStatus, Topic
-from wurao.outcomes.models import FindingNotice, ItemCheck, Rectification
+from wurao.outcomes.choices import CheckResult, EvidenceKind, Hazard, RectificationStatus, Topic
+from wurao.outcomes.models import Evidence, FindingNotice, ItemCheck, Rectification
+from wurao.outcomes.services_findings import clashes_flag
+from wurao.selfcheck.services import PHOTOS_PER_ENTRY, photo_check
 
 
 def _user(actor):
     return actor if getattr(actor, "pk", None) else None
+
+
+def _finding_flag(action: EnforcementAction) -> str:
+    """The action's finding flag as its items' results say: problems as soon as one item is a
+    finding, clean once every checked item is compliant; as it was while nothing is checked
+    (an action recorded with a flag alone, before item results existed, keeps it)."""
+    results = set(ItemCheck.objects.filter(action=action).values_list("result", flat=True))
+    if CheckResult.FINDING in results:
+        flag = Finding.PROBLEMS
+    elif CheckResult.COMPLIANT in results:
+        flag = Finding.CLEAN
+    else:
+        return action.finding
+    if flag != action.finding:
+        # The figures and the grading read the flag: it follows the items, in this transaction.
+        EnforcementAction.objects.filter(pk=action.pk).update(finding=flag)
+        action.finding = flag
+    return flag
+
+
+def _photos_checked(by_item: dict[int, dict]) -> None:
+    errors: dict[str, list[str]] = {}
+    for pk, row in by_item.items():
+        photos = list(row.get("photos") or ())
+        if len(photos) > PHOTOS_PER_ENTRY:
+            errors[f"photos_{pk}"] = [
+                gettext("每个事项最多上传 %(n)s 张照片") % {"n": PHOTOS_PER_ENTRY}
+            ]
+            continue
+        for photo in photos:
+            try:
+                photo_check(photo)
+            except ValidationError as error:
+                errors.setdefault(f"photos_{pk}", []).extend(error.messages)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _photos_save(actor, check: ItemCheck, photos) -> list[str]:
+    saved = []
+    for photo in photos or ():
+        name = (photo.name or "photo").rsplit("/", 1)[-1][:200]
+        Evidence.objects.create(
+            action_id=check.action_id,
+            item_check=check,
+            kind=EvidenceKind.PHOTO,
+            file=photo,
+            name=name,
+            uploaded_by=_user(actor),
+        )
+        saved.append(name)
+    return saved
 
 
 def _rows_checked(action: EnforcementAction, rows: list[dict]) -> dict[int, dict]:
@@ -60,8 +115,12 @@ def _rows_checked(action: EnforcementAction, rows: list[dict]) -> dict[int, dict
 @transaction.atomic
 def checks_record(*, actor, action: EnforcementAction, rows: list[dict]) -> list[ItemCheck]:
     """Each row: item (or its id), result (CheckResult), description, hazard (Hazard),
-    serious_risk. Items already recorded for the action are refused (correct them instead)."""
+    serious_risk, and optionally photos (JPG, PNG or WebP, by content, at most 8 MB each).
+    Items already recorded for the action are refused (correct them instead). The action's
+    finding flag follows: problems if any item is a finding, clean if all checked are
+    compliant."""
     by_item = _rows_checked(action, rows)
+    _photos_checked(by_item)
     already = set(
         ItemCheck.objects.filter(action=action, item_id__in=by_item).values_list(
             "item_id", flat=True
@@ -69,8 +128,8 @@ def checks_record(*, actor, action: EnforcementAction, rows: list[dict]) -> list
     )
     if already:
         raise ValidationError({"items": gettext("已录入过结果的事项不能重复录入，如有错误请更正")})
-    checks = ItemCheck.objects.bulk_create(
-        ItemCheck(
+    checks = [
+        ItemCheck.objects.create(
             action=action,
             item=row["item"],
             result=row["result"],
@@ -80,7 +139,12 @@ def checks_record(*, actor, action: EnforcementAction, rows: list[dict]) -> list
             recorded_by=_user(actor),
         )
         for row in by_item.values()
-    )
+    ]
+    photos = {
+        check.item.code: _photos_save(actor, check, by_item[check.item_id].get("photos"))
+        for check in checks
+    }
+    flag = _finding_flag(action)
     audit_record(
         actor=actor,
         verb="outcomes.checks_record",
@@ -88,6 +152,8 @@ def checks_record(*, actor, action: EnforcementAction, rows: list[dict]) -> list
         payload={
             "results": {row["item"].code: row["result"] for row in by_item.values()},
             "hazards": {r["item"].code: r["hazard"] for r in by_item.values() if r["hazard"]},
+            "photos": {code: names for code, names in photos.items() if names},
+            "finding": flag,
         },
     )
     return checks
@@ -102,6 +168,7 @@ def checks_correct(
     if not reason.strip():
         raise ValidationError({"reason": gettext("请说明更正的理由")})
     by_item = _rows_checked(action, rows)
+    _photos_checked(by_item)
     current = {
         c.item_id: c
         for c in ItemCheck.objects.select_for_update().filter(action=action, item_id__in=by_item)
@@ -129,6 +196,10 @@ def checks_correct(
         check.corrected_at, check.correction_reason = now, reason.strip()
         check.save()
         changed.append(check)
+    photos = {
+        c.item.code: _photos_save(actor, c, by_item[c.item_id].get("photos")) for c in changed
+    }
+    flag = _finding_flag(action)
     audit_record(
         actor=actor,
         verb="outcomes.checks_correct",
@@ -137,6 +208,8 @@ def checks_correct(
             "before": before,
             "after": {c.item.code: [c.result, c.description, c.hazard] for c in changed},
             "reason": reason.strip(),
+            "photos": {code: names for code, names in photos.items() if names},
+            "finding": flag,
         },
     )
     return changed
@@ -195,7 +268,7 @@ def notice_issue(
     notice = FindingNotice.objects.create(
         action=action, number=notice_number(action, day), issued_on=day, issued_by=_user(actor)
     )
-    Rectification.objects.bulk_create(
+    rectifications = Rectification.objects.bulk_create(
         Rectification(
             item_check=check,
             notice=notice,
@@ -220,5 +293,9 @@ def notice_issue(
                 for pk, check in findings.items()
             },
         },
+    )
+    # Another department may already ask something of the same enterprise on the same topic.
+    clashes_flag(
+        actor=actor, enterprise=action.enterprise, topics={r.topic for r in rectifications}
     )
     return notice

@@ -16,6 +16,7 @@ from wurao.complaints import selectors as complaint_selectors
 from wurao.complaints.choices import OPEN_STATUSES, Status
 from wurao.credit import selectors as credit_selectors
 from wurao.credit.selectors_grading import enterprise_breakdown
+from wurao.outcomes import selectors_findings as findings_selectors
 from wurao.planning import selectors as planning_selectors
 from wurao.planning.choices import JointVisitStatus
 from wurao.registry.models import Enterprise
@@ -45,6 +46,8 @@ class PortalHome:
     complaints: list = field(default_factory=list)
     consultations_open: list = field(default_factory=list)
     consultations_followed: list = field(default_factory=list)
+    rectifications_open: list = field(default_factory=list)  # soonest deadline first
+    rectifications_open_count: int = 0
 
 
 def _reasons(enterprise_id: int, grade) -> list[dict]:
@@ -83,6 +86,7 @@ def portal_home(*, enterprise: Enterprise) -> PortalHome:
         .order_by("-filed_at")[:SHOWN]
     )
     consultations = rulemaking_selectors.consultation_list(scope=scope)
+    rectifications = findings_selectors.rectifications_open_mine(enterprise_id=enterprise.pk)
     return PortalHome(
         enterprise=enterprise,
         today=today,
@@ -102,4 +106,6 @@ def portal_home(*, enterprise: Enterprise) -> PortalHome:
         consultations_followed=list(
             rulemaking_selectors.consultation_followed_list(scope=scope)[:SHOWN]
         ),
+        rectifications_open=list(rectifications[:SHOWN]),
+        rectifications_open_count=rectifications.count(),
     )

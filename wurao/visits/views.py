@@ -122,7 +122,12 @@ def _form_page(request, form, *, refusal=None, status=200):
 @policy("visits.register")
 def visit_new(request):
     if request.method != "POST":
-        return _form_page(request, _registration_form(request))
+        form = _registration_form(request)
+        # A link may pre-fill the enterprise and the origin (a rectification's re-check).
+        for name in ("enterprise", "origin"):
+            if value := request.GET.get(name, "").strip()[:200]:
+                form.initial[name] = value
+        return _form_page(request, form)
     form = _registration_form(request, request.POST)
     if not form.is_valid():
         partial = form.registration()
