@@ -14,6 +14,9 @@ Each module declares, like authz_targets.py does for the first ones:
 from wurao.web.tests import (
     authz_ext_bookings,
     authz_ext_complaints,
+    authz_ext_outcomes_documents,
+    authz_ext_outcomes_findings,
+    authz_ext_outcomes_offsite,
     authz_ext_rulemaking,
     authz_ext_selfcheck,
     authz_ext_standards,
@@ -25,4 +28,7 @@ EXTENSIONS = (
     authz_ext_rulemaking,
     authz_ext_bookings,
     authz_ext_complaints,
+    authz_ext_outcomes_documents,
+    authz_ext_outcomes_findings,
+    authz_ext_outcomes_offsite,
 )
