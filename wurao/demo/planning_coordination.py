@@ -27,9 +27,13 @@ from wurao.demo.planning_cast import PlanningResult, PlanningScene
 from wurao.demo.visits_year import SHENZHEN, Scene, workday
 from wurao.enforcement.choices import Finding
 from wurao.enforcement.models import EnforcementAction
+from wurao.outcomes import services_checks
+from wurao.outcomes.choices import CheckResult, Topic
+from wurao.outcomes.models import ItemCheck
+from wurao.planning import selectors as planning_selectors
 from wurao.planning import services_coordination as coordination
 from wurao.planning.choices import EntryStatus, ItemResult, JointVisitStatus, PlanStatus
-from wurao.planning.models import FormEntry, JointVisit, MonthlyPlan, PlannedInspection
+from wurao.planning.models import JointVisit, MonthlyPlan, PlannedInspection
 from wurao.registry.models import Enterprise
 from wurao.registry.workdays import month_start, working_days
 from wurao.visits.choices import CheckInMethod, VisitOrigin, VisitStatus
@@ -371,15 +375,14 @@ def _correction(scene: PlanningScene, visit: JointVisit) -> None:
     department = scene.departments["XFJY"]
     rows = [
         {
-            "item": entry.item,
-            "result": entry.result,
-            "finding": entry.finding.replace("两具灭火器", "三具灭火器"),
-            "rectification": entry.rectification,
-            "rectify_by": entry.rectify_by,
+            "item": line.item,
+            "result": line.entry.result,
+            "finding": line.entry.finding.replace("两具灭火器", "三具灭火器"),
+            "rectification": line.entry.rectification,
+            "rectify_by": line.entry.rectify_by,
         }
-        for entry in FormEntry.objects.filter(
-            joint_visit=visit, item__department=department
-        ).select_related("item")
+        for line in planning_selectors.consolidated_form(visit=visit).lines
+        if line.entry is not None and line.item.department_id == department.pk
     ]
     coordination.form_results_correct(
         actor=scene.filer("XFJY"),
@@ -433,16 +436,36 @@ def demo_key_form(scene: PlanningScene, result: PlanningResult) -> None:
             created_by=scene.users.get("yjj_admin") if code == "YJGL" else None,
         )
         entry.items.set(items)
+        if ItemCheck.objects.filter(action=action).exists():
+            continue
+        # The form's lines, as every inspection keeps them: the action's item checks and, for
+        # what failed, one notice with its rectifications (written by the outcomes services).
         failed = action.finding == Finding.PROBLEMS
-        for item in items:
-            FormEntry.objects.create(
-                joint_visit=joint,
-                item=item,
-                result=ItemResult.FAIL if failed else ItemResult.PASS,
-                finding=action.summary if failed else PASSED,
-                rectification=KEY_RECTIFICATION if failed else "",
-                rectify_by=visit.date + datetime.timedelta(days=15) if failed else None,
-                recorded_by=inspector if code == "YJGL" else None,
+        filer = inspector if code == "YJGL" else scene.filer(code)
+        checks = services_checks.checks_record(
+            actor=filer,
+            action=action,
+            rows=[
+                {
+                    "item": item,
+                    "result": CheckResult.FINDING if failed else CheckResult.COMPLIANT,
+                    "description": (action.summary or KEY_RECTIFICATION) if failed else PASSED,
+                }
+                for item in items
+            ],
+        )
+        if failed:
+            services_checks.notice_issue(
+                actor=filer,
+                action=action,
+                orders={
+                    check: {
+                        "requirement": KEY_RECTIFICATION,
+                        "deadline": visit.date + datetime.timedelta(days=15),
+                        "topic": Topic.WORK_SAFETY if code == "YJGL" else Topic.OTHER,
+                    }
+                    for check in checks
+                },
             )
     result.steps.append(
         f"{visit.code_display} {visit.date} {scene.key.name}：街道统筹的联合检查，一表通查已录入"

@@ -21,8 +21,10 @@ from wurao.demo.planning_coordination import (
     demo_past_forms,
 )
 from wurao.demo.planning_park_days import demo_park_days
-from wurao.planning.choices import ItemResult, JointVisitStatus
-from wurao.planning.models import FormEntry, JointVisit
+from wurao.outcomes.choices import CheckResult
+from wurao.outcomes.models import ItemCheck
+from wurao.planning.choices import JointVisitStatus
+from wurao.planning.models import JointVisit
 
 
 def demo_planning(
@@ -43,10 +45,14 @@ def demo_planning(
 def joint_visit_counts(month: datetime.date, today: datetime.date) -> dict[str, int]:
     visits = JointVisit.objects.filter(month=month)
     done = JointVisit.objects.filter(date__lt=today, status=JointVisitStatus.CONFIRMED)
+    # The forms' lines are the item checks of the departments' actions on those visits.
+    lines = ItemCheck.objects.filter(
+        action__visit_id__in=JointVisit.objects.exclude(visit=None).values("visit_id")
+    )
     return {
         "planning_forms_filled": done.count(),
         "planning_proposed": visits.filter(status=JointVisitStatus.PROPOSED).count(),
         "planning_confirmed": visits.filter(status=JointVisitStatus.CONFIRMED).count(),
-        "planning_form_lines": FormEntry.objects.count(),
-        "planning_form_fail_lines": FormEntry.objects.filter(result=ItemResult.FAIL).count(),
+        "planning_form_lines": lines.count(),
+        "planning_form_fail_lines": lines.filter(result=CheckResult.FINDING).count(),
     }

@@ -30,7 +30,6 @@ from wurao.planning.models import (
     Campaign,
     DepartmentCapacity,
     EnterpriseSlot,
-    FormEntry,
     JointVisit,
     MonthlyPlan,
     ParkDay,
@@ -102,14 +101,22 @@ def portal_models() -> list[type[Model]]:
     return _children_first(models)
 
 
+def outcomes_models() -> list[type[Model]]:
+    return _children_first(
+        list(apps.get_app_config("outcomes").get_models(include_auto_created=True))
+    )
+
+
 def demo_models() -> list[type[Model]]:
     """Every table the demo fills, in an order that deletes children first."""
     return (
         [ItemArticleLink]
         + portal_models()
         + [
+            # What inspections produced (the 一表通查 form's results among them): it points at
+            # enforcement actions, items and enterprises.
+            *outcomes_models(),
             # Planning first: its rows point at visits, draw tasks, items and enterprises.
-            FormEntry,
             through_model(PlannedInspection, "items"),
             PlannedInspection,
             JointVisit,

@@ -6,7 +6,6 @@ from wurao.planning.models import (
     Campaign,
     DepartmentCapacity,
     EnterpriseSlot,
-    FormEntry,
     Holiday,
     JointVisit,
     MonthlyPlan,
@@ -85,15 +84,6 @@ class JointVisitAdmin(ReadOnlyModelAdmin):
     raw_id_fields = ["enterprise", "visit"]
     show_full_result_count = False
     list_per_page = 50
-
-
-@admin.register(FormEntry)
-class FormEntryAdmin(ReadOnlyModelAdmin):
-    list_display = ["joint_visit", "item", "result", "rectify_by"]
-    list_select_related = ["item"]
-    list_filter = ["result"]
-    raw_id_fields = ["joint_visit"]
-    show_full_result_count = False
 
 
 @admin.register(ParkDaySetting)

@@ -52,6 +52,8 @@ def form_header(form: ConsolidatedForm, *, verify_url: str) -> list[tuple[str, s
         (_("入企码"), code),
         (_("核验地址"), verify_url or "—"),
         (_("检查部门"), "、".join(form.departments) or "—"),
+        # 一次性告知: the notices the departments issued for what failed.
+        (_("责令改正通知书"), "；".join(n.number for n in form.notices) or "—"),
     ]
 
 
@@ -98,17 +100,22 @@ def result_text(line: FormLine) -> str:
 
 
 def finding_text(line: FormLine) -> str:
-    """What was found, and when and why it was corrected if it was."""
+    """What was found, its hazard, and when and why it was corrected if it was."""
     entry = line.entry
     if entry is None:
         return ""
-    if entry.corrected_at is None:
-        return entry.finding
-    note = _("%(day)s 更正：%(reason)s") % {
-        "day": timezone.localtime(entry.corrected_at).date().isoformat(),
-        "reason": entry.correction_reason,
-    }
-    return f"{entry.finding}\n{note}".strip()
+    parts = [entry.finding]
+    if entry.hazard:
+        parts.append(str(entry.check.get_hazard_display()))
+    if entry.corrected_at is not None:
+        parts.append(
+            _("%(day)s 更正：%(reason)s")
+            % {
+                "day": timezone.localtime(entry.corrected_at).date().isoformat(),
+                "reason": entry.correction_reason,
+            }
+        )
+    return "\n".join(parts).strip()
 
 
 def form_xlsx(form: ConsolidatedForm, *, verify_url: str) -> bytes:

@@ -11,7 +11,8 @@ from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy as _
 
 from wurao.common.forms import NamedMessagesMixin, field_messages_name
-from wurao.planning.choices import ItemResult, ObserverRole
+from wurao.outcomes.choices import Hazard, Topic
+from wurao.planning.choices import ItemResult, ObserverRole, default_topic
 from wurao.registry.workdays import is_working_day
 
 DATE_INVALID = _("请填写日期，如 2027-03-31")
@@ -20,8 +21,9 @@ DATE_INVALID = _("请填写日期，如 2027-03-31")
 
 
 class ResultRowForm(NamedMessagesMixin, forms.Form):
-    """One item's line: what was found, and for an item that fails what must be put right by
-    when (整改要求与期限 belong together on a rectification notice)."""
+    """One item's line: what was found, and for an item that fails its hazard and what must
+    be put right by when and in which field (整改要求与期限 belong together on the
+    rectification notice the enterprise receives with all the visit's findings)."""
 
     result = forms.ChoiceField(
         label=_("检查结果"),
@@ -49,6 +51,22 @@ class ResultRowForm(NamedMessagesMixin, forms.Form):
         ),
         error_messages={"invalid": DATE_INVALID},
     )
+    topic = forms.ChoiceField(
+        label=_("整改领域"),
+        required=False,
+        choices=Topic.choices,
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+        error_messages={"invalid_choice": _("请选择整改领域")},
+    )
+    hazard = forms.TypedChoiceField(
+        label=_("隐患等级"),
+        required=False,
+        choices=Hazard.choices,
+        coerce=int,
+        empty_value=Hazard.NONE,
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+        error_messages={"invalid_choice": _("隐患等级只能是无、一般或重大")},
+    )
 
     def __init__(self, *args, item, visit_date: date, number: int, **kwargs):
         super().__init__(*args, **kwargs)
@@ -59,7 +77,11 @@ class ResultRowForm(NamedMessagesMixin, forms.Form):
     def clean(self):
         data = super().clean()
         result = data.get("result")
+        if result != ItemResult.FAIL:
+            data["hazard"] = Hazard.NONE  # a hazard is a finding's
         if result == ItemResult.FAIL:
+            if not (data.get("finding") or "").strip():
+                self.add_error("finding", _("不符合的事项须写明检查情况"))
             if not (data.get("rectification") or "").strip():
                 self.add_error("rectification", _("不符合的事项须写明整改要求"))
             if not data.get("rectify_by") and "rectify_by" not in self.errors:
@@ -77,8 +99,10 @@ class ResultsForm:
     """All the rows a department fills in, validated together and handed to
     coordination.form_results_record as one list."""
 
-    def __init__(self, data=None, *, rows, visit_date: date):
-        """`rows`: (number on the form, line) for each of the department's own items."""
+    def __init__(self, data=None, *, rows, visit_date: date, department=None):
+        """`rows`: (number on the form, line) for each of the department's own items; the
+        department's usual topic is each row's first choice of 整改领域."""
+        topic = default_topic(department) if department is not None else Topic.OTHER
         self.rows = [
             ResultRowForm(
                 data,
@@ -86,7 +110,7 @@ class ResultsForm:
                 item=line.item,
                 visit_date=visit_date,
                 number=n,
-                initial=_initial(line.entry),
+                initial=_initial(line.entry, topic),
             )
             for n, line in rows
         ]
@@ -136,14 +160,16 @@ class CorrectionReasonForm(NamedMessagesMixin, forms.Form):
     )
 
 
-def _initial(entry) -> dict:
+def _initial(entry, topic: str) -> dict:
     if entry is None:
-        return {}
+        return {"topic": topic, "hazard": Hazard.NONE}
     return {
         "result": entry.result,
         "finding": entry.finding,
         "rectification": entry.rectification,
         "rectify_by": entry.rectify_by,
+        "topic": entry.topic or topic,
+        "hazard": entry.hazard,
     }
 
 

@@ -1,12 +1,13 @@
-"""Monthly inspection plans, the joint visits the scheduler proposes from them, the
-consolidated form of each joint visit (一表通查), and the streets' joint park days."""
+"""Monthly inspection plans, the joint visits the scheduler proposes from them, and the
+streets' joint park days. The consolidated form of each joint visit (一表通查) keeps its
+results where every inspection keeps them: outcomes.ItemCheck per item of each department's
+enforcement action on the visit, and outcomes.Rectification per finding to put right."""
 
 from django.conf import settings
 from django.db import models
 
 from wurao.planning.choices import (
     EntryStatus,
-    ItemResult,
     JointVisitStatus,
     ParkDayStatus,
     PlanOrigin,
@@ -302,46 +303,6 @@ class JointVisit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.enterprise_id}"
-
-
-class FormEntry(models.Model):
-    """One line of the consolidated form (一表通查): an item checked by a department, with its
-    result and what must be put right."""
-
-    joint_visit = models.ForeignKey(
-        JointVisit, verbose_name="联合入企", on_delete=models.CASCADE, related_name="form"
-    )
-    item = models.ForeignKey(
-        "catalogue.InspectionItem",
-        verbose_name="检查事项",
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    result = models.CharField("检查结果", max_length=12, choices=ItemResult.choices)
-    finding = models.TextField("检查情况", blank=True)
-    rectification = models.TextField("整改要求", blank=True)
-    rectify_by = models.DateField("整改期限", null=True, blank=True)
-    corrected_at = models.DateTimeField("更正时间", null=True, blank=True)
-    correction_reason = models.TextField("更正理由", blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="录入人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-    )
-
-    class Meta:
-        verbose_name = "一表通查结果"
-        verbose_name_plural = "一表通查结果"
-        constraints = [
-            models.UniqueConstraint(
-                fields=["joint_visit", "item"], name="planning_one_result_an_item"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.joint_visit_id} {self.item_id} {self.result}"
 
 
 class ParkDaySetting(models.Model):

@@ -1,16 +1,17 @@
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from wurao.accounts.scope import Scope
 from wurao.common.periods import latest_until
-from wurao.planning.choices import EntryStatus, JointVisitStatus
+from wurao.enforcement.choices import ActionKind
+from wurao.outcomes.models import ItemCheck
+from wurao.planning.choices import CHECK_TO_RESULT, EntryStatus, ItemResult, JointVisitStatus
 from wurao.planning.models import (
     Campaign,
     DepartmentCapacity,
     EnterpriseSlot,
-    FormEntry,
     Holiday,
     JointVisit,
     MonthlyPlan,
@@ -168,10 +169,47 @@ def schedule_runs(*, month: date, scope: Scope | None = None) -> QuerySet[Schedu
 
 
 @dataclass(frozen=True)
+class FormResult:
+    """One item's line as the form shows it, read from the department's enforcement action on
+    the visit: its item check (outcomes.ItemCheck) and, for a finding to put right, its
+    rectification (outcomes.Rectification) with the notice it was told in."""
+
+    check: ItemCheck
+    result: str  # ItemResult: the form's words (符合, 不符合, 未检查)
+    finding: str
+    hazard: int
+    rectification: str
+    rectify_by: date | None
+    topic: str
+    order: object | None  # the Rectification, if one was ordered
+    corrected_at: datetime | None
+    correction_reason: str
+
+    def get_result_display(self) -> str:
+        return str(ItemResult(self.result).label)
+
+    @classmethod
+    def of(cls, check: ItemCheck) -> "FormResult":
+        order = getattr(check, "rectification", None)
+        return cls(
+            check=check,
+            result=CHECK_TO_RESULT[check.result],
+            finding=check.description,
+            hazard=check.hazard,
+            rectification=order.requirement if order else "",
+            rectify_by=order.deadline if order else None,
+            topic=order.topic if order else "",
+            order=order,
+            corrected_at=check.corrected_at,
+            correction_reason=check.correction_reason,
+        )
+
+
+@dataclass(frozen=True)
 class FormLine:
     department: str
     item: object
-    entry: FormEntry | None
+    entry: FormResult | None
 
 
 @dataclass(frozen=True)
@@ -183,10 +221,29 @@ class ConsolidatedForm:
     departments: list[str]
     officers: list
     lines: list[FormLine]
+    notices: list  # the departments' FindingNotices (一次性告知) for the visit
 
     @property
     def complete(self) -> bool:
         return all(line.entry for line in self.lines)
+
+
+def form_checks(*, visit: JointVisit) -> dict[int, ItemCheck]:
+    """The item checks of the departments' inspections on the joint visit, by item (an item
+    is one department's, so it has one line)."""
+    if visit.visit_id is None:
+        return {}
+    checks: dict[int, ItemCheck] = {}
+    qs = (
+        ItemCheck.objects.filter(
+            action__visit_id=visit.visit_id, action__kind=ActionKind.INSPECTION
+        )
+        .select_related("rectification__notice", "action")
+        .order_by("action_id", "item_id")
+    )
+    for check in qs:
+        checks.setdefault(check.item_id, check)
+    return checks
 
 
 def consolidated_form(*, visit: JointVisit) -> ConsolidatedForm:
@@ -196,12 +253,24 @@ def consolidated_form(*, visit: JointVisit) -> ConsolidatedForm:
         .prefetch_related("items")
         .order_by("plan__department__name")
     )
-    results = {f.item_id: f for f in visit.form.all()}
+    checks = form_checks(visit=visit)
     lines = [
-        FormLine(e.plan.department.name, item, results.get(item.pk))
+        FormLine(
+            e.plan.department.name,
+            item,
+            FormResult.of(checks[item.pk]) if item.pk in checks else None,
+        )
         for e in entries
         for item in e.items.all()
     ]
+    notices = sorted(
+        {
+            c.rectification.notice.pk: c.rectification.notice
+            for c in checks.values()
+            if getattr(c, "rectification", None)
+        }.values(),
+        key=lambda n: n.number,
+    )
     officers = (
         list(
             visit.visit.officers.select_related("department").order_by(
@@ -216,6 +285,7 @@ def consolidated_form(*, visit: JointVisit) -> ConsolidatedForm:
         departments=sorted({e.plan.department.name for e in entries}),
         officers=officers,
         lines=lines,
+        notices=notices,
     )
 
 

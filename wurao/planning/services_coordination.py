@@ -3,7 +3,7 @@ enterprise's request for another slot and its days; and the consolidated form's 
 (一表通查). Who may do each is the policy's (wurao.accounts.policy.planning); why a day does
 not fit is read in selectors_checks.day_problems."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -14,13 +14,19 @@ from wurao.accounts.policy import require
 from wurao.audit.services import audit_record
 from wurao.enforcement import services as enforcement_services
 from wurao.enforcement.choices import ActionKind, Finding
-from wurao.planning.choices import EntryStatus, ItemResult, JointVisitStatus, SlotKind
-from wurao.planning.models import (
-    EnterpriseSlot,
-    FormEntry,
-    JointVisit,
-    PlannedInspection,
+from wurao.outcomes import services_checks as outcomes_checks
+from wurao.outcomes.choices import Hazard, RectificationStatus, Topic
+from wurao.outcomes.models import FindingNotice, ItemCheck, Rectification
+from wurao.planning.choices import (
+    RESULT_TO_CHECK,
+    EntryStatus,
+    ItemResult,
+    JointVisitStatus,
+    SlotKind,
+    default_topic,
 )
+from wurao.planning.models import EnterpriseSlot, JointVisit, PlannedInspection
+from wurao.planning.selectors import FormResult
 from wurao.planning.selectors_checks import day_problems
 from wurao.visits import services as visit_services
 
@@ -206,9 +212,13 @@ def joint_visit_request_change(
     return visit
 
 
+DEFAULT_RECTIFY_DAYS = 30  # a deadline the caller left out: the visit's day and this many
+
+
 def _form_rows(actor, visit: JointVisit, department, results: list[dict]) -> tuple[dict, dict]:
     """The department's own items on the form and the results given for them, checked:
-    every item once, a result for each, and what must be put right where an item fails."""
+    every item once, a result for each, and for an item that fails what was found and what
+    must be put right (not before the visit's day)."""
     if visit.status != JointVisitStatus.CONFIRMED or visit.visit is None:
         raise ValidationError({"__all__": gettext("入企确认后才能录入一表通查结果")})
     require(actor, "planning.form_results_record", department)
@@ -232,15 +242,29 @@ def _form_rows(actor, visit: JointVisit, department, results: list[dict]) -> tup
         if item is None:
             errors["results"] = gettext("只能录入本部门计划的检查事项")
             continue
-        if row.get("result") not in ItemResult.values:
-            errors[f"result_{item.pk}"] = gettext("请选择“%(item)s”的检查结果") % {
-                "item": item.name
-            }
-        elif row["result"] == ItemResult.FAIL and not (row.get("rectification") or "").strip():
-            errors[f"rectification_{item.pk}"] = gettext("“%(item)s”不符合时须写明整改要求") % {
-                "item": item.name
-            }
         by_item[item.pk] = row
+        names = {"item": item.name}
+        result = row.get("result")
+        if result not in ItemResult.values:
+            errors[f"result_{item.pk}"] = gettext("请选择“%(item)s”的检查结果") % names
+            continue
+        failing = result == ItemResult.FAIL
+        if failing and not (row.get("finding") or "").strip():
+            errors[f"finding_{item.pk}"] = gettext("“%(item)s”不符合时须写明检查情况") % names
+        if failing and not (row.get("rectification") or "").strip():
+            errors[f"rectification_{item.pk}"] = gettext("“%(item)s”不符合时须写明整改要求") % names
+        deadline = row.get("rectify_by")
+        if failing and deadline and deadline < visit.date:
+            errors[f"rectify_by_{item.pk}"] = gettext("整改期限不能早于检查日期 %(day)s") % {
+                "day": visit.date.isoformat()
+            }
+        if row.get("topic") and row["topic"] not in Topic.values:
+            errors[f"topic_{item.pk}"] = gettext("请选择“%(item)s”的整改领域") % names
+        hazard = row.get("hazard") or Hazard.NONE
+        if hazard not in Hazard.values:
+            errors[f"hazard_{item.pk}"] = gettext("隐患等级只能是无、一般或重大")
+        elif hazard and not failing:
+            errors[f"hazard_{item.pk}"] = gettext("“%(item)s”未发现问题，不能登记隐患") % names
     missing = [i.name for pk, i in own_items.items() if pk not in by_item]
     if missing:
         errors["results"] = gettext("请录入全部检查事项的结果：%(items)s") % {
@@ -251,39 +275,125 @@ def _form_rows(actor, visit: JointVisit, department, results: list[dict]) -> tup
     return own_items, by_item
 
 
-def _entry_fields(row: dict) -> dict:
-    return {
+def _entry_fields(row: dict, visit: JointVisit, department, now: FormResult | None = None):
+    """A row as the form's line will read: result, finding, hazard, and for a failing item
+    the rectification's requirement, deadline and topic. What the row leaves out keeps the
+    line's current value (a correction), or takes the default (the visit's day plus
+    DEFAULT_RECTIFY_DAYS; the department's usual topic)."""
+    failing = row["result"] == ItemResult.FAIL
+    fields = {
         "result": row["result"],
         "finding": (row.get("finding") or "").strip(),
-        "rectification": (row.get("rectification") or "").strip(),
-        "rectify_by": row.get("rectify_by"),
+        "hazard": int(row.get("hazard") or Hazard.NONE) if failing else Hazard.NONE,
+        "rectification": "",
+        "rectify_by": None,
+        "topic": "",
     }
+    if failing:
+        ordered = now is not None and now.order is not None
+        fields |= {
+            "rectification": (row.get("rectification") or "").strip(),
+            "rectify_by": row.get("rectify_by")
+            or (now.rectify_by if ordered else None)
+            or visit.date + timedelta(days=DEFAULT_RECTIFY_DAYS),
+            "topic": row.get("topic") or (now.topic if ordered else default_topic(department)),
+        }
+        if "hazard" not in row and now is not None:
+            fields["hazard"] = now.hazard
+    return fields
 
 
-def _entry_json(entry: FormEntry) -> dict:
+def _current(line: FormResult) -> dict:
     return {
-        "result": entry.get_result_display(),
-        "finding": entry.finding,
-        "rectification": entry.rectification,
-        "rectify_by": entry.rectify_by.isoformat() if entry.rectify_by else None,
+        "result": line.result,
+        "finding": line.finding,
+        "hazard": line.hazard,
+        "rectification": line.rectification,
+        "rectify_by": line.rectify_by,
+        "topic": line.topic,
     }
 
 
-def _form_finding(own_items: dict, by_item: dict) -> tuple[str, str]:
+def _entry_json(fields: dict) -> dict:
+    """A line for the audit log, as a reader of the log would want it."""
+    out = {
+        "result": str(ItemResult(fields["result"]).label),
+        "finding": fields["finding"],
+        "rectification": fields["rectification"],
+        "rectify_by": fields["rectify_by"].isoformat() if fields["rectify_by"] else None,
+    }
+    if fields["topic"]:
+        out["topic"] = fields["topic"]
+    if fields["hazard"]:
+        out["hazard"] = fields["hazard"]
+    return out
+
+
+def _form_finding(own_items: dict, fields: dict) -> tuple[str, str]:
     """What the department's enforcement action says the visit found."""
-    failed = [own_items[pk].name for pk, row in by_item.items() if row["result"] == ItemResult.FAIL]
+    failed = [own_items[pk].name for pk, f in fields.items() if f["result"] == ItemResult.FAIL]
     if failed:
         return Finding.PROBLEMS, "一表通查：不符合 " + "、".join(failed)
     return Finding.CLEAN, "一表通查：所查事项均符合"
 
 
+def _check_row(pk: int, fields: dict, serious_risk: bool = False) -> dict:
+    return {
+        "item": pk,
+        "result": RESULT_TO_CHECK[fields["result"]],
+        "description": fields["finding"],
+        "hazard": fields["hazard"],
+        "serious_risk": serious_risk,
+    }
+
+
+def _order(fields: dict) -> dict:
+    return {
+        "requirement": fields["rectification"],
+        "deadline": fields["rectify_by"],
+        "topic": fields["topic"],
+    }
+
+
+def _in_form_terms(error: ValidationError, checks: dict[int, int]) -> ValidationError:
+    """The outcomes services' refusals named by the form's fields and items: description is
+    the form's finding, requirement its rectification, deadline its rectify_by, and a notice
+    names item checks (`checks` maps a check's id to its item's)."""
+    if not hasattr(error, "error_dict"):
+        return error
+    fields = {"description": "finding", "requirement": "rectification", "deadline": "rectify_by"}
+    out: dict[str, list] = {}
+    for key, texts in error.message_dict.items():
+        field, _sep, pk = key.rpartition("_")
+        if field in fields or field == "topic":
+            item = (
+                checks.get(int(pk), int(pk))
+                if field in ("requirement", "deadline", "topic")
+                else pk
+            )
+            key = f"{fields.get(field, field)}_{item}"
+        out.setdefault(key, []).extend(texts)
+    return ValidationError(out)
+
+
+def _inspection(visit: JointVisit, department):
+    return (
+        visit.visit.actions.filter(department=department, kind=ActionKind.INSPECTION)
+        .order_by("pk")
+        .first()
+    )
+
+
 @transaction.atomic
 def form_results_record(*, actor, visit: JointVisit, department, results: list[dict]):
-    """One department's lines of the consolidated form — per item: result, finding,
-    rectification and deadline — and its enforcement action in the enterprise's file."""
+    """One department's lines of the consolidated form — per item: result, finding, hazard;
+    for a failing item the rectification's requirement, deadline and topic — recorded as
+    every inspection records them: its enforcement action in the enterprise's file (the
+    joint visit still counts once), an item check per item, and all its findings told to the
+    enterprise at once with what each must have put right (一次性告知)."""
     visit = _lock(visit)
     own_items, by_item = _form_rows(actor, visit, department, results)
-    if FormEntry.objects.filter(joint_visit=visit, item_id__in=own_items).exists():
+    if _inspection(visit, department) is not None:
         # Its action is already in the enterprise's file: a second entry would count twice.
         raise ValidationError(
             {
@@ -291,45 +401,104 @@ def form_results_record(*, actor, visit: JointVisit, department, results: list[d
                 % {"department": department.name}
             }
         )
-    FormEntry.objects.bulk_create(
-        FormEntry(joint_visit=visit, item_id=pk, recorded_by=_user(actor), **_entry_fields(row))
-        for pk, row in by_item.items()
-    )
-    finding, summary = _form_finding(own_items, by_item)
-    action = visit_services.visit_result_record(
-        actor=actor,
-        visit=visit.visit,
-        department=department,
-        kind=ActionKind.INSPECTION,
-        items=list(own_items.values()),
-        finding=finding,
-        summary=summary,
-    )
+    fields = {pk: _entry_fields(row, visit, department) for pk, row in by_item.items()}
+    finding, summary = _form_finding(own_items, fields)
+    checks: dict[int, ItemCheck] = {}
+    try:
+        action = visit_services.visit_result_record(
+            actor=actor,
+            visit=visit.visit,
+            department=department,
+            kind=ActionKind.INSPECTION,
+            items=list(own_items.values()),
+            finding=finding,
+            summary=summary,
+            checks=[_check_row(pk, f) for pk, f in fields.items()],
+        )
+        checks = {c.item_id: c for c in ItemCheck.objects.filter(action=action)}
+        orders = {
+            checks[pk]: _order(f) for pk, f in fields.items() if f["result"] == ItemResult.FAIL
+        }
+        if orders:
+            outcomes_checks.notice_issue(actor=actor, action=action, orders=orders)
+    except ValidationError as error:
+        raise _in_form_terms(error, {c.pk: pk for pk, c in checks.items()}) from None
     audit_record(
         actor=actor,
         verb="joint_form.record",
         obj=visit,
         payload={
             "department": department.code,
-            "results": {str(k): v["result"] for k, v in by_item.items()},
+            "action": action.pk,
+            "results": {str(k): f["result"] for k, f in fields.items()},
         },
     )
     return action
 
 
+def _withdraw(check: ItemCheck, name: str) -> str:
+    """Take back the rectification of a finding corrected away: only while the enterprise
+    has neither reported on it nor been re-checked. The notice stays (it was issued)."""
+    order = check.rectification
+    if order.status != RectificationStatus.ORDERED or order.recheck_id or order.reports.exists():
+        raise ValidationError(
+            {
+                f"result_{check.item_id}": gettext(
+                    "“%(item)s”的整改企业已报告或已复查，不能再改为未发现问题"
+                )
+                % {"item": name}
+            }
+        )
+    number = order.notice.number
+    order.delete()
+    return number
+
+
+def _amend(check: ItemCheck, fields: dict, name: str) -> None:
+    """A rectification's requirement, deadline or topic entered wrongly, while the
+    enterprise has not reported on it yet."""
+    order = check.rectification
+    wanted = _order(fields)
+    if all(getattr(order, k) == v for k, v in wanted.items()):
+        return
+    if order.status != RectificationStatus.ORDERED or order.reports.exists():
+        raise ValidationError(
+            {
+                f"rectification_{check.item_id}": gettext(
+                    "“%(item)s”的整改企业已报告或已完成，整改要求和期限不能再改"
+                )
+                % {"item": name}
+            }
+        )
+    for k, v in wanted.items():
+        setattr(order, k, v)
+    order.save(update_fields=list(wanted))
+
+
 @transaction.atomic
 def form_results_correct(
     *, actor, visit: JointVisit, department, results: list[dict], reason: str
-) -> list[FormEntry]:
-    """Correct a department's results entered wrongly, with the reason: its lines change,
-    and so does what its enforcement action found; the visit still counts once. The audit
-    event keeps the lines as they were."""
+) -> list[ItemCheck]:
+    """Correct a department's results entered wrongly, with the reason: its item checks
+    change (outcomes.checks_correct), and so does what its enforcement action found; the
+    visit still counts once. A finding that becomes one orders its rectification (on the
+    action's notice if one was issued); a finding corrected away takes its rectification back
+    while the enterprise has not reported on it; the notice stays. The audit event keeps the
+    lines as they were."""
     visit = _lock(visit)
     own_items, by_item = _form_rows(actor, visit, department, results)
-    entries = {
-        e.item_id: e for e in FormEntry.objects.filter(joint_visit=visit, item_id__in=own_items)
-    }
-    if len(entries) < len(own_items):
+    action = _inspection(visit, department)
+    checks = (
+        {
+            c.item_id: c
+            for c in ItemCheck.objects.select_for_update(of=("self",))
+            .filter(action=action, item_id__in=own_items)
+            .select_related("item")
+        }
+        if action is not None
+        else {}
+    )
+    if len(checks) < len(own_items):
         raise ValidationError(
             {
                 "__all__": gettext("“%(department)s”尚未录入结果，请直接录入")
@@ -338,25 +507,57 @@ def form_results_correct(
         )
     if not reason.strip():
         raise ValidationError({"reason": gettext("请说明更正的理由，如“误将第 2 项选为不符合”")})
+    lines = {pk: FormResult.of(c) for pk, c in checks.items()}
     changed = {
         pk: fields
         for pk, row in by_item.items()
-        if (fields := _entry_fields(row)) != {f: getattr(entries[pk], f) for f in fields}
+        if (fields := _entry_fields(row, visit, department, lines[pk])) != _current(lines[pk])
     }
     if not changed:
         raise ValidationError({"__all__": gettext("与已录入的结果相同，没有需要更正的内容")})
-    before = {str(pk): _entry_json(entries[pk]) for pk in changed}
-    now = timezone.now()
-    for pk, fields in changed.items():
-        entry = entries[pk]
-        for name, value in fields.items():
-            setattr(entry, name, value)
-        entry.corrected_at, entry.correction_reason = now, reason.strip()
-        entry.recorded_by = _user(actor)
-        entry.save()
-    action = visit.visit.actions.filter(department=department).order_by("pk").first()
-    finding, summary = _form_finding(own_items, by_item)
-    if action is not None and (action.finding, action.summary) != (finding, summary):
+    withdrawn, ordered = {}, {}
+    try:
+        for pk, fields in changed.items():
+            check, name = checks[pk], own_items[pk].name
+            has_order = lines[pk].order is not None
+            if has_order and fields["result"] != ItemResult.FAIL:
+                withdrawn[own_items[pk].code] = _withdraw(check, name)
+            elif has_order:
+                _amend(check, fields, name)
+        corrected = outcomes_checks.checks_correct(
+            actor=actor,
+            action=action,
+            rows=[_check_row(pk, f, checks[pk].serious_risk) for pk, f in changed.items()],
+            reason=reason,
+        )
+        new_orders = {
+            checks[pk]: _order(f)
+            for pk, f in changed.items()
+            if f["result"] == ItemResult.FAIL and lines[pk].order is None
+        }
+        notice = FindingNotice.objects.filter(action=action).first()
+        if new_orders and notice is None:
+            notice = outcomes_checks.notice_issue(actor=actor, action=action, orders=new_orders)
+        elif new_orders:
+            # The notice was issued: the new finding joins it (still one notice a visit).
+            Rectification.objects.bulk_create(
+                Rectification(
+                    item_check=check,
+                    notice=notice,
+                    enterprise_id=action.enterprise_id,
+                    department_id=action.department_id,
+                    status=RectificationStatus.ORDERED,
+                    **order,
+                )
+                for check, order in new_orders.items()
+            )
+        ordered = {check.item.code: notice.number for check in new_orders}
+    except ValidationError as error:
+        raise _in_form_terms(error, {c.pk: pk for pk, c in checks.items()}) from None
+    finding, summary = _form_finding(
+        own_items, {pk: changed.get(pk) or _current(lines[pk]) for pk in own_items}
+    )
+    if (action.finding, action.summary) != (finding, summary):
         enforcement_services.action_correct(
             actor=actor, action=action, finding=finding, summary=summary, reason=reason
         )
@@ -367,12 +568,14 @@ def form_results_correct(
         payload={
             "department": department.code,
             "items": sorted(own_items[pk].code for pk in changed),
-            "before": before,
-            "after": {str(pk): _entry_json(entries[pk]) for pk in changed},
+            "before": {str(pk): _entry_json(_current(lines[pk])) for pk in changed},
+            "after": {str(pk): _entry_json(f) for pk, f in changed.items()},
             "reason": reason.strip(),
+            **({"withdrawn": withdrawn} if withdrawn else {}),
+            **({"ordered": ordered} if ordered else {}),
         },
     )
-    return [entries[pk] for pk in changed]
+    return corrected
 
 
 # ---------------------------------------------------------------- the enterprise's days

@@ -93,7 +93,9 @@ def _form_context(request, visit: JointVisit, *, results_form=None, reason_form=
     own_lines = _own_lines(request.user, form)
     mode, note = _results_state(request.user, visit, own_lines)
     if mode and results_form is None:
-        results_form = ResultsForm(rows=own_lines, visit_date=visit.date)
+        results_form = ResultsForm(
+            rows=own_lines, visit_date=visit.date, department=request.user.department
+        )
     if mode == CORRECT and reason_form is None:
         reason_form = CorrectionReasonForm()
     return {
@@ -131,7 +133,9 @@ def _results_post(request, pk: int, mode: str):
         messages.error(request, note or _("本部门的检查结果尚未录入，请先录入。"))
         return redirect("planning_forms:form", pk=visit.pk)
     department = request.user.department
-    results = ResultsForm(request.POST, rows=own_lines, visit_date=visit.date)
+    results = ResultsForm(
+        request.POST, rows=own_lines, visit_date=visit.date, department=department
+    )
     reason = CorrectionReasonForm(request.POST) if mode == CORRECT else None
     valid = results.is_valid()
     if reason is not None:

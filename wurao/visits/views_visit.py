@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
@@ -19,6 +19,9 @@ from django.views.decorators.http import require_POST
 from wurao.accounts.policy import allows, policy, require
 from wurao.accounts.scope import Scope, scope_for
 from wurao.common.qr import qr_svg
+from wurao.enforcement.choices import ActionKind
+from wurao.outcomes.choices import CheckResult
+from wurao.outcomes.models import ItemCheck
 from wurao.visits import selectors, services
 from wurao.visits.choices import VisitKind, VisitStatus
 from wurao.visits.forms import (
@@ -51,6 +54,28 @@ def _joint_form_id(visit: Visit) -> int | None:
     (its source is "joint:<id>")."""
     kind, _, ref = visit.source_ref.partition(":")
     return int(ref) if kind == "joint" and ref.isascii() and ref.isdigit() else None
+
+
+def _checks_url(action) -> str:
+    """The action's per-item outcomes page (findings:action), where the officer records each
+    item's result and the findings' rectification; "" while that page is not wired."""
+    try:
+        return reverse("findings:action", kwargs={"pk": action.pk})
+    except NoReverseMatch:
+        return ""
+
+
+def _wanting(actions) -> dict[int, list[ItemCheck]]:
+    """The items found wanting (发现问题) in each of the visit's actions that has its items'
+    results, by action id (an action without any is left out). The actions are those the
+    user may see: visit_detail scoped them."""
+    by_action: dict[int, list[ItemCheck]] = {}
+    checks = ItemCheck.objects.filter(action_id__in=[a.pk for a in actions]).select_related("item")
+    for check in checks.order_by("action_id", "item__code"):
+        rows = by_action.setdefault(check.action_id, [])
+        if check.result == CheckResult.FINDING:
+            rows.append(check)
+    return by_action
 
 
 def _staff_form(request, visit: Visit, data=None) -> StaffForm | None:
@@ -89,6 +114,8 @@ def _detail_context(request, visit: Visit, **forms) -> dict:
     # A joint visit the street confirmed from the plans has its consolidated form (一表通查):
     # the departments record their results there, item by item.
     joint_form = _joint_form_id(visit)
+    actions = list(visit.actions.all())
+    wanting = _wanting(actions)
     return {
         "visit": visit,
         "verify_url": verify_url,
@@ -119,8 +146,17 @@ def _detail_context(request, visit: Visit, **forms) -> dict:
         else None,
         "errors": forms.get("errors") or [],
         "results": [
-            (action, _correct_form(user, takes_part, action, forms.get("correct")))
-            for action in visit.actions.all()
+            {
+                "action": action,
+                "correct_form": _correct_form(user, takes_part, action, forms.get("correct")),
+                # None: no item recorded yet; []: every item checked, none found wanting.
+                "wanting": wanting.get(action.pk),
+                "checks_url": _checks_url(action)
+                if not joint_form and action.kind == ActionKind.INSPECTION
+                else "",
+                "own": takes_part and action.department_id == user.department_id,
+            }
+            for action in actions
         ],
     }
 
@@ -240,6 +276,18 @@ def visit_result(request, code: str):
         except ValidationError as error:
             form.add_service_error(error)
         else:
+            checks_url = _checks_url(action) if action.kind == ActionKind.INSPECTION else ""
+            if checks_url:
+                # Next: each item's result, and what the enterprise must put right.
+                messages.success(
+                    request,
+                    gettext(
+                        "已录入%(department)s的%(kind)s结果，记入企业档案。"
+                        "请逐项录入检查事项的结果，发现的问题将一次性告知企业。"
+                    )
+                    % {"department": action.department.name, "kind": action.get_kind_display()},
+                )
+                return redirect(checks_url)
             messages.success(
                 request,
                 gettext("已录入%(department)s的%(kind)s结果，记入企业档案。")

@@ -23,11 +23,11 @@ from wurao.credit.models import (
 )
 from wurao.demo import data
 from wurao.demo.services_reset import demo_reset
+from wurao.outcomes.models import FindingNotice, ItemCheck, Rectification
 from wurao.planning.models import (
     Campaign,
     DepartmentCapacity,
     EnterpriseSlot,
-    FormEntry,
     JointVisit,
     MonthlyPlan,
     ParkDay,
@@ -221,7 +221,7 @@ def test_reset_leaves_no_visit_behind_and_the_same_seed_gives_the_same_codes(cap
 def test_reset_leaves_no_planning_row_behind():
     # given a demo with next month's plans, the schedule, confirmed visits, forms and park days
     call_command("demo", "--scale", SMALL, "--seed", "7")
-    assert JointVisit.objects.filter(status="confirmed").exists() and FormEntry.objects.exists()
+    assert JointVisit.objects.filter(status="confirmed").exists() and ItemCheck.objects.exists()
 
     # when it is reset
     deleted = demo_reset(actor="test")
@@ -229,7 +229,7 @@ def test_reset_leaves_no_planning_row_behind():
     # then no plan, visit proposal, form line, capacity, campaign, slot or park day is left
     planning_tables = (
         MonthlyPlan, PlannedInspection, PlannedInspection.items.through, ScheduleRun, JointVisit,
-        FormEntry, DepartmentCapacity, Campaign, EnterpriseSlot, ParkDaySetting, ParkDay,
+        ItemCheck, Rectification, FindingNotice, DepartmentCapacity, Campaign, EnterpriseSlot, ParkDaySetting, ParkDay,
         ParkDay.departments.through,
     )  # fmt: skip
     for model in planning_tables:

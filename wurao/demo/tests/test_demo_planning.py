@@ -12,6 +12,7 @@ from wurao.accounts.scope import Scope, scope_for
 from wurao.audit.models import AuditEvent
 from wurao.demo import data
 from wurao.demo.plans import MIN_PLANNED
+from wurao.outcomes.models import ItemCheck
 from wurao.planning import selectors
 from wurao.planning.choices import (
     EntryStatus,
@@ -23,7 +24,6 @@ from wurao.planning.choices import (
 )
 from wurao.planning.models import (
     Campaign,
-    FormEntry,
     JointVisit,
     MonthlyPlan,
     ParkDay,
@@ -255,13 +255,18 @@ def test_a_joint_visit_of_the_last_weeks_has_its_form_filled_with_a_failing_line
         form = selectors.consolidated_form(visit=joint)
         assert form.complete and len(form.departments) == 2
         assert visit.actions.count() == 2
-    # with failing items that say what to put right and by when
-    failing = FormEntry.objects.filter(result=ItemResult.FAIL)
-    assert failing.count() >= 2
-    for line in failing:
-        assert line.rectification and line.rectify_by > line.joint_visit.date
+    # with failing items that say what to put right and by when, told to the enterprise
+    failing = [
+        (joint, line.entry)
+        for joint in done
+        for line in selectors.consolidated_form(visit=joint).lines
+        if line.entry.result == ItemResult.FAIL
+    ]
+    assert len(failing) >= 2
+    for joint, line in failing:
+        assert line.rectification and line.rectify_by > joint.date and line.order.notice.number
     # and the form reads as a page and as a PDF
-    joint = failing.first().joint_visit
+    joint = failing[0][0]
     client.force_login(_user("sfj"))
     page = client.get(f"/planning/forms/{joint.pk}/")
     assert page.status_code == 200 and "不符合" in page.content.decode()
@@ -270,12 +275,16 @@ def test_a_joint_visit_of_the_last_weeks_has_its_form_filled_with_a_failing_line
 
 
 def test_the_fire_brigade_corrected_one_line_of_a_past_form(built_demo, client):
-    corrected = FormEntry.objects.get(corrected_at__isnull=False)
+    joints = JointVisit.objects.exclude(visit=None)
+    corrected = ItemCheck.objects.get(
+        corrected_at__isnull=False, action__visit_id__in=joints.values("visit_id")
+    )
+    joint = joints.get(visit_id=corrected.action.visit_id)
 
-    assert "三具灭火器" in corrected.finding and "少记一具" in corrected.correction_reason
+    assert "三具灭火器" in corrected.description and "少记一具" in corrected.correction_reason
     assert corrected.item.department.code == "XFJY"
     client.force_login(_user("sfj"))
-    page = client.get(f"/planning/forms/{corrected.joint_visit_id}/").content.decode()
+    page = client.get(f"/planning/forms/{joint.pk}/").content.decode()
     assert "更正：核对现场记录" in page
 
 

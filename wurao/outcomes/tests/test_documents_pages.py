@@ -94,3 +94,22 @@ def test_an_unknown_format_is_404(client):
     client.force_login(s.admin)
 
     assert client.get(f"/outcomes/docs/cases/{s.case.pk}/decision.odt").status_code == 404
+
+
+def test_the_links_include_offers_each_person_what_they_may_have():
+    from django.template.loader import render_to_string
+
+    s = scene_build()
+    links = "outcomes/documents/_links.html"
+    enterprise = UserFactory(role=Role.ENTERPRISE, enterprise=s.enterprise)
+
+    officer = render_to_string(links, {"case": s.case, "user": s.admin})
+    own = render_to_string(links, {"case": s.case, "user": enterprise})
+    s.case.decided_on = None
+    undecided = render_to_string(links, {"case": s.case, "user": enterprise})
+
+    assert f"/outcomes/docs/cases/{s.case.pk}/decision.pdf" in officer
+    assert f"/outcomes/docs/duty/cases/{s.case.pk}/" in officer
+    assert f"/outcomes/docs/cases/{s.case.pk}/decision.docx" in own
+    assert "/duty/" not in own
+    assert "decision." not in undecided

@@ -89,6 +89,7 @@ def test_a_month_goes_from_plans_to_one_joint_visit_with_its_form(city, street, 
                 {
                     "item": item,
                     "result": ItemResult.FAIL if code == "STHJ" else ItemResult.PASS,
+                    "finding": "未办理排污登记" if code == "STHJ" else "",
                     "rectification": "十日内补办排污登记" if code == "STHJ" else "",
                 }
             ],

@@ -13,9 +13,10 @@ from wurao.accounts.tests.factories import UserFactory
 from wurao.audit.models import AuditEvent
 from wurao.catalogue.tests.factories import InspectionItemFactory
 from wurao.enforcement.models import EnforcementAction
+from wurao.outcomes.models import FindingNotice, ItemCheck, Rectification
 from wurao.planning import services, services_coordination
 from wurao.planning.choices import ItemResult
-from wurao.planning.models import FormEntry, JointVisit
+from wurao.planning.models import JointVisit
 from wurao.registry.choices import SizeClass
 from wurao.registry.tests.factories import (
     DepartmentFactory,
@@ -208,7 +209,7 @@ def test_results_wait_until_officers_check_in(client, street):
 
     assert 'id="results-submit"' not in page and "签到、开始检查后" in page
     assert "签到、开始检查后" in posted.content.decode()
-    assert not FormEntry.objects.exists()
+    assert not ItemCheck.objects.exists()
 
 
 def test_a_department_sees_a_row_only_for_its_own_items(client, joint):
@@ -234,8 +235,8 @@ def test_a_failing_item_needs_a_rectification_and_a_deadline(client, joint):
     assert response.status_code == 200
     assert 'id="results-errors"' in page
     assert "第 2 行“排污许可执行情况”整改要求：不符合的事项须写明整改要求" in page
-    assert "不符合的事项须写明整改期限" in page
-    assert not FormEntry.objects.exists()
+    assert "不符合的事项须写明整改期限" in page and "不符合的事项须写明检查情况" in page
+    assert not ItemCheck.objects.exists()
     assert not EnforcementAction.objects.exists()
 
 
@@ -256,7 +257,7 @@ def test_a_row_without_a_result_and_a_deadline_before_the_visit_are_refused(clie
     assert "检查结果：请选择检查结果" in missing
     assert f"整改期限不能早于检查日期 {joint.visit.date.isoformat()}" in early
     assert "请填写日期，如 2027-03-31" in garbled
-    assert not FormEntry.objects.exists()
+    assert not ItemCheck.objects.exists()
 
 
 def test_results_land_in_the_form_and_the_enterprise_file_once(client, joint):
@@ -284,8 +285,20 @@ def test_results_land_in_the_form_and_the_enterprise_file_once(client, joint):
     assert "本部门的检查结果已录入" in page and 'id="results-submit"' not in page
     action = EnforcementAction.objects.get()
     assert action.visit == joint.visit.visit and action.department == joint.market.department
-    entry = FormEntry.objects.get()
-    assert (entry.result, entry.rectify_by.isoformat()) == (ItemResult.FAIL, deadline)
+    check = ItemCheck.objects.get()
+    assert (check.action, check.result, check.description) == (
+        action,
+        "finding",
+        "压力容器超期未检",
+    )
+    order = check.rectification
+    assert (order.requirement, order.deadline.isoformat()) == ("十五日内完成定期检验", deadline)
+    assert (order.enterprise, order.department, order.topic) == (
+        joint.enterprise,
+        joint.market.department,
+        "market",
+    )
+    assert order.notice.action == action and order.notice.issued_on == joint.visit.date
 
 
 def test_the_visit_page_sends_the_departments_to_the_form_for_their_results(client, joint):
@@ -338,8 +351,10 @@ def test_a_result_entered_wrongly_is_corrected_with_its_reason(client, joint):
     page = response.content.decode()
     assert "已更正区市场监督管理局的 1 项检查结果" in page
     assert 'data-result="pass"' in page and "更正：误选为不符合，现场核查为合格" in page
-    entry = FormEntry.objects.get()
-    assert (entry.result, entry.rectification, entry.rectify_by) == (ItemResult.PASS, "", None)
+    check = ItemCheck.objects.get()
+    assert (check.result, check.correction_reason) == ("compliant", "误选为不符合，现场核查为合格")
+    assert not Rectification.objects.exists()  # taken back: the enterprise had not reported
+    assert FindingNotice.objects.filter(action=action).exists()  # the notice stays
     action.refresh_from_db()
     assert (action.finding, action.summary) == ("clean", "一表通查：所查事项均符合")
     assert EnforcementAction.objects.count() == 1
@@ -364,7 +379,7 @@ def test_a_correction_needs_a_reason_and_a_change(client, joint):
 
     assert "请说明更正的理由" in without_reason
     assert "与已录入的结果相同，没有需要更正的内容" in unchanged
-    assert FormEntry.objects.get().corrected_at is None
+    assert ItemCheck.objects.get().corrected_at is None
     assert not AuditEvent.objects.filter(verb="joint_form.correct").exists()
 
 
@@ -380,7 +395,7 @@ def test_nothing_to_correct_before_results_are_entered(client, joint):
 
     assert 'id="correct"' not in page
     assert "尚未录入，请先录入" in response.content.decode()
-    assert not FormEntry.objects.exists()
+    assert not ItemCheck.objects.exists()
 
 
 def test_another_department_cannot_correct_our_results(client, joint):
@@ -393,7 +408,7 @@ def test_another_department_cannot_correct_our_results(client, joint):
         follow=True,
     )
 
-    assert FormEntry.objects.get().result == ItemResult.FAIL
+    assert ItemCheck.objects.get().result == "finding"
     assert "尚未录入" in response.content.decode()  # its own lines are still empty
 
 
@@ -403,7 +418,7 @@ def test_only_departments_on_the_visit_may_post_results(client, joint, street):
     response = client.post(form_url(joint, "results/"), _row(joint.market.item, ItemResult.PASS))
 
     assert response.status_code == 403
-    assert not FormEntry.objects.exists()
+    assert not ItemCheck.objects.exists()
 
 
 # ---------------------------------------------------------------- in the browser

@@ -14,6 +14,9 @@ from wurao.accounts.policy import allows, require
 from wurao.audit.services import audit_record
 from wurao.enforcement.choices import Finding, Origin
 from wurao.enforcement.services import action_correct, action_record
+from wurao.outcomes.choices import CheckResult
+from wurao.outcomes.models import ItemCheck
+from wurao.outcomes.services_checks import checks_record
 from wurao.visits import selectors
 from wurao.visits.choices import CheckInMethod, VisitKind, VisitStatus
 from wurao.visits.models import Visit
@@ -267,9 +270,12 @@ def visit_result_record(
     finding: str = "",
     summary: str = "",
     severity: int | None = None,
+    checks: list[dict] | None = None,
 ):
     """What one department found during the visit: an EnforcementAction in the enterprise's
-    file, linked to the visit (a joint visit still counts once)."""
+    file, linked to the visit (a joint visit still counts once). With `checks`, the result of
+    each inspected item too (outcomes.services_checks.checks_record's rows); without, the
+    officer records them item by item on the action's outcomes page next."""
     if not _acts_for(actor, department):
         raise PermissionDenied(
             gettext("只有“%(department)s”的人员可以录入该部门的检查结果")
@@ -309,7 +315,7 @@ def visit_result_record(
             }
         )
     origin = visit.origin if visit.origin in Origin.values else Origin.OTHER
-    return action_record(
+    action = action_record(
         actor=actor,
         enterprise=visit.enterprise,
         department=department,
@@ -323,6 +329,9 @@ def visit_result_record(
         severity=severity,
         visit=visit,
     )
+    if checks:
+        checks_record(actor=actor, action=action, rows=checks)
+    return action
 
 
 @transaction.atomic
@@ -338,6 +347,17 @@ def visit_result_correct(*, actor, visit: Visit, action, finding: str, summary: 
         )
     if finding == Finding.PROBLEMS and not summary.strip():
         raise ValidationError({"summary": gettext("发现问题时请写明问题摘要")})
+    wanting = ItemCheck.objects.filter(action=action, result=CheckResult.FINDING).count()
+    if finding == Finding.CLEAN and wanting:
+        # The items' results say otherwise: they are corrected item by item, with the reason.
+        raise ValidationError(
+            {
+                "finding": gettext(
+                    "本次检查有 %(n)s 个事项发现问题，请先在逐项检查结果中更正，再改为未发现问题"
+                )
+                % {"n": wanting}
+            }
+        )
     if (finding, summary.strip()) == (action.finding, action.summary):
         raise ValidationError({"__all__": gettext("结果和摘要都没有改动，无需更正")})
     return action_correct(
