@@ -99,7 +99,10 @@ class RectificationListApi(GenericAPIView):
             },
         )
         overdue = serializers.BooleanField(
-            required=False, default=False, help_text="只看已逾期（true）"
+            required=False,
+            default=False,
+            help_text="只看已逾期（true）",
+            error_messages={"invalid": "“overdue”应为 true 或 false"},
         )
         topic = choice_filter(Topic, "整改领域")
         date_from = date_filter("告知日期起，YYYY-MM-DD")
@@ -214,7 +217,10 @@ class RectificationCloseApi(APIView):
             },
         )
         passed = serializers.BooleanField(
-            required=False, default=True, help_text="复查是否通过；未通过须给出新期限"
+            required=False,
+            default=True,
+            help_text="复查是否通过；未通过须给出新期限",
+            error_messages={"invalid": "“passed”应为 true 或 false"},
         )
         new_deadline = serializers.DateField(
             required=False,

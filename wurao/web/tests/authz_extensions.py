@@ -14,6 +14,7 @@ Each module declares, like authz_targets.py does for the first ones:
 from wurao.web.tests import (
     authz_ext_bookings,
     authz_ext_complaints,
+    authz_ext_outcomes_cases,
     authz_ext_outcomes_documents,
     authz_ext_outcomes_findings,
     authz_ext_outcomes_offsite,
@@ -31,4 +32,5 @@ EXTENSIONS = (
     authz_ext_outcomes_documents,
     authz_ext_outcomes_findings,
     authz_ext_outcomes_offsite,
+    authz_ext_outcomes_cases,
 )
