@@ -67,8 +67,12 @@ def test_check_in_check_out_and_results_make_an_action_in_the_file(
     action = EnforcementAction.objects.get(visit=registered)
     assert action.department == department and action.finding == Finding.PROBLEMS
     assert action.items.count() == 1 and action.officers.count() == 2
-    body = response.content.decode()
-    assert "已录入" in body and "消防通道堵塞" in body
+    # and the officer is taken on to record each item's result (outcomes' page for the action)
+    assert response.redirect_chain[-1][0] == reverse("findings:action", kwargs={"pk": action.pk})
+    assert "已录入" in response.content.decode()
+    body = admin_client.get(reverse("visits:detail", args=[code])).content.decode()
+    assert "消防通道堵塞" in body
+    assert f'href="{reverse("findings:action", kwargs={"pk": action.pk})}"' in body
     registered.refresh_from_db()
     assert registered.status == VisitStatus.COMPLETED
 
