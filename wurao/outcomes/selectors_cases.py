@@ -81,6 +81,20 @@ def finding_get(*, scope: Scope, pk: int) -> ItemCheck:
     )
 
 
+def findings_recent(*, scope: Scope, limit: int = 50) -> list[ItemCheck]:
+    """The department's latest findings, to open a case from (each with its cases' count)."""
+    if not scope.department_id:
+        return []
+    return list(
+        ItemCheck.objects.filter(
+            result=CheckResult.FINDING, action__department_id=scope.department_id
+        )
+        .select_related("item", "action__enterprise")
+        .annotate(case_count=Count("cases"))
+        .order_by("-action__date", "-pk")[:limit]
+    )
+
+
 def findings_of_enterprise(*, scope: Scope, enterprise_id: int) -> QuerySet[ItemCheck]:
     """The department's findings at one enterprise, newest first: what a case may cover."""
     if not scope.department_id:

@@ -61,9 +61,17 @@ def case_new(request):
     """A new case from a finding (?check=<pk>): the department's other findings at the same
     enterprise may join it."""
     scope = scope_for(request.user)
+    asked = request.GET.get("check") or ""
+    if not asked:
+        # No finding named: the department's latest findings, to choose one from.
+        return render(
+            request,
+            "outcomes/cases/case_pick.html",
+            {"findings": selectors.findings_recent(scope=scope)},
+        )
     try:
-        check = selectors.finding_get(scope=scope, pk=int(request.GET.get("check") or 0))
-    except (ItemCheck.DoesNotExist, ValueError):
+        check = selectors.finding_get(scope=scope, pk=int(asked))
+    except (ItemCheck.DoesNotExist, ValueError, OverflowError):
         raise Http404 from None
     enterprise = check.action.enterprise
     findings = list(selectors.findings_of_enterprise(scope=scope, enterprise_id=enterprise.pk))
