@@ -1,10 +1,31 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from wurao.common.forms import FilterFormMixin, ServiceFormMixin
+from wurao.common.forms import (
+    CHECK_GROUPS,
+    FilterFormMixin,
+    ServiceFormMixin,
+    field_messages_name,
+)
 from wurao.outcomes.choices import CheckResult, ClashStatus, Hazard, RectificationStatus, Topic
 from wurao.outcomes.selectors_findings import OPEN
 from wurao.selfcheck.forms import MultiplePhotoInput, PhotosField
+
+
+def _styled(form: forms.Form, names) -> None:
+    """Fields added after the form was built get what the mixins give the others: messages
+    that name them, and Bootstrap's classes."""
+    for name in names:
+        field = form.fields[name]
+        field_messages_name(field, name)
+        widget = field.widget
+        if isinstance(widget, CHECK_GROUPS | forms.CheckboxInput):
+            css = "form-check-input"
+        elif isinstance(widget, forms.Select):
+            css = "form-select form-select-sm"
+        else:
+            css = "form-control form-control-sm"
+        widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
 
 
 def _date_input():
@@ -52,9 +73,7 @@ class ChecksForm(ServiceFormMixin, forms.Form):
                 required=False,
                 help_text=_("JPG、PNG 或 WebP，每张不超过 8 MB，最多 6 张"),
             )
-        for name, field in self.fields.items():
-            if name.startswith("result_"):
-                field.widget.attrs["class"] = "form-check-input"
+        _styled(self, list(self.fields))
 
     def blocks(self) -> list[dict]:
         return [
@@ -101,6 +120,7 @@ class NoticeForm(ServiceFormMixin, forms.Form):
             self.fields[f"topic_{pk}"] = forms.ChoiceField(
                 label=_("整改领域"), choices=[("", _("请选择")), *Topic.choices]
             )
+        _styled(self, list(self.fields))
 
     def blocks(self) -> list[dict]:
         return [
@@ -125,7 +145,18 @@ class NoticeForm(ServiceFormMixin, forms.Form):
         }
 
 
-class RejectForm(ServiceFormMixin, forms.Form):
+class _OwnIds:
+    """Several small forms share one page: each names its fields' ids after itself."""
+
+    id_prefix = ""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", f"{self.id_prefix}_%s")
+        super().__init__(*args, **kwargs)
+
+
+class RejectForm(_OwnIds, ServiceFormMixin, forms.Form):
+    id_prefix = "reject"
     reason = forms.CharField(
         label=_("退回理由"), max_length=4000, widget=_textarea(2, _("还缺什么、要怎样改"))
     )
@@ -137,7 +168,8 @@ class RejectForm(ServiceFormMixin, forms.Form):
     )
 
 
-class DocumentaryForm(ServiceFormMixin, forms.Form):
+class DocumentaryForm(_OwnIds, ServiceFormMixin, forms.Form):
+    id_prefix = "documentary"
     note = forms.CharField(
         label=_("核查意见"),
         max_length=4000,
@@ -145,7 +177,8 @@ class DocumentaryForm(ServiceFormMixin, forms.Form):
     )
 
 
-class RecheckForm(ServiceFormMixin, forms.Form):
+class RecheckForm(_OwnIds, ServiceFormMixin, forms.Form):
+    id_prefix = "recheck"
     action = forms.TypedChoiceField(label=_("复查记录"), coerce=int)
     passed = forms.TypedChoiceField(
         label=_("复查结论"),
