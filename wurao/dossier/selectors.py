@@ -6,8 +6,14 @@ from dataclasses import dataclass
 from datetime import date
 from itertools import groupby
 
+from django.db.models import Prefetch
+
 from wurao.accounts.scope import Scope
 from wurao.enforcement import selectors as enforcement_selectors
+from wurao.enforcement.choices import Mode
+from wurao.outcomes.choices import CheckResult
+from wurao.outcomes.models import FindingNotice, ItemCheck
+from wurao.outcomes.selectors_cases import case_list
 from wurao.visits import selectors as visit_selectors
 from wurao.visits.choices import VisitKind, VisitStatus
 
@@ -25,6 +31,11 @@ class TimelineEntry:
     rating: int | None = None
     is_action: bool = False  # pk is an EnforcementAction's (else a Visit's)
     counted: bool = True  # False for a registration still waiting for its override
+    # An off-site inspection (非现场检查): an inspection, listed, never counted as a visit.
+    off_site: bool = False
+    mode_label: str = ""
+    checks: tuple = ()  # the action's item results (outcomes.ItemCheck), findings first
+    notice: object = None  # its one-time notice (FindingNotice) with its rectifications
 
 
 def enterprise_timeline(*, scope: Scope, enterprise_id: int) -> list[TimelineEntry]:
@@ -33,7 +44,19 @@ def enterprise_timeline(*, scope: Scope, enterprise_id: int) -> list[TimelineEnt
     visit, and every inspection visit registered but without results yet."""
     actions = enforcement_selectors.action_list(
         scope=scope, filters={"enterprise": enterprise_id}
-    ).prefetch_related("items")
+    ).prefetch_related(
+        "items",
+        Prefetch(
+            "checks",
+            queryset=ItemCheck.objects.select_related("item", "rectification").order_by(
+                "item__code"
+            ),
+        ),
+        Prefetch(
+            "notice",
+            queryset=FindingNotice.objects.prefetch_related("rectifications__item_check__item"),
+        ),
+    )
     visits = {
         v.pk: v
         for v in visit_selectors.visit_list(
@@ -62,6 +85,15 @@ def enterprise_timeline(*, scope: Scope, enterprise_id: int) -> list[TimelineEnt
                 visit_origin=visit.get_origin_display() if visit else "",
                 rating=rating_of(visit) if visit else None,
                 is_action=True,
+                counted=a.mode != Mode.OFF_SITE,
+                off_site=a.mode == Mode.OFF_SITE,
+                mode_label=(
+                    f"{a.get_mode_display()}·{a.get_offsite_method_display()}"
+                    if a.mode == Mode.OFF_SITE
+                    else ""
+                ),
+                checks=tuple(sorted(a.checks.all(), key=lambda c: c.result != CheckResult.FINDING)),
+                notice=getattr(a, "notice", None),
             )
         )
     for v in visits.values():
@@ -131,3 +163,9 @@ def timeline_counts(timeline) -> dict:
         "total_enforcement": sum(r["enforcement"] for r in years),
         "total_other": sum(r["other"] for r in years),
     }
+
+
+def enterprise_cases(*, scope: Scope, enterprise_id: int):
+    """The enterprise's penalty and coercive cases as far as the viewer reads cases (a
+    department its own, the enterprise its decided ones, the bureau all; a street none)."""
+    return case_list(scope=scope, filters={"enterprise": enterprise_id}).select_related("band")

@@ -2,6 +2,7 @@
 
 from django.http import Http404
 from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
 
 from wurao.accounts.policy import SIGNED_IN, policy
 from wurao.accounts.scope import scope_for
@@ -25,8 +26,29 @@ def enterprise_detail(request, pk: int):
     context = {
         "enterprise": enterprise,
         "timeline": timeline,
+        "cases": list(selectors.enterprise_cases(scope=scope, enterprise_id=enterprise.pk)),
+        # Pages of the findings, cases and documents areas, linked where they are mounted;
+        # the enterprise reads its notices on its own pages, not the officers'.
+        "links": {} if scope.enterprise_id else _mounted(),
         "scope": scope,
         "grade": credit_selectors.enterprise_grade_get(enterprise_id=enterprise.pk),
         **selectors.timeline_counts(timeline),
     }
     return render(request, "dossier/enterprise_detail.html", context)
+
+
+def _mounted() -> dict[str, bool]:
+    probes = {
+        "findings": ("findings:action", {"pk": 1}),
+        "cases": ("cases:case-detail", {"pk": 1}),
+        "decision": ("outcome_docs:case-decision", {"pk": 1, "fmt": "pdf"}),
+    }
+    found = {}
+    for key, (name, kwargs) in probes.items():
+        try:
+            reverse(name, kwargs=kwargs)
+        except NoReverseMatch:
+            found[key] = False
+        else:
+            found[key] = True
+    return found

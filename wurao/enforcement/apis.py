@@ -21,7 +21,7 @@ from wurao.common.api_fields import (
     id_filter,
     year_filter,
 )
-from wurao.enforcement.choices import ActionKind, Origin
+from wurao.enforcement.choices import ActionKind, Mode, Origin
 from wurao.enforcement.models import EnforcementAction
 from wurao.enforcement.selectors import action_list
 
@@ -33,6 +33,7 @@ class ActionOutputSerializer(serializers.ModelSerializer):
     kind_display = serializers.CharField(source="get_kind_display")
     origin_display = serializers.CharField(source="get_origin_display")
     department_level_display = serializers.CharField(source="get_department_level_display")
+    mode_display = serializers.CharField(source="get_mode_display", help_text="检查方式")
     enterprise_name = serializers.CharField(source="enterprise.name")
     enterprise_credit_code = serializers.CharField(source="enterprise.credit_code")
     department_name = serializers.CharField(source="department.name")
@@ -54,6 +55,9 @@ class ActionOutputSerializer(serializers.ModelSerializer):
             "department_level",
             "department_level_display",
             "joint_ref",
+            "mode",
+            "mode_display",
+            "offsite_method",
         ]
 
 
@@ -65,6 +69,7 @@ class ActionListApi(GenericAPIView):
         year = year_filter()
         kind = choice_filter(ActionKind, "类别")
         origin = choice_filter(Origin, "来源")
+        mode = choice_filter(Mode, "检查方式")
         department = id_filter("部门")
         enterprise = id_filter("企业")
         date_from = date_filter("起始日期（含），YYYY-MM-DD")

@@ -3,7 +3,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from wurao.common.forms import FilterFormMixin
-from wurao.enforcement.choices import ActionKind, Origin
+from wurao.enforcement.choices import ActionKind, Mode, Origin
 from wurao.registry import selectors as registry_selectors
 
 
@@ -14,6 +14,9 @@ class ActionFilterForm(FilterFormMixin, forms.Form):
     )
     origin = forms.ChoiceField(
         label=_("来源"), choices=[("", _("全部来源")), *Origin.choices], required=False
+    )
+    mode = forms.ChoiceField(
+        label=_("检查方式"), choices=[("", _("全部方式")), *Mode.choices], required=False
     )
     department = forms.ModelChoiceField(
         label=_("执法部门"),
@@ -41,6 +44,7 @@ class ActionFilterForm(FilterFormMixin, forms.Form):
             "year": data["year"],
             "kind": data["kind"],
             "origin": data["origin"],
+            "mode": data["mode"],
             "department": department.pk if department else None,
             "enterprise": data["enterprise"],
         }

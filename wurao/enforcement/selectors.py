@@ -18,7 +18,7 @@ def action_list(*, scope: Scope, filters: dict | None = None) -> QuerySet[Enforc
     elif scope.enterprise_id:
         qs = qs.filter(enterprise_id=scope.enterprise_id)
     filters = filters or {}
-    for key in ("kind", "origin", "department", "enterprise", "department_level"):
+    for key in ("kind", "origin", "department", "enterprise", "department_level", "mode"):
         if value := filters.get(key):
             qs = qs.filter(**{key: value})
     if year := filters.get("year"):

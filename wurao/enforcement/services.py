@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils.translation import gettext
 
 from wurao.audit.services import audit_record
-from wurao.enforcement.choices import ActionKind, Origin
+from wurao.enforcement.choices import ActionKind, Mode, OffsiteMethod, Origin
 from wurao.enforcement.models import EnforcementAction
 
 
@@ -25,9 +25,16 @@ def action_record(
     finding: str = "",
     severity: int | None = None,
     visit=None,
+    mode: Mode = Mode.ON_SITE,
+    offsite_method: OffsiteMethod | str = "",
 ) -> EnforcementAction:
     """Record one enforcement action. Only items from the department's own published list
-    may be cited (清单之外无事项) and only its own officers may act."""
+    may be cited (清单之外无事项) and only its own officers may act.
+
+    An off-site inspection (非现场检查, `mode` off_site) is an inspection without a visit: it
+    names how it was done (`offsite_method`) and no visit, and counts as an inspection, never
+    as a visit."""
+    _mode_check(kind=kind, visit=visit, mode=mode, offsite_method=offsite_method)
     if not department.is_enforcement:
         raise ValidationError(
             {
@@ -65,6 +72,8 @@ def action_record(
         finding=finding,
         severity=severity,
         visit=visit,
+        mode=mode,
+        offsite_method=offsite_method if mode == Mode.OFF_SITE else "",
         created_by=actor if getattr(actor, "pk", None) else None,
     )
     action.items.set(items)
@@ -84,9 +93,31 @@ def action_record(
             "finding": finding,
             "severity": severity,
             "visit": visit.code if visit else "",
+            "mode": mode,
+            "offsite_method": offsite_method if mode == Mode.OFF_SITE else "",
         },
     )
     return action
+
+
+def _mode_check(*, kind, visit, mode, offsite_method) -> None:
+    if mode not in Mode.values:
+        raise ValidationError({"mode": gettext("检查方式只能是现场检查或非现场检查")})
+    if mode == Mode.ON_SITE:
+        if offsite_method:
+            raise ValidationError({"offsite_method": gettext("现场检查不填写非现场检查手段")})
+        return
+    errors = {}
+    if kind != ActionKind.INSPECTION:
+        errors["kind"] = gettext("非现场检查只能是行政检查")
+    if visit is not None:
+        errors["visit"] = gettext("非现场检查没有入企登记：执法人员未进入企业")
+    if offsite_method not in OffsiteMethod.values:
+        errors["offsite_method"] = gettext(
+            "请选择非现场检查手段（在线监测数据、视频监控、企业报送材料或远程视频检查）"
+        )
+    if errors:
+        raise ValidationError(errors)
 
 
 @transaction.atomic

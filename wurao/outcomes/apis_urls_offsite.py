@@ -1,3 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from wurao.outcomes import apis_offsite
+
+urlpatterns = [
+    path(
+        "offsite-inspections/",
+        apis_offsite.OffsiteListApi.as_view(),
+        name="api-offsite-inspection-list",
+    ),
+]

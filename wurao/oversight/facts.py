@@ -23,6 +23,8 @@ with pl.collect_all for several at once), one row per contact:
     finding       an inspection's result ("clean", "problems", null when not recorded)
     lag           an action's days from its date to its record (created_at, local date);
                   null for a visit
+    off_site      an off-site inspection (非现场检查): an inspection, never a visit — the
+                  figures of visits and burden (入企) leave it out (`on_site`)
     street_id, industry_section, size_class, key (四上 or 规上), grade (current, null when none)
 
 A department sees its actions and the visits it took part in (a joint non-enforcement
@@ -76,6 +78,7 @@ _ACTION_SCHEMA = {
     "visit_id": pl.Int64,
     "finding": pl.String,
     "recorded": pl.Date,
+    "mode": pl.String,
 }
 _VISIT_SCHEMA = {
     "id": pl.Int64,
@@ -135,6 +138,7 @@ def _statements() -> dict[str, QuerySet]:
             "visit_id",
             "finding",
             "recorded",
+            "mode",
         ),
         "visits": visit_selectors.non_enforcement_list(scope=ALL)
         .order_by()
@@ -224,6 +228,7 @@ def _contacts(
         visit_id=pl.col("visit_id"),
         finding=pl.col("finding").replace("", None),
         lag=(pl.col("recorded") - pl.col("date")).dt.total_days().cast(pl.Int32),
+        off_site=pl.col("mode") == "off_site",
     )
     visits = visits.join(
         departments.select("department_id", "level"), on="department_id", how="left"
@@ -241,6 +246,7 @@ def _contacts(
         visit_id=pl.col("id"),
         finding=empty,
         lag=pl.lit(None, dtype=pl.Int32),
+        off_site=pl.lit(False),
     )
     contacts = pl.concat([actions, visits], how="vertical_relaxed")
     return contacts.join(attributes, on="enterprise_id", how="left").with_columns(
@@ -439,6 +445,12 @@ def contacts_lazy(*, scope: Scope, slice: Slice | None = None) -> pl.LazyFrame: 
         conditions += _slice_conditions(slice, f.members)
     frame = f.contacts.lazy()
     return frame.filter(*conditions) if conditions else frame
+
+
+def on_site(frame: pl.LazyFrame | pl.DataFrame):
+    """The contacts that entered the enterprise: all but off-site inspections, which count as
+    inspections and never as visits (入企)."""
+    return frame.filter(~pl.col("off_site"))
 
 
 def contacts(*, scope: Scope, slice: Slice | None = None) -> pl.DataFrame:  # noqa: A002

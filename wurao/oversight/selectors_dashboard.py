@@ -120,6 +120,7 @@ def overview_data(*, scope: Scope, slice: Slice, enterprise_id: int | None = Non
         purposes_frame,
         organisations_frame,
         busiest_frame,
+        off_site_frame,
     ) = pl.collect_all(
         [
             _counted(lf, "kind"),
@@ -130,12 +131,16 @@ def overview_data(*, scope: Scope, slice: Slice, enterprise_id: int | None = Non
             _counted(actions, "origin"),
             _counted(others, "purpose"),
             _counted(others, "department_id"),
-            lf.group_by("enterprise_id")
+            oversight_facts.on_site(lf)
+            .group_by("enterprise_id")
             .len()
             .sort(["len", "enterprise_id"], descending=[True, False])
             .head(1),
+            inspections.filter(pl.col("off_site")).select(pl.len()),
         ]
     )
+    # Off-site inspections are inspections in Table 1, never visits (入企) below.
+    off_site = int(off_site_frame.item()) if off_site_frame.height else 0
     kinds = dict(_pairs(kinds_frame, "kind"))
     by_kind = {k.value: int(kinds.get(k.value, 0)) for k in ActionKind}
     total = sum(by_kind.values())
@@ -174,13 +179,14 @@ def overview_data(*, scope: Scope, slice: Slice, enterprise_id: int | None = Non
         {"department_id": int(d), "name": names.get(int(d), str(d)), "count": int(n)}
         for d, n in _pairs(organisations_frame, "department_id")
     ]
-    contacts_total = total + non_enforcement
+    contacts_total = total - off_site + non_enforcement
+    visited = oversight_facts.on_site(lf)
     if enterprise_id is None and not busiest_frame.is_empty():
-        figure2 = _figure2(lf, int(busiest_frame["enterprise_id"][0]), chosen=False)
+        figure2 = _figure2(visited, int(busiest_frame["enterprise_id"][0]), chosen=False)
     elif enterprise_id is None:
         figure2 = {"enterprise_id": None, "chosen": False, "rows": [], "total": 0}
     else:
-        figure2 = _figure2(lf, enterprise_id, chosen=True)
+        figure2 = _figure2(visited, enterprise_id, chosen=True)
     return {
         "period": (slice.date_from, slice.date_to),
         "by_kind": by_kind,
@@ -196,8 +202,9 @@ def overview_data(*, scope: Scope, slice: Slice, enterprise_id: int | None = Non
         "origins": origins,
         "contacts": {
             "total": contacts_total,
-            "enforcement": total,
+            "enforcement": total - off_site,
             "non_enforcement": non_enforcement,
+            "off_site_inspections": off_site,
             "non_enforcement_share": _share(non_enforcement, contacts_total),
         },
         "purposes": purposes,
@@ -321,7 +328,7 @@ def bucket_of(label: str) -> tuple[int, int | None] | None:
 
 def burden_data(*, scope: Scope, slice: Slice) -> dict:  # noqa: A002
     """Contacts per enterprise: histogram, concentration (Lorenz-style), the top 50."""
-    contacts = oversight_facts.contacts_lazy(scope=scope, slice=slice)
+    contacts = oversight_facts.on_site(oversight_facts.contacts_lazy(scope=scope, slice=slice))
     counts = (
         per_enterprise(contacts).sort(["n", "enterprise_id"], descending=[True, False]).collect()
     )

@@ -217,9 +217,10 @@ def grades_data(
         for row in oversight_facts.contacts_lazy(scope=scope, slice=slice)
         .group_by("grade")
         .agg(
-            contacts=pl.len(),
+            # An off-site inspection is an inspection, not a contact (入企).
+            contacts=(~pl.col("off_site")).sum(),
             inspections=(pl.col("kind") == "inspection").sum(),
-            contacted=pl.col("enterprise_id").n_unique(),
+            contacted=pl.col("enterprise_id").filter(~pl.col("off_site")).n_unique(),
         )
         .with_columns(pl.col("grade").cast(pl.String))
         .collect()
@@ -284,6 +285,7 @@ def departments_data(*, scope: Scope, slice) -> dict:
                 "department_id": pk,
                 "contacts": 0,
                 "inspections": 0,
+                "off_site": 0,
                 "non_enforcement": 0,
                 "random_draws": 0,
                 "enterprises_inspected": 0,
@@ -305,8 +307,10 @@ def departments_data(*, scope: Scope, slice) -> dict:
     burden, coverage = pl.collect_all(
         [
             lf.group_by("department_id").agg(
-                contacts=pl.len(),
+                # An off-site inspection is an inspection, not a contact (入企).
+                contacts=(~pl.col("off_site")).sum(),
                 inspections=inspection.sum(),
+                off_site=(inspection & pl.col("off_site")).sum(),
                 non_enforcement=(pl.col("kind") == "non_enforcement").sum(),
                 random_draws=(inspection & (pl.col("origin") == "random_draw")).sum(),
                 recorded=lag.count(),

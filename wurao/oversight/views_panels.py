@@ -26,6 +26,14 @@ from wurao.enforcement.choices import ActionKind
 from wurao.oversight.exports import EXPORT_LIMIT, xlsx_response
 from wurao.oversight.filters import DashboardFilterForm, slice_from_request
 from wurao.oversight.selectors_conduct import conduct_data
+from wurao.oversight.selectors_outcomes import (
+    EMPTY as NO_OUTCOMES,
+)
+from wurao.oversight.selectors_outcomes import (
+    department_outcomes,
+    exemption_overrides,
+    off_site_share,
+)
 from wurao.oversight.selectors_panels import GRADES, LIST_LIMIT, departments_data, grades_data
 from wurao.oversight.selectors_rules import OVERRIDE_STATES, alert_visits, rules_data
 from wurao.visits import alerts as visit_alerts
@@ -436,7 +444,9 @@ def grades(request):
 # ---------------------------------------------------------------- 部门比较
 
 
-def departments_table(data: dict, conduct: dict | None = None) -> dict:
+def departments_table(
+    data: dict, conduct: dict | None = None, overrides: list | None = None
+) -> dict:
     tables = {
         "departments": (
             gettext("部门比较"),
@@ -477,6 +487,66 @@ def departments_table(data: dict, conduct: dict | None = None) -> dict:
             ],
         )
     }
+    # [outcomes] what the inspections found and what became of it (never fines)
+    tables["outcomes"] = (
+        gettext("检查发现与整改"),
+        [
+            gettext("执法部门"),
+            gettext("行政检查（宗）"),
+            gettext("其中非现场检查（宗）"),
+            gettext("非现场检查占比（%）"),
+            gettext("发现问题（项）"),
+            gettext("责令整改（项）"),
+            gettext("整改完成（项）"),
+            gettext("整改完成率（%）"),
+            gettext("整改用时中位数（日）"),
+            gettext("逾期整改（项）"),
+            gettext("依免罚清单不予处罚（件）"),
+            gettext("未采纳免罚建议（件）"),
+            gettext("柔性执法措施（件）"),
+        ],
+        [
+            (
+                x["department"],
+                x["inspections"],
+                x["off_site"],
+                x["off_site_share"],
+                x["findings"],
+                x["rect_ordered"],
+                x["rect_closed"],
+                x["rect_rate"],
+                x["rect_median_days"],
+                x["rect_overdue"],
+                x["exempted"],
+                x["overridden"],
+                x["soft"],
+            )
+            for x in data["rows"]
+        ],
+    )
+    if overrides is not None:
+        tables["overrides"] = (
+            gettext("未采纳免罚或观察期建议的案件"),
+            [
+                gettext("决定日期"),
+                gettext("案件编号"),
+                gettext("执法部门"),
+                gettext("当事企业"),
+                gettext("未采纳的建议"),
+                gettext("理由"),
+            ],
+            [
+                (
+                    _day(o["on"]),
+                    o["case"].number,
+                    o["department"].name,
+                    o["case"].enterprise.name,
+                    gettext("免罚清单") if o["kind"] == "exemption" else gettext("新业态观察期"),
+                    o["reason"],
+                )
+                for o in overrides
+            ],
+        )
     if conduct is not None:  # [portal] complaints found true, per department
         tables["conduct"] = (
             gettext("执法作风"),
@@ -500,8 +570,15 @@ def departments(request):
     context = _tab(request, "departments")
     scope, slice_ = context["scope"], context["slice"]
     data = departments_data(scope=scope, slice=slice_)
+    outcomes = department_outcomes(scope=scope, slice=slice_)
+    for x in data["rows"]:
+        x.update(outcomes.get(x["department_id"], NO_OUTCOMES))
+        x["off_site_share"] = off_site_share(x)
+    # The bureau reads each override and its reason; a department sees only its counts.
+    overrides = exemption_overrides(scope=scope, slice=slice_) if scope.sees_all else None
     conduct = conduct_data(scope=scope, slice=slice_, rows=data["rows"])
-    if response := _export(request, slice_, departments_table(data, conduct), gettext("部门比较")):
+    tables = departments_table(data, conduct, overrides)
+    if response := _export(request, slice_, tables, gettext("部门比较")):
         return response
     rows = []
     for x in data["rows"]:
@@ -522,6 +599,7 @@ def departments(request):
     context.update(
         data=data,
         conduct=conduct,
+        overrides=overrides,
         rows=rows,
         chart={
             "labels": [x["department"] for x in rows],

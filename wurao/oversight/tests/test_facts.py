@@ -121,6 +121,7 @@ def test_overview_counts_table1_figure1_random_draws_and_joint_visits(district):
         "total": 9,
         "enforcement": 7,
         "non_enforcement": 2,
+        "off_site_inspections": 0,
         "non_enforcement_share": 22.2,
     }
     assert [(r["name"], r["count"]) for r in data["non_enforcement_by_organisation"]] == [
