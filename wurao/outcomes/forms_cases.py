@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from wurao.common.forms import FilterFormMixin, ServiceFormMixin
+from wurao.common.forms import INTEGER_MAX, FilterFormMixin, ServiceFormMixin
 from wurao.outcomes.choices import (
     NEVER_EXEMPT,
     CaseKind,
@@ -20,6 +20,16 @@ from wurao.outcomes.choices import (
 )
 
 BAND_ROWS = 5  # the form offers five bands; the ones left blank are not kept
+
+
+def record_id(text) -> int | None:
+    """A record id from a query parameter, or None: not a positive whole number, or past the
+    largest the database holds (a bookmark typed wrong is no server error)."""
+    text = (text or "").strip()
+    if not text.isdecimal() or len(text) > 19:
+        return None
+    value = int(text)
+    return value if 0 < value <= INTEGER_MAX else None
 
 
 def _date(label, **kwargs):

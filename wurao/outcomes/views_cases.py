@@ -24,6 +24,7 @@ from wurao.outcomes.forms_cases import (
     CloseForm,
     DecideForm,
     NotifyForm,
+    record_id,
 )
 from wurao.outcomes.models import Case, ItemCheck
 from wurao.outcomes.selectors_cases_proposal import case_proposal
@@ -70,8 +71,8 @@ def case_new(request):
             {"findings": selectors.findings_recent(scope=scope)},
         )
     try:
-        check = selectors.finding_get(scope=scope, pk=int(asked))
-    except (ItemCheck.DoesNotExist, ValueError, OverflowError):
+        check = selectors.finding_get(scope=scope, pk=record_id(asked) or 0)
+    except ItemCheck.DoesNotExist:
         raise Http404 from None
     enterprise = check.action.enterprise
     findings = list(selectors.findings_of_enterprise(scope=scope, enterprise_id=enterprise.pk))

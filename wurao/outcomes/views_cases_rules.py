@@ -21,6 +21,7 @@ from wurao.outcomes.forms_cases import (
     ExemptionListForm,
     ObservationForm,
     StandardForm,
+    record_id,
 )
 from wurao.outcomes.models import (
     DiscretionStandard,
@@ -37,8 +38,9 @@ from wurao.standards.selectors import article_list_by_number
 @policy("cases.standards_browse")
 def standard_list(request):
     department = request.GET.get("department") or ""
+    department_id = record_id(department)
     standards = selectors.standard_list(
-        filters={"department": int(department)} if department.isdigit() else {}
+        filters={"department": department_id} if department_id else {}
     )
     return render(
         request,
@@ -181,8 +183,8 @@ def exemption_index(request):
     upper levels' (inherited, read-only) and their own."""
     scope = scope_for(request.user)
     department_id = scope.department_id
-    if scope.sees_all and (asked := request.GET.get("department") or "").isdigit():
-        department_id = int(asked)
+    if scope.sees_all and (asked := record_id(request.GET.get("department"))):
+        department_id = asked
     lists = list(selectors.exemption_list_list())
     return render(
         request,

@@ -239,3 +239,12 @@ def test_only_the_bureau_keeps_the_observation_periods(client, desk, bureau):
     )
     assert answer.status_code == 302
     assert "5292、6572" in client.get(reverse("cases:observation-list")).content.decode()
+
+
+@pytest.mark.parametrize("value", ["9223372036854775808", "abc", "-1", "0"])
+def test_an_odd_id_in_a_query_is_no_server_error(client, desk, bureau, value):
+    client.force_login(bureau)
+    assert client.get(reverse("cases:standard-list"), {"department": value}).status_code == 200
+    assert client.get(reverse("cases:exemption-index"), {"department": value}).status_code == 200
+    client.force_login(desk.user)
+    assert client.get(reverse("cases:case-new"), {"check": value}).status_code == 404
