@@ -118,6 +118,9 @@ def _enterprise_menu(user) -> list[tuple[str, object, list[MenuEntry]]]:
         (_("入企记录"), "/visits/mine/", "/visits/"),
         (_("联合检查安排"), "/planning/mine/"),
         (_("信用评价"), reverse("credit:portal"), "/credit/"),
+        # What inspections found and asked of it, and the cases decided on it ([outcomes]).
+        (_("整改通知"), reverse("findings:mine"), "/outcomes/mine/"),
+        (_("处罚与处理决定"), reverse("cases:case-list"), "/cases/"),
     )
     services = _entries(
         user,
@@ -150,6 +153,7 @@ def _officer_menu(user) -> list[tuple[str, object, list[MenuEntry]]]:
         (_("投诉处理"), "/complaints/office/"),
         (_("内部举报处理"), "/whistle/office/"),
         (_("投诉说明请求"), "/complaints/statements/"),
+        (_("整改要求冲突"), reverse("findings:clash-list"), "/outcomes/clashes/"),
         (_("交办的内部举报"), "/whistle/assigned/"),
         (_("涉企执法联系点"), "/contact-points/"),
     )
@@ -158,6 +162,10 @@ def _officer_menu(user) -> list[tuple[str, object, list[MenuEntry]]]:
         user,
         (_("执法记录"), reverse("enforcement:action-list"), "/enforcement/"),
         (_("双随机抽查"), reverse("sampling:task-list"), "/draws/"),
+        # What the inspections produce: off-site inspections, rectification, cases.
+        (_("非现场检查"), reverse("offsite:list"), "/outcomes/offsite/"),
+        (_("整改跟踪"), reverse("findings:rectification-list"), "/outcomes/"),
+        (_("案件办理"), reverse("cases:case-list"), "/cases/"),
     )
     plans = _entries(
         user,
@@ -213,6 +221,10 @@ def _reference_entries(user) -> list[MenuEntry]:
         (_("标准冲突"), "/conflicts/"),
         (_("冲突报告"), "/conflicts/reports/"),
         (_("征求意见"), "/consultations/"),
+        # The rules a decision applies: discretion bands, exemption lists, observation periods.
+        (_("裁量基准"), reverse("cases:standard-list")),
+        (_("免罚清单"), reverse("cases:exemption-index")),
+        (_("新业态观察期"), reverse("cases:observation-list")),
     )
 
 

@@ -40,6 +40,7 @@ def test_the_justice_bureau_reaches_streets_and_imports_among_all_its_entries(ju
         "/visits/rules/",
         "/complaints/office/",
         "/whistle/office/",
+        "/outcomes/clashes/",
         "/contact-points/",
     ]
     assert groups["plans"] == [
@@ -64,11 +65,18 @@ def test_each_role_keeps_exactly_the_entries_it_had(
         "/conflicts/reports/",
         "/consultations/",
         "/selfcheck/",
+        # the rules a case applies ([outcomes])
+        "/cases/standards/",
+        "/cases/exemptions/",
+        "/cases/observation/",
     }
     officers = everyone | {
         "/registry/enterprises/",
         "/registry/inspectors/",
         "/enforcement/actions/",
+        # off-site inspections and rectifications
+        "/outcomes/offsite/",
+        "/outcomes/",
     }
 
     assert _urls(inspector) == officers | {
@@ -83,6 +91,7 @@ def test_each_role_keeps_exactly_the_entries_it_had(
         # statement requests about complaints, whistleblowing reports assigned to it
         "/complaints/statements/",
         "/whistle/assigned/",
+        "/cases/",
     }
     # a department's admin also supervises its own department on the oversight dashboard, runs
     # its service teams and imports its standards
@@ -93,9 +102,13 @@ def test_each_role_keeps_exactly_the_entries_it_had(
         "/standards/import/",
     }
     assert "/planning/schedule/" in _urls(street_user) and "/draws/" not in _urls(street_user)
+    # a street follows its area's rectifications and off-site inspections, not the cases
+    assert {"/outcomes/", "/outcomes/offsite/"} <= _urls(street_user)
+    assert "/cases/" not in _urls(street_user)
     enterprise = _urls(enterprise_user)
     assert "/visits/mine/" in enterprise and "/planning/mine/" in enterprise
     assert {"/portal/", "/bookings/", "/complaints/mine/", "/complaints/new/"} <= enterprise
+    assert {"/outcomes/mine/", "/cases/"} <= enterprise and "/outcomes/" not in enterprise
     assert "/registry/enterprises/" not in enterprise and "/enforcement/actions/" not in enterprise
     assert "/imports/" not in _urls(dept_admin) | _urls(street_user) | enterprise
 
