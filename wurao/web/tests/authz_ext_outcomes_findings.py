@@ -174,7 +174,9 @@ def build(world) -> None:
             description="另一部门发现的问题",
             requirement=mark(k, "fd-other-requirement"),
         )
-        s.extra["fd_clash"] = RequirementClash.objects.get(enterprise=s.enterprise, topic=Topic.FIRE)
+        s.extra["fd_clash"] = RequirementClash.objects.get(
+            enterprise=s.enterprise, topic=Topic.FIRE
+        )
 
 
 def shown(world, k: int) -> dict:
