@@ -47,6 +47,7 @@ from wurao.demo.loader import (
     silent_progress,
     tune_for_bulk_load,
 )
+from wurao.demo.outcomes_build import demo_outcomes_build
 from wurao.demo.planning_cast import PlanningResult
 from wurao.demo.planning_month import demo_planning
 from wurao.demo.portal_bookings import demo_bookings_build
@@ -374,6 +375,9 @@ def demo_build(
         demo_complaints_build,
     ):
         portal |= build(actor=actor, seed=seed)
+    # What this year's inspections produced (issue [outcomes]): before the grades, as open
+    # hazards and overdue rectifications count in them.
+    portal |= demo_outcomes_build(actor=actor, seed=seed)
     credit.grades = demo_grades_refresh(actor=actor)
     # The joint visits count in the year's alerts too.
     visits.alerts = alerts_count(visits.today)

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from wurao.accounts.models import User
 from wurao.accounts.scope import Scope
+from wurao.catalogue.models import InspectionItem
 from wurao.demo.visits_year import KEY_PAST, Scene, past_visit_write, workday, workdays_after
 from wurao.enforcement.choices import ActionKind, Finding
 from wurao.registry.models import Enterprise, Inspector
@@ -69,7 +70,16 @@ def demo_rules_publish(*, actor: Any, today: datetime.date | None = None) -> Vis
     bureau = User.objects.filter(username="sfj").first() or actor
     return visit_rules_publish(
         actor=bureau,
-        doc=dict(visit_rules.DEFAULT_RULES_JSON, monthly_quiet_days=[]),
+        # 非举报不现场核查: advertising is checked from the ads themselves, not on the premises.
+        doc=dict(
+            visit_rules.DEFAULT_RULES_JSON,
+            monthly_quiet_days=[],
+            offsite_only_items=list(
+                InspectionItem.objects.filter(
+                    department__code="SZ-SCJG", name="广告发布行为监督检查"
+                ).values_list("code", flat=True)
+            ),
+        ),
         effective_from=datetime.date(today.year, 1, 1),
         note=RULES_NOTE,
     )

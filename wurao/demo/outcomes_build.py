@@ -1,0 +1,740 @@
+"""What the demo's inspections produced (issue [outcomes]), built through outcomes' services so
+every step is a genuine audit event; it runs after the visits and the joint visits of this
+year and before the grades are recomputed (open hazards and overdue rectifications count).
+
+- The rules: discretion standards of 区应急管理局, 区消防救援大队 and 市市场监督管理局龙华监管局
+  (outcomes_data), exemption lists at city, district and department level, two new business
+  types in their observation period, and a visit rule 非举报不现场核查 for advertising checks.
+- Item results for this year's inspections that have none yet (the joint form's have them),
+  one notice per inspection that found something, and the rectifications in every state:
+  waiting, reported, report sent back, closed by a documentary check, closed by a re-check
+  visit, overdue. The key enterprise's fire-door finding and the emergency bureau's finding on
+  the same store-room ask different things: a requirement clash for the bureau.
+- Off-site inspections (monitoring data, documents, remote video) with their evidence.
+- Cases: a first offence exempted under the district's list, an exemption overridden with a
+  reason, penalties with their discretion bands, a coercive measure, a soft measure for a
+  live-commerce business in its observation period, and one still under investigation.
+
+Only this year is touched: the study's 2019 and 2020 figures stay as they were.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import random
+from decimal import Decimal
+from typing import Any
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import Q
+from django.utils import timezone
+from PIL import Image, ImageDraw
+
+from wurao.accounts.models import User
+from wurao.catalogue.models import InspectionItem
+from wurao.demo import outcomes_data as data
+from wurao.demo.visits_year import Scene, workday
+from wurao.enforcement.choices import ActionKind, Finding, Mode, OffsiteMethod
+from wurao.enforcement.models import EnforcementAction
+from wurao.outcomes import services_cases as cases
+from wurao.outcomes import services_checks as checks
+from wurao.outcomes import services_exemptions as exemptions
+from wurao.outcomes import services_findings as findings
+from wurao.outcomes.choices import (
+    CaseKind,
+    CheckResult,
+    Disposition,
+    EvidenceKind,
+    Hazard,
+    RectificationStatus,
+    SoftMeasure,
+    Topic,
+)
+from wurao.outcomes.models import Case, ItemCheck, Rectification, RequirementClash
+from wurao.outcomes.services_offsite import offsite_record
+from wurao.registry.models import Department, Enterprise, RiskTag
+from wurao.standards import selectors as standards_selectors
+from wurao.visits.choices import CheckInMethod, VisitKind, VisitOrigin
+from wurao.visits.services import (
+    Registration,
+    visit_check_in,
+    visit_check_out,
+    visit_register,
+    visit_result_record,
+)
+
+D = datetime.timedelta
+TOPICS = {
+    "YJGL": Topic.WORK_SAFETY,
+    "XFJY": Topic.FIRE,
+    "SZ-STHJ": Topic.ENVIRONMENT,
+    "WSJK": Topic.HEALTH,
+    "SZ-SCJG": Topic.MARKET,
+    "ZJ": Topic.BUILDING,
+    "JT": Topic.TRAFFIC,
+}
+REQUIREMENTS = (
+    "按检查要点逐项整改，整改完成后在企业服务平台报告整改情况并上传照片或台账",
+    "立即停止违规行为，补齐台账和记录，报告整改情况",
+    "限期完成整改，指定专人负责，整改前落实临时管控措施",
+)
+REPORTS = (
+    "已按要求完成整改：补齐记录，指定专人负责，附整改后照片。",
+    "已整改：更换损坏设施，重新组织员工培训并签到留档。",
+    "整改完成，相关台账已补记，请核查。",
+)
+# The study's store-room (二.五): three plans for one room. Here two of them, side by side.
+CLASH_TEXTS = {
+    "YJGL": "危险化学品仓库按品类分区分隔存放，增设防爆型通风和电气设施，仓库门改为向外开启",
+    "XFJY": "该库房应按丙类仓库改造，与生产区之间设耐火极限不低于 3.00h 的防火墙，库门改为甲级防火门",
+}
+
+
+def _day(d: datetime.date) -> datetime.date:
+    return workday(d, -1)
+
+
+def _png(text: str) -> SimpleUploadedFile:
+    """A small photo-like image, so that the evidence is a real, readable file."""
+    image = Image.new("RGB", (320, 200), (226, 232, 240))
+    ImageDraw.Draw(image).text((12, 90), text, fill=(30, 41, 59))
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return SimpleUploadedFile(f"{text}.png", buffer.getvalue(), content_type="image/png")
+
+
+def _csv(name: str, rows: list[tuple]) -> SimpleUploadedFile:
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(rows)
+    return SimpleUploadedFile(name, buffer.getvalue().encode("utf-8"), content_type="text/csv")
+
+
+def _monitoring(day: datetime.date, *, over: bool) -> SimpleUploadedFile:
+    rows: list[tuple] = [("时间", "COD(mg/L)", "氨氮(mg/L)", "限值 COD", "限值 氨氮")]
+    for hour in range(0, 24, 2):
+        cod = 118 if over and hour in (2, 4) else 62 + hour
+        rows.append((f"{day} {hour:02d}:00", cod, round(4.1 + hour / 10, 1), 90, 8))
+    return _csv(f"在线监测-{day}.csv", rows)
+
+
+class Builder:
+    def __init__(self, actor: Any, seed: int) -> None:
+        self.actor = actor
+        self.rng = random.Random(seed * 7919 + 18)
+        self.today = timezone.localdate()
+        key = User.objects.get(username="qiye").enterprise
+        self.key = key
+        self.scene = Scene(actor, key.pk, self.today) if key else None
+        self.departments = {d.code: d for d in Department.objects.all()}
+        self.counts: dict[str, int] = {}
+
+    @staticmethod
+    def _has_qiye() -> bool:
+        return User.objects.filter(username="qiye", enterprise__isnull=False).exists()
+
+    def item(self, code: str, name: str) -> InspectionItem:
+        return InspectionItem.objects.get(department__code=code, name=name)
+
+    def officers(self, department: Department) -> list:
+        return self.scene.officers(department)
+
+    # ------------------------------------------------------------------ rules
+
+    def rules(self) -> None:
+        standards = {}
+        for s in data.STANDARDS:
+            department = self.departments[s.department]
+            item = self.item(s.department, s.item)
+            article = standards_selectors.article_list_by_number(
+                designation=item.law, number=item.article
+            ).first()
+            standards[s.code] = exemptions.standard_save(
+                actor=self.actor,
+                department=department,
+                code=s.code,
+                violation=s.violation,
+                legal_basis=s.legal_basis,
+                item=item,
+                breached_article=article,
+                bands=[
+                    {
+                        "name": b.name,
+                        "circumstances": b.circumstances,
+                        "measure": b.measure,
+                        "min_amount": Decimal(b.min_amount) if b.min_amount is not None else None,
+                        "max_amount": Decimal(b.max_amount) if b.max_amount is not None else None,
+                    }
+                    for b in s.bands
+                ],
+            )
+        self.standards = standards
+        entries = 0
+        for lst in data.EXEMPTIONS:
+            department = self.departments[lst.department] if lst.department else None
+            exemption_list = exemptions.exemption_list_create(
+                actor=self.actor,
+                level=lst.level,
+                title=lst.title,
+                published_on=datetime.date(self.today.year, 1, 1) - D(days=90),
+                department=department,
+            )
+            for e in lst.entries:
+                exemptions.exemption_entry_save(
+                    actor=self.actor,
+                    exemption_list=exemption_list,
+                    kind=e.kind,
+                    sector=e.sector,
+                    violation=e.violation,
+                    legal_basis=e.legal_basis,
+                    item=self.item(e.department, e.item) if e.item else None,
+                    standard=standards.get(e.standard),
+                    needs_first_offence=e.needs_first_offence,
+                    needs_minor_harm=e.needs_minor_harm,
+                    needs_corrected=e.needs_corrected,
+                )
+                entries += 1
+        for o in data.OBSERVATIONS:
+            start = datetime.date(self.today.year, 1, 1)
+            exemptions.observation_type_save(
+                actor=self.actor,
+                name=o.name,
+                industry_codes=list(o.industry_codes),
+                starts_on=start,
+                ends_on=start + D(days=round(o.months * 30.5)),
+                note=o.note,
+            )
+        self.counts |= {
+            "discretion_standards": len(standards),
+            "exemption_lists": len(data.EXEMPTIONS),
+            "exemption_entries": entries,
+            "observation_types": len(data.OBSERVATIONS),
+        }
+
+    # ------------------------------------------------------------------ findings
+
+    def _rows(self, action: EnforcementAction) -> list[dict]:
+        items = list(action.items.order_by("pk"))
+        problems = action.finding == Finding.PROBLEMS
+        rows = []
+        for n, item in enumerate(items):
+            finding = problems and n == 0
+            text = (
+                action.summary if finding and action.summary else f"{item.name}：存在问题，需整改"
+            )
+            rows.append(
+                {
+                    "item": item,
+                    "result": CheckResult.FINDING if finding else CheckResult.COMPLIANT,
+                    "description": text if finding else "",
+                    "hazard": (
+                        Hazard.MAJOR
+                        if finding and "危险化学品" in text
+                        else Hazard.GENERAL
+                        if finding and self.rng.random() < 0.6
+                        else Hazard.NONE
+                    ),
+                }
+            )
+        return rows
+
+    def _notice(self, action: EnforcementAction, *, topic: str | None = None, text=None, days=None):
+        findings_ = ItemCheck.objects.filter(action=action, result=CheckResult.FINDING)
+        deadline = action.date + D(days=days or self.rng.choice((7, 15, 30)))
+        orders = {
+            c.pk: {
+                "requirement": text or self.rng.choice(REQUIREMENTS),
+                "deadline": deadline,
+                "topic": topic or TOPICS.get(action.department.code, Topic.OTHER),
+            }
+            for c in findings_
+        }
+        return checks.notice_issue(actor=self.actor, action=action, orders=orders)
+
+    def this_year(self) -> None:
+        """Item results and notices for this year's on-site inspections that have none."""
+        actions = (
+            EnforcementAction.objects.filter(
+                date__year=self.today.year,
+                kind=ActionKind.INSPECTION,
+                mode=Mode.ON_SITE,
+                visit__isnull=False,
+            )
+            .exclude(finding="")
+            .filter(checks__isnull=True)
+            .select_related("department")
+            .order_by("date", "pk")
+        )
+        recorded = notices = 0
+        for action in actions:
+            rows = self._rows(action)
+            if not rows:
+                continue
+            checks.checks_record(actor=self.actor, action=action, rows=rows)
+            recorded += 1
+            if action.finding == Finding.PROBLEMS:
+                clash = action.enterprise_id == getattr(self.key, "pk", None) and (
+                    CLASH_TEXTS.get(action.department.code)
+                )
+                if clash:
+                    # the store-room: both departments' orders are about the building
+                    self._notice(action, topic=Topic.BUILDING, text=clash, days=45)
+                else:
+                    self._notice(action)
+                notices += 1
+        self.counts |= {"outcome_actions_with_results": recorded, "outcome_notices": notices}
+
+    def lifecycle(self) -> None:
+        """Move the rectifications on: some reported, some sent back, some closed by a
+        documentary check on time; the rest wait or become overdue."""
+        states = {"reported": 0, "rejected": 0, "closed_documentary": 0}
+        open_ = Rectification.objects.filter(status=RectificationStatus.ORDERED).select_related(
+            "notice", "enterprise"
+        )
+        for r in open_.order_by("deadline", "pk"):
+            roll = self.rng.random()
+            is_key = r.enterprise_id == getattr(self.key, "pk", None)
+            if r.deadline >= self.today:
+                if roll < 0.5 or is_key:
+                    findings.rectification_report(
+                        actor=self.actor, rectification=r, text=self.rng.choice(REPORTS)
+                    )
+                    states["reported"] += 1
+                continue
+            if roll < 0.55 and not is_key:
+                findings.rectification_report(
+                    actor=self.actor, rectification=r, text=self.rng.choice(REPORTS)
+                )
+                findings.rectification_close_documentary(
+                    actor=self.actor,
+                    rectification=r,
+                    note="核查企业报送的照片和台账，整改到位。",
+                    day=max(r.notice.issued_on, r.deadline - D(days=1)),
+                )
+                states["closed_documentary"] += 1
+            elif roll < 0.7:
+                findings.rectification_report(
+                    actor=self.actor, rectification=r, text="已部分整改，其余正在采购。"
+                )
+                findings.report_reject(
+                    actor=self.actor,
+                    rectification=r,
+                    reason="报告未附整改后的照片，且仍有一项未完成，请补充后再报。",
+                    new_deadline=self.today + D(days=10),
+                )
+                states["rejected"] += 1
+        self.counts |= {f"rectifications_{k}": n for k, n in states.items()}
+
+    def _visit_done(self, *, code, enterprise, origin, items, note, rows):
+        """An inspection today through the visit services: registered, checked in by credit
+        code, checked out, its items' results recorded."""
+        department = self.departments[code]
+        visit = visit_register(
+            actor=self.actor,
+            reg=Registration(
+                enterprise=enterprise,
+                kind=VisitKind.INSPECTION,
+                department=department,
+                day=self.today,
+                origin=origin,
+                officers=tuple(self.officers(department)),
+                items=tuple(items),
+                note=note,
+                **self.scene.approval(department, self.today, urgent=True),
+            ),
+        )
+        visit = visit_check_in(
+            actor=self.actor,
+            visit=visit,
+            method=CheckInMethod.CREDIT_CODE,
+            scanned=enterprise.credit_code,
+        )
+        visit = visit_check_out(actor=self.actor, visit=visit)
+        has_finding = any(r["result"] == CheckResult.FINDING for r in rows)
+        return visit_result_record(
+            actor=self.actor,
+            visit=visit,
+            department=department,
+            kind=ActionKind.INSPECTION,
+            items=list(items),
+            finding=Finding.PROBLEMS if has_finding else Finding.CLEAN,
+            summary=note,
+            checks=rows,
+        )
+
+    def recheck(self) -> None:
+        """One re-check visit today that closes a rectification, one that does not."""
+        done = 0
+        candidates = (
+            Rectification.objects.filter(department__code="YJGL")
+            .exclude(status=RectificationStatus.CLOSED)
+            .exclude(enterprise_id=getattr(self.key, "pk", None))
+            .select_related("item_check__item", "enterprise")
+            .order_by("deadline", "pk")
+        )
+        for r, passed in zip(candidates[:2], (True, False), strict=False):
+            item = r.item_check.item
+            action = self._visit_done(
+                code="YJGL",
+                enterprise=r.enterprise,
+                origin=VisitOrigin.RECHECK,
+                items=[item],
+                note=f"整改复查：{item.name}",
+                rows=[{"item": item, "result": CheckResult.COMPLIANT, "description": ""}]
+                if passed
+                else [
+                    {
+                        "item": item,
+                        "result": CheckResult.FINDING,
+                        "description": "复查发现整改未完成：隐患台账仍未闭环",
+                        "hazard": Hazard.GENERAL,
+                    }
+                ],
+            )
+            findings.rectification_recheck(
+                actor=self.actor,
+                rectification=r,
+                action=action,
+                passed=passed,
+                note="现场复查，整改到位。" if passed else "现场复查，整改未完成，再给十日。",
+                new_deadline=None if passed else self.today + D(days=10),
+            )
+            done += 1
+        self.counts["rectifications_rechecked"] = done
+
+    # ------------------------------------------------------------------ off-site
+
+    def _enterprise(self, q: Q, n: int = 0) -> Enterprise | None:
+        qs = Enterprise.objects.filter(q, kind="enterprise").exclude(
+            pk=getattr(self.key, "pk", None)
+        )
+        return qs.order_by("pk")[n : n + 1].first()
+
+    def _offsite(self, *, code, enterprise, days_ago, method, item, summary, evidence, row):
+        department = self.departments[code]
+        action = offsite_record(
+            actor=self.actor,
+            enterprise=enterprise,
+            department=department,
+            day=_day(self.today - D(days=days_ago)),
+            method=method,
+            items=[item],
+            officers=self.officers(department),
+            summary=summary,
+            evidence=evidence,
+        )
+        checks.checks_record(actor=self.actor, action=action, rows=[{"item": item, **row}])
+        return action
+
+    def offsite(self) -> dict[str, Any]:
+        """Off-site inspections, and the findings the cases below start from."""
+        made: dict[str, Any] = {}
+        tag = RiskTag.objects.filter(code="discharge").first()
+        polluters = Q(risk_tags=tag) if tag else Q()
+        water = InspectionItem.objects.filter(department__code="SZ-STHJ").order_by("pk").first()
+        for n, over in enumerate((False, False, True)):
+            enterprise = self._enterprise(polluters, n)
+            if enterprise is None or water is None:
+                break
+            day = _day(self.today - D(days=20 + 9 * n))
+            action = self._offsite(
+                code="SZ-STHJ",
+                enterprise=enterprise,
+                days_ago=(self.today - day).days,
+                method=OffsiteMethod.MONITORING,
+                item=water,
+                summary="调取在线监测平台 24 小时数据，核对排放浓度与限值",
+                evidence=[{"kind": EvidenceKind.MONITORING, "file": _monitoring(day, over=over)}],
+                row={
+                    "result": CheckResult.FINDING if over else CheckResult.COMPLIANT,
+                    "description": "凌晨 2 时至 5 时 COD 在线监测值 118 mg/L，超过限值 90 mg/L"
+                    if over
+                    else "",
+                    "hazard": Hazard.GENERAL if over else Hazard.NONE,
+                },
+            )
+            if over:
+                self._notice(action, days=15)
+        training = self.item("YJGL", "从业人员安全生产教育培训检查")
+        enterprise = self._enterprise(Q(industry_section="C"), 3)
+        made["first_offence"] = self._offsite(
+            code="YJGL",
+            enterprise=enterprise,
+            days_ago=40,
+            method=OffsiteMethod.DOCUMENTS,
+            item=training,
+            summary="审查企业报送的年度安全生产教育培训计划、签到表和考核记录",
+            evidence=[{"kind": EvidenceKind.DOCUMENT, "file": _png("培训签到表")}],
+            row={
+                "result": CheckResult.FINDING,
+                "description": "三季度新入职员工 2 人次的安全培训未记录",
+            },
+        )
+        hazards = self.item("YJGL", "事故隐患排查治理情况检查")
+        made["investigating"] = self._offsite(
+            code="YJGL",
+            enterprise=self._enterprise(Q(industry_section="C"), 5),
+            days_ago=12,
+            method=OffsiteMethod.REMOTE,
+            item=hazards,
+            summary="远程视频连线查看隐患排查台账和现场整改情况",
+            evidence=[{"kind": EvidenceKind.VIDEO, "file": _png("远程视频截图")}],
+            row={
+                "result": CheckResult.FINDING,
+                "description": "隐患排查台账 8 月以来未记录，现场仍有两处隐患未整改",
+                "hazard": Hazard.GENERAL,
+            },
+        )
+        food = self.item("SZ-SCJG", "食品生产经营监督检查")
+        made["overridden"] = self._offsite(
+            code="SZ-SCJG",
+            enterprise=self._enterprise(Q(risk_tags__code="food"), 2),
+            days_ago=35,
+            method=OffsiteMethod.DOCUMENTS,
+            item=food,
+            summary="审查企业报送的进货查验记录和供货者资质",
+            evidence=[{"kind": EvidenceKind.DOCUMENT, "file": _png("进货查验记录")}],
+            row={
+                "result": CheckResult.FINDING,
+                "description": "婴幼儿辅助食品 3 个批次未查验供货者许可证和合格证明",
+            },
+        )
+        advert = self.item("SZ-SCJG", "广告发布行为监督检查")
+        made["soft"] = self._offsite(
+            code="SZ-SCJG",
+            enterprise=self._enterprise(Q(industry_code="5292"), 0),
+            days_ago=18,
+            method=OffsiteMethod.REMOTE,
+            item=advert,
+            summary="远程查看直播间回放和商品详情页",
+            evidence=[{"kind": EvidenceKind.VIDEO, "file": _png("直播回放截图")}],
+            row={
+                "result": CheckResult.FINDING,
+                "description": "直播中称所售护肤品“全网最低价”“国家级品质”，无依据",
+            },
+        )
+        # The store-room again: the fire brigade reviews its drawings and asks for another
+        # plan than the emergency bureau's, still open: a clash for the bureau.
+        if self.key is not None:
+            storeroom = self._offsite(
+                code="XFJY",
+                enterprise=self.key,
+                days_ago=6,
+                method=OffsiteMethod.DOCUMENTS,
+                item=self.item("XFJY", "建筑消防设施完好有效检查"),
+                summary="审查企业报送的库房平面图、消防设计文件和维保检测报告",
+                evidence=[{"kind": EvidenceKind.DOCUMENT, "file": _png("库房平面图")}],
+                row={
+                    "result": CheckResult.FINDING,
+                    "description": "电池及危险化学品库房与生产区之间无防火分隔，库门为普通门",
+                    "hazard": Hazard.GENERAL,
+                },
+            )
+            self._notice(storeroom, topic=Topic.BUILDING, text=CLASH_TEXTS["XFJY"], days=30)
+        for name in ("first_offence", "overridden", "soft", "investigating"):
+            self._notice(made[name], days=7)
+        self.counts["offsite_inspections"] = EnforcementAction.objects.filter(
+            mode=Mode.OFF_SITE
+        ).count()
+        return made
+
+    # ------------------------------------------------------------------ cases
+
+    def _closed_on_time(self, action: EnforcementAction) -> None:
+        for r in Rectification.objects.filter(item_check__action=action):
+            findings.rectification_report(
+                actor=self.actor, rectification=r, text="已整改，附补充后的记录。"
+            )
+            findings.rectification_close_documentary(
+                actor=self.actor, rectification=r, note="补充记录完整。", day=r.deadline
+            )
+
+    def cases(self, made: dict[str, Any]) -> None:
+        def finding_of(action):
+            return list(ItemCheck.objects.filter(action=action, result=CheckResult.FINDING))
+
+        def officers(action):
+            return list(action.officers.all())
+
+        # 1. 首违不罚: corrected on time, a first offence, minor harm → no penalty.
+        action = made["first_offence"]
+        self._closed_on_time(action)
+        case = cases.case_open(
+            actor=self.actor,
+            checks=finding_of(action),
+            kind=CaseKind.PENALTY,
+            facts="当事人三季度新入职员工 2 人次的安全生产教育培训未如实记录，经责令改正已于期限内补记。",
+            officers=officers(action),
+            opened_on=action.date + D(days=8),
+        )
+        cases.case_decide(
+            actor=self.actor,
+            case=case,
+            disposition=Disposition.EXEMPTED,
+            reasoning="当事人系初次违法，未造成危害后果，且在责令改正期限内改正，"
+            "符合《中华人民共和国行政处罚法》第三十三条第一款和区首违不罚清单的规定，依法不予行政处罚，"
+            "并对其进行教育。",
+            minor_harm=True,
+            decided_on=action.date + D(days=10),
+        )
+        # 2. The city's first-offence entry proposed no penalty; the officer penalises, with why.
+        action = made["overridden"]
+        self._closed_on_time(action)
+        case = cases.case_open(
+            actor=self.actor,
+            checks=finding_of(action),
+            kind=CaseKind.PENALTY,
+            facts="当事人婴幼儿辅助食品 3 个批次未查验供货者许可证和产品合格证明。",
+            officers=officers(action),
+            opened_on=action.date + D(days=8),
+        )
+        standard = self.standards["SC-CL-001"]
+        cases.case_notify(
+            actor=self.actor,
+            case=case,
+            statement_offered_on=action.date + D(days=9),
+            hearing_offered=False,
+        )
+        cases.case_decide(
+            actor=self.actor,
+            case=case,
+            disposition=Disposition.PENALTY,
+            reasoning="未查验的批次为婴幼儿辅助食品，消费者为特殊群体，风险不属轻微，"
+            "依法给予警告。",
+            band=standard.bands.order_by("order").first(),
+            band_reasons="首次发现，已改正，适用较轻档次",
+            measure="警告",
+            minor_harm=True,
+            override_reason="涉及婴幼儿辅助食品，虽为初次且已改正，但不宜认定危害后果轻微，故不适用首违不罚。",
+            decided_on=action.date + D(days=16),
+            served_on=action.date + D(days=17),
+        )
+        # 3. A new business type in its observation period: a soft measure first.
+        action = made["soft"]
+        case = cases.case_open(
+            actor=self.actor,
+            checks=finding_of(action),
+            kind=CaseKind.PENALTY,
+            facts="当事人在直播中使用“全网最低价”“国家级品质”等用语，无事实依据。",
+            officers=officers(action),
+            opened_on=action.date + D(days=3),
+        )
+        cases.case_decide(
+            actor=self.actor,
+            case=case,
+            disposition=Disposition.SOFT,
+            soft_measure=SoftMeasure.WARNING,
+            reasoning="当事人属直播电商新业态，处于观察期内，初次发现且未造成损害，"
+            "依法予以警示告诫，责令删除相关用语。",
+            decided_on=action.date + D(days=5),
+        )
+        # 4. Still under investigation.
+        action = made["investigating"]
+        cases.case_open(
+            actor=self.actor,
+            checks=finding_of(action),
+            kind=CaseKind.PENALTY,
+            facts="当事人隐患排查台账 8 月以来未记录，现场两处隐患未整改，正在调查。",
+            officers=officers(action),
+        )
+        # 5. Fire: a penalty within its band and a coercive measure, after an on-site visit.
+        self.fire_cases()
+        self.counts["cases"] = Case.objects.count()
+
+    def fire_cases(self) -> None:
+        crowded = self._enterprise(Q(risk_tags__code="crowded"), 1)
+        if crowded is None:
+            return
+        exits = self.item("XFJY", "人员密集场所疏散通道和安全出口检查")
+        systems = self.item("XFJY", "建筑消防设施完好有效检查")
+        action = self._visit_done(
+            code="XFJY",
+            enterprise=crowded,
+            origin=VisitOrigin.COMPLAINT,
+            items=[exits, systems],
+            note="群众举报营业期间安全出口被锁闭，到场核查",
+            rows=[
+                {
+                    "item": exits,
+                    "result": CheckResult.FINDING,
+                    "description": "营业期间两处安全出口被铁链锁闭，疏散通道堆放货物",
+                    "hazard": Hazard.MAJOR,
+                    "serious_risk": True,
+                },
+                {
+                    "item": systems,
+                    "result": CheckResult.FINDING,
+                    "description": "火灾自动报警系统主机故障 12 处未修复，部分区域无法报警",
+                    "hazard": Hazard.GENERAL,
+                },
+            ],
+        )
+        self._notice(action, days=3)
+        found = {
+            c.item_id: c for c in ItemCheck.objects.filter(action=action).select_related("item")
+        }
+        measure = cases.case_open(
+            actor=self.actor,
+            checks=[found[exits.pk]],
+            kind=CaseKind.COERCIVE,
+            facts="营业期间两处安全出口被锁闭，疏散通道堵塞，不及时消除可能严重威胁公共安全。",
+            officers=list(action.officers.all()),
+            standard=self.standards["XF-QZ-001"],
+        )
+        cases.case_notify(
+            actor=self.actor, case=measure, statement_offered_on=self.today, hearing_offered=False
+        )
+        cases.case_decide(
+            actor=self.actor,
+            case=measure,
+            disposition=Disposition.MEASURE,
+            reasoning="安全出口锁闭属重大火灾隐患，现场无法立即消除，依法对危险部位实施临时查封。",
+            band=self.standards["XF-QZ-001"].bands.first(),
+            band_reasons="营业期间无法立即消除",
+            measure="临时查封二楼东侧仓储区及被锁闭的安全出口所在区域，期限至隐患消除",
+            decided_on=self.today,
+            served_on=self.today,
+        )
+        penalty = cases.case_open(
+            actor=self.actor,
+            checks=[found[systems.pk]],
+            kind=CaseKind.PENALTY,
+            facts="火灾自动报警系统主机故障 12 处未修复，部分区域无法报警。",
+            officers=list(action.officers.all()),
+            standard=self.standards["XF-CL-001"],
+        )
+        cases.case_notify(
+            actor=self.actor, case=penalty, statement_offered_on=self.today, hearing_offered=False
+        )
+        band = self.standards["XF-CL-001"].bands.get(order=2)
+        cases.case_decide(
+            actor=self.actor,
+            case=penalty,
+            disposition=Disposition.PENALTY,
+            reasoning="火灾自动报警系统部分故障，影响局部报警，属一般情节；当事人系人员密集场所，"
+            "在该档次内从重，处罚款二万元。",
+            band=band,
+            band_reasons="自动消防系统部分故障，影响局部报警",
+            amount=Decimal("20000"),
+            measure="罚款",
+            decided_on=self.today,
+        )
+
+
+def demo_outcomes_build(*, actor: Any, seed: int) -> dict[str, int]:
+    if not Builder._has_qiye():
+        return {}
+    b = Builder(actor, seed)
+    b.rules()
+    b.this_year()
+    b.lifecycle()
+    b.recheck()
+    made = b.offsite()
+    b.cases(made)
+    b.counts["rectifications_overdue"] = findings.rectifications_flag_overdue(
+        today=b.today, actor=actor
+    )
+    b.counts["rectifications"] = Rectification.objects.count()
+    b.counts["requirement_clashes"] = RequirementClash.objects.count()
+    return b.counts
