@@ -55,7 +55,6 @@ from wurao.outcomes.choices import (
 from wurao.outcomes.models import Case, ItemCheck, Rectification, RequirementClash
 from wurao.outcomes.services_offsite import offsite_record
 from wurao.registry.models import Department, Enterprise, RiskTag
-from wurao.standards import selectors as standards_selectors
 from wurao.visits.choices import CheckInMethod, VisitKind, VisitOrigin
 from wurao.visits.services import (
     Registration,
@@ -147,9 +146,6 @@ class Builder:
         for s in data.STANDARDS:
             department = self.departments[s.department]
             item = self.item(s.department, s.item)
-            article = standards_selectors.article_list_by_number(
-                designation=item.law, number=item.article
-            ).first()
             standards[s.code] = exemptions.standard_save(
                 actor=self.actor,
                 department=department,
@@ -157,7 +153,6 @@ class Builder:
                 violation=s.violation,
                 legal_basis=s.legal_basis,
                 item=item,
-                breached_article=article,
                 bands=[
                     {
                         "name": b.name,

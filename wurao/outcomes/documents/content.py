@@ -309,8 +309,14 @@ def _conclusion(case: Case) -> str:
         text = _(
             "当事人的违法行为符合免罚清单所列情形，依据《中华人民共和国行政处罚法》第三十三条第一款"
         )
-        if entry is not None and entry.legal_basis:
-            text += _("及%(basis)s") % {"basis": entry.legal_basis}
+        # The entry's own basis, less what the sentence already cites.
+        extra = [
+            part.strip()
+            for part in (entry.legal_basis if entry is not None else "").split("；")
+            if part.strip() and "行政处罚法》第三十三条" not in part
+        ]
+        if extra:
+            text += _("及%(basis)s") % {"basis": "、".join(extra)}
         text += _(
             "的规定，本机关决定对当事人不予行政处罚，并已对当事人进行教育（第三十三条第三款）。"
         )
