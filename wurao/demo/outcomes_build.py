@@ -267,6 +267,7 @@ class Builder:
             if not rows:
                 continue
             checks.checks_record(actor=self.actor, action=action, rows=rows)
+            ItemCheck.objects.filter(action=action).update(recorded_at=action.created_at)
             recorded += 1
             if action.finding == Finding.PROBLEMS:
                 clash = action.enterprise_id == getattr(self.key, "pk", None) and (
@@ -284,10 +285,23 @@ class Builder:
         """Move the rectifications on: some reported, some sent back, some closed by a
         documentary check on time; the rest wait or become overdue."""
         states = {"reported": 0, "rejected": 0, "closed_documentary": 0}
-        open_ = Rectification.objects.filter(status=RectificationStatus.ORDERED).select_related(
-            "notice", "enterprise"
+        open_ = list(
+            Rectification.objects.filter(status=RectificationStatus.ORDERED)
+            .select_related("notice", "enterprise", "department", "item_check__item")
+            .order_by("deadline", "pk")
         )
-        for r in open_.order_by("deadline", "pk"):
+        others = [r for r in open_ if r.enterprise_id != getattr(self.key, "pk", None)]
+        # Two kept for today's re-check visits, the latest one waiting for its check.
+        self.for_recheck = others[:2]
+        waiting = others[-1:] if len(others) > 2 else []
+        for r in waiting:
+            findings.rectification_report(
+                actor=self.actor, rectification=r, text=self.rng.choice(REPORTS)
+            )
+            states["reported"] += 1
+        for r in open_:
+            if r in self.for_recheck or r in waiting:
+                continue
             roll = self.rng.random()
             is_key = r.enterprise_id == getattr(self.key, "pk", None)
             if r.deadline >= self.today:
@@ -361,17 +375,10 @@ class Builder:
     def recheck(self) -> None:
         """One re-check visit today that closes a rectification, one that does not."""
         done = 0
-        candidates = (
-            Rectification.objects.filter(department__code="YJGL")
-            .exclude(status=RectificationStatus.CLOSED)
-            .exclude(enterprise_id=getattr(self.key, "pk", None))
-            .select_related("item_check__item", "enterprise")
-            .order_by("deadline", "pk")
-        )
-        for r, passed in zip(candidates[:2], (True, False), strict=False):
+        for r, passed in zip(self.for_recheck, (True, False), strict=False):
             item = r.item_check.item
             action = self._visit_done(
-                code="YJGL",
+                code=r.department.code,
                 enterprise=r.enterprise,
                 origin=VisitOrigin.RECHECK,
                 items=[item],
@@ -432,7 +439,7 @@ class Builder:
             enterprise = self._enterprise(polluters, n)
             if enterprise is None or water is None:
                 break
-            day = _day(self.today - D(days=20 + 9 * n))
+            day = _day(self.today - D(days=3 + 3 * n))
             action = self._offsite(
                 code="SZ-STHJ",
                 enterprise=enterprise,
@@ -456,7 +463,7 @@ class Builder:
         made["first_offence"] = self._offsite(
             code="YJGL",
             enterprise=enterprise,
-            days_ago=40,
+            days_ago=9,
             method=OffsiteMethod.DOCUMENTS,
             item=training,
             summary="审查企业报送的年度安全生产教育培训计划、签到表和考核记录",
@@ -470,7 +477,7 @@ class Builder:
         made["investigating"] = self._offsite(
             code="YJGL",
             enterprise=self._enterprise(Q(industry_section="C"), 5),
-            days_ago=12,
+            days_ago=5,
             method=OffsiteMethod.REMOTE,
             item=hazards,
             summary="远程视频连线查看隐患排查台账和现场整改情况",
@@ -485,7 +492,7 @@ class Builder:
         made["overridden"] = self._offsite(
             code="SZ-SCJG",
             enterprise=self._enterprise(Q(risk_tags__code="food"), 2),
-            days_ago=35,
+            days_ago=10,
             method=OffsiteMethod.DOCUMENTS,
             item=food,
             summary="审查企业报送的进货查验记录和供货者资质",
@@ -499,7 +506,7 @@ class Builder:
         made["soft"] = self._offsite(
             code="SZ-SCJG",
             enterprise=self._enterprise(Q(industry_code="5292"), 0),
-            days_ago=18,
+            days_ago=7,
             method=OffsiteMethod.REMOTE,
             item=advert,
             summary="远程查看直播间回放和商品详情页",
@@ -528,13 +535,16 @@ class Builder:
             )
             self._notice(storeroom, topic=Topic.BUILDING, text=CLASH_TEXTS["XFJY"], days=30)
         for name in ("first_offence", "overridden", "soft", "investigating"):
-            self._notice(made[name], days=7)
+            self._notice(made[name], days=3)
         self.counts["offsite_inspections"] = EnforcementAction.objects.filter(
             mode=Mode.OFF_SITE
         ).count()
         return made
 
     # ------------------------------------------------------------------ cases
+
+    def _on(self, action: EnforcementAction, days: int) -> datetime.date:
+        return min(action.date + D(days=days), self.today)
 
     def _closed_on_time(self, action: EnforcementAction) -> None:
         for r in Rectification.objects.filter(item_check__action=action):
@@ -561,7 +571,7 @@ class Builder:
             kind=CaseKind.PENALTY,
             facts="当事人三季度新入职员工 2 人次的安全生产教育培训未如实记录，经责令改正已于期限内补记。",
             officers=officers(action),
-            opened_on=action.date + D(days=8),
+            opened_on=self._on(action, 4),
         )
         cases.case_decide(
             actor=self.actor,
@@ -571,7 +581,7 @@ class Builder:
             "符合《中华人民共和国行政处罚法》第三十三条第一款和区首违不罚清单的规定，依法不予行政处罚，"
             "并对其进行教育。",
             minor_harm=True,
-            decided_on=action.date + D(days=10),
+            decided_on=self._on(action, 6),
         )
         # 2. The city's first-offence entry proposed no penalty; the officer penalises, with why.
         action = made["overridden"]
@@ -582,13 +592,13 @@ class Builder:
             kind=CaseKind.PENALTY,
             facts="当事人婴幼儿辅助食品 3 个批次未查验供货者许可证和产品合格证明。",
             officers=officers(action),
-            opened_on=action.date + D(days=8),
+            opened_on=self._on(action, 4),
         )
         standard = self.standards["SC-CL-001"]
         cases.case_notify(
             actor=self.actor,
             case=case,
-            statement_offered_on=action.date + D(days=9),
+            statement_offered_on=self._on(action, 5),
             hearing_offered=False,
         )
         cases.case_decide(
@@ -602,8 +612,8 @@ class Builder:
             measure="警告",
             minor_harm=True,
             override_reason="涉及婴幼儿辅助食品，虽为初次且已改正，但不宜认定危害后果轻微，故不适用首违不罚。",
-            decided_on=action.date + D(days=16),
-            served_on=action.date + D(days=17),
+            decided_on=self._on(action, 7),
+            served_on=self._on(action, 8),
         )
         # 3. A new business type in its observation period: a soft measure first.
         action = made["soft"]
@@ -613,7 +623,7 @@ class Builder:
             kind=CaseKind.PENALTY,
             facts="当事人在直播中使用“全网最低价”“国家级品质”等用语，无事实依据。",
             officers=officers(action),
-            opened_on=action.date + D(days=3),
+            opened_on=self._on(action, 2),
         )
         cases.case_decide(
             actor=self.actor,
@@ -622,7 +632,7 @@ class Builder:
             soft_measure=SoftMeasure.WARNING,
             reasoning="当事人属直播电商新业态，处于观察期内，初次发现且未造成损害，"
             "依法予以警示告诫，责令删除相关用语。",
-            decided_on=action.date + D(days=5),
+            decided_on=self._on(action, 4),
         )
         # 4. Still under investigation.
         action = made["investigating"]
@@ -732,4 +742,4 @@ def demo_outcomes_build(*, actor: Any, seed: int) -> dict[str, int]:
     )
     b.counts["rectifications"] = Rectification.objects.count()
     b.counts["requirement_clashes"] = RequirementClash.objects.count()
-    return b.counts
+    return {"outcomes_" + k.removeprefix("outcome_"): n for k, n in b.counts.items()}

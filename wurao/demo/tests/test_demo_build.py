@@ -83,6 +83,8 @@ def test_the_database_holds_what_the_seed_generates(built_demo):
         # the enterprise's side ([portal]), built through its services
         "standard_", "item_article_", "conflict", "consultation", "contact_", "service_",
         "selfcheck_", "complaints", "whistle_",
+        # what the inspections produced ([outcomes]), built through its services
+        "outcomes_",
     )  # fmt: skip
     assert built_demo.counts == again.counts() | again.credit.counts() | {"accounts": 5} | {
         key: value for key, value in built_demo.counts.items() if key.startswith(made)
