@@ -279,6 +279,10 @@ class Builder:
                 else:
                     self._notice(action)
                 notices += 1
+        # Orders of past inspections were given then (history), so their deadlines can lapse.
+        for r in Rectification.objects.select_related("notice__action"):
+            if r.notice.action.created_at < r.created_at:
+                Rectification.objects.filter(pk=r.pk).update(created_at=r.notice.action.created_at)
         self.counts |= {"outcome_actions_with_results": recorded, "outcome_notices": notices}
 
     def lifecycle(self) -> None:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -96,7 +97,11 @@ def _future_deadline(value, today: datetime.date, field: str = "new_deadline") -
 def _overdue_when_closing(rectification: Rectification, closed_on: datetime.date) -> None:
     """A rectification put right after its deadline was overdue from the day after, whether or
     not the daily flagging ran in between."""
-    if rectification.overdue_on is None and closed_on > rectification.deadline:
+    if (
+        rectification.overdue_on is None
+        and closed_on > rectification.deadline
+        and timezone.localtime(rectification.created_at).date() <= rectification.deadline
+    ):
         rectification.overdue_on = rectification.deadline + datetime.timedelta(days=1)
 
 
@@ -338,10 +343,14 @@ def rectification_recheck(
 def rectifications_flag_overdue(*, today: datetime.date, actor="scheduler") -> int:
     """Every rectification not closed whose deadline has passed gets its overdue day (the
     first day past the deadline), each in its own transaction with its audit event; a
-    rectification already flagged keeps its first day. Answers how many were flagged."""
+    rectification already flagged keeps its first day. Answers how many were flagged.
+
+    A rectification recorded on the platform only after its deadline (the 一表通查 form's
+    lines moved here by planning's migration 0004) is never flagged: nobody followed it up and
+    the enterprise had no way to report it, so the missed deadline is not held against it."""
     pks = list(
         Rectification.objects.exclude(status=RectificationStatus.CLOSED)
-        .filter(deadline__lt=today, overdue_on__isnull=True)
+        .filter(deadline__lt=today, overdue_on__isnull=True, created_at__date__lte=F("deadline"))
         .values_list("pk", flat=True)
     )
     flagged = 0

@@ -13,7 +13,7 @@ from django.utils import timezone
 from wurao.audit.models import AuditEvent
 from wurao.enforcement.choices import Finding, Origin
 from wurao.outcomes.choices import CheckResult, ClashStatus, RectificationStatus, Topic
-from wurao.outcomes.models import Evidence, RequirementClash
+from wurao.outcomes.models import Evidence, Rectification, RequirementClash
 from wurao.outcomes.services_checks import checks_correct, checks_record
 from wurao.outcomes.services_findings import (
     clash_decide,
@@ -361,6 +361,26 @@ def test_closing_after_the_deadline_records_the_overdue_day_even_unflagged(
     rectification_close_documentary(actor=actor, rectification=rectification, note="已整改")
     rectification.refresh_from_db()
     assert rectification.overdue_on == today - 2 * DAY
+
+
+def test_an_order_recorded_only_after_its_deadline_is_never_flagged(
+    department, enterprise, enterprise_user
+):
+    # given a rectification entered today whose deadline had already passed (the 一表通查
+    # form's old lines, moved here by the migration)
+    actor = officer(department)
+    today = timezone.localdate()
+    _, rectification = rectified(
+        department, enterprise, actor, day=today - 20 * DAY, deadline=today - 5 * DAY
+    )
+    Rectification.objects.filter(pk=rectification.pk).update(created_at=timezone.now())
+
+    # then neither the daily flagging nor a late closure holds the deadline against it
+    assert rectifications_flag_overdue(today=today) == 0
+    rectification_report(actor=enterprise_user, rectification=rectification, text="已整改")
+    rectification_close_documentary(actor=actor, rectification=rectification, note="已整改")
+    rectification.refresh_from_db()
+    assert rectification.overdue_on is None
 
 
 def test_the_command_flags_overdue_rectifications(department, enterprise, capsys):

@@ -77,4 +77,11 @@ def rectified(
     action = inspection(department, enterprise, items=1, day=day)
     findings(actor, action, hazards=(hazard,))
     issued = notice(actor, action, deadline=deadline, topic=topic)
+    # ordered on the inspection's day, as if the platform had been in use then: a deadline
+    # that passes afterwards makes it overdue
+    issued.rectifications.update(created_at=_at(action.date))
     return action, issued.rectifications.get()
+
+
+def _at(day):
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(16)))
