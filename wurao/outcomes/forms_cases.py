@@ -5,6 +5,7 @@ the forms offer only what may be chosen (the never-exempt sectors are not offere
 from django import forms
 from django.utils import timezone
 from django.utils.text import format_lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from wurao.common.forms import INTEGER_MAX, FilterFormMixin, ServiceFormMixin
@@ -151,10 +152,15 @@ class DecideForm(ServiceFormMixin, forms.Form):
 
 def _band_label(band) -> str:
     if band.min_amount is None and band.max_amount is None:
-        return f"{band.name}：{band.measure}"
+        return gettext("%(name)s：%(measure)s") % {"name": band.name, "measure": band.measure}
     low = band.min_amount if band.min_amount is not None else 0
     high = band.max_amount if band.max_amount is not None else "—"
-    return f"{band.name}：{band.measure}（{low}–{high} 元）"
+    return gettext("%(name)s：%(measure)s（%(low)s–%(high)s 元）") % {
+        "name": band.name,
+        "measure": band.measure,
+        "low": low,
+        "high": high,
+    }
 
 
 class CloseForm(ServiceFormMixin, forms.Form):
