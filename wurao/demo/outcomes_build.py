@@ -303,19 +303,25 @@ class Builder:
                 actor=self.actor, rectification=r, text=self.rng.choice(REPORTS)
             )
             states["reported"] += 1
+        # Past their deadline, in turn: closed on time, sent back, closed, left overdue.
+        fates = ("closed", "rejected", "closed", "overdue")
+        lapsed = 0
         for r in open_:
             if r in self.for_recheck or r in waiting:
                 continue
-            roll = self.rng.random()
             is_key = r.enterprise_id == getattr(self.key, "pk", None)
             if r.deadline >= self.today:
-                if roll < 0.5 or is_key:
+                if is_key or self.rng.random() < 0.5:
                     findings.rectification_report(
                         actor=self.actor, rectification=r, text=self.rng.choice(REPORTS)
                     )
                     states["reported"] += 1
                 continue
-            if roll < 0.55 and not is_key:
+            if is_key:
+                continue  # the key enterprise's store-room waits on the clash: overdue
+            fate = fates[lapsed % len(fates)]
+            lapsed += 1
+            if fate == "closed":
                 findings.rectification_report(
                     actor=self.actor, rectification=r, text=self.rng.choice(REPORTS)
                 )
@@ -326,7 +332,7 @@ class Builder:
                     day=max(r.notice.issued_on, r.deadline - D(days=1)),
                 )
                 states["closed_documentary"] += 1
-            elif roll < 0.7:
+            elif fate == "rejected":
                 findings.rectification_report(
                     actor=self.actor, rectification=r, text="已部分整改，其余正在采购。"
                 )
