@@ -130,7 +130,7 @@ class OffsiteListApi(GenericAPIView):
         tags=TAGS,
         summary="非现场检查列表（按角色范围）",
         parameters=[FilterSerializer],
-        responses={200: OffsiteOutputSerializer(many=True), 400: BAD_QUERY},
+        responses={200: OffsiteOutputSerializer(many=True), 400: BAD_QUERY, 403: FORBIDDEN},
     )
     def get(self, request):
         query = self.FilterSerializer(data=request.query_params)
