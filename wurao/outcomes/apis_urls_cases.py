@@ -8,7 +8,9 @@ urlpatterns = [
     path("cases/<int:pk>/", apis.CaseDetailApi.as_view(), name="api-case-detail"),
     path("cases/<int:pk>/decide/", apis.CaseDecideApi.as_view(), name="api-case-decide"),
     path(
-        "discretion-standards/", rules.StandardListApi.as_view(), name="api-discretion-standard-list"
+        "discretion-standards/",
+        rules.StandardListApi.as_view(),
+        name="api-discretion-standard-list",
     ),
     path(
         "discretion-standards/<int:pk>/",
@@ -26,5 +28,7 @@ urlpatterns = [
         rules.ExemptionEntryCreateApi.as_view(),
         name="api-exemption-entry-create",
     ),
-    path("observation-types/", rules.ObservationListApi.as_view(), name="api-observation-type-list"),
+    path(
+        "observation-types/", rules.ObservationListApi.as_view(), name="api-observation-type-list"
+    ),
 ]
