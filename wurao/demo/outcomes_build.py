@@ -81,11 +81,11 @@ REPORTS = (
     "已整改：更换损坏设施，重新组织员工培训并签到留档。",
     "整改完成，相关台账已补记，请核查。",
 )
-# The study's store-room (二.五): three plans for one room. Here two of them, side by side.
-CLASH_TEXTS = {
-    "YJGL": "危险化学品仓库按品类分区分隔存放，增设防爆型通风和电气设施，仓库门改为向外开启",
-    "XFJY": "该库房应按丙类仓库改造，与生产区之间设耐火极限不低于 3.00h 的防火墙，库门改为甲级防火门",
-}
+# The study's store-room (二.五): three plans for one room. Here the fire brigade's, beside the
+# emergency bureau's order at the key enterprise's joint visit (分区分类存放).
+STOREROOM_PLAN = (
+    "该库房应按丙类仓库改造，与生产区之间设耐火极限不低于 3.00h 的防火墙，库门改为甲级防火门"
+)
 
 
 def _day(d: datetime.date) -> datetime.date:
@@ -267,14 +267,7 @@ class Builder(CasesMixin):
             ItemCheck.objects.filter(action=action).update(recorded_at=action.created_at)
             recorded += 1
             if action.finding == Finding.PROBLEMS:
-                clash = action.enterprise_id == getattr(self.key, "pk", None) and (
-                    CLASH_TEXTS.get(action.department.code)
-                )
-                if clash:
-                    # the store-room: both departments' orders are about the building
-                    self._notice(action, topic=Topic.BUILDING, text=clash, days=45)
-                else:
-                    self._notice(action)
+                self._notice(action)
                 notices += 1
         # Orders of past inspections were given then (history), so their deadlines can lapse.
         for r in Rectification.objects.select_related("notice__action"):
@@ -540,7 +533,18 @@ class Builder(CasesMixin):
                     "hazard": Hazard.GENERAL,
                 },
             )
-            self._notice(storeroom, topic=Topic.BUILDING, text=CLASH_TEXTS["XFJY"], days=30)
+            # the same topic as the emergency bureau's store-room order, so the two meet
+            order = (
+                Rectification.objects.filter(
+                    enterprise=self.key,
+                    department__code="YJGL",
+                    item_check__description__contains="仓库",
+                )
+                .exclude(status=RectificationStatus.CLOSED)
+                .first()
+            )
+            topic = order.topic if order else Topic.BUILDING
+            self._notice(storeroom, topic=topic, text=STOREROOM_PLAN, days=30)
         for name in ("first_offence", "overridden", "soft", "investigating"):
             self._notice(made[name], days=3)
         self.counts["offsite_inspections"] = EnforcementAction.objects.filter(
