@@ -78,6 +78,7 @@ VERBS = {
     "outcomes.checks_record": gettext_lazy("逐项录入检查结果"),
     "outcomes.checks_correct": gettext_lazy("更正检查结果"),
     "outcomes.notice_issue": gettext_lazy("一次性告知问题，下达责令改正通知书"),
+    "outcomes.notice_extend": gettext_lazy("更正后新发现的问题补入责令改正通知书"),
     "outcomes.offsite_evidence": gettext_lazy("登记非现场检查的证据材料"),
     "outcomes.rectification_report": gettext_lazy("企业报告整改情况"),
     "outcomes.notice_seen": gettext_lazy("企业查阅责令改正通知书"),

@@ -220,26 +220,9 @@ def notice_number(action: EnforcementAction, day: date) -> str:
     return f"{action.department.code}-责改〔{day.year}〕{action.pk}号"
 
 
-@transaction.atomic
-def notice_issue(
-    *, actor, action: EnforcementAction, orders: dict, day: date | None = None
-) -> FindingNotice:
-    """Tell the enterprise every finding of the action at once, each with its rectification.
-
-    `orders` maps an ItemCheck (or its id) to {"requirement", "deadline", "topic"}. Every
-    finding of the action must be in it: a notice that leaves one out would not be 一次性告知.
-    """
-    day = day or action.date
-    findings = {
-        c.pk: c
-        for c in ItemCheck.objects.filter(action=action, result=CheckResult.FINDING).select_related(
-            "item"
-        )
-    }
-    if not findings:
-        raise ValidationError({"__all__": gettext("本次检查没有发现问题，无需告知整改")})
-    if FindingNotice.objects.filter(action=action).exists():
-        raise ValidationError({"__all__": gettext("本次检查的问题已经告知，不能重复告知")})
+def _orders_checked(findings: dict[int, ItemCheck], orders: dict, day: date) -> dict[int, dict]:
+    """The orders by ItemCheck id, refused together where one names no finding of `findings`,
+    a finding has none, or a requirement, deadline (not before `day`) or topic is missing."""
     wanted = {getattr(k, "pk", k): v for k, v in orders.items()}
     errors: dict[str, str] = {}
     if wanted.keys() - findings.keys():
@@ -265,6 +248,30 @@ def notice_issue(
             errors[f"topic_{pk}"] = gettext("请选择“%(item)s”的整改领域") % {"item": name}
     if errors:
         raise ValidationError(errors)
+    return wanted
+
+
+@transaction.atomic
+def notice_issue(
+    *, actor, action: EnforcementAction, orders: dict, day: date | None = None
+) -> FindingNotice:
+    """Tell the enterprise every finding of the action at once, each with its rectification.
+
+    `orders` maps an ItemCheck (or its id) to {"requirement", "deadline", "topic"}. Every
+    finding of the action must be in it: a notice that leaves one out would not be 一次性告知.
+    """
+    day = day or action.date
+    findings = {
+        c.pk: c
+        for c in ItemCheck.objects.filter(action=action, result=CheckResult.FINDING).select_related(
+            "item"
+        )
+    }
+    if not findings:
+        raise ValidationError({"__all__": gettext("本次检查没有发现问题，无需告知整改")})
+    if FindingNotice.objects.filter(action=action).exists():
+        raise ValidationError({"__all__": gettext("本次检查的问题已经告知，不能重复告知")})
+    wanted = _orders_checked(findings, orders, day)
     notice = FindingNotice.objects.create(
         action=action, number=notice_number(action, day), issued_on=day, issued_by=_user(actor)
     )
@@ -299,3 +306,47 @@ def notice_issue(
         actor=actor, enterprise=action.enterprise, topics={r.topic for r in rectifications}
     )
     return notice
+
+
+@transaction.atomic
+def notice_extend(*, actor, notice: FindingNotice, orders: dict) -> list[Rectification]:
+    """Findings of the notice's action that became findings after it was issued (a result
+    corrected on the 一表通查 form) join it, each with its rectification: still one notice an
+    inspection. `orders` as for notice_issue, for exactly those findings."""
+    action = notice.action
+    findings = {
+        c.pk: c
+        for c in ItemCheck.objects.filter(
+            action=action, result=CheckResult.FINDING, rectification__isnull=True
+        ).select_related("item")
+    }
+    wanted = _orders_checked(findings, orders, notice.issued_on)
+    rectifications = Rectification.objects.bulk_create(
+        Rectification(
+            item_check=check,
+            notice=notice,
+            enterprise_id=action.enterprise_id,
+            department_id=action.department_id,
+            topic=wanted[pk]["topic"],
+            requirement=wanted[pk]["requirement"].strip(),
+            deadline=wanted[pk]["deadline"],
+            status=RectificationStatus.ORDERED,
+        )
+        for pk, check in findings.items()
+    )
+    audit_record(
+        actor=actor,
+        verb="outcomes.notice_extend",
+        obj=notice,
+        payload={
+            "action": action.pk,
+            "rectifications": {
+                check.item.code: wanted[pk]["deadline"].isoformat()
+                for pk, check in findings.items()
+            },
+        },
+    )
+    clashes_flag(
+        actor=actor, enterprise=action.enterprise, topics={r.topic for r in rectifications}
+    )
+    return rectifications

@@ -16,7 +16,7 @@ from wurao.enforcement import services as enforcement_services
 from wurao.enforcement.choices import ActionKind, Finding
 from wurao.outcomes import services_checks as outcomes_checks
 from wurao.outcomes.choices import Hazard, RectificationStatus, Topic
-from wurao.outcomes.models import FindingNotice, ItemCheck, Rectification
+from wurao.outcomes.models import FindingNotice, ItemCheck
 from wurao.planning.choices import (
     RESULT_TO_CHECK,
     EntryStatus,
@@ -540,17 +540,7 @@ def form_results_correct(
             notice = outcomes_checks.notice_issue(actor=actor, action=action, orders=new_orders)
         elif new_orders:
             # The notice was issued: the new finding joins it (still one notice a visit).
-            Rectification.objects.bulk_create(
-                Rectification(
-                    item_check=check,
-                    notice=notice,
-                    enterprise_id=action.enterprise_id,
-                    department_id=action.department_id,
-                    status=RectificationStatus.ORDERED,
-                    **order,
-                )
-                for check, order in new_orders.items()
-            )
+            outcomes_checks.notice_extend(actor=actor, notice=notice, orders=new_orders)
         ordered = {check.item.code: notice.number for check in new_orders}
     except ValidationError as error:
         raise _in_form_terms(error, {c.pk: pk for pk, c in checks.items()}) from None
